@@ -1,0 +1,85 @@
+import type { ListVmsQuery, ListVmsResponse, RefreshResponse, VmSummary } from "@portcullis/contract";
+import type { InventorySnapshot } from "@portcullis/core";
+import type { Logger } from "../lib/logger.ts";
+import { buildInventoryView, queryInventoryView, type InventoryView } from "./inventory-view.ts";
+import type { PolicyIdsRepository } from "./policy-ids-repository.ts";
+
+export interface InventoryService {
+  /** A page of a tab; reads ARM first if there is no snapshot yet. */
+  list(query: ListVmsQuery): Promise<ListVmsResponse>;
+  /** Reads ARM now (joining a read already under way). */
+  refresh(): Promise<RefreshResponse>;
+  /** Re-sorts the cached estate after policies changed, without another ARM pass. */
+  policiesChanged(): Promise<void>;
+}
+
+export interface InventoryServiceDeps {
+  readEstate: () => Promise<InventorySnapshot>;
+  policyIds: PolicyIdsRepository;
+  classify: (snapshot: InventorySnapshot, configuredVmIds: ReadonlySet<string>) => VmSummary[];
+  /** How long a snapshot is fresh. */
+  ttlMs: number;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * A snapshot older than the TTL is still served while one background read replaces it; one older than
+ * this many TTLs is not served any more (the request waits for ARM and fails if ARM is down).
+ */
+const maxStaleTtls = 3;
+
+export function createInventoryService(deps: InventoryServiceDeps): InventoryService {
+  const now = deps.now ?? Date.now;
+  let snapshot: InventorySnapshot | undefined;
+  let view: InventoryView | undefined;
+  let reading: Promise<InventoryView> | undefined;
+
+  function classify(from: InventorySnapshot, policyIds: ReadonlySet<string>): InventoryView {
+    return buildInventoryView(deps.classify(from, policyIds), from.subscriptions, from.readAt);
+  }
+
+  /** Single flight: concurrent callers share one ARM pass. */
+  function read(): Promise<InventoryView> {
+    reading ??= (async () => {
+      const started = now();
+      const [estate, policyIds] = await Promise.all([deps.readEstate(), deps.policyIds.listPolicyVmIds()]);
+      const next = classify(estate, policyIds);
+      snapshot = estate;
+      view = next;
+      deps.logger.info({ vms: estate.vms.length, counts: next.counts, ms: now() - started }, "inventory read from ARM");
+      return next;
+    })().finally(() => {
+      reading = undefined;
+    });
+    return reading;
+  }
+
+  async function current(): Promise<InventoryView> {
+    if (view === undefined) return read();
+    const age = now() - view.readAt.getTime();
+    if (age >= deps.ttlMs * maxStaleTtls) return read();
+    if (age >= deps.ttlMs && reading === undefined) {
+      read().catch((error: unknown) => deps.logger.warn({ err: error }, "background inventory refresh failed; serving the older snapshot"));
+    }
+    return view;
+  }
+
+  return {
+    async list(query) {
+      return queryInventoryView(await current(), query);
+    },
+    async refresh() {
+      const fresh = await read();
+      return { refreshedAt: fresh.readAt.toISOString(), counts: fresh.counts };
+    },
+    async policiesChanged() {
+      if (reading !== undefined) await reading.catch(() => undefined);
+      if (snapshot === undefined) return;
+      const from = snapshot;
+      const next = classify(from, await deps.policyIds.listPolicyVmIds());
+      // A newer ARM read may have landed meanwhile; it already saw the new policies.
+      if (snapshot === from) view = next;
+    },
+  };
+}

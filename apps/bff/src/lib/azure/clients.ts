@@ -1,0 +1,111 @@
+import https from "node:https";
+import tls from "node:tls";
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
+import type { TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import type { Config } from "../config.ts";
+import { createArmCredential } from "./credential.ts";
+
+/** The ARM clients the BFF uses, pointed at one endpoint and sharing one connection pool. */
+export interface ArmClients {
+  readonly endpoint: string;
+  readonly subscriptions: SubscriptionClient;
+  /** Without retries, so a readiness probe reports the failure itself rather than a timeout. */
+  readonly probe: SubscriptionClient;
+  compute(subscriptionId: string): ComputeManagementClient;
+  network(subscriptionId: string): NetworkManagementClient;
+  /** Closes pooled connections. */
+  close(): void;
+}
+
+export interface ArmClientOptions {
+  /** Defaults to the credential the configuration describes. */
+  credential?: TokenCredential;
+  /** Retries of a failed ARM call (network errors, 408/429/5xx). Default 3. */
+  maxRetries?: number;
+}
+
+/** A single ARM call that has not answered after this long is abandoned (and retried). */
+const requestTimeoutMs = 30_000;
+
+const defaultTimeoutPolicy: PipelinePolicy = {
+  name: "portcullisDefaultTimeout",
+  sendRequest(request, next) {
+    if (request.timeout === 0) request.timeout = requestTimeoutMs;
+    return next(request);
+  },
+};
+
+/**
+ * ARM's own error message for a failed request ("does not have authorization to perform action ..."),
+ * kept because the SDK's pager replaces it with a generic one. Keyed by the request the error carries.
+ */
+export const armErrorMessages = new WeakMap<object, string>();
+
+const keepErrorMessagePolicy: PipelinePolicy = {
+  name: "portcullisKeepArmErrorMessage",
+  async sendRequest(request, next) {
+    const response = await next(request);
+    if (response.status >= 400 && response.bodyAsText) {
+      try {
+        const message = (JSON.parse(response.bodyAsText) as { error?: { message?: unknown } }).error?.message;
+        if (typeof message === "string" && message !== "") armErrorMessages.set(request, message);
+      } catch {
+        // Not JSON: nothing to keep.
+      }
+    }
+    return response;
+  },
+};
+
+export function createArmClients(
+  config: Pick<Config, "armEndpoint" | "armCaCertPem" | "azureCredential">,
+  options: ArmClientOptions = {},
+): ArmClients {
+  const credential = options.credential ?? createArmCredential(config.azureCredential);
+  // One agent for every ARM call: keeps connections alive across pages, and trusts the extra CA
+  // (the local emulator's self-signed certificate) on top of the system roots. TLS is always verified.
+  const agent = new https.Agent({
+    keepAlive: true,
+    ...(config.armCaCertPem === undefined ? {} : { ca: [...tls.rootCertificates, config.armCaCertPem] }),
+  });
+  const clientOptions = {
+    endpoint: config.armEndpoint,
+    credentials: { scopes: [`${config.armEndpoint}/.default`] },
+    agent,
+    retryOptions: { maxRetries: options.maxRetries ?? 3, retryDelayInMs: 300, maxRetryDelayInMs: 5_000 },
+    userAgentOptions: { userAgentPrefix: "portcullis-bff" },
+    additionalPolicies: [
+      { policy: defaultTimeoutPolicy, position: "perRetry" as const },
+      { policy: keepErrorMessagePolicy, position: "perCall" as const },
+    ],
+  };
+  const computeClients = new Map<string, ComputeManagementClient>();
+  const networkClients = new Map<string, NetworkManagementClient>();
+  return {
+    endpoint: config.armEndpoint,
+    subscriptions: new SubscriptionClient(credential, clientOptions),
+    probe: new SubscriptionClient(credential, { ...clientOptions, retryOptions: { maxRetries: 0 } }),
+    compute(subscriptionId) {
+      let client = computeClients.get(subscriptionId);
+      if (client === undefined) {
+        client = new ComputeManagementClient(credential, subscriptionId, clientOptions);
+        computeClients.set(subscriptionId, client);
+      }
+      return client;
+    },
+    network(subscriptionId) {
+      let client = networkClients.get(subscriptionId);
+      if (client === undefined) {
+        client = new NetworkManagementClient(credential, subscriptionId, clientOptions);
+        networkClients.set(subscriptionId, client);
+      }
+      return client;
+    },
+    close() {
+      agent.destroy();
+    },
+  };
+}

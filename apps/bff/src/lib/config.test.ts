@@ -1,0 +1,129 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config.ts";
+
+const emulator = { ARM_ENDPOINT: "https://localhost:8443" };
+const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "portcullis-config-"));
+    await writeFile(path.join(dir, "ca.pem"), pem);
+    await writeFile(path.join(dir, "not-a-cert.txt"), "hello");
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("applies the documented defaults for a local emulator endpoint", () => {
+    const config = loadConfig(emulator);
+    expect(config).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      dataDir: path.resolve("./data"),
+      databaseUrl: undefined,
+      logLevel: "info",
+      armEndpoint: "https://localhost:8443",
+      armCaCertPem: undefined,
+      subscriptionIds: undefined,
+      azureCredential: { kind: "local-emulator" },
+      inventoryTtlSeconds: 300,
+      trustProxy: [],
+    });
+  });
+
+  it.each([
+    [{ PORT: "http" }, 'PORT: must be an integer from 0 to 65535 (got "http")'],
+    [{ PORT: "70000" }, 'PORT: must be an integer from 0 to 65535 (got "70000")'],
+    [{ LOG_LEVEL: "loud" }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ ARM_ENDPOINT: "http://localhost:8443" }, "ARM_ENDPOINT: must be an https URL"],
+    [{ DATABASE_URL: "mysql://db/x" }, "DATABASE_URL: must be a postgres:// or postgresql:// URL"],
+    [{ AZURE_SUBSCRIPTION_IDS: "abc" }, "AZURE_SUBSCRIPTION_IDS: must be a comma-separated list of subscription GUIDs (bad: abc)"],
+    [{ AZURE_USE_MANAGED_IDENTITY: "maybe" }, 'AZURE_USE_MANAGED_IDENTITY: must be true or false (got "maybe")'],
+    [{ INVENTORY_TTL_SECONDS: "0" }, 'INVENTORY_TTL_SECONDS: must be an integer from 1 to 86400 (got "0")'],
+    [{ TRUST_PROXY: "10.0.0.0/8,proxy.local" }, "TRUST_PROXY: must be a comma-separated list of IP addresses, CIDRs or loopback/linklocal/uniquelocal (bad: proxy.local)"],
+    [{ ARM_CA_CERT_FILE: "/nonexistent/ca.pem" }, "ARM_CA_CERT_FILE: cannot read /nonexistent/ca.pem"],
+    [{ AZURE_CLIENT_SECRET: "s3cret" }, "AZURE_TENANT_ID, AZURE_CLIENT_ID: required when AZURE_CLIENT_SECRET is set"],
+    [{ AZURE_USE_MANAGED_IDENTITY: "true", AZURE_CLIENT_SECRET: "s" }, "AZURE_USE_MANAGED_IDENTITY: cannot be combined with AZURE_CLIENT_SECRET"],
+  ])("when %o is set, the error names the variable and the rule", (env, expected) => {
+    const problems = problemsOf({ ...emulator, ...env });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(expected);
+  });
+
+  it("reports every bad variable at once", () => {
+    const problems = problemsOf({ PORT: "x", LOG_LEVEL: "y", INVENTORY_TTL_SECONDS: "-1", ARM_ENDPOINT: "ftp://x" });
+    expect(problems.map((p) => p.split(":")[0])).toEqual(["PORT", "LOG_LEVEL", "ARM_ENDPOINT", "INVENTORY_TTL_SECONDS"]);
+  });
+
+  it("names the credential variables when real ARM has no credential", () => {
+    const [problem] = problemsOf({});
+    expect(problem).toContain("ARM_ENDPOINT: https://management.azure.com is not a local emulator and needs an Azure credential");
+    expect(problem).toContain("AZURE_USE_MANAGED_IDENTITY=true");
+  });
+
+  it("never puts a secret in an error message", () => {
+    const problems = problemsOf({ AZURE_CLIENT_SECRET: "do-not-print-me", DATABASE_URL: "mysql://u:pw-do-not-print@h/db" });
+    expect(problems.join("\n")).not.toMatch(/do-not-print/);
+  });
+
+  it("builds a client-secret credential for real ARM", () => {
+    const config = loadConfig({ AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s" });
+    expect(config.azureCredential).toEqual({
+      kind: "client-secret",
+      tenantId: "t",
+      clientId: "c",
+      clientSecret: "s",
+      authorityHost: "https://login.microsoftonline.com",
+    });
+  });
+
+  it("uses a user-assigned managed identity when a client id is given", () => {
+    const config = loadConfig({ AZURE_USE_MANAGED_IDENTITY: "TRUE", AZURE_CLIENT_ID: "mi" });
+    expect(config.azureCredential).toEqual({ kind: "managed-identity", clientId: "mi" });
+  });
+
+  it("parses lists, numbers and paths", () => {
+    const config = loadConfig({
+      ...emulator,
+      PORT: "0",
+      DATA_DIR: "rel/data",
+      AZURE_SUBSCRIPTION_IDS: " 00000000-0000-0000-0000-00000000000A , 00000000-0000-0000-0000-00000000000b",
+      TRUST_PROXY: "loopback, 10.0.0.0/8 ,::1",
+      INVENTORY_TTL_SECONDS: "60",
+      ARM_ENDPOINT: "https://localhost:8443/",
+    });
+    expect(config.port).toBe(0);
+    expect(config.dataDir).toBe(path.resolve("rel/data"));
+    expect(config.subscriptionIds).toEqual(["00000000-0000-0000-0000-00000000000a", "00000000-0000-0000-0000-00000000000b"]);
+    expect(config.trustProxy).toEqual(["loopback", "10.0.0.0/8", "::1"]);
+    expect(config.inventoryTtlSeconds).toBe(60);
+    expect(config.armEndpoint).toBe("https://localhost:8443");
+  });
+
+  it("trusts the CA from ARM_CA_CERT_FILE and one passed in memory", () => {
+    const fromFile = loadConfig({ ...emulator, ARM_CA_CERT_FILE: path.join(dir, "ca.pem") });
+    expect(fromFile.armCaCertPem).toBe(pem);
+    const both = loadConfig({ ...emulator, ARM_CA_CERT_FILE: path.join(dir, "ca.pem") }, { armCaCertPem: "PEM2" });
+    expect(both.armCaCertPem).toBe(`${pem}\nPEM2`);
+  });
+
+  it("refuses a CA file that holds no certificate", () => {
+    expect(problemsOf({ ...emulator, ARM_CA_CERT_FILE: path.join(dir, "not-a-cert.txt") })[0]).toMatch(
+      /^ARM_CA_CERT_FILE: .*not-a-cert\.txt must hold a PEM certificate/,
+    );
+  });
+});

@@ -1,0 +1,292 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import ipaddr from "ipaddr.js";
+import { z } from "zod";
+
+/** How the BFF authenticates to Azure Resource Manager; derived from the AZURE_* variables. */
+export type AzureCredentialConfig =
+  | { kind: "client-secret"; tenantId: string; clientId: string; clientSecret: string; authorityHost: string }
+  | { kind: "client-certificate"; tenantId: string; clientId: string; certificatePath: string; authorityHost: string }
+  /** `clientId` selects a user-assigned identity; absent means the system-assigned one. */
+  | { kind: "managed-identity"; clientId: string | undefined }
+  /** A loopback ARM endpoint (the local emulator) and no Azure credential configured. */
+  | { kind: "local-emulator" };
+
+export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+
+export interface Config {
+  port: number;
+  host: string;
+  /** Absolute path. PGlite keeps its files in `<dataDir>/pglite` unless `databaseUrl` is set. */
+  dataDir: string;
+  databaseUrl: string | undefined;
+  logLevel: LogLevel;
+  /** Origin of ARM without a trailing slash, e.g. `https://management.azure.com`. */
+  armEndpoint: string;
+  /** Extra CA certificate(s) (PEM) the ARM client trusts besides the system roots. */
+  armCaCertPem: string | undefined;
+  /** Subscriptions to read; undefined means every subscription the credential can see. */
+  subscriptionIds: string[] | undefined;
+  azureCredential: AzureCredentialConfig;
+  inventoryTtlSeconds: number;
+  /** Value for Express's `trust proxy`: CIDRs/IPs/named ranges; empty means trust no proxy. */
+  trustProxy: string[];
+}
+
+/** Values a start script sets in memory rather than through the environment. */
+export interface ConfigOverrides {
+  /** PEM of an extra CA to trust for ARM (e.g. the local emulator's self-signed certificate). */
+  armCaCertPem?: string;
+}
+
+/** Every problem found in the environment, one line each, naming the variable and the rule. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const namedProxyRanges = new Set(["loopback", "linklocal", "uniquelocal"]);
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const trueWords = new Set(["true", "1", "yes", "on"]);
+const falseWords = new Set(["false", "0", "no", "off", ""]);
+
+/** Unset and empty mean the same: "use the default". */
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+function integer(name: string, min: number, max: number, fallback: number) {
+  return optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max) {
+      ctx.addIssue({ code: "custom", message: `${name}: must be an integer from ${min} to ${max} (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+function commaList(v: string | undefined): string[] {
+  return (v ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+}
+
+function isLoopbackHost(hostname: string): boolean {
+  const bare = hostname.replace(/^\[|\]$/g, "");
+  if (bare === "localhost") return true;
+  if (!ipaddr.isValid(bare)) return false;
+  return ipaddr.parse(bare).range() === "loopback";
+}
+
+function isProxyEntry(entry: string): boolean {
+  if (namedProxyRanges.has(entry)) return true;
+  if (entry.includes("/")) {
+    try {
+      ipaddr.parseCIDR(entry);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  return ipaddr.isValid(entry);
+}
+
+const EnvSchema = z.object({
+  PORT: integer("PORT", 0, 65535, 8080),
+  HOST: optionalText.transform((v) => v ?? "0.0.0.0"),
+  DATA_DIR: optionalText.transform((v) => path.resolve(v ?? "./data")),
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
+    message: "DATABASE_URL: must be a postgres:// or postgresql:// URL",
+  }),
+  LOG_LEVEL: optionalText.transform((v, ctx) => {
+    const level = (v ?? "info").toLowerCase();
+    if (!(logLevels as readonly string[]).includes(level)) {
+      ctx.addIssue({ code: "custom", message: `LOG_LEVEL: must be one of ${logLevels.join(", ")} (got "${v}")` });
+      return z.NEVER;
+    }
+    return level as LogLevel;
+  }),
+  ARM_ENDPOINT: optionalText.transform((v, ctx) => {
+    const raw = v ?? "https://management.azure.com";
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `ARM_ENDPOINT: must be an https URL (got "${raw}")` });
+      return z.NEVER;
+    }
+    if (url.protocol !== "https:" || url.search !== "" || url.hash !== "") {
+      ctx.addIssue({ code: "custom", message: `ARM_ENDPOINT: must be an https URL without query or fragment (got "${raw}")` });
+      return z.NEVER;
+    }
+    return url.href.replace(/\/+$/, "");
+  }),
+  ARM_CA_CERT_FILE: optionalText,
+  AZURE_SUBSCRIPTION_IDS: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const ids = commaList(v);
+    const bad = ids.filter((id) => !guidPattern.test(id));
+    if (bad.length > 0 || ids.length === 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `AZURE_SUBSCRIPTION_IDS: must be a comma-separated list of subscription GUIDs (bad: ${bad.join(", ") || "empty list"})`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(ids.map((id) => id.toLowerCase()))];
+  }),
+  AZURE_TENANT_ID: optionalText,
+  AZURE_CLIENT_ID: optionalText,
+  AZURE_CLIENT_SECRET: optionalText,
+  AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
+  AZURE_AUTHORITY_HOST: optionalText.transform((v, ctx) => {
+    const raw = v ?? "https://login.microsoftonline.com";
+    if (!/^https:\/\/[^\s/?#]+\/?$/.test(raw)) {
+      ctx.addIssue({ code: "custom", message: `AZURE_AUTHORITY_HOST: must be an https origin such as https://login.microsoftonline.com (got "${raw}")` });
+      return z.NEVER;
+    }
+    return raw.replace(/\/+$/, "");
+  }),
+  AZURE_USE_MANAGED_IDENTITY: optionalText.transform((v, ctx) => {
+    const word = (v ?? "").toLowerCase();
+    if (trueWords.has(word)) return true;
+    if (falseWords.has(word)) return false;
+    ctx.addIssue({ code: "custom", message: `AZURE_USE_MANAGED_IDENTITY: must be true or false (got "${v}")` });
+    return z.NEVER;
+  }),
+  INVENTORY_TTL_SECONDS: integer("INVENTORY_TTL_SECONDS", 1, 86_400, 300),
+  TRUST_PROXY: optionalText.transform((v, ctx) => {
+    const entries = commaList(v);
+    const bad = entries.filter((e) => !isProxyEntry(e));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `TRUST_PROXY: must be a comma-separated list of IP addresses, CIDRs or loopback/linklocal/uniquelocal (bad: ${bad.join(", ")})`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  }),
+});
+
+type Env = z.infer<typeof EnvSchema>;
+
+function resolveCredential(env: Env, armEndpoint: string, problems: string[]): AzureCredentialConfig | undefined {
+  const { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret } = env;
+  const certificatePath = env.AZURE_CLIENT_CERTIFICATE_PATH;
+  if (env.AZURE_USE_MANAGED_IDENTITY) {
+    if (secret !== undefined || certificatePath !== undefined) {
+      problems.push("AZURE_USE_MANAGED_IDENTITY: cannot be combined with AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH; choose one credential");
+      return undefined;
+    }
+    return { kind: "managed-identity", clientId };
+  }
+  if (secret !== undefined || certificatePath !== undefined) {
+    const missing = [
+      ...(tenantId === undefined ? ["AZURE_TENANT_ID"] : []),
+      ...(clientId === undefined ? ["AZURE_CLIENT_ID"] : []),
+    ];
+    if (secret !== undefined && certificatePath !== undefined) {
+      problems.push("AZURE_CLIENT_SECRET: cannot be combined with AZURE_CLIENT_CERTIFICATE_PATH; set only one");
+      return undefined;
+    }
+    const using = secret !== undefined ? "AZURE_CLIENT_SECRET" : "AZURE_CLIENT_CERTIFICATE_PATH";
+    if (missing.length > 0 || tenantId === undefined || clientId === undefined) {
+      problems.push(`${missing.join(", ")}: required when ${using} is set`);
+      return undefined;
+    }
+    if (secret !== undefined) {
+      return { kind: "client-secret", tenantId, clientId, clientSecret: secret, authorityHost: env.AZURE_AUTHORITY_HOST };
+    }
+    const absolute = path.resolve(certificatePath ?? "");
+    try {
+      readFileSync(absolute, "utf8");
+    } catch (error) {
+      problems.push(`AZURE_CLIENT_CERTIFICATE_PATH: cannot read ${absolute} (${(error as Error).message})`);
+      return undefined;
+    }
+    return { kind: "client-certificate", tenantId, clientId, certificatePath: absolute, authorityHost: env.AZURE_AUTHORITY_HOST };
+  }
+  if (isLoopbackHost(new URL(armEndpoint).hostname)) return { kind: "local-emulator" };
+  problems.push(
+    `ARM_ENDPOINT: ${armEndpoint} is not a local emulator and needs an Azure credential: set AZURE_TENANT_ID, AZURE_CLIENT_ID and ` +
+      "AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or AZURE_USE_MANAGED_IDENTITY=true",
+  );
+  return undefined;
+}
+
+function readCaFile(file: string, problems: string[]): string | undefined {
+  const absolute = path.resolve(file);
+  let pem: string;
+  try {
+    pem = readFileSync(absolute, "utf8");
+  } catch (error) {
+    problems.push(`ARM_CA_CERT_FILE: cannot read ${absolute} (${(error as Error).message})`);
+    return undefined;
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+    problems.push(`ARM_CA_CERT_FILE: ${absolute} must hold a PEM certificate (-----BEGIN CERTIFICATE-----)`);
+    return undefined;
+  }
+  return pem;
+}
+
+/**
+ * Parses every setting once. Nothing else in the BFF reads `process.env`.
+ * Throws ConfigError listing every problem (variable and rule).
+ */
+export function loadConfig(env: Record<string, string | undefined>, overrides: ConfigOverrides = {}): Config {
+  // Each variable is parsed on its own so that one bad value does not hide the others.
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(EnvSchema.shape)) {
+    const result = schema.safeParse(env[name]);
+    if (result.success) values[name] = result.data;
+    else problems.push(...result.error.issues.map((issue) => issue.message));
+  }
+  const e = values as Env;
+  const credentialInputsValid = ["ARM_ENDPOINT", "AZURE_USE_MANAGED_IDENTITY", "AZURE_AUTHORITY_HOST"].every((k) => k in values);
+  const azureCredential = credentialInputsValid ? resolveCredential(e, e.ARM_ENDPOINT, problems) : undefined;
+  const caPems = [
+    ...(e.ARM_CA_CERT_FILE !== undefined ? [readCaFile(e.ARM_CA_CERT_FILE, problems)] : []),
+    overrides.armCaCertPem,
+  ].filter((pem): pem is string => pem !== undefined);
+  if (problems.length > 0 || azureCredential === undefined) throw new ConfigError(problems);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    logLevel: e.LOG_LEVEL,
+    armEndpoint: e.ARM_ENDPOINT,
+    armCaCertPem: caPems.length > 0 ? caPems.join("\n") : undefined,
+    subscriptionIds: e.AZURE_SUBSCRIPTION_IDS,
+    azureCredential,
+    inventoryTtlSeconds: e.INVENTORY_TTL_SECONDS,
+    trustProxy: e.TRUST_PROXY,
+  };
+}
+
+/** The configuration without secrets, for the start-up log line. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    port: config.port,
+    host: config.host,
+    storage: config.databaseUrl !== undefined ? "postgres" : `pglite (${path.join(config.dataDir, "pglite")})`,
+    armEndpoint: config.armEndpoint,
+    armExtraCa: config.armCaCertPem !== undefined,
+    subscriptions: config.subscriptionIds ?? "all visible",
+    azureCredential: config.azureCredential.kind,
+    inventoryTtlSeconds: config.inventoryTtlSeconds,
+    trustProxy: config.trustProxy,
+  };
+}

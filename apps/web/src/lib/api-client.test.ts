@@ -1,0 +1,144 @@
+import { describe, expect, it } from "vitest";
+import { ErrorCode, RefreshResponseSchema } from "@portcullis/contract";
+import { createApiClient, type FetchFn } from "./api-client.ts";
+import { ApiError, clientErrorCode, isTransientApiError } from "./api-error.ts";
+
+type Call = { url: string; init: RequestInit | undefined };
+
+function clientAnswering(respond: () => Response | Promise<Response>) {
+  const calls: Call[] = [];
+  const fetch: FetchFn = async (url, init) => {
+    calls.push({ url, init });
+    return respond();
+  };
+  return { client: createApiClient({ fetch }), calls };
+}
+
+function json(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+async function rejectionOf(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error("expected the request to fail");
+}
+
+const refreshed = { refreshedAt: "2025-01-01T00:00:00.000Z", counts: { configured: 1, recommended: 2, none: 3 } };
+
+describe("api client", () => {
+  it("returns the parsed body of a successful answer and calls same-origin /api", async () => {
+    const { client, calls } = clientAnswering(() => json(200, refreshed));
+
+    await expect(client.post("/inventory/refresh", {}, RefreshResponseSchema)).resolves.toEqual(refreshed);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.url).toBe("/api/inventory/refresh");
+    expect(calls[0]?.init?.method).toBe("POST");
+  });
+
+  it("turns the contract's ErrorBody into an ApiError with its status, code, message and details", async () => {
+    const body = {
+      error: {
+        code: ErrorCode.upstreamUnavailable,
+        message: "Azure Resource Manager at https://localhost:8443 is unreachable: connect ECONNREFUSED",
+        details: { retryable: true },
+      },
+    };
+    const { client } = clientAnswering(() => json(503, body));
+
+    const error = await rejectionOf(client.get("/inventory/vms?tab=configured", RefreshResponseSchema));
+
+    expect(error.status).toBe(503);
+    expect(error.code).toBe("UpstreamUnavailable");
+    expect(error.message).toBe(body.error.message);
+    expect(error.details).toEqual({ retryable: true });
+    expect(isTransientApiError(error)).toBe(true);
+  });
+
+  it("keeps a 4xx ErrorBody's code so callers can tell it is not worth retrying", async () => {
+    const { client } = clientAnswering(() =>
+      json(400, { error: { code: ErrorCode.badRequest, message: "tab must be one of configured, recommended, none" } }),
+    );
+
+    const error = await rejectionOf(client.get("/inventory/vms?tab=x", RefreshResponseSchema));
+
+    expect(error).toMatchObject({ status: 400, code: "BadRequest", message: "tab must be one of configured, recommended, none" });
+    expect(isTransientApiError(error)).toBe(false);
+  });
+
+  it("when the server cannot be reached, then it throws a network ApiError naming the request", async () => {
+    const fetch: FetchFn = async () => {
+      throw new TypeError("Failed to fetch");
+    };
+    const client = createApiClient({ fetch });
+
+    const error = await rejectionOf(client.get("/inventory/vms?tab=configured", RefreshResponseSchema));
+
+    expect(error.status).toBe(0);
+    expect(error.code).toBe(clientErrorCode.network);
+    expect(error.message).toContain("Cannot reach the Portcullis API");
+    expect(error.message).toContain("GET /api/inventory/vms?tab=configured");
+    expect(error.message).toContain("Failed to fetch");
+    expect(isTransientApiError(error)).toBe(true);
+  });
+
+  it("when a proxy answers 502 with an HTML page, then the message says so instead of a JSON parse error", async () => {
+    const { client } = clientAnswering(
+      () => new Response("<html><body>Bad Gateway</body></html>", { status: 502, statusText: "Bad Gateway" }),
+    );
+
+    const error = await rejectionOf(client.get("/inventory/vms?tab=none", RefreshResponseSchema));
+
+    expect(error.status).toBe(502);
+    expect(error.code).toBe(clientErrorCode.unexpectedResponse);
+    expect(error.message).toBe(
+      "The server answered GET /api/inventory/vms?tab=none with HTTP 502 Bad Gateway and no error details. The Portcullis API may be down or restarting; try again in a moment.",
+    );
+    expect(error.message).not.toMatch(/JSON|Unexpected token/);
+  });
+
+  it.each([
+    ["an empty body", ""],
+    ["JSON that is not an ErrorBody", JSON.stringify({ message: "nope" })],
+  ])("when a 500 carries %s, then the message names the status", async (_case, text) => {
+    const { client } = clientAnswering(() => new Response(text, { status: 500 }));
+
+    const error = await rejectionOf(client.get("/inventory/vms", RefreshResponseSchema));
+
+    expect(error.status).toBe(500);
+    expect(error.message).toContain("HTTP 500");
+  });
+
+  it("when a successful answer does not match the schema, then it names the bad field", async () => {
+    const { client } = clientAnswering(() => json(200, { refreshedAt: 42, counts: refreshed.counts }));
+
+    const error = await rejectionOf(client.post("/inventory/refresh", {}, RefreshResponseSchema));
+
+    expect(error.code).toBe(clientErrorCode.unexpectedResponse);
+    expect(error.message).toContain("refreshedAt");
+  });
+
+  it("when a successful answer is not JSON, then it throws an ApiError rather than a SyntaxError", async () => {
+    const { client } = clientAnswering(() => new Response("<!doctype html><html></html>", { status: 200 }));
+
+    const error = await rejectionOf(client.get("/inventory/vms", RefreshResponseSchema));
+
+    expect(error.message).toContain("not JSON");
+  });
+
+  it("when the caller cancels, then the abort error passes through untouched", async () => {
+    const controller = new AbortController();
+    const abort = new DOMException("The operation was aborted.", "AbortError");
+    const fetch: FetchFn = async () => {
+      controller.abort();
+      throw abort;
+    };
+    const client = createApiClient({ fetch });
+
+    await expect(client.get("/inventory/vms", RefreshResponseSchema, { signal: controller.signal })).rejects.toBe(abort);
+  });
+});

@@ -1,0 +1,4 @@
+export * from "./errors.ts";
+export * from "./inventory.ts";
+export * from "./health.ts";
+export * from "./auth.ts";

@@ -1,0 +1,59 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+import { startEmulator, type RunningEmulator } from "@portcullis/azure-emulator";
+import { ConfigError, createLogger, loadConfig, startBff, type RunningBff } from "@portcullis/bff";
+
+/** Settings of the launcher itself; the BFF parses its own (apps/bff/src/lib/config.ts). */
+const LauncherEnvSchema = z.object({
+  DATA_DIR: z.string().min(1).default("./data"),
+  EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  LOG_LEVEL: z.string().default("info"),
+});
+
+export interface LocalStack {
+  bff: RunningBff;
+  emulator: RunningEmulator | null;
+  stop(): Promise<void>;
+}
+
+/** Azure counts as configured when any of these is set; otherwise the local emulator stands in for it. */
+const azureSettings = ["ARM_ENDPOINT", "AZURE_CLIENT_ID", "AZURE_USE_MANAGED_IDENTITY"] as const;
+
+export function azureIsConfigured(env: NodeJS.ProcessEnv): boolean {
+  return azureSettings.some((name) => (env[name] ?? "").trim() !== "");
+}
+
+/** Starts the emulator (when no Azure is configured) and the BFF, in this process. */
+export async function startLocalStack(env: NodeJS.ProcessEnv, log: (message: string) => void): Promise<LocalStack> {
+  const launcher = LauncherEnvSchema.safeParse(env);
+  if (!launcher.success) {
+    const problems = launcher.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const dataDir = resolve(launcher.data.DATA_DIR);
+  let emulator: RunningEmulator | null = null;
+  let bffEnv: Record<string, string | undefined> = { ...env, DATA_DIR: dataDir };
+  let overrides = {};
+  if (!azureIsConfigured(env)) {
+    const logger = createLogger(launcher.data.LOG_LEVEL === "silent" ? "silent" : "warn").child({ component: "azure-emulator" });
+    emulator = await startEmulator({ dataDir, port: launcher.data.EMULATOR_PORT, logger });
+    log(`Azure emulator (demo estate) at ${emulator.url}`);
+    bffEnv = { ...bffEnv, ARM_ENDPOINT: emulator.url };
+    overrides = { armCaCertPem: emulator.caCertPem };
+  }
+  try {
+    const config = loadConfig(bffEnv, overrides);
+    const bff = await startBff(config);
+    return {
+      bff,
+      emulator,
+      async stop() {
+        await bff.stop();
+        await emulator?.stop();
+      },
+    };
+  } catch (error) {
+    await emulator?.stop();
+    throw error;
+  }
+}
