@@ -2,7 +2,8 @@ import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.ts";
 import { acceptAnyToken } from "./arm/auth.ts";
-import { createControl } from "./control/control.ts";
+import { createControl, parseControlInput } from "./control/control.ts";
+import { seedSpecSchema } from "./control/schemas.ts";
 import { EstateSaver, estateFile, loadEstate } from "./persistence.ts";
 import { seedEstate } from "./seed/index.ts";
 import { createState } from "./state.ts";
@@ -25,7 +26,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const tls = await loadOrCreateTls(dataDir);
   const file = dataDir === null ? null : estateFile(dataDir);
   const persisted = file === null ? null : loadEstate(file);
-  const store = new EstateStore(persisted ?? seedEstate(options.seed ?? { kind: "demo" }));
+  const seed = parseControlInput(seedSpecSchema, options.seed ?? { kind: "demo" }, "seed");
+  const store = new EstateStore(persisted ?? seedEstate(seed));
   const saver = new EstateSaver(file, () => store.data, logger);
   const state = createState({
     store,

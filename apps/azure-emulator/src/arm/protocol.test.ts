@@ -71,9 +71,7 @@ describe("long-running operations on the wire", () => {
     const statusUrl = String(put.headers["azure-asyncoperation"]);
     expect(statusUrl).toMatch(new RegExp(`^${emulator.url}/subscriptions/${PROD}/providers/Microsoft.Network/locations/westeurope/operations/[0-9a-f-]{36}\\?api-version=2026-01-01$`));
 
-    const started = Date.now();
     const early = await rawRequest(emulator, "GET", statusUrl);
-    expect(Date.now() - started).toBeLessThan(300);
     expect(early.body).toEqual({ status: "InProgress" });
     expect(Number(early.headers["retry-after"])).toBeGreaterThanOrEqual(1);
 

@@ -9,7 +9,8 @@ import type { z } from "zod";
 export function parseControlInput<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const result = schema.safeParse(input);
   if (!result.success) {
-    throw new ArmError(400, "InvalidControlRequest", `Invalid ${what}.`, {
+    const reasons = result.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ");
+    throw new ArmError(400, "InvalidControlRequest", `Invalid ${what}: ${reasons}.`, {
       details: result.error.issues.map((i) => ({ code: i.code, message: i.message, target: i.path.join(".") })),
     });
   }
