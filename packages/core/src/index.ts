@@ -12,3 +12,53 @@ export * from "./inventory/management-ports.ts";
 export * from "./inventory/exposure.ts";
 export * from "./inventory/reasons.ts";
 export * from "./inventory/classify.ts";
+export type {
+  AllowedSources,
+  Grant,
+  GrantPort,
+  JitPolicy,
+  JitPortRule,
+  JitProtocol,
+  NsgChange,
+  NsgDiff,
+  PlanFailure,
+  PlanFailureReason,
+  PlanResult,
+  PlanSuccess,
+  RuleRenumbering,
+  RuleUpdate,
+  VmNicPosition,
+  VmPosition,
+} from "./planner/types.ts";
+export { checkSourcePrefix, jitProtocols, maxAllowedPrefixes, maxRequestMinutes, minRequestMinutes, validatePolicy } from "./planner/policy-validation.ts";
+export type { PolicyIssue, PrefixCheck } from "./planner/policy-validation.ts";
+export {
+  allowRuleName,
+  allowRulePrefix,
+  denyRuleName,
+  denyRulePrefix,
+  grantHash,
+  jitRulePrefix,
+  maxRuleDescriptionLength,
+  maxRuleNameLength,
+  parseJitRuleName,
+  protocolGroupOf,
+  vmHash,
+  vmSlug,
+} from "./planner/rule-names.ts";
+export type { JitRuleName, ProtocolGroup } from "./planner/rule-names.ts";
+export {
+  allowRuleDescription,
+  denyRuleDescription,
+  formatExpiry,
+  grantIdPattern,
+  parseAllowRuleDescription,
+  parseDenyRuleDescription,
+} from "./planner/rule-descriptions.ts";
+export type { AllowRuleDescription, DenyRuleDescription } from "./planner/rule-descriptions.ts";
+export { positionFromNetwork } from "./planner/position.ts";
+export { maxRulesPerNsg } from "./planner/nsg-plan.ts";
+export { planEdit, planEnable, planRemove } from "./planner/plan-policy.ts";
+export type { PlanEditInput, PlanEnableInput, PlanRemoveInput, VmPolicyTarget } from "./planner/plan-policy.ts";
+export { findExpiredAllowRules, planExpire, planGrant } from "./planner/plan-grant.ts";
+export type { AllowRuleRecord, PlanExpireInput, PlanGrantInput } from "./planner/plan-grant.ts";

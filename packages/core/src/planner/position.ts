@@ -1,0 +1,76 @@
+import { armIdKey } from "../inventory/arm-id.ts";
+import type { VmNetwork } from "../inventory/vm-network.ts";
+import { ipEquals } from "../net/compare.ts";
+import { parseIp } from "../net/parse.ts";
+import type { IpAddress, IpFamily } from "../net/parse.ts";
+import type { PlanFailure, VmPosition } from "./types.ts";
+
+/** The VM's IPs whose inbound traffic one NSG decides: a NIC NSG covers its NIC, a subnet NSG the VM's IPs in that subnet. */
+export interface NsgCoverage {
+  nsgId: string;
+  ips: IpAddress[];
+}
+
+export interface CoverageSuccess {
+  ok: true;
+  byNsg: Map<string, NsgCoverage>;
+}
+
+export type CoverageResult = CoverageSuccess | PlanFailure;
+
+function invalid(message: string): PlanFailure {
+  return { ok: false, reason: "invalid-input", nsgId: null, message };
+}
+
+/** Keyed by the lower-cased NSG id. */
+export function coverageOf(position: VmPosition): CoverageResult {
+  const byNsg = new Map<string, NsgCoverage>();
+  let ipCount = 0;
+  for (const nic of position.nics) {
+    const ips: IpAddress[] = [];
+    for (const text of nic.privateIps) {
+      const parsed = parseIp(text.trim());
+      if (!parsed.ok) return invalid(`VM ${position.vmName}: NIC ${nic.id} has private IP "${text}", which is not an IP address`);
+      ips.push(parsed.value);
+    }
+    ipCount += ips.length;
+    if (ips.length > 0 && nic.nsgId === null && nic.subnetNsgId === null) {
+      // Protecting the other NICs would leave these addresses open while the VM looks protected.
+      return {
+        ok: false,
+        reason: "no-nsg",
+        nsgId: null,
+        message: `VM ${position.vmName}: NIC ${nic.id} has no NSG on it or on its subnet, so JIT cannot protect ${nic.privateIps.join(", ")}`,
+      };
+    }
+    for (const nsgId of [nic.nsgId, nic.subnetNsgId]) {
+      if (nsgId === null) continue;
+      const key = armIdKey(nsgId);
+      const entry = byNsg.get(key) ?? { nsgId, ips: [] };
+      for (const ip of ips) if (!entry.ips.some((known) => ipEquals(known, ip))) entry.ips.push(ip);
+      byNsg.set(key, entry);
+    }
+  }
+  if (ipCount === 0) return invalid(`VM ${position.vmName} has no private IP address`);
+  return { ok: true, byNsg };
+}
+
+export function ipsOfFamily(ips: readonly IpAddress[], family: IpFamily): IpAddress[] {
+  return ips.filter((ip) => ip.kind() === family);
+}
+
+/** Builds the planner's view of a VM from the inventory's resolved network (one entry per NIC and subnet). */
+export function positionFromNetwork(vm: { id: string; name: string }, network: VmNetwork): VmPosition {
+  return {
+    vmId: vm.id,
+    vmName: vm.name,
+    nics: network.nics.flatMap((binding) =>
+      binding.groups.map((group) => ({
+        id: binding.nic.id,
+        privateIps: group.privateIps,
+        nsgId: binding.nicNsg?.id ?? null,
+        subnetNsgId: group.subnetNsg?.id ?? null,
+      })),
+    ),
+  };
+}
