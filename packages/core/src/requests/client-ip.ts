@@ -1,0 +1,84 @@
+import { cidrContainsIp } from "../net/compare.ts";
+import { formatIp, parseCidrStrict } from "../net/parse.ts";
+import type { Cidr, IpAddress } from "../net/parse.ts";
+import { parseClientAddress } from "./client-address.ts";
+import type { RequestProblem } from "./types.ts";
+
+export interface ResolveClientIpInput {
+  /** The TCP peer (`req.socket.remoteAddress`); undefined once the socket is gone. */
+  remoteAddress: string | undefined;
+  /** The raw `X-Forwarded-For` value; several headers joined with ", ", as Node joins them. */
+  forwardedFor: string | undefined;
+  /** IPv4/IPv6 CIDRs or bare IPs of the proxies in front of the server (see `checkTrustedProxies`). */
+  trustedProxies: readonly string[];
+}
+
+/** `[2001:db8::1]:443` or `203.0.113.7:54321`: some proxies (Azure Application Gateway) append the client's port. */
+const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/;
+const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/;
+
+function parseHop(entry: string): IpAddress | null {
+  const text = entry.trim();
+  const direct = parseClientAddress(text);
+  if (direct !== null) return direct;
+  const inner = bracketed.exec(text)?.[1] ?? ipv4WithPort.exec(text)?.[1];
+  return inner === undefined ? null : parseClientAddress(inner);
+}
+
+function parseProxies(list: readonly string[]): Cidr[] {
+  const cidrs: Cidr[] = [];
+  for (const text of list) {
+    const parsed = parseCidrStrict(text.trim());
+    // An entry that does not parse, or a /0, trusts nobody: failing closed keeps forged headers out.
+    if (parsed.ok && parsed.value.prefixLength > 0) cidrs.push(parsed.value);
+  }
+  return cidrs;
+}
+
+/**
+ * The client's IP as the server can vouch for it, in canonical text (IPv4
+ * dotted quad, IPv6 RFC 5952), or null when the peer address is missing or
+ * not an IP.
+ *
+ * Starts at the TCP peer. While the current address is a trusted proxy, the
+ * next address to the left in `X-Forwarded-For` (the one that proxy saw) takes
+ * its place. So the header of an untrusted peer is ignored entirely, and
+ * addresses a client wrote on the left of the header are reached only through
+ * an untrusted hop, which stops the walk. A malformed or empty entry stops
+ * the walk at the last good address; running out of entries ends it at the
+ * leftmost. IPv4-mapped IPv6 (`::ffff:1.2.3.4`) counts and is returned as
+ * IPv4; `[v6]:port` and `v4:port` entries are read without the port.
+ */
+export function resolveClientIp(input: ResolveClientIpInput): string | null {
+  if (input.remoteAddress === undefined) return null;
+  let current = parseClientAddress(input.remoteAddress);
+  if (current === null) return null;
+  const proxies = parseProxies(input.trustedProxies);
+  const hops = input.forwardedFor === undefined ? [] : input.forwardedFor.split(",");
+  for (let index = hops.length - 1; index >= 0; index--) {
+    const peer: IpAddress = current;
+    if (!proxies.some((cidr) => cidrContainsIp(cidr, peer))) break;
+    const hop = parseHop(hops[index] ?? "");
+    if (hop === null) break;
+    current = hop;
+  }
+  return formatIp(current);
+}
+
+/**
+ * Problems with a trusted-proxy list, for checking configuration at start-up
+ * (`resolveClientIp` itself ignores the entries refused here). Entries must
+ * be strict CIDRs or bare IPs; a /0 is refused, since trusting every address
+ * lets any client set its own IP. Proxies reached over IPv4 are written as
+ * IPv4 (mapped peers are compared as IPv4).
+ */
+export function checkTrustedProxies(list: readonly string[]): RequestProblem[] {
+  const problems: RequestProblem[] = [];
+  list.forEach((text, index) => {
+    const field = `trustedProxies[${index}]`;
+    const parsed = parseCidrStrict(text.trim());
+    if (!parsed.ok) problems.push({ field, rule: `"${text}" is not an IPv4 or IPv6 address or CIDR with its host bits clear (${parsed.reason})` });
+    else if (parsed.value.prefixLength === 0) problems.push({ field, rule: `${text} would trust every address, which lets any client choose its own IP` });
+  });
+  return problems;
+}
