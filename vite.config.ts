@@ -18,6 +18,6 @@ export default defineConfig({
   server: {
     port: 5173,
     strictPort: true,
-    proxy: { "/api": `http://localhost:${bffPort}` },
+    proxy: { "/api": `http://localhost:${bffPort}`, "/oidc": `http://localhost:${bffPort}` },
   },
 });

@@ -9,6 +9,7 @@ export default defineConfig({
       { test: { name: "bff", root: "apps/bff", include: ["src/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 } },
       { test: { name: "web", root: "apps/web", include: ["src/**/*.test.ts"] } },
       { test: { name: "local-issuer", root: "apps/local-issuer", include: ["src/**/*.test.ts"] } },
+      { test: { name: "bench", root: "bench", include: ["**/*.test.ts"] } },
     ],
   },
 });

@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { startEmulator, type RunningEmulator } from "@portcullis/azure-emulator";
-import { ConfigError, createLogger, loadConfig, startBff, type RunningBff } from "@portcullis/bff";
+import { ConfigError, createLocalArmTokenVerifier, createLogger, loadConfig, startBff, type RunningBff } from "@portcullis/bff";
 
 /** Settings of the launcher itself; the BFF parses its own (apps/bff/src/lib/config.ts). */
 const LauncherEnvSchema = z.object({
@@ -34,9 +34,12 @@ export async function startLocalStack(env: NodeJS.ProcessEnv, log: (message: str
   let emulator: RunningEmulator | null = null;
   let bffEnv: Record<string, string | undefined> = { ...env, DATA_DIR: dataDir };
   let overrides = {};
+  // The emulator checks the BFF's ARM tokens against the BFF's local issuer, which exists only once the BFF
+  // has started (after the emulator): the verifier refuses every token until it is bound below.
+  const armTokens = createLocalArmTokenVerifier();
   if (!azureIsConfigured(env)) {
     const logger = createLogger(launcher.data.LOG_LEVEL === "silent" ? "silent" : "warn").child({ component: "azure-emulator" });
-    emulator = await startEmulator({ dataDir, port: launcher.data.EMULATOR_PORT, logger });
+    emulator = await startEmulator({ dataDir, port: launcher.data.EMULATOR_PORT, logger, verifyToken: (token) => armTokens.verify(token) });
     log(`Azure emulator (demo estate) at ${emulator.url}`);
     bffEnv = { ...bffEnv, ARM_ENDPOINT: emulator.url };
     overrides = { armCaCertPem: emulator.caCertPem };
@@ -44,6 +47,11 @@ export async function startLocalStack(env: NodeJS.ProcessEnv, log: (message: str
   try {
     const config = loadConfig(bffEnv, overrides);
     const bff = await startBff(config);
+    if (emulator !== null) {
+      if (bff.localIssuer === null) log("The Azure emulator refuses every token: the BFF runs no local issuer (Entra ID sign-in is configured).");
+      else armTokens.bind(bff.localIssuer, emulator.url);
+    }
+    if (bff.localIssuer !== null) log(`Local sign-in at ${bff.publicUrl} (demo users, e.g. admin@contoso.test / Portcullis!demo1)`);
     return {
       bff,
       emulator,

@@ -1,13 +1,22 @@
 import { existsSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import express, { type Express } from "express";
-import helmet from "helmet";
+import express, { Router, type Express } from "express";
+import { authConfigRoutes, meRoutes } from "./auth/routes.ts";
 import { healthRoutes, type ReadyChecks } from "./health/routes.ts";
 import { inventoryRoutes } from "./inventory/routes.ts";
 import type { InventoryService } from "./inventory/service.ts";
+import { policyRoutes, type PolicyRouteDeps } from "./policies/routes.ts";
+import type { RoleAssignmentRepository } from "./rbac/repository.ts";
+import { rbacRoutes } from "./rbac/routes.ts";
+import type { AuthRuntime } from "./lib/auth/auth-runtime.ts";
+import { authenticate } from "./lib/auth/authenticate.ts";
+import type { RateLimits } from "./lib/config.ts";
 import { apiNotFound, errorMiddleware } from "./lib/error-middleware.ts";
+import { perIpRateLimit, perUserRateLimit } from "./lib/http/rate-limit.ts";
 import { requestLogger } from "./lib/http/request-logger.ts";
+import { securityHeaders } from "./lib/http/security-headers.ts";
 import type { Logger } from "./lib/logger.ts";
 
 /** The built SPA (root `vite build` output). */
@@ -16,7 +25,13 @@ export const defaultWebDistDir = fileURLToPath(new URL("../../web/dist", import.
 export interface AppDeps {
   logger: Logger;
   inventory: InventoryService;
+  policies: PolicyRouteDeps;
+  assignments: RoleAssignmentRepository;
   readyChecks: ReadyChecks;
+  auth: AuthRuntime;
+  /** The local issuer, mounted at /oidc (local mode); null in Entra mode. */
+  localIssuer: ((req: IncomingMessage, res: ServerResponse) => void) | null;
+  rateLimits: RateLimits;
   /** Proxies whose X-Forwarded-For is believed (CIDRs/IPs); empty trusts none. */
   trustProxy: string[];
   /** Directory of the built SPA; null serves none. Defaults to apps/web/dist when it exists. */
@@ -38,16 +53,39 @@ function serveSpa(app: Express, dir: string): void {
   });
 }
 
+/**
+ * /api in order: public health probes; the per-address limit; the public sign-in settings; authentication
+ * (everything after it needs a valid token); the per-user limit; body parsing; the guarded routes.
+ */
+function apiRouter(deps: AppDeps): Router {
+  const api = Router();
+  api.use(healthRoutes(deps.readyChecks));
+  api.use(perIpRateLimit(deps.rateLimits.perIpPerMinute));
+  api.use(authConfigRoutes(deps.auth.clientConfig));
+  api.use(authenticate({ validate: deps.auth.validate, loadAssignments: (p) => deps.assignments.listForPrincipal(p.oid, p.groups) }));
+  api.use(perUserRateLimit(deps.rateLimits.perUserPerMinute));
+  api.use(express.json({ limit: "100kb" }));
+  api.use(meRoutes());
+  api.use(inventoryRoutes(deps.inventory));
+  api.use(policyRoutes(deps.policies));
+  api.use(rbacRoutes(deps.assignments));
+  api.use(apiNotFound);
+  return api;
+}
+
+function identityOrigins(auth: AuthRuntime): string[] {
+  return auth.clientConfig.mode === "entra" ? [new URL(auth.clientConfig.authority).origin] : [];
+}
+
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", deps.trustProxy.length > 0 ? deps.trustProxy : false);
-  app.use(helmet());
+  app.use(securityHeaders(identityOrigins(deps.auth)));
   app.use(requestLogger(deps.logger));
-  app.use("/api", express.json({ limit: "100kb" }));
-  app.use("/api", healthRoutes(deps.readyChecks));
-  app.use("/api", inventoryRoutes(deps.inventory));
-  app.use("/api", apiNotFound);
+  // The issuer parses its own bodies, so it goes before any body parser.
+  if (deps.localIssuer !== null) app.use("/oidc", deps.localIssuer);
+  app.use("/api", apiRouter(deps));
   const webDistDir = deps.webDistDir === undefined ? defaultWebDistDir : deps.webDistDir;
   if (webDistDir !== null && existsSync(path.join(webDistDir, "index.html"))) serveSpa(app, webDistDir);
   app.use(errorMiddleware(deps.logger));

@@ -1,5 +1,5 @@
 export { createApp, defaultWebDistDir, type AppDeps } from "./app.ts";
-export { startBff, assembleBff, type RunningBff, type StartBffOptions, type AssembledBff } from "./server.ts";
+export { startBff, assembleBff, type RunningBff, type StartBffOptions, type AssembledBff, type AssembleOptions } from "./server.ts";
 export {
   loadConfig,
   describeConfig,
@@ -7,10 +7,13 @@ export {
   type Config,
   type ConfigOverrides,
   type AzureCredentialConfig,
+  type AuthConfig,
+  type RateLimits,
   type LogLevel,
 } from "./lib/config.ts";
 export { createLogger, type Logger } from "./lib/logger.ts";
 export { DataDirLockedError } from "./lib/db/data-dir-lock.ts";
 export { openDatabase, type Database, type DatabaseTarget } from "./lib/db/database.ts";
 export { migrateToLatest } from "./lib/db/migrate.ts";
-export { localEmulatorToken } from "./lib/azure/credential.ts";
+export { createLocalArmTokenVerifier, type LocalArmTokenVerifier } from "./lib/auth/arm-token-verifier.ts";
+export type { LocalIssuerInfo } from "./lib/auth/local-sign-in.ts";

@@ -5,10 +5,17 @@ import { classifyVms } from "@portcullis/core";
 import { createApp } from "./app.ts";
 import { createInventoryService, type InventoryService } from "./inventory/service.ts";
 import { createPolicyIdsRepository } from "./inventory/policy-ids-repository.ts";
-import { createArmClients, probeArm, readEstate, type ArmClients } from "./lib/azure/index.ts";
+import { createPolicyRepository } from "./policies/repository.ts";
+import { createPolicyService, type PolicyService } from "./policies/service.ts";
+import { seedDemoAssignments } from "./rbac/demo-assignments.ts";
+import { createRoleAssignmentRepository, type RoleAssignmentRepository } from "./rbac/repository.ts";
+import { createAuthRuntime, type AuthRuntime } from "./lib/auth/auth-runtime.ts";
+import { startLocalSignIn, type LocalIssuerInfo, type LocalSignIn } from "./lib/auth/local-sign-in.ts";
+import { createArmClients, createArmCredential, probeArm, readEstate, type ArmClients, type ArmCredential } from "./lib/azure/index.ts";
 import { describeConfig, type Config } from "./lib/config.ts";
 import { databaseTargetFromConfig, openDatabase, pingDatabase, type Database } from "./lib/db/database.ts";
 import { migrateToLatest } from "./lib/db/migrate.ts";
+import { createNsgLockManager } from "./lib/locks/nsg-locks.ts";
 import { createLogger, type Logger } from "./lib/logger.ts";
 
 export interface StartBffOptions {
@@ -21,15 +28,39 @@ export interface RunningBff {
   /** Where the BFF listens, e.g. http://localhost:8080. */
   url: string;
   port: number;
-  /** Stops taking requests, lets those under way finish (up to 5 s), closes ARM connections and the database. */
+  /** Origin of the portal (PUBLIC_URL, or http://localhost:<port>). */
+  publicUrl: string;
+  /** The local issuer (local mode): what the local emulator needs to check the BFF's ARM tokens. Null in Entra mode. */
+  localIssuer: LocalIssuerInfo | null;
+  /** Stops taking requests, lets those under way finish (up to 5 s), closes ARM connections, the issuer and the database. */
   stop(): Promise<void>;
+}
+
+export interface AssembleOptions {
+  logger: Logger;
+  webDistDir?: string | null;
+  /** Origin the portal is reached at; default PUBLIC_URL, else http://localhost:<PORT>. */
+  publicUrl?: string;
+  /** Where the local issuer keeps its keys (`<dir>/local-issuer/`); default DATA_DIR; null keeps them in memory. */
+  issuerDataDir?: string | null;
+  /** Retries of a failed ARM call; default 3. */
+  armMaxRetries?: number;
 }
 
 /** The app and the services behind it, wired to an open (and migrated) database. */
 export interface AssembledBff {
   app: Express;
   inventory: InventoryService;
+  policies: PolicyService;
+  assignments: RoleAssignmentRepository;
   arm: ArmClients;
+  /** The credential the ARM clients use (from the local issuer in local mode). */
+  armCredential: ArmCredential;
+  localIssuer: LocalIssuerInfo | null;
+  /** Token validation and the public sign-in settings. */
+  auth: AuthRuntime;
+  /** Closes ARM connections and the local issuer; the caller still owns the database. */
+  close(): Promise<void>;
 }
 
 /** How long stop() lets requests under way finish before closing their connections. */
@@ -37,32 +68,73 @@ const drainMs = 5_000;
 /** Readiness gives ARM this long to answer the first page of subscriptions. */
 const armProbeTimeoutMs = 3_000;
 
-/** Builds the ARM clients, the services and the Express app. The caller owns `database`. */
-export function assembleBff(
-  config: Config,
-  database: Database,
-  options: { logger: Logger; webDistDir?: string | null },
-): AssembledBff {
+/**
+ * Builds sign-in (the local issuer in local mode), the ARM clients, the services and the Express app.
+ * In local mode it also stores the demo role assignments into an empty table. The caller owns `database`.
+ */
+export async function assembleBff(config: Config, database: Database, options: AssembleOptions): Promise<AssembledBff> {
   const { logger } = options;
-  const arm = createArmClients(config);
-  const inventory = createInventoryService({
-    readEstate: () => readEstate(arm, config.subscriptionIds, logger),
-    policyIds: createPolicyIdsRepository(database.kysely),
-    classify: classifyVms,
-    ttlMs: config.inventoryTtlSeconds * 1000,
-    logger,
-  });
-  const app = createApp({
-    logger,
-    inventory,
-    trustProxy: config.trustProxy,
-    readyChecks: {
-      database: () => pingDatabase(database),
-      arm: () => probeArm(arm, armProbeTimeoutMs),
-    },
-    ...(options.webDistDir === undefined ? {} : { webDistDir: options.webDistDir }),
-  });
-  return { app, inventory, arm };
+  const publicUrl = options.publicUrl ?? config.publicUrl ?? `http://localhost:${config.port}`;
+  const assignments = createRoleAssignmentRepository(database.kysely);
+  let local: LocalSignIn | null = null;
+  if (config.auth.mode === "local") {
+    local = await startLocalSignIn({
+      publicUrl,
+      dataDir: options.issuerDataDir === undefined ? config.dataDir : options.issuerDataDir,
+      armAudience: config.azureCredential.kind === "local-emulator" ? config.armEndpoint : null,
+    });
+  }
+  try {
+    if (local !== null) await seedDemoAssignments(assignments, logger);
+    const armCredential = createArmCredential(config.azureCredential, local?.armClient);
+    const arm = createArmClients(config, { credential: armCredential, ...(options.armMaxRetries === undefined ? {} : { maxRetries: options.armMaxRetries }) });
+    const inventory = createInventoryService({
+      readEstate: () => readEstate(arm, config.subscriptionIds, logger),
+      policyIds: createPolicyIdsRepository(database.kysely),
+      classify: classifyVms,
+      ttlMs: config.inventoryTtlSeconds * 1000,
+      logger,
+    });
+    // Replicas share PostgreSQL, so NSG writes are serialised there too; PGlite has one process only.
+    const locks = createNsgLockManager(database.engine === "postgres" && config.databaseUrl !== undefined ? { postgresUrl: config.databaseUrl } : {});
+    const policyRepository = createPolicyRepository(database.kysely);
+    const policies = createPolicyService({ db: database.kysely, repository: policyRepository, arm, locks, inventory, logger });
+    const auth = createAuthRuntime(config.auth, local?.info ?? null);
+    const app = createApp({
+      logger,
+      inventory,
+      policies: { policies, repository: policyRepository, arm },
+      assignments,
+      auth,
+      localIssuer: local?.handler ?? null,
+      rateLimits: config.rateLimits,
+      trustProxy: config.trustProxy,
+      readyChecks: {
+        database: () => pingDatabase(database),
+        arm: () => probeArm(arm, armProbeTimeoutMs),
+      },
+      ...(options.webDistDir === undefined ? {} : { webDistDir: options.webDistDir }),
+    });
+    const issuer = local;
+    return {
+      app,
+      inventory,
+      policies,
+      assignments,
+      arm,
+      armCredential,
+      localIssuer: issuer?.info ?? null,
+      auth,
+      async close() {
+        arm.close();
+        await locks.close();
+        await issuer?.close();
+      },
+    };
+  } catch (error) {
+    await local?.close();
+    throw error;
+  }
 }
 
 function urlHost(host: string): string {
@@ -91,7 +163,10 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** Opens and migrates the database, wires ARM and the app, and listens. */
+/**
+ * Opens and migrates the database, listens, then wires sign-in, ARM and the app. It listens first because
+ * with PORT=0 the local issuer's URLs (and so the public URL) are known only once the port is.
+ */
 export async function startBff(config: Config, options: StartBffOptions = {}): Promise<RunningBff> {
   const logger = options.logger ?? createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, "starting the BFF");
@@ -103,30 +178,42 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
       throw error;
     },
   });
-  let arm: ArmClients | undefined;
+  let assembled: AssembledBff | undefined;
+  let handler: Express | undefined;
+  const server = createServer((req, res) => {
+    if (handler !== undefined) {
+      handler(req, res);
+      return;
+    }
+    res.writeHead(503, { "Retry-After": "1", "content-type": "text/plain" }).end("starting");
+  });
   try {
     await migrateToLatest(database, logger);
-    const assembled = assembleBff(config, database, { ...options, logger });
-    arm = assembled.arm;
-    const server = createServer(assembled.app);
     const address = await listen(server, config.port, config.host);
+    const publicUrl = config.publicUrl ?? `http://localhost:${address.port}`;
+    assembled = await assembleBff(config, database, { ...options, logger, publicUrl });
+    handler = assembled.app;
     const url = `http://${urlHost(config.host)}:${address.port}`;
-    logger.info({ url }, "BFF listening");
+    logger.info({ url, publicUrl }, "BFF listening");
+    const running = assembled;
     let stopping: Promise<void> | undefined;
     return {
       url,
       port: address.port,
+      publicUrl,
+      localIssuer: running.localIssuer,
       stop: () =>
         (stopping ??= (async () => {
           logger.info("stopping the BFF");
           await closeServer(server);
-          assembled.arm.close();
+          await running.close();
           await database.close();
           logger.info("BFF stopped");
         })()),
     };
   } catch (error) {
-    arm?.close();
+    if (server.listening) await closeServer(server);
+    await assembled?.close();
     await database.close();
     throw error;
   }

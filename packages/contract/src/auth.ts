@@ -30,6 +30,9 @@ export const appRoleValues: Record<Role, string> = {
   Auditor: "Jit.Auditor",
 };
 
+/** The scope of tenant-wide roles and the root of every other scope. */
+export const tenantScope = "/";
+
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   Admin: permissions,
   Requester: ["jit.vm.read", "jit.request.create"],
@@ -54,6 +57,7 @@ export const ScopeSchema = z
   );
 
 export const PrincipalTypeSchema = z.enum(["user", "group"]);
+export type PrincipalType = z.infer<typeof PrincipalTypeSchema>;
 
 export const RoleAssignmentSchema = z.object({
   id: z.string(),
@@ -102,5 +106,10 @@ export const MeResponseSchema = z.object({
   tenantPermissions: z.array(PermissionSchema),
   /** Every permission held at some scope (for showing navigation). */
   anyScopePermissions: z.array(PermissionSchema),
+  /** Values of the token's `roles` claim that name no Portcullis role; they grant nothing. Always sent by the BFF. */
+  ignoredRoles: z.array(z.string()).optional(),
 });
 export type MeResponse = z.infer<typeof MeResponseSchema>;
+
+export const ListRoleAssignmentsResponseSchema = z.object({ items: z.array(RoleAssignmentSchema) });
+export type ListRoleAssignmentsResponse = z.infer<typeof ListRoleAssignmentsResponseSchema>;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { PermissionSchema } from "./auth.ts";
 
 /** The three tabs of the JIT page. `none` is shown as "No recommendation". */
 export const InventoryTabSchema = z.enum(["configured", "recommended", "none"]);
@@ -50,6 +51,12 @@ export const VmSummarySchema = z.object({
 });
 export type VmSummary = z.infer<typeof VmSummarySchema>;
 
+/** A VM as the API returns it to one caller: the summary plus what that caller may do on it. */
+export const VmRowSchema = VmSummarySchema.extend({
+  callerPermissions: z.array(PermissionSchema),
+});
+export type VmRow = z.infer<typeof VmRowSchema>;
+
 export const inventorySortFields = ["name", "resourceGroup", "subscription"] as const;
 export const maxPageSize = 500;
 
@@ -74,7 +81,7 @@ export const TabCountsSchema = z.object({
 export type TabCounts = z.infer<typeof TabCountsSchema>;
 
 export const ListVmsResponseSchema = z.object({
-  items: z.array(VmSummarySchema),
+  items: z.array(VmRowSchema),
   page: z.number().int(),
   pageSize: z.number().int(),
   /** Rows matching tab + filters (before paging). */

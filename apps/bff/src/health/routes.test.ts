@@ -1,16 +1,18 @@
-import type { RunningEmulator } from "@portcullis/azure-emulator";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assembleTestBff, startTestBff, startTestEmulator } from "../test-support/stack.ts";
+import { signInAs } from "../test-support/sign-in.ts";
+import { assembleTestBff, startTestBff, startTestEmulator, type TestEmulator } from "../test-support/stack.ts";
 import type { RunningBff } from "../server.ts";
 
 describe("health and readiness of a running BFF", () => {
-  let emulator: RunningEmulator;
+  let emulator: TestEmulator;
   let bff: RunningBff;
+  let auth: string;
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
     bff = await startTestBff(emulator);
+    auth = `Bearer ${await signInAs({ url: bff.publicUrl, localIssuer: bff.localIssuer }, "auditor@contoso.test")}`;
   });
   afterAll(async () => {
     await bff?.stop();
@@ -32,7 +34,7 @@ describe("health and readiness of a running BFF", () => {
     expect(ready.body.checks.arm.ok).toBe(false);
     expect(ready.body.checks.arm.message).toContain(`Azure Resource Manager at ${emulator.url} is unreachable`);
 
-    const inventory = await request(bff.url).get("/api/inventory/vms").query({ tab: "recommended" });
+    const inventory = await request(bff.url).get("/api/inventory/vms").set("authorization", auth).query({ tab: "recommended" });
     expect(inventory.status).toBe(503);
     expect(inventory.body.error.code).toBe("UpstreamUnavailable");
     expect(inventory.body.error.message).toMatch(new RegExp(`^Azure Resource Manager at ${emulator.url} is unreachable: .+`));

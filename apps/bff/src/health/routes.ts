@@ -1,5 +1,6 @@
 import { Router } from "express";
 import type { ReadyResponse } from "@portcullis/contract";
+import { guard } from "../lib/auth/guard.ts";
 
 /** A dependency check: resolves when the dependency answers, rejects with the reason otherwise. */
 export type ReadyCheck = () => Promise<void>;
@@ -30,15 +31,21 @@ async function run(check: ReadyCheck, name: string): Promise<ReadyResponse["chec
 export function healthRoutes(checks: ReadyChecks): Router {
   const router = Router();
   /** Liveness: the process serves HTTP. */
-  router.get("/healthz", (_req, res) => {
-    res.json({ status: "ok" });
-  });
+  router.get(
+    "/healthz",
+    guard({ kind: "public" }, (_req, res) => {
+      res.json({ status: "ok" });
+    }),
+  );
   /** Readiness: the database and ARM answer. */
-  router.get("/readyz", async (_req, res) => {
-    const [database, arm] = await Promise.all([run(checks.database, "the database"), run(checks.arm, "Azure Resource Manager")]);
-    const ready = database.ok && arm.ok;
-    const body: ReadyResponse = { status: ready ? "ready" : "not-ready", checks: { database, arm } };
-    res.status(ready ? 200 : 503).json(body);
-  });
+  router.get(
+    "/readyz",
+    guard({ kind: "public" }, async (_req, res) => {
+      const [database, arm] = await Promise.all([run(checks.database, "the database"), run(checks.arm, "Azure Resource Manager")]);
+      const ready = database.ok && arm.ok;
+      const body: ReadyResponse = { status: ready ? "ready" : "not-ready", checks: { database, arm } };
+      res.status(ready ? 200 : 503).json(body);
+    }),
+  );
   return router;
 }

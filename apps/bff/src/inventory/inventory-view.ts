@@ -1,4 +1,4 @@
-import type { InventoryTab, ListVmsQuery, ListVmsResponse, TabCounts, VmSummary } from "@portcullis/contract";
+import type { InventoryTab, ListVmsQuery, ListVmsResponse, Permission, TabCounts, VmSummary } from "@portcullis/contract";
 import { inventoryTabs } from "@portcullis/contract";
 import type { InventorySubscription } from "@portcullis/core";
 
@@ -20,13 +20,26 @@ interface Row {
 /** A classified snapshot arranged so any page of any tab is a filter and a slice away. */
 export interface InventoryView {
   readonly readAt: Date;
+  /** Of the whole estate. */
   readonly counts: TabCounts;
+  /** Of the whole estate. */
   readonly facets: ListVmsResponse["facets"];
+  readonly rows: readonly Row[];
   /** Rows of a tab in the requested order; computed once per (tab, sort, order). */
   sorted(tab: InventoryTab, sort: SortField, order: SortOrder): readonly Row[];
 }
 
 const collator = new Intl.Collator("en", { sensitivity: "base", numeric: true });
+
+/** What one caller may see of the estate, and do on each VM. */
+export interface VmAccess {
+  /** True when the caller may read every VM: counts and facets of the whole estate apply. */
+  readonly readsAll: boolean;
+  canRead(vm: VmSummary): boolean;
+  /** Whether the caller may read VMs anywhere in the subscription (lists it as a facet even without VMs). */
+  canReadSubscription(subscriptionId: string): boolean;
+  permissionsOn(vm: VmSummary): Permission[];
+}
 
 /** Rank of each row by `key`: equal keys share a rank, so comparisons later are integer compares. */
 function ranks(rows: readonly VmSummary[], key: (vm: VmSummary) => string): number[] {
@@ -47,6 +60,18 @@ function comparator(sort: SortField, order: SortOrder): (a: Row, b: Row) => numb
     sort === "name" ? row.nameRank : sort === "resourceGroup" ? row.resourceGroupRank : row.subscriptionRank;
   // Ties fall back to the name (always ascending), then the id, so pages never shuffle.
   return (a, b) => sign * (primary(a) - primary(b)) || a.nameRank - b.nameRank || a.idRank - b.idRank;
+}
+
+function resourceGroupFacet(rows: readonly Row[]): string[] {
+  const groups = new Map<string, string>();
+  for (const { vm, resourceGroupLower } of rows) if (!groups.has(resourceGroupLower)) groups.set(resourceGroupLower, vm.resourceGroup);
+  return [...groups.values()].sort(collator.compare);
+}
+
+function countTabs(rows: Iterable<Row>): TabCounts {
+  const counts: TabCounts = { configured: 0, recommended: 0, none: 0 };
+  for (const row of rows) counts[row.vm.tab] += 1;
+  return counts;
 }
 
 export function buildInventoryView(
@@ -71,22 +96,20 @@ export function buildInventoryView(
   const byTab = new Map<InventoryTab, Row[]>(inventoryTabs.map((tab) => [tab, []]));
   for (const row of rows) byTab.get(row.vm.tab)?.push(row);
 
-  const groups = new Map<string, string>();
-  for (const vm of summaries) if (!groups.has(vm.resourceGroup.toLowerCase())) groups.set(vm.resourceGroup.toLowerCase(), vm.resourceGroup);
   const facets = {
     subscriptions: [...subscriptions]
       .sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.id, b.id))
       .map(({ id, name }) => ({ id, name })),
-    resourceGroups: [...groups.values()].sort(collator.compare),
+    resourceGroups: resourceGroupFacet(rows),
   };
-  const counts: TabCounts = { configured: 0, recommended: 0, none: 0 };
-  for (const tab of inventoryTabs) counts[tab] = byTab.get(tab)?.length ?? 0;
+  const counts = countTabs(rows);
 
   const memo = new Map<string, Row[]>();
   return {
     readAt,
     counts,
     facets,
+    rows,
     sorted(tab, sort, order) {
       const key = `${tab}/${sort}/${order}`;
       let list = memo.get(key);
@@ -99,17 +122,33 @@ export function buildInventoryView(
   };
 }
 
-/** One page of a tab, filtered and sorted as asked. */
-export function queryInventoryView(view: InventoryView, query: ListVmsQuery): ListVmsResponse {
+/** Counts and facets of what a scoped caller may see. */
+function visibleTo(view: InventoryView, access: VmAccess): { visible: Set<Row>; counts: TabCounts; facets: ListVmsResponse["facets"] } {
+  const visible = new Set(view.rows.filter((row) => access.canRead(row.vm)));
+  const withVms = new Set([...visible].map((row) => row.subscriptionIdLower));
+  return {
+    visible,
+    counts: countTabs(visible),
+    facets: {
+      subscriptions: view.facets.subscriptions.filter((s) => withVms.has(s.id.toLowerCase()) || access.canReadSubscription(s.id)),
+      resourceGroups: resourceGroupFacet([...visible]),
+    },
+  };
+}
+
+/** One page of a tab for one caller: only VMs they may read (counts and facets too), each with their permissions. */
+export function queryInventoryView(view: InventoryView, query: ListVmsQuery, access: VmAccess): ListVmsResponse {
   const q = query.q?.toLowerCase() ?? "";
   // An empty filter value (e.g. `?subscription=` from a cleared drop-down) means "no filter".
   const subscription = query.subscription?.trim().toLowerCase() || undefined;
   const resourceGroup = query.resourceGroup?.trim().toLowerCase() || undefined;
+  const scoped = access.readsAll ? undefined : visibleTo(view, access);
   const sorted = view.sorted(query.tab, query.sort, query.order);
-  const filtering = q !== "" || subscription !== undefined || resourceGroup !== undefined;
+  const filtering = scoped !== undefined || q !== "" || subscription !== undefined || resourceGroup !== undefined;
   const matching = filtering
     ? sorted.filter(
         (row) =>
+          (scoped === undefined || scoped.visible.has(row)) &&
           (q === "" || row.nameLower.includes(q)) &&
           (subscription === undefined || row.subscriptionIdLower === subscription) &&
           (resourceGroup === undefined || row.resourceGroupLower === resourceGroup),
@@ -117,12 +156,12 @@ export function queryInventoryView(view: InventoryView, query: ListVmsQuery): Li
     : sorted;
   const start = (query.page - 1) * query.pageSize;
   return {
-    items: matching.slice(start, start + query.pageSize).map((row) => row.vm),
+    items: matching.slice(start, start + query.pageSize).map((row) => ({ ...row.vm, callerPermissions: access.permissionsOn(row.vm) })),
     page: query.page,
     pageSize: query.pageSize,
     total: matching.length,
-    counts: view.counts,
-    facets: view.facets,
+    counts: scoped?.counts ?? view.counts,
+    facets: scoped?.facets ?? view.facets,
     refreshedAt: view.readAt.toISOString(),
   };
 }

@@ -1,20 +1,23 @@
-import { demoExpectations, demoSubscriptions, type RunningEmulator } from "@portcullis/azure-emulator";
-import type { InventoryTab, ListVmsResponse, VmSummary } from "@portcullis/contract";
+import { demoExpectations, demoSubscriptions } from "@portcullis/azure-emulator";
+import { permissions, type InventoryTab, type ListVmsResponse, type VmSummary } from "@portcullis/contract";
 import { reasons } from "@portcullis/core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assembleTestBff, startTestEmulator, type InProcessBff } from "../test-support/stack.ts";
+import { signInAs } from "../test-support/sign-in.ts";
+import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 
 const tabOf = { Recommended: "recommended", "No recommendation": "none" } as const;
 const expectedReason = { "no-nsg": reasons.noNsg, "scale-set-instance": reasons.scaleSetInstance } as const;
 
 describe("the inventory API against the demo estate", () => {
-  let emulator: RunningEmulator;
+  let emulator: TestEmulator;
   let bff: InProcessBff;
+  let auth: string;
 
   beforeAll(async () => {
     emulator = await startTestEmulator();
     bff = await assembleTestBff(emulator);
+    auth = `Bearer ${await signInAs(bff, "admin@contoso.test")}`;
   });
   afterAll(async () => {
     await bff?.close();
@@ -22,7 +25,7 @@ describe("the inventory API against the demo estate", () => {
   });
 
   async function list(query: Record<string, string | number>): Promise<ListVmsResponse> {
-    const res = await request(bff.app).get("/api/inventory/vms").query(query);
+    const res = await request(bff.app).get("/api/inventory/vms").set("authorization", auth).query(query);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as ListVmsResponse;
   }
@@ -37,6 +40,12 @@ describe("the inventory API against the demo estate", () => {
       recommended: demoExpectations.tabs.recommended,
       none: demoExpectations.tabs.noRecommendation,
     });
+  });
+
+  it("gives a tenant-wide Admin every permission on every row", async () => {
+    const page = await list({ tab: "recommended", pageSize: 500 });
+    expect(page.items.length).toBeGreaterThan(0);
+    for (const vm of page.items) expect(vm.callerPermissions).toEqual([...permissions]);
   });
 
   it("gives every VM its reason and the management ports open to the Internet", async () => {
@@ -111,7 +120,7 @@ describe("the inventory API against the demo estate", () => {
     [{ tab: "none", page: 0 }, "page: must be at least 1"],
     [{ tab: "none", sort: "size" }, "sort: must be one of name, resourceGroup, subscription"],
   ])("answers %o with 400 naming the field and the rule", async (query, message) => {
-    const res = await request(bff.app).get("/api/inventory/vms").query(query);
+    const res = await request(bff.app).get("/api/inventory/vms").set("authorization", auth).query(query);
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: "BadRequest", message });
   });
@@ -131,7 +140,7 @@ describe("the inventory API against the demo estate", () => {
         updated_by: "test",
       })
       .execute();
-    const refreshed = await request(bff.app).post("/api/inventory/refresh");
+    const refreshed = await request(bff.app).post("/api/inventory/refresh").set("authorization", auth);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.counts).toEqual({
       configured: 1,
@@ -148,12 +157,12 @@ describe("the inventory API against the demo estate", () => {
 
   it("serves pages from the cached snapshot and shares one ARM pass between concurrent refreshes", async () => {
     emulator.control.resetCounters();
-    await request(bff.app).post("/api/inventory/refresh").expect(200);
+    await request(bff.app).post("/api/inventory/refresh").set("authorization", auth).expect(200);
     const onePass = emulator.control.counters().reads;
     expect(onePass).toBeGreaterThan(0);
 
     emulator.control.resetCounters();
-    await Promise.all(Array.from({ length: 5 }, () => request(bff.app).post("/api/inventory/refresh").expect(200)));
+    await Promise.all(Array.from({ length: 5 }, () => request(bff.app).post("/api/inventory/refresh").set("authorization", auth).expect(200)));
     expect(emulator.control.counters().reads).toBe(onePass);
 
     emulator.control.resetCounters();

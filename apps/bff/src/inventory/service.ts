@@ -1,16 +1,22 @@
 import type { ListVmsQuery, ListVmsResponse, RefreshResponse, VmSummary } from "@portcullis/contract";
-import type { InventorySnapshot } from "@portcullis/core";
+import { armIdKey } from "@portcullis/core";
+import type { InventorySnapshot, Nsg } from "@portcullis/core";
 import type { Logger } from "../lib/logger.ts";
-import { buildInventoryView, queryInventoryView, type InventoryView } from "./inventory-view.ts";
+import { buildInventoryView, queryInventoryView, type InventoryView, type VmAccess } from "./inventory-view.ts";
 import type { PolicyIdsRepository } from "./policy-ids-repository.ts";
 
 export interface InventoryService {
-  /** A page of a tab; reads ARM first if there is no snapshot yet. */
-  list(query: ListVmsQuery): Promise<ListVmsResponse>;
+  /** A page of a tab as one caller may see it; reads ARM first if there is no snapshot yet. */
+  list(query: ListVmsQuery, access: VmAccess): Promise<ListVmsResponse>;
   /** Reads ARM now (joining a read already under way). */
   refresh(): Promise<RefreshResponse>;
   /** Re-sorts the cached estate after policies changed, without another ARM pass. */
   policiesChanged(): Promise<void>;
+  /**
+   * Puts NSGs the BFF just wrote (as ARM answered the write) into the cached estate, so exposure shows the new
+   * rules before the next ARM pass; call policiesChanged() afterwards to re-sort.
+   */
+  nsgsChanged(nsgs: readonly Nsg[]): Promise<void>;
 }
 
 export interface InventoryServiceDeps {
@@ -66,12 +72,20 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
   }
 
   return {
-    async list(query) {
-      return queryInventoryView(await current(), query);
+    async list(query, access) {
+      return queryInventoryView(await current(), query, access);
     },
     async refresh() {
       const fresh = await read();
       return { refreshedAt: fresh.readAt.toISOString(), counts: fresh.counts };
+    },
+    async nsgsChanged(nsgs) {
+      if (reading !== undefined) await reading.catch(() => undefined);
+      if (snapshot === undefined || nsgs.length === 0) return;
+      // A new snapshot object: a view built from the old one stays consistent while this one is classified.
+      const nsgMap = new Map(snapshot.nsgs);
+      for (const nsg of nsgs) nsgMap.set(armIdKey(nsg.id), nsg);
+      snapshot = { ...snapshot, nsgs: nsgMap };
     },
     async policiesChanged() {
       if (reading !== undefined) await reading.catch(() => undefined);

@@ -5,6 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./config.ts";
 
 const emulator = { ARM_ENDPOINT: "https://localhost:8443" };
+const tenant = "a1b2c3d4-0000-4000-8000-00000000000a";
+const entra = {
+  ENTRA_TENANT_ID: tenant,
+  ENTRA_SPA_CLIENT_ID: "5e1a0000-0000-4000-8000-000000000001",
+  ENTRA_API_CLIENT_ID: "5e1a0000-0000-4000-8000-000000000002",
+};
 const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
@@ -42,6 +48,9 @@ describe("loadConfig", () => {
       azureCredential: { kind: "local-emulator" },
       inventoryTtlSeconds: 300,
       trustProxy: [],
+      publicUrl: "http://localhost:8080",
+      auth: { mode: "local", tenantId: "7f3c9a52-4b1d-4e8f-9a6c-2d5e8b1f0a77" },
+      rateLimits: { perUserPerMinute: 600, perIpPerMinute: 1200 },
     });
   });
 
@@ -58,6 +67,15 @@ describe("loadConfig", () => {
     [{ ARM_CA_CERT_FILE: "/nonexistent/ca.pem" }, "ARM_CA_CERT_FILE: cannot read /nonexistent/ca.pem"],
     [{ AZURE_CLIENT_SECRET: "s3cret" }, "AZURE_TENANT_ID, AZURE_CLIENT_ID: required when AZURE_CLIENT_SECRET is set"],
     [{ AZURE_USE_MANAGED_IDENTITY: "true", AZURE_CLIENT_SECRET: "s" }, "AZURE_USE_MANAGED_IDENTITY: cannot be combined with AZURE_CLIENT_SECRET"],
+    [{ PUBLIC_URL: "localhost:8080" }, 'PUBLIC_URL: must be an http(s) origin without path, query or credentials (got "localhost:8080")'],
+    [{ PUBLIC_URL: "https://jit.contoso.com/portal" }, "PUBLIC_URL: must be an http(s) origin without path"],
+    [{ ENTRA_TENANT_ID: tenant }, "ENTRA_SPA_CLIENT_ID, ENTRA_API_CLIENT_ID: required for Entra ID sign-in (set because ENTRA_TENANT_ID is set)"],
+    [{ ...entra, ENTRA_API_CLIENT_ID: "api" }, 'ENTRA_API_CLIENT_ID: must be a GUID such as 00000000-0000-0000-0000-000000000000 (got "api")'],
+    [{ ...entra, ENTRA_ALLOWED_TENANT_IDS: `${tenant},contoso.com` }, "ENTRA_ALLOWED_TENANT_IDS: must be a comma-separated list of tenant GUIDs (bad: contoso.com)"],
+    [{ ...entra, ENTRA_API_SCOPE: "access_as_user" }, "ENTRA_API_SCOPE: must look like api://<application id>/access_as_user"],
+    [{ RATE_LIMIT_PER_USER_PER_MINUTE: "0" }, 'RATE_LIMIT_PER_USER_PER_MINUTE: must be an integer from 1 to 1000000 (got "0")'],
+    [{ RATE_LIMIT_PER_IP_PER_MINUTE: "lots" }, 'RATE_LIMIT_PER_IP_PER_MINUTE: must be an integer from 1 to 1000000 (got "lots")'],
+    [entra, "ARM_ENDPOINT: https://localhost:8443 is the local Azure emulator, which trusts only the local issuer"],
   ])("when %o is set, the error names the variable and the rule", (env, expected) => {
     const problems = problemsOf({ ...emulator, ...env });
     expect(problems).toHaveLength(1);
@@ -81,7 +99,7 @@ describe("loadConfig", () => {
   });
 
   it("builds a client-secret credential for real ARM", () => {
-    const config = loadConfig({ AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s" });
+    const config = loadConfig({ ...entra, AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s" });
     expect(config.azureCredential).toEqual({
       kind: "client-secret",
       tenantId: "t",
@@ -91,8 +109,53 @@ describe("loadConfig", () => {
     });
   });
 
+  it("refuses local sign-in (demo users with a published password) against real Azure", () => {
+    const [problem] = problemsOf({ AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s" });
+    expect(problem).toBe(
+      "ENTRA_TENANT_ID, ENTRA_SPA_CLIENT_ID, ENTRA_API_CLIENT_ID: required when Portcullis talks to real Azure " +
+        "(ARM_ENDPOINT https://management.azure.com with an Azure credential): local sign-in has demo users with a published password",
+    );
+  });
+
+  it("configures Entra ID sign-in with the documented defaults", () => {
+    const config = loadConfig({ ...entra, AZURE_USE_MANAGED_IDENTITY: "true" });
+    expect(config.auth).toEqual({
+      mode: "entra",
+      tenantId: tenant,
+      spaClientId: entra.ENTRA_SPA_CLIENT_ID,
+      apiClientId: entra.ENTRA_API_CLIENT_ID,
+      apiScope: `api://${entra.ENTRA_API_CLIENT_ID}/access_as_user`,
+      allowedTenantIds: [tenant],
+      authorityHost: "https://login.microsoftonline.com",
+      jwksUrl: `https://login.microsoftonline.com/${tenant}/discovery/v2.0/keys`,
+      jwksCooldownMs: 30_000,
+    });
+  });
+
+  it("takes the allowed tenants, the API scope, the authority host and the public URL as given", () => {
+    const config = loadConfig({
+      ...entra,
+      AZURE_USE_MANAGED_IDENTITY: "true",
+      ENTRA_API_SCOPE: "api://portcullis.contoso.com/access_as_user",
+      ENTRA_ALLOWED_TENANT_IDS: ` ${tenant.toUpperCase()} , a1b2c3d4-0000-4000-8000-00000000000b`,
+      AZURE_AUTHORITY_HOST: "https://login.microsoftonline.us",
+      PUBLIC_URL: "https://jit.contoso.com/",
+    });
+    expect(config.auth).toMatchObject({
+      apiScope: "api://portcullis.contoso.com/access_as_user",
+      allowedTenantIds: [tenant, "a1b2c3d4-0000-4000-8000-00000000000b"],
+      jwksUrl: `https://login.microsoftonline.us/${tenant}/discovery/v2.0/keys`,
+    });
+    expect(config.publicUrl).toBe("https://jit.contoso.com");
+  });
+
+  it("leaves the public URL to the listening port when PORT is 0", () => {
+    expect(loadConfig({ ...emulator, PORT: "0" }).publicUrl).toBeUndefined();
+    expect(loadConfig({ ...emulator, PORT: "9000" }).publicUrl).toBe("http://localhost:9000");
+  });
+
   it("uses a user-assigned managed identity when a client id is given", () => {
-    const config = loadConfig({ AZURE_USE_MANAGED_IDENTITY: "TRUE", AZURE_CLIENT_ID: "mi" });
+    const config = loadConfig({ ...entra, AZURE_USE_MANAGED_IDENTITY: "TRUE", AZURE_CLIENT_ID: "mi" });
     expect(config.azureCredential).toEqual({ kind: "managed-identity", clientId: "mi" });
   });
 

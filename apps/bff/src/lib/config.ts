@@ -2,6 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { authEnvShape, checkSignInMatchesAzure, resolveAuth, type AuthConfig, type EntraJwksOverride, type RateLimits } from "./config-auth.ts";
+
+export type { AuthConfig, RateLimits } from "./config-auth.ts";
+export { describeConfig } from "./config-description.ts";
 
 /** How the BFF authenticates to Azure Resource Manager; derived from the AZURE_* variables. */
 export type AzureCredentialConfig =
@@ -9,7 +13,10 @@ export type AzureCredentialConfig =
   | { kind: "client-certificate"; tenantId: string; clientId: string; certificatePath: string; authorityHost: string }
   /** `clientId` selects a user-assigned identity; absent means the system-assigned one. */
   | { kind: "managed-identity"; clientId: string | undefined }
-  /** A loopback ARM endpoint (the local emulator) and no Azure credential configured. */
+  /**
+   * A loopback ARM endpoint (the local emulator) and no Azure credential configured: the BFF gets its ARM
+   * token from its own local issuer by client credentials.
+   */
   | { kind: "local-emulator" };
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
@@ -31,12 +38,18 @@ export interface Config {
   inventoryTtlSeconds: number;
   /** Value for Express's `trust proxy`: CIDRs/IPs/named ranges; empty means trust no proxy. */
   trustProxy: string[];
+  /** Origin the portal is reached at (no trailing slash); undefined means http://localhost:<listening port>. */
+  publicUrl: string | undefined;
+  auth: AuthConfig;
+  rateLimits: RateLimits;
 }
 
 /** Values a start script sets in memory rather than through the environment. */
 export interface ConfigOverrides {
   /** PEM of an extra CA to trust for ARM (e.g. the local emulator's self-signed certificate). */
   armCaCertPem?: string;
+  /** Tests only: fetch Entra's signing keys from here (a local JWKS server) instead of Entra ID. */
+  entraJwks?: EntraJwksOverride;
 }
 
 /** Every problem found in the environment, one line each, naming the variable and the rule. */
@@ -176,6 +189,7 @@ const EnvSchema = z.object({
     }
     return entries;
   }),
+  ...authEnvShape,
 });
 
 type Env = z.infer<typeof EnvSchema>;
@@ -260,7 +274,9 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     ...(e.ARM_CA_CERT_FILE !== undefined ? [readCaFile(e.ARM_CA_CERT_FILE, problems)] : []),
     overrides.armCaCertPem,
   ].filter((pem): pem is string => pem !== undefined);
-  if (problems.length > 0 || azureCredential === undefined) throw new ConfigError(problems);
+  const auth = "AZURE_AUTHORITY_HOST" in values ? resolveAuth(env, e, e.AZURE_AUTHORITY_HOST, problems, overrides.entraJwks) : undefined;
+  if (auth !== undefined && azureCredential !== undefined) checkSignInMatchesAzure(auth, azureCredential, e.ARM_ENDPOINT, problems);
+  if (problems.length > 0 || azureCredential === undefined || auth === undefined) throw new ConfigError(problems);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -273,20 +289,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     azureCredential,
     inventoryTtlSeconds: e.INVENTORY_TTL_SECONDS,
     trustProxy: e.TRUST_PROXY,
-  };
-}
-
-/** The configuration without secrets, for the start-up log line. */
-export function describeConfig(config: Config): Record<string, unknown> {
-  return {
-    port: config.port,
-    host: config.host,
-    storage: config.databaseUrl !== undefined ? "postgres" : `pglite (${path.join(config.dataDir, "pglite")})`,
-    armEndpoint: config.armEndpoint,
-    armExtraCa: config.armCaCertPem !== undefined,
-    subscriptions: config.subscriptionIds ?? "all visible",
-    azureCredential: config.azureCredential.kind,
-    inventoryTtlSeconds: config.inventoryTtlSeconds,
-    trustProxy: config.trustProxy,
+    publicUrl: e.PUBLIC_URL ?? (e.PORT === 0 ? undefined : `http://localhost:${e.PORT}`),
+    auth,
+    rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
   };
 }

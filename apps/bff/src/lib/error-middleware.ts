@@ -32,12 +32,13 @@ const bodyParserMessages: Record<string, string> = {
 interface Mapped {
   status: number;
   body: ErrorBody;
+  headers?: Readonly<Record<string, string>>;
 }
 
 function toResponse(error: unknown): Mapped {
   if (error instanceof AppError) {
     const details = error.details === undefined ? {} : { details: error.details };
-    return { status: error.status, body: { error: { code: error.code, message: error.message, ...details } } };
+    return { status: error.status, body: { error: { code: error.code, message: error.message, ...details } }, headers: error.headers };
   }
   if (error instanceof z.ZodError) {
     const { message, problems } = describeZodError(error, "input");
@@ -57,7 +58,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       next(error);
       return;
     }
-    const { status, body } = toResponse(error);
+    const { status, body, headers = {} } = toResponse(error);
     if (status >= 500) {
       // pino-http's per-request logger carries the request id; fall back to the app logger.
       const log = (req as { log?: Logger }).log ?? logger;
@@ -65,6 +66,7 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       if (status === 500) log.error({ ...context, err: error }, "unhandled error");
       else log.warn({ ...context, code: body.error.code }, body.error.message);
     }
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.status(status).json(body);
   };
 }

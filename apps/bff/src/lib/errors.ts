@@ -1,16 +1,45 @@
 import { ErrorCode } from "@portcullis/contract";
 
+/** Error code of a 429 (not yet in the contract's ErrorCode list). */
+export const tooManyRequestsCode = "TooManyRequests";
+/** Error code of a 502: a service we depend on answered, and refused or failed the operation. */
+export const upstreamFailedCode = "UpstreamFailed";
+export type AppErrorCode = ErrorCode | typeof tooManyRequestsCode | typeof upstreamFailedCode;
+
+interface AppErrorOptions {
+  details?: unknown;
+  cause?: unknown;
+  /** Response headers that belong to this error (WWW-Authenticate, Retry-After). */
+  headers?: Record<string, string>;
+}
+
 /** Base of the errors the error middleware maps to an HTTP status and an ErrorBody. */
 export class AppError extends Error {
   readonly status: number;
-  readonly code: ErrorCode;
+  readonly code: AppErrorCode;
   readonly details: unknown;
-  constructor(status: number, code: ErrorCode, message: string, options?: { details?: unknown; cause?: unknown }) {
+  readonly headers: Readonly<Record<string, string>>;
+  constructor(status: number, code: AppErrorCode, message: string, options?: AppErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.status = status;
     this.code = code;
     this.details = options?.details;
+    this.headers = options?.headers ?? {};
+  }
+}
+
+/** No valid access token (401); `challenge` is the WWW-Authenticate value. */
+export class UnauthorizedError extends AppError {
+  constructor(message: string, challenge: string, options?: { details?: unknown; cause?: unknown }) {
+    super(401, ErrorCode.unauthorized, message, { ...options, headers: { "WWW-Authenticate": challenge } });
+  }
+}
+
+/** The caller sent too many requests (429). */
+export class TooManyRequestsError extends AppError {
+  constructor(message: string, retryAfterSeconds: number) {
+    super(429, tooManyRequestsCode, message, { headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) } });
   }
 }
 
@@ -46,5 +75,12 @@ export class ConflictError extends AppError {
 export class UpstreamUnavailableError extends AppError {
   constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
     super(503, ErrorCode.upstreamUnavailable, message, options);
+  }
+}
+
+/** A service we depend on (Azure Resource Manager) answered but refused or failed the operation (502). */
+export class UpstreamFailedError extends AppError {
+  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
+    super(502, upstreamFailedCode, message, options);
   }
 }

@@ -1,50 +1,101 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmulator, type RunningEmulator } from "@portcullis/azure-emulator";
-import { loadConfig, type Config } from "../lib/config.ts";
+import { createLocalArmTokenVerifier, type LocalArmTokenVerifier } from "../lib/auth/arm-token-verifier.ts";
+import { loadConfig, type Config, type ConfigOverrides } from "../lib/config.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
-import { createLogger } from "../lib/logger.ts";
+import { createLogger, type Logger } from "../lib/logger.ts";
 import { assembleBff, startBff, type AssembledBff, type RunningBff } from "../server.ts";
 
-/** Test support: the local ARM emulator (in memory) that the BFF reaches through the real SDK. */
-export async function startTestEmulator(): Promise<RunningEmulator> {
-  return startEmulator({ dataDir: null, writeLatencyMs: 10 });
+/** The local ARM emulator (in memory), checking every token as the launcher's does: against the BFF's local issuer. */
+export interface TestEmulator extends RunningEmulator {
+  /** Bound to a BFF's issuer by assembleTestBff / startTestBff; refuses every token until then. */
+  armTokens: LocalArmTokenVerifier;
 }
 
-export function testConfig(emulator: RunningEmulator, env: Record<string, string> = {}): Config {
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const armTokens = createLocalArmTokenVerifier();
+  const emulator = await startEmulator({ dataDir: null, writeLatencyMs: 10, verifyToken: (token) => armTokens.verify(token) });
+  return { ...emulator, armTokens };
+}
+
+export function testConfig(emulator: RunningEmulator, env: Record<string, string> = {}, overrides: ConfigOverrides = {}): Config {
   return loadConfig(
     { ARM_ENDPOINT: emulator.url, LOG_LEVEL: "silent", PORT: "0", HOST: "127.0.0.1", ...env },
-    { armCaCertPem: emulator.caCertPem },
+    { armCaCertPem: emulator.caCertPem, ...overrides },
   );
 }
 
-/** The BFF app in-process on an in-memory PGlite, for supertest. */
+export interface TestBffOptions {
+  env?: Record<string, string>;
+  overrides?: ConfigOverrides;
+  logger?: Logger;
+  /** Whether the emulator should trust this BFF's issuer (default true); false gives a BFF with a wrong credential. */
+  bindArmTokens?: boolean;
+  armMaxRetries?: number;
+  webDistDir?: string | null;
+}
+
+/** The BFF in-process on an in-memory PGlite, listening (the local issuer is served at `<url>/oidc`). */
 export interface InProcessBff extends AssembledBff {
+  config: Config;
   database: Database;
+  /** e.g. http://localhost:41234: the public URL; the API can also be driven through `app` with supertest. */
+  url: string;
+  /** Holds the local issuer's keys (`<dir>/local-issuer/signing-key.json`). */
+  issuerDataDir: string;
   close(): Promise<void>;
 }
 
-export async function assembleTestBff(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<InProcessBff> {
-  const config = testConfig(emulator, env);
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+export async function assembleTestBff(emulator: TestEmulator, options: TestBffOptions = {}): Promise<InProcessBff> {
+  const config = testConfig(emulator, options.env, options.overrides);
   const database = await openDatabase({ kind: "pglite-memory" });
   await migrateToLatest(database);
-  const assembled = assembleBff(config, database, { logger: createLogger("silent"), webDistDir: null });
+  const issuerDataDir = await mkdtemp(path.join(tmpdir(), "portcullis-bff-issuer-"));
+  const server = createServer();
+  const port = await listen(server);
+  const url = `http://localhost:${port}`;
+  const assembled = await assembleBff(config, database, {
+    logger: options.logger ?? createLogger("silent"),
+    webDistDir: options.webDistDir ?? null,
+    publicUrl: url,
+    issuerDataDir,
+    ...(options.armMaxRetries === undefined ? {} : { armMaxRetries: options.armMaxRetries }),
+  });
+  server.on("request", assembled.app);
+  if (options.bindArmTokens !== false && assembled.localIssuer !== null) emulator.armTokens.bind(assembled.localIssuer, emulator.url);
   return {
     ...assembled,
+    config,
     database,
+    url,
+    issuerDataDir,
     async close() {
-      assembled.arm.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await assembled.close();
       await database.close();
+      await rm(issuerDataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** A listening BFF (startBff) with PGlite in a temporary directory. */
-export async function startTestBff(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<RunningBff> {
+/** A listening BFF (startBff, as `npm start` runs it) with PGlite and the issuer's keys in a temporary directory. */
+export async function startTestBff(emulator: TestEmulator, env: Record<string, string> = {}): Promise<RunningBff> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "portcullis-bff-test-"));
   const bff = await startBff(testConfig(emulator, { DATA_DIR: dataDir, ...env }), { webDistDir: null });
+  if (bff.localIssuer !== null) emulator.armTokens.bind(bff.localIssuer, emulator.url);
   return {
     ...bff,
     async stop() {

@@ -1,16 +1,20 @@
-import { lazy } from "react";
+import { lazy, useState } from "react";
 import { createBrowserRouter, Navigate, RouterProvider, type RouteObject } from "react-router";
 import { AppShell } from "./layout/app-shell.tsx";
+import { pageNeeds } from "./layout/nav-items.ts";
+import { RequirePermission } from "./require-permission.tsx";
 import { RouteErrorBoundary } from "./route-error-boundary.tsx";
 import type { RouteHandle } from "./route-handle.ts";
 
 // Pages load on demand so the first paint only needs the shell.
 const JitRoute = lazy(() => import("./routes/jit.tsx").then((m) => ({ default: m.JitRoute })));
 const ActivityRoute = lazy(() => import("./routes/activity.tsx").then((m) => ({ default: m.ActivityRoute })));
+const AccessControlRoute = lazy(() => import("./routes/access-control.tsx").then((m) => ({ default: m.AccessControlRoute })));
 const NotFoundRoute = lazy(() => import("./routes/not-found.tsx").then((m) => ({ default: m.NotFoundRoute })));
 
 const jitHandle: RouteHandle = { title: "Just-in-time VM access" };
 const activityHandle: RouteHandle = { title: "Activity log" };
+const accessControlHandle: RouteHandle = { title: "Access control" };
 const notFoundHandle: RouteHandle = { title: "Page not found" };
 
 export const routes: RouteObject[] = [
@@ -20,15 +24,43 @@ export const routes: RouteObject[] = [
     ErrorBoundary: RouteErrorBoundary,
     children: [
       { index: true, element: <Navigate to="/jit" replace /> },
-      { path: "jit", Component: JitRoute, ErrorBoundary: RouteErrorBoundary, handle: jitHandle },
-      { path: "activity", Component: ActivityRoute, ErrorBoundary: RouteErrorBoundary, handle: activityHandle },
+      {
+        path: "jit",
+        element: (
+          <RequirePermission need={pageNeeds.jit}>
+            <JitRoute />
+          </RequirePermission>
+        ),
+        ErrorBoundary: RouteErrorBoundary,
+        handle: jitHandle,
+      },
+      {
+        path: "activity",
+        element: (
+          <RequirePermission need={pageNeeds.activity}>
+            <ActivityRoute />
+          </RequirePermission>
+        ),
+        ErrorBoundary: RouteErrorBoundary,
+        handle: activityHandle,
+      },
+      {
+        path: "access-control",
+        element: (
+          <RequirePermission need={pageNeeds.accessControl}>
+            <AccessControlRoute />
+          </RequirePermission>
+        ),
+        ErrorBoundary: RouteErrorBoundary,
+        handle: accessControlHandle,
+      },
       { path: "*", Component: NotFoundRoute, ErrorBoundary: RouteErrorBoundary, handle: notFoundHandle },
     ],
   },
 ];
 
-const router = createBrowserRouter(routes);
-
 export function AppRouter() {
+  // Created once the sign-in redirect is handled, so the router starts from the URL MSAL left behind.
+  const [router] = useState(() => createBrowserRouter(routes));
   return <RouterProvider router={router} />;
 }

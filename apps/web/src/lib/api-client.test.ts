@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ErrorCode, RefreshResponseSchema } from "@portcullis/contract";
-import { createApiClient, type FetchFn } from "./api-client.ts";
+import { createApiClient, type AccessTokenProvider, type ApiClient, type FetchFn } from "./api-client.ts";
 import { ApiError, clientErrorCode, isTransientApiError } from "./api-error.ts";
 
 type Call = { url: string; init: RequestInit | undefined };
@@ -140,5 +140,117 @@ describe("api client", () => {
     const client = createApiClient({ fetch });
 
     await expect(client.get("/inventory/vms", RefreshResponseSchema, { signal: controller.signal })).rejects.toBe(abort);
+  });
+});
+
+describe("api client with a token provider", () => {
+  type Provider = AccessTokenProvider & { renewals: boolean[]; signIns: number };
+
+  function provider(tokens: string[] = ["token-1", "token-2"]): Provider {
+    const queue = [...tokens];
+    const result: Provider = {
+      renewals: [],
+      signIns: 0,
+      async getAccessToken({ renew }) {
+        result.renewals.push(renew);
+        const next = queue.shift();
+        if (next === undefined) throw new Error("no more tokens");
+        return next;
+      },
+      async signInAgain() {
+        result.signIns += 1;
+      },
+    };
+    return result;
+  }
+
+  function authorizationOf(call: Call | undefined): string | null {
+    return new Headers(call?.init?.headers).get("Authorization");
+  }
+
+  function clientWith(tokens: AccessTokenProvider, respond: (call: Call, index: number) => Response) {
+    const calls: Call[] = [];
+    const fetch: FetchFn = async (url, init) => {
+      const call = { url, init };
+      calls.push(call);
+      return respond(call, calls.length - 1);
+    };
+    return { client: createApiClient({ fetch, tokens }), calls };
+  }
+
+  const unauthorized = () => json(401, { error: { code: ErrorCode.unauthorized, message: "The access token has expired." } });
+
+  it.each([
+    ["GET", (client: ApiClient) => client.get("/me", RefreshResponseSchema)],
+    ["POST", (client: ApiClient) => client.post("/inventory/refresh", {}, RefreshResponseSchema)],
+    ["PUT", (client: ApiClient) => client.put("/policies", { vmIds: ["vm"] }, RefreshResponseSchema)],
+    ["DELETE", (client: ApiClient) => client.delete("/rbac/assignments/a1")],
+  ])("attaches the bearer token to a %s", async (_method, send) => {
+    const tokens = provider(["token-1"]);
+    const { client, calls } = clientWith(tokens, () => json(200, refreshed));
+
+    await send(client);
+
+    expect(authorizationOf(calls[0])).toBe("Bearer token-1");
+    expect(tokens.renewals).toEqual([false]);
+  });
+
+  it("sends no Authorization header when no provider is given (public endpoints)", async () => {
+    const { client, calls } = clientAnswering(() => json(200, refreshed));
+    await client.get("/auth/config", RefreshResponseSchema);
+    expect(authorizationOf(calls[0])).toBeNull();
+  });
+
+  it("when the API answers 401, then it renews the token once and retries with the new one", async () => {
+    const tokens = provider(["stale", "fresh"]);
+    const { client, calls } = clientWith(tokens, (_call, index) => (index === 0 ? unauthorized() : json(200, refreshed)));
+
+    await expect(client.post("/inventory/refresh", { a: 1 }, RefreshResponseSchema)).resolves.toEqual(refreshed);
+
+    expect(calls.map(authorizationOf)).toEqual(["Bearer stale", "Bearer fresh"]);
+    expect(calls[1]?.init?.method).toBe("POST");
+    expect(calls[1]?.init?.body).toBe(JSON.stringify({ a: 1 }));
+    expect(tokens.renewals).toEqual([false, true]);
+    expect(tokens.signIns).toBe(0);
+  });
+
+  it("when the renewed token is refused too, then it asks for interactive sign-in once and reports the 401", async () => {
+    const tokens = provider(["stale", "fresh", "never-used"]);
+    const { client, calls } = clientWith(tokens, unauthorized);
+
+    const error = await rejectionOf(client.get("/me", RefreshResponseSchema));
+
+    expect(calls).toHaveLength(2);
+    expect(tokens.renewals).toEqual([false, true]);
+    expect(tokens.signIns).toBe(1);
+    expect(error).toMatchObject({ status: 401, code: "Unauthorized", message: "The access token has expired." });
+  });
+
+  it.each([403, 404, 500])("when the API answers %s, then the token is not renewed", async (status) => {
+    const tokens = provider();
+    const { client, calls } = clientWith(tokens, () => json(status, { error: { code: "X", message: "no" } }));
+
+    await rejectionOf(client.get("/rbac/assignments", RefreshResponseSchema));
+
+    expect(calls).toHaveLength(1);
+    expect(tokens.renewals).toEqual([false]);
+    expect(tokens.signIns).toBe(0);
+  });
+
+  it("when no token can be had, then it throws a sign-in ApiError without calling the API", async () => {
+    const tokens = provider([]);
+    const { client, calls } = clientWith(tokens, () => json(200, refreshed));
+
+    const error = await rejectionOf(client.get("/me", RefreshResponseSchema));
+
+    expect(calls).toHaveLength(0);
+    expect(error.code).toBe(clientErrorCode.signIn);
+    expect(error.message).toContain("Could not get a sign-in token for GET /api/me: no more tokens");
+  });
+
+  it("resolves a DELETE answered with 204 No Content", async () => {
+    const { client, calls } = clientWith(provider(), () => new Response(null, { status: 204 }));
+    await expect(client.delete("/rbac/assignments/a1")).resolves.toBeUndefined();
+    expect(calls[0]).toMatchObject({ url: "/api/rbac/assignments/a1", init: { method: "DELETE" } });
   });
 });

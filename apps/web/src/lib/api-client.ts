@@ -16,12 +16,28 @@ export type RequestOptions = { signal?: AbortSignal };
 export type ApiClient = {
   get<T>(path: string, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
   post<T>(path: string, body: unknown, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
+  put<T>(path: string, body: unknown, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
+  /** For endpoints that answer 204 No Content (or a body the caller does not need). */
+  delete(path: string, options?: RequestOptions): Promise<void>;
+};
+
+/** Where the client gets the bearer token for the API; the sign-in layer implements it. */
+export type AccessTokenProvider = {
+  /**
+   * A token for the API's scope. `renew: true` after the API refused the previous one:
+   * the provider must not hand back the same cached token.
+   */
+  getAccessToken(options: { renew: boolean }): Promise<string>;
+  /** The API refuses even a renewed token: start interactive sign-in (the page navigates away). */
+  signInAgain(): Promise<void>;
 };
 
 export type ApiClientConfig = {
   fetch: FetchFn;
   /** Prefix of every path; same-origin `/api` in the browser (Vite proxies it in development). */
   baseUrl?: string;
+  /** Attaches `Authorization: Bearer` to every call when given; public endpoints use a client without it. */
+  tokens?: AccessTokenProvider;
 };
 
 const notJson = Symbol("not JSON");
@@ -71,36 +87,63 @@ function errorFromFailedResponse(response: Response, body: unknown, what: string
   });
 }
 
+type Method = "GET" | "POST" | "PUT" | "DELETE";
+
 export function createApiClient(config: ApiClientConfig): ApiClient {
   const baseUrl = config.baseUrl ?? "/api";
+  const tokens = config.tokens;
 
-  async function request<T>(
-    method: "GET" | "POST",
-    path: string,
-    schema: ResponseSchema<T>,
-    body: unknown,
-    options: RequestOptions | undefined,
-  ): Promise<T> {
+  async function bearer(renew: boolean, what: string): Promise<string> {
+    if (!tokens) return "";
+    try {
+      return await tokens.getAccessToken({ renew });
+    } catch (cause) {
+      throw new ApiError({
+        status: 0,
+        code: clientErrorCode.signIn,
+        message: `Could not get a sign-in token for ${what}: ${reasonOf(cause)}. Sign out and in again if this persists.`,
+      });
+    }
+  }
+
+  async function send(method: Method, url: string, body: unknown, token: string, signal: AbortSignal | undefined): Promise<Response> {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (token !== "") headers.Authorization = `Bearer ${token}`;
+    return config.fetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: "same-origin",
+      signal,
+    });
+  }
+
+  /** Sends once; on 401 renews the token silently and sends once more; a second 401 asks the user to sign in. */
+  async function exchange(method: Method, url: string, body: unknown, signal: AbortSignal | undefined): Promise<{ response: Response; text: string }> {
+    const what = `${method} ${url}`;
+    let response = await send(method, url, body, await bearer(false, what), signal);
+    if (response.status === 401 && tokens) {
+      response = await send(method, url, body, await bearer(true, what), signal);
+      if (response.status === 401) await tokens.signInAgain();
+    }
+    return { response, text: await response.text() };
+  }
+
+  /** Sends the request and returns the parsed JSON of a successful answer (`notJson` when it has none). */
+  async function call(method: Method, path: string, body: unknown, options: RequestOptions | undefined) {
     const url = `${baseUrl}${path}`;
     const what = `${method} ${url}`;
     const signal = options?.signal;
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
 
     let response: Response;
     let text: string;
     try {
-      response = await config.fetch(url, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        credentials: "same-origin",
-        signal,
-      });
-      text = await response.text();
+      ({ response, text } = await exchange(method, url, body, signal));
     } catch (cause) {
       // A cancelled request (navigation, newer query) is not an error to show.
       if (signal?.aborted) throw cause;
+      if (cause instanceof ApiError) throw cause;
       throw new ApiError({
         status: 0,
         code: clientErrorCode.network,
@@ -110,6 +153,11 @@ export function createApiClient(config: ApiClientConfig): ApiClient {
 
     const json = parseJson(text);
     if (!response.ok) throw errorFromFailedResponse(response, json, what);
+    return { json, response, what };
+  }
+
+  async function request<T>(method: Method, path: string, schema: ResponseSchema<T>, body: unknown, options: RequestOptions | undefined): Promise<T> {
+    const { json, response, what } = await call(method, path, body, options);
     if (json === notJson) {
       throw new ApiError({
         status: response.status,
@@ -132,10 +180,9 @@ export function createApiClient(config: ApiClientConfig): ApiClient {
   return {
     get: (path, schema, options) => request("GET", path, schema, undefined, options),
     post: (path, body, schema, options) => request("POST", path, schema, body ?? {}, options),
+    put: (path, body, schema, options) => request("PUT", path, schema, body ?? {}, options),
+    delete: async (path, options) => {
+      await call("DELETE", path, undefined, options);
+    },
   };
 }
-
-/** The app's client: same-origin `/api`, through the browser's fetch. */
-export const apiClient: ApiClient = createApiClient({
-  fetch: (input, init) => globalThis.fetch(input, init),
-});

@@ -5,6 +5,8 @@
 export const clientErrorCode = {
   network: "NetworkError",
   unexpectedResponse: "UnexpectedResponse",
+  /** No access token could be had for the call (the sign-in layer failed, not the API). */
+  signIn: "SignInFailed",
 } as const;
 
 type ApiErrorInit = {

@@ -6,7 +6,7 @@ import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { Config } from "../config.ts";
-import { createArmCredential } from "./credential.ts";
+import { createArmCredential, type LocalIssuerClient } from "./credential.ts";
 
 /** The ARM clients the BFF uses, pointed at one endpoint and sharing one connection pool. */
 export interface ArmClients {
@@ -23,6 +23,8 @@ export interface ArmClients {
 export interface ArmClientOptions {
   /** Defaults to the credential the configuration describes. */
   credential?: TokenCredential;
+  /** The BFF's client at the local issuer; required for the local emulator unless `credential` is given. */
+  localIssuer?: LocalIssuerClient | null;
   /** Retries of a failed ARM call (network errors, 408/429/5xx). Default 3. */
   maxRetries?: number;
 }
@@ -64,7 +66,7 @@ export function createArmClients(
   config: Pick<Config, "armEndpoint" | "armCaCertPem" | "azureCredential">,
   options: ArmClientOptions = {},
 ): ArmClients {
-  const credential = options.credential ?? createArmCredential(config.azureCredential);
+  const credential = options.credential ?? createArmCredential(config.azureCredential, options.localIssuer);
   // One agent for every ARM call: keeps connections alive across pages, and trusts the extra CA
   // (the local emulator's self-signed certificate) on top of the system roots. TLS is always verified.
   const agent = new https.Agent({

@@ -1,15 +1,17 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { ConfidentialClientApplication, ManagedIdentityApplication, type AuthenticationResult } from "@azure/msal-node";
+import { ConfidentialClientApplication, ManagedIdentityApplication, ProtocolMode, type AuthenticationResult } from "@azure/msal-node";
 import type { AzureCredentialConfig } from "../config.ts";
 
-/**
- * The token the local credential presents to the local ARM emulator. The emulator accepts any bearer
- * token for now; when the identity work gives it a local issuer, this credential will fetch a real
- * token from that issuer instead of presenting a fixed string.
- */
-export const localEmulatorToken = "portcullis-local-emulator";
+/** The BFF's client at the local issuer (local mode), from which it gets its token for the local emulator. */
+export interface LocalIssuerClient {
+  /** The issuer's https identifier (never fetched: the endpoints come from `metadata`). */
+  authority: string;
+  metadata: object;
+  clientId: string;
+  clientSecret: string;
+}
 
 function toAccessToken(result: AuthenticationResult | null): AccessToken {
   if (result === null || result.accessToken === "") throw new Error("the identity platform returned no access token");
@@ -70,14 +72,28 @@ function managedIdentity(clientId: string | undefined): TokenCredential {
   };
 }
 
-function localEmulator(): TokenCredential {
+/**
+ * Client credentials at the local issuer, through MSAL as against Entra ID: an https authority string with the
+ * real (http, same-origin) endpoints in authorityMetadata, and OIDC protocol mode (ADR 004).
+ */
+function localIssuerCredential(client: LocalIssuerClient): TokenCredential {
+  const app = new ConfidentialClientApplication({
+    auth: {
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      authority: client.authority,
+      knownAuthorities: [new URL(client.authority).host],
+      authorityMetadata: JSON.stringify(client.metadata),
+    },
+    system: { protocolMode: ProtocolMode.OIDC },
+  });
   return {
-    getToken: async () => ({ token: localEmulatorToken, expiresOnTimestamp: Date.now() + 60 * 60_000, tokenType: "Bearer" }),
+    getToken: async (scopes) => toAccessToken(await app.acquireTokenByClientCredential({ scopes: scopeList(scopes) })),
   };
 }
 
-/** The credential the ARM clients use, built on @azure/msal-node. */
-export function createArmCredential(config: AzureCredentialConfig): TokenCredential {
+/** The credential the ARM clients use, built on @azure/msal-node. The local emulator needs the local issuer's client. */
+export function createArmCredential(config: AzureCredentialConfig, localIssuer?: LocalIssuerClient | null): TokenCredential {
   switch (config.kind) {
     case "client-secret":
     case "client-certificate":
@@ -85,6 +101,7 @@ export function createArmCredential(config: AzureCredentialConfig): TokenCredent
     case "managed-identity":
       return managedIdentity(config.clientId);
     case "local-emulator":
-      return localEmulator();
+      if (localIssuer === undefined || localIssuer === null) throw new Error("the local emulator's credential needs the local issuer's client");
+      return localIssuerCredential(localIssuer);
   }
 }

@@ -22,11 +22,13 @@ describe.each(testEngines)("storage on $name", (engine) => {
   });
 
   it("applies the migrations once, and a second run changes nothing", async () => {
-    expect(await migrateToLatest(database)).toEqual(["0001-initial"]);
+    expect(await migrateToLatest(database)).toEqual(["0001-initial", "0002-role-assignments", "0003-policy-placement", "0004-audit-events"]);
     expect(await migrateToLatest(database)).toEqual([]);
     const tables = await database.kysely.introspection.getTables();
     const names = tables.filter((t) => database.schema === undefined || t.schema === database.schema).map((t) => t.name);
     expect(names).toContain("jit_policy");
+    expect(names).toContain("role_assignment");
+    expect(names).toContain("audit_event");
   });
 
   it("returns the lower-cased ids of the VMs that have a policy", async () => {

@@ -3,7 +3,30 @@ import type { RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
 import type { Logger } from "../logger.ts";
 
-/** One log line per request: method, path, status, time; never bodies or headers. */
+/** Query parameters that can carry a credential (sign-out sends the ID token as id_token_hint). */
+const secretParams = /^(?:id_token_hint|id_token|access_token|refresh_token|code|code_verifier|client_secret|token|password|session_state)$/i;
+
+/** The URL with the values of credential-bearing query parameters replaced. */
+export function redactUrl(url: string): string {
+  const query = url.indexOf("?");
+  if (query === -1) return url;
+  const params = url
+    .slice(query + 1)
+    .split("&")
+    .map((pair) => {
+      const name = pair.split("=", 1)[0] ?? "";
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // Keep the raw name.
+      }
+      return secretParams.test(decoded) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, query)}?${params.join("&")}`;
+}
+
+/** One log line per request: method, path (credentials in the query redacted), status, time; never bodies or headers. */
 export function requestLogger(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
@@ -28,7 +51,7 @@ export function requestLogger(logger: Logger): RequestHandler {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
         method: req.method,
-        url: req.url,
+        url: redactUrl(req.url),
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),

@@ -1,26 +1,67 @@
-import { Suspense } from "react";
+import { Suspense, type ReactNode } from "react";
 import { Box, Toolbar } from "@mui/material";
 import { Outlet } from "react-router";
+import { ErrorAlert } from "../../components/error-alert.tsx";
+import { useAuthSession } from "../../lib/auth/auth-context.tsx";
+import { CurrentUserProvider } from "../../lib/auth/current-user.tsx";
+import { useMeQuery } from "../../lib/auth/get-me.ts";
+import { hasAnyRole, summariseRoles } from "../../lib/permissions.ts";
+import { AccountArea } from "./account-area.tsx";
+import { visibleNavItems } from "./nav-items.ts";
+import { NoAccess } from "./no-access.tsx";
 import { PageSkeleton } from "./page-skeleton.tsx";
 import { SideNav } from "./side-nav.tsx";
 import { TopBar, topBarHeight } from "./top-bar.tsx";
 import { usePageTitle } from "./use-page-title.ts";
 
-/** The portal frame: top bar, left navigation, and the routed page. */
+/** The portal frame for a signed-in user: top bar, left navigation, and the routed page once roles are known. */
 export function AppShell() {
+  const session = useAuthSession();
+  const me = useMeQuery();
   const title = usePageTitle();
+  const granted = me.data !== undefined && hasAnyRole(me.data);
+
+  let page: ReactNode;
+  if (me.isPending) page = <PageSkeleton />;
+  else if (me.isError) {
+    page = (
+      <ErrorAlert
+        error={me.error}
+        title="Your Portcullis roles could not be loaded"
+        onRetry={() => void me.refetch()}
+        retrying={me.isFetching}
+      />
+    );
+  } else if (!granted) page = <NoAccess me={me.data} />;
+  else {
+    page = (
+      <CurrentUserProvider me={me.data}>
+        <Suspense fallback={<PageSkeleton />}>
+          <Outlet />
+        </Suspense>
+      </CurrentUserProvider>
+    );
+  }
+
+  const account = session.account;
   return (
     <Box sx={{ display: "flex", minHeight: "100vh" }}>
-      {title ? <title>{`${title} · Portcullis`}</title> : null}
-      <TopBar title={title} />
-      <SideNav />
+      {title && granted ? <title>{`${title} · Portcullis`}</title> : null}
+      <TopBar
+        title={granted ? title : undefined}
+        account={
+          <AccountArea
+            name={me.data?.user.name ?? account?.name ?? account?.username ?? ""}
+            roles={me.data ? summariseRoles(me.data) : undefined}
+            rolesDetail={me.data?.assignments.map((a) => `${a.role} at ${a.scope}`).join("\n")}
+            onSignOut={session.signOut}
+          />
+        }
+      />
+      <SideNav items={granted ? visibleNavItems(me.data) : []} />
       <Box component="main" sx={{ flexGrow: 1, minWidth: 0, px: 3, pb: 3 }}>
         <Toolbar variant="dense" sx={{ minHeight: topBarHeight }} />
-        <Box sx={{ pt: 2.5 }}>
-          <Suspense fallback={<PageSkeleton />}>
-            <Outlet />
-          </Suspense>
-        </Box>
+        <Box sx={{ pt: 2.5 }}>{page}</Box>
       </Box>
     </Box>
   );

@@ -1,10 +1,26 @@
 import type { SvgIconComponent } from "@mui/icons-material";
 import LockClockIcon from "@mui/icons-material/LockClock";
 import HistoryIcon from "@mui/icons-material/History";
+import AdminPanelSettingsIcon from "@mui/icons-material/AdminPanelSettings";
+import type { MeResponse } from "@portcullis/contract";
+import { can, type PermissionNeed } from "../../lib/permissions.ts";
 
-export type NavItem = { to: string; label: string; icon: SvgIconComponent };
+/** The entry shows when the user holds `need`; the page's rows are filtered by the BFF. */
+export type NavItem = { to: string; label: string; icon: SvgIconComponent; need: PermissionNeed };
+
+export const pageNeeds = {
+  jit: { permission: "jit.vm.read", scope: "some" },
+  activity: { permission: "jit.activity.read", scope: "some" },
+  // Role assignments are managed at tenant scope only (the BFF checks the same).
+  accessControl: { permission: "jit.rbac.read", scope: "tenant" },
+} as const satisfies Record<string, PermissionNeed>;
 
 export const navItems: readonly NavItem[] = [
-  { to: "/jit", label: "Just-in-time VM access", icon: LockClockIcon },
-  { to: "/activity", label: "Activity log", icon: HistoryIcon },
+  { to: "/jit", label: "Just-in-time VM access", icon: LockClockIcon, need: pageNeeds.jit },
+  { to: "/activity", label: "Activity log", icon: HistoryIcon, need: pageNeeds.activity },
+  { to: "/access-control", label: "Access control", icon: AdminPanelSettingsIcon, need: pageNeeds.accessControl },
 ];
+
+export function visibleNavItems(me: MeResponse): NavItem[] {
+  return navItems.filter((item) => can(me, item.need));
+}

@@ -1,6 +1,6 @@
 import { Drawer, List, ListItemButton, ListItemIcon, ListItemText, Toolbar } from "@mui/material";
 import { Link, useMatch } from "react-router";
-import { navItems, type NavItem } from "./nav-items.ts";
+import type { NavItem } from "./nav-items.ts";
 import { topBarHeight } from "./top-bar.tsx";
 
 export const sideNavWidth = 240;
@@ -18,7 +18,7 @@ function SideNavLink({ item }: { item: NavItem }) {
   );
 }
 
-export function SideNav() {
+export function SideNav({ items }: { items: readonly NavItem[] }) {
   return (
     <Drawer
       variant="permanent"
@@ -31,7 +31,7 @@ export function SideNav() {
       <Toolbar variant="dense" sx={{ minHeight: topBarHeight }} />
       <nav aria-label="Main">
         <List dense disablePadding sx={{ py: 1 }}>
-          {navItems.map((item) => (
+          {items.map((item) => (
             <SideNavLink key={item.to} item={item} />
           ))}
         </List>

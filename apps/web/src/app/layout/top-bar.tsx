@@ -1,9 +1,11 @@
+import type { ReactNode } from "react";
 import { AppBar, Box, Divider, Toolbar, Typography } from "@mui/material";
 import SecurityIcon from "@mui/icons-material/Security";
 
 export const topBarHeight = 48;
 
-export function TopBar({ title }: { title: string | undefined }) {
+/** The portal's top bar; `account` holds the signed-in user's area (name, roles, Sign out) when there is one. */
+export function TopBar({ title, account }: { title: string | undefined; account?: ReactNode }) {
   return (
     <AppBar position="fixed" sx={{ zIndex: (theme) => theme.zIndex.drawer + 1, height: topBarHeight }}>
       <Toolbar variant="dense" sx={{ minHeight: topBarHeight, gap: 1.5 }}>
@@ -20,6 +22,7 @@ export function TopBar({ title }: { title: string | undefined }) {
           </>
         ) : null}
         <Box sx={{ flexGrow: 1 }} />
+        {account}
       </Toolbar>
     </AppBar>
   );

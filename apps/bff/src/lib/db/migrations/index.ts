@@ -1,7 +1,13 @@
 import type { Migration } from "kysely/migration";
 import { initial } from "./0001-initial.ts";
+import { roleAssignments } from "./0002-role-assignments.ts";
+import { policyPlacement } from "./0003-policy-placement.ts";
+import { auditEvents } from "./0004-audit-events.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
   "0001-initial": initial,
+  "0002-role-assignments": roleAssignments,
+  "0003-policy-placement": policyPlacement,
+  "0004-audit-events": auditEvents,
 };

@@ -1,6 +1,7 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
 import { ListVmsResponseSchema, type ListVmsQuery, type ListVmsResponse } from "@portcullis/contract";
-import { apiClient, type ApiClient } from "../../../lib/api-client.ts";
+import type { ApiClient } from "../../../lib/api-client.ts";
+import { useApiClient } from "../../../lib/api-client-context.tsx";
 import { inventoryKeys, normalizeVmsQuery } from "./inventory-keys.ts";
 
 /**
@@ -20,15 +21,14 @@ export function vmsSearchParams(query: ListVmsQuery): URLSearchParams {
 
 export async function getVms(
   query: ListVmsQuery,
-  options: { client?: ApiClient; signal?: AbortSignal } = {},
+  options: { client: ApiClient; signal?: AbortSignal },
 ): Promise<ListVmsResponse> {
-  const client = options.client ?? apiClient;
-  return client.get(`/inventory/vms?${vmsSearchParams(query).toString()}`, ListVmsResponseSchema, {
+  return options.client.get(`/inventory/vms?${vmsSearchParams(query).toString()}`, ListVmsResponseSchema, {
     signal: options.signal,
   });
 }
 
-export function vmsQueryOptions(query: ListVmsQuery, client: ApiClient = apiClient) {
+export function vmsQueryOptions(query: ListVmsQuery, client: ApiClient) {
   return queryOptions({
     queryKey: inventoryKeys.vmPage(query),
     queryFn: async ({ signal }): Promise<VmPage> => ({ ...(await getVms(query, { client, signal })), query }),
@@ -38,5 +38,5 @@ export function vmsQueryOptions(query: ListVmsQuery, client: ApiClient = apiClie
 }
 
 export function useVms(query: ListVmsQuery) {
-  return useQuery(vmsQueryOptions(query));
+  return useQuery(vmsQueryOptions(query, useApiClient()));
 }

@@ -1,26 +1,49 @@
 import { useReducer, useState } from "react";
 import { Box, Paper, Stack, Typography } from "@mui/material";
+import type { InventoryTab, VmRow } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
+import { useCurrentUser } from "../../../lib/auth/current-user.tsx";
+import { canTenantWide } from "../../../lib/permissions.ts";
 import { useVms } from "../api/get-vms.ts";
 import { useRefreshInventory } from "../api/refresh-inventory.ts";
 import { useInventoryTab } from "../hooks/use-inventory-tab.ts";
 import { hasFilters, initialVmTableState, toVmsQuery, vmTableReducer } from "../utils/vm-table-state.ts";
+import type { InventoryExtensions } from "./inventory-extensions.ts";
 import { InventoryTabs, tabId, tabPanelId } from "./inventory-tabs.tsx";
 import { InventoryToolbar } from "./inventory-toolbar.tsx";
 import { SelectionBar } from "./selection-bar.tsx";
+import { columnsByTab } from "./vm-columns.tsx";
 import { VmFiltersBar } from "./vm-filters.tsx";
 import { VmTable, type RowSelection } from "./vm-table.tsx";
 import { VmTableEmpty } from "./vm-table-empty.tsx";
 
-const noSelection: ReadonlySet<string> = new Set();
+/** The selected rows (kept whole: actions need their OS and permissions) and the tab they belong to. */
+type Selection = { tab: InventoryTab; vms: ReadonlyMap<string, VmRow> };
 
-/** The JIT page: VMs sorted into Configured / Recommended / No recommendation, paged by the BFF. */
-export function InventoryView() {
+const noVms: ReadonlyMap<string, VmRow> = new Map();
+
+function toggled(current: ReadonlyMap<string, VmRow>, vms: readonly VmRow[], select: boolean): ReadonlyMap<string, VmRow> {
+  const next = new Map(current);
+  for (const vm of vms) {
+    if (select) next.set(vm.id, vm);
+    else next.delete(vm.id);
+  }
+  return next;
+}
+
+/**
+ * The JIT page: VMs sorted into Configured / Recommended / No recommendation, paged by the BFF, which
+ * lists only the VMs the user may see. Actions the user cannot take are not shown.
+ */
+export function InventoryView({ extensions = {} }: { extensions?: InventoryExtensions }) {
+  const me = useCurrentUser();
+  // Refreshing re-reads the whole estate, so it is a tenant-wide action.
+  const mayRefresh = canTenantWide(me, "jit.inventory.refresh");
   const [tab, selectTab] = useInventoryTab();
   const [table, dispatch] = useReducer(vmTableReducer, initialVmTableState);
   // Remounting the filter bar is how "Clear filters" also empties the name field it owns.
   const [filtersVersion, setFiltersVersion] = useState(0);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(noSelection);
+  const [selection, setSelection] = useState<Selection>({ tab, vms: noVms });
   const vms = useVms(toVmsQuery(table, tab));
   const refresh = useRefreshInventory();
 
@@ -28,27 +51,26 @@ export function InventoryView() {
   // While another tab's page is still the placeholder, its rows must not appear under this tab.
   const rows = data && data.query.tab === tab ? data.items : undefined;
   const filtered = hasFilters(table.filters);
+  // A selection belongs to its tab: switching tabs starts with none.
+  const selectedVms = selection.tab === tab ? selection.vms : noVms;
+  const clearSelection = () => setSelection({ tab, vms: noVms });
+  const columns = extensions.columns ? extensions.columns(tab, columnsByTab[tab]) : columnsByTab[tab];
 
   function clearFilters() {
     dispatch({ type: "clearFilters" });
     setFiltersVersion((version) => version + 1);
   }
 
-  const selection: RowSelection | undefined =
-    tab === "recommended"
-      ? {
-          selected,
-          onToggle: (ids, select) =>
-            setSelected((current) => {
-              const next = new Set(current);
-              for (const id of ids) {
-                if (select) next.add(id);
-                else next.delete(id);
-              }
-              return next;
-            }),
-        }
-      : undefined;
+  const canSelect = extensions.selectable?.[tab];
+  const rowSelection: RowSelection | undefined = canSelect
+    ? {
+        selected: new Set(selectedVms.keys()),
+        canSelect,
+        onToggle: (toggledVms, select) =>
+          setSelection((current) => ({ tab, vms: toggled(current.tab === tab ? current.vms : noVms, toggledVms, select) })),
+      }
+    : undefined;
+  const selectedList = [...selectedVms.values()];
 
   return (
     <Stack spacing={2}>
@@ -56,7 +78,8 @@ export function InventoryView() {
       <InventoryToolbar
         refreshedAt={data?.refreshedAt}
         refreshing={refresh.isPending}
-        onRefresh={() => refresh.mutate(undefined, { onSuccess: () => setSelected(noSelection) })}
+        onRefresh={mayRefresh ? () => refresh.mutate(undefined, { onSuccess: clearSelection }) : undefined}
+        actions={extensions.toolbarActions}
       />
       {refresh.isError ? (
         <ErrorAlert error={refresh.error} title="Refresh failed" onClose={() => refresh.reset()} />
@@ -70,7 +93,14 @@ export function InventoryView() {
             facets={data?.facets}
             onChange={(patch) => dispatch({ type: "filter", patch })}
           />
-          {tab === "recommended" ? <SelectionBar count={selected.size} onClear={() => setSelected(noSelection)} /> : null}
+          {rowSelection ? (
+            <SelectionBar
+              count={selectedVms.size}
+              onClear={clearSelection}
+              actions={extensions.selectionActions?.(tab, selectedList, clearSelection)}
+            />
+          ) : null}
+          {extensions.tabNotice?.(tab)}
           {vms.isError ? (
             <Box sx={{ px: 2, pb: 2 }}>
               <ErrorAlert
@@ -82,6 +112,7 @@ export function InventoryView() {
           {vms.isError && rows === undefined ? null : (
             <VmTable
               tab={tab}
+              columns={columns}
               rows={rows}
               total={rows ? (data?.total ?? 0) : 0}
               updating={rows !== undefined && vms.isFetching}
@@ -92,7 +123,7 @@ export function InventoryView() {
               pageSize={table.pageSize}
               onPageChange={(page) => dispatch({ type: "page", tab, page })}
               onPageSizeChange={(pageSize) => dispatch({ type: "pageSize", pageSize })}
-              selection={selection}
+              selection={rowSelection}
               empty={
                 <VmTableEmpty
                   tab={tab}

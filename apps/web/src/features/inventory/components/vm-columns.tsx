@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { InventoryTab, VmSummary } from "@portcullis/contract";
+import type { InventoryTab, VmRow } from "@portcullis/contract";
 import type { SortField } from "../utils/vm-table-state.ts";
 import { ExposureChips } from "./exposure-chips.tsx";
 import { VmNameCell } from "./vm-name-cell.tsx";
@@ -11,7 +11,8 @@ export type VmColumn = {
   sortField?: SortField;
   width?: number | string;
   minWidth?: number;
-  render: (vm: VmSummary) => ReactNode;
+  /** Gets the row with `callerPermissions`, so a cell can offer only what the user may do. */
+  render: (vm: VmRow) => ReactNode;
 };
 
 const name: VmColumn = { id: "name", header: "Name", sortField: "name", width: "22%", render: (vm) => <VmNameCell vm={vm} /> };

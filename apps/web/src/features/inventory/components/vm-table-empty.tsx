@@ -14,7 +14,7 @@ type VmTableEmptyProps = {
 const emptyTab: Record<InventoryTab, { title: string; body: string }> = {
   configured: {
     title: "No VM has a just-in-time policy yet.",
-    body: "Enabling JIT on a VM is not available in this version of Portcullis yet. VMs that JIT could protect are listed under Recommended.",
+    body: "VMs that JIT could protect are listed under Recommended: select them there and choose Enable JIT.",
   },
   recommended: {
     title: "No VM to recommend.",

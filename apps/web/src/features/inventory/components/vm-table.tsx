@@ -1,21 +1,24 @@
 import type { ReactNode } from "react";
 import { Box, Checkbox, LinearProgress, Table, TableBody, TableCell, TableContainer, TablePagination, TableRow } from "@mui/material";
-import type { InventoryTab, VmSummary } from "@portcullis/contract";
+import type { InventoryTab, VmRow } from "@portcullis/contract";
 import { tabLabels } from "../utils/tab-param.ts";
 import { pageSizeOptions, type SortField, type SortOrder } from "../utils/vm-table-state.ts";
-import { columnsByTab, type VmColumn } from "./vm-columns.tsx";
+import type { VmColumn } from "./vm-columns.tsx";
 import { VmTableHead } from "./vm-table-head.tsx";
 import { VmTableSkeletonRows } from "./vm-table-skeleton.tsx";
 
 export type RowSelection = {
   selected: ReadonlySet<string>;
-  onToggle: (ids: readonly string[], select: boolean) => void;
+  onToggle: (vms: readonly VmRow[], select: boolean) => void;
+  /** Rows the user may act on get a checkbox; the others an empty cell. */
+  canSelect: (vm: VmRow) => boolean;
 };
 
 type VmTableProps = {
   tab: InventoryTab;
+  columns: readonly VmColumn[];
   /** Undefined while the first page of this tab loads. */
-  rows: readonly VmSummary[] | undefined;
+  rows: readonly VmRow[] | undefined;
   total: number;
   /** A newer page is on its way; the rows shown are the previous ones. */
   updating: boolean;
@@ -32,18 +35,20 @@ type VmTableProps = {
   empty: ReactNode;
 };
 
-function VmRow({ vm, columns, selection }: { vm: VmSummary; columns: readonly VmColumn[]; selection?: RowSelection }) {
+function VmTableRow({ vm, columns, selection }: { vm: VmRow; columns: readonly VmColumn[]; selection?: RowSelection }) {
   const selected = selection?.selected.has(vm.id) ?? false;
   return (
     <TableRow hover selected={selected}>
       {selection ? (
         <TableCell padding="checkbox">
-          <Checkbox
-            size="small"
-            checked={selected}
-            onChange={(event) => selection.onToggle([vm.id], event.target.checked)}
-            slotProps={{ input: { "aria-label": `Select ${vm.name}` } }}
-          />
+          {selection.canSelect(vm) ? (
+            <Checkbox
+              size="small"
+              checked={selected}
+              onChange={(event) => selection.onToggle([vm], event.target.checked)}
+              slotProps={{ input: { "aria-label": `Select ${vm.name}` } }}
+            />
+          ) : null}
         </TableCell>
       ) : null}
       {columns.map((column) => (
@@ -54,11 +59,11 @@ function VmRow({ vm, columns, selection }: { vm: VmSummary; columns: readonly Vm
 }
 
 export function VmTable(props: VmTableProps) {
-  const { tab, rows, total, updating, selection } = props;
-  const columns = columnsByTab[tab];
+  const { tab, columns, rows, total, updating, selection } = props;
   const columnCount = columns.length + (selection ? 1 : 0);
-  const pageIds = rows?.map((vm) => vm.id) ?? [];
-  const selectedOnPage = selection ? pageIds.filter((id) => selection.selected.has(id)).length : 0;
+  // "Select all" takes the rows of this page the user may act on.
+  const selectableRows = selection ? (rows ?? []).filter((vm) => selection.canSelect(vm)) : [];
+  const selectedOnPage = selection ? selectableRows.filter((vm) => selection.selected.has(vm.id)).length : 0;
   const lastPageIndex = Math.max(0, Math.ceil(total / props.pageSize) - 1);
 
   return (
@@ -77,8 +82,8 @@ export function VmTable(props: VmTableProps) {
               selection
                 ? {
                     selected: selectedOnPage,
-                    rows: pageIds.length,
-                    onToggleAll: (select) => selection.onToggle(pageIds, select),
+                    rows: selectableRows.length,
+                    onToggleAll: (select) => selection.onToggle(selectableRows, select),
                   }
                 : undefined
             }
@@ -93,7 +98,7 @@ export function VmTable(props: VmTableProps) {
                 </TableCell>
               </TableRow>
             ) : (
-              rows.map((vm) => <VmRow key={vm.id} vm={vm} columns={columns} selection={selection} />)
+              rows.map((vm) => <VmTableRow key={vm.id} vm={vm} columns={columns} selection={selection} />)
             )}
           </TableBody>
         </Table>

@@ -1,0 +1,186 @@
+import { appRoleValues, rolePermissions, roles, tenantScope, type Permission } from "@portcullis/contract";
+import { demoUsers } from "@portcullis/local-issuer";
+import request from "supertest";
+import { afterAll, describe, expect, it } from "vitest";
+import { demoAssignments } from "./rbac/demo-assignments.ts";
+import { createPolicyRepository } from "./policies/repository.ts";
+import { demo, ssh } from "./policies/testing.ts";
+import { scopeCovers, scopeSegments } from "./lib/auth/scope.ts";
+import type { RouteAccess } from "./lib/auth/guard.ts";
+import { listRoutes } from "./test-support/api-routes.ts";
+import { signInAs } from "./test-support/sign-in.ts";
+import { assembleTestBff, startTestEmulator } from "./test-support/stack.ts";
+import { issuerSigningKey, signToken, tamper, userClaims } from "./test-support/tokens.ts";
+
+/**
+ * Every /api route (read from Express's router) times every demo user and every kind of bad token: the status,
+ * the 403 message, and that a refused call made no ARM call and stored nothing.
+ */
+const emulator = await startTestEmulator();
+const bff = await assembleTestBff(emulator);
+afterAll(async () => {
+  await bff.close();
+  await emulator.stop();
+});
+
+interface Identity {
+  name: string;
+  authorization?: string;
+  /** Demo user signed in for real; absent for the refused identities. */
+  username?: string;
+}
+
+const { key, kid } = await issuerSigningKey(bff.issuerDataDir);
+const issuer = bff.localIssuer?.issuer ?? "";
+const adminToken = await signInAs(bff, "admin@contoso.test");
+const hourAgo = Math.floor(Date.now() / 1000) - 3600 * 2;
+const identities: Identity[] = [
+  ...(await Promise.all(demoUsers.map(async (u) => ({ name: u.username, username: u.username, authorization: `Bearer ${await signInAs(bff, u.username)}` })))),
+  { name: "no token" },
+  { name: "an expired token", authorization: `Bearer ${await signToken(userClaims(issuer, "admin@contoso.test", hourAgo), key, { alg: "RS256", kid })}` },
+  { name: "a token for another audience", authorization: `Bearer ${await signToken({ ...userClaims(issuer, "admin@contoso.test"), aud: emulator.url }, key, { alg: "RS256", kid })}` },
+  { name: "a tampered token", authorization: `Bearer ${tamper(adminToken, (p) => (p["exp"] = Number(p["exp"]) + 86_400))}` },
+];
+
+/** What each demo user holds: tenant roles from their app roles, plus the seeded scoped assignments. */
+function held(username: string): { tenant: Set<Permission>; somewhere: Set<Permission>; at(scope: string): Set<Permission> } {
+  const user = demoUsers.find((u) => u.username === username);
+  const tenant = new Set(roles.filter((r) => user?.roles.includes(appRoleValues[r])).flatMap((r) => rolePermissions[r]));
+  const mine = demoAssignments().filter((a) => (a.principalType === "user" ? a.principalId === user?.oid : user?.groups.includes(a.principalId)));
+  const scoped = mine.flatMap((a) => rolePermissions[a.role]);
+  return {
+    tenant,
+    somewhere: new Set([...tenant, ...scoped]),
+    at: (scope) => new Set([...tenant, ...mine.filter((a) => scopeCovers(scopeSegments(a.scope), scopeSegments(scope))).flatMap((a) => rolePermissions[a.role])]),
+  };
+}
+
+interface Sample {
+  /** What the route must require, as the README's table says (checked against its guard declaration). */
+  requires: string;
+  /** The request to send (may first store what it acts on); `ok` is the status when the caller may. */
+  prepare(identity: Identity): Promise<{ url: string; body?: object }>;
+  ok: number;
+  /** For a route scoped to the request's VM: that VM (the permission is checked there). */
+  vmId?: string;
+}
+
+const policyRepository = createPolicyRepository(bff.database.kysely);
+const storedPolicy = (vmId: string) => ({ vmId, subscriptionId: "s", resourceGroup: "rg", vmName: "vm", location: "westeurope", ports: [ssh], nsgIds: [] });
+const defenderFile = {
+  properties: { virtualMachines: [{ id: demo.web04, ports: [{ number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }] }] },
+};
+
+function describeAccess(access: RouteAccess): string {
+  if (access.kind !== "permission") return access.kind;
+  return `${access.permission} at ${access.scope === "some" ? "some scope" : access.scope === "tenant" ? "/" : "the request's scope"}`;
+}
+
+/** One sample request per route; a new route needs one here (the test fails until it has). */
+const samples: Record<string, Sample> = {
+  "GET /api/healthz": { requires: "public", prepare: async () => ({ url: "/api/healthz" }), ok: 200 },
+  "GET /api/readyz": { requires: "public", prepare: async () => ({ url: "/api/readyz" }), ok: 200 },
+  "GET /api/auth/config": { requires: "public", prepare: async () => ({ url: "/api/auth/config" }), ok: 200 },
+  "GET /api/me": { requires: "signed-in", prepare: async () => ({ url: "/api/me" }), ok: 200 },
+  "GET /api/inventory/vms": { requires: "jit.vm.read at some scope", prepare: async () => ({ url: "/api/inventory/vms?tab=recommended" }), ok: 200 },
+  "POST /api/inventory/refresh": { requires: "jit.inventory.refresh at /", prepare: async () => ({ url: "/api/inventory/refresh" }), ok: 200 },
+  "GET /api/rbac/assignments": { requires: "jit.rbac.read at /", prepare: async () => ({ url: "/api/rbac/assignments" }), ok: 200 },
+  "POST /api/rbac/assignments": {
+    requires: "jit.rbac.write at /",
+    prepare: async (who) => ({
+      url: "/api/rbac/assignments",
+      body: { principalType: "user", principalId: `matrix ${who.name}`, principalName: who.name, role: "Auditor", scope: `/subscriptions/${"0".repeat(8)}-0000-4000-8000-${"0".repeat(12)}` },
+    }),
+    ok: 201,
+  },
+  "DELETE /api/rbac/assignments/:id": {
+    requires: "jit.rbac.write at /",
+    prepare: async (who) => {
+      const target = await bff.assignments.create({ principalType: "group", principalId: `to-delete ${who.name}`, principalName: "x", role: "Auditor", scope: "/", createdBy: { oid: "t", name: "test" } });
+      return { url: `/api/rbac/assignments/${target?.id ?? ""}` };
+    },
+    ok: 204,
+  },
+  "GET /api/policies": { requires: "jit.vm.read at some scope", prepare: async () => ({ url: "/api/policies" }), ok: 200 },
+  "GET /api/policies/vm": {
+    requires: "jit.vm.read at the request's scope",
+    vmId: demo.app01,
+    prepare: async () => {
+      if ((await policyRepository.get(demo.app01)) === null) await policyRepository.save([storedPolicy(demo.app01)], "matrix");
+      return { url: `/api/policies/vm?vmId=${encodeURIComponent(demo.app01)}` };
+    },
+    ok: 200,
+  },
+  "POST /api/policies/preview": { requires: "jit.policy.write at some scope", prepare: async () => ({ url: "/api/policies/preview", body: { vmIds: [demo.web01], ports: [ssh] } }), ok: 200 },
+  "PUT /api/policies": { requires: "jit.policy.write at some scope", prepare: async () => ({ url: "/api/policies", body: { vmIds: [demo.web01], ports: [ssh] } }), ok: 200 },
+  "POST /api/policies/remove": {
+    requires: "jit.policy.write at some scope",
+    prepare: async () => {
+      const context = { actor: { oid: "matrix", name: "matrix", ip: null }, correlationId: null };
+      if ((await policyRepository.get(demo.web03)) === null) await bff.policies.put([{ vmId: demo.web03, ports: [ssh] }], { kind: "put", context });
+      return { url: "/api/policies/remove", body: { vmIds: [demo.web03] } };
+    },
+    ok: 200,
+  },
+  "POST /api/policies/import": { requires: "jit.policy.write at some scope", prepare: async () => ({ url: "/api/policies/import?dryRun=true", body: defenderFile }), ok: 200 },
+  "GET /api/policies/export": { requires: "jit.vm.read at some scope", prepare: async () => ({ url: "/api/policies/export" }), ok: 200 },
+  "GET /api/vms/properties": {
+    requires: "jit.vm.read at the request's scope",
+    vmId: demo.app01,
+    prepare: async () => ({ url: `/api/vms/properties?vmId=${encodeURIComponent(demo.app01)}` }),
+    ok: 200,
+  },
+};
+
+const apiRoutes = listRoutes(bff.app).filter((r) => r.path === "/api" || r.path.startsWith("/api/"));
+
+describe("the API route matrix", () => {
+  it("finds the routes in the router, each declaring its access and having a sample request", () => {
+    expect(apiRoutes.length).toBeGreaterThanOrEqual(Object.keys(samples).length);
+    for (const route of apiRoutes) {
+      const name = `${route.method} ${route.path}`;
+      expect(route.access, `${name} is registered without guard()`).toBeDefined();
+      expect(samples[name], `${name} has no sample request in api-matrix.test.ts`).toBeDefined();
+      if (route.access !== undefined) expect(describeAccess(route.access), name).toBe(samples[name]?.requires);
+    }
+  });
+
+  describe.each(apiRoutes.map((r) => [`${r.method} ${r.path}`, r] as const))("%s", (name, route) => {
+    it.each(identities.map((who) => [who.name, who] as const))("as %s", async (_who, who) => {
+      const sample = samples[name];
+      const access = route.access;
+      if (sample === undefined || access === undefined) throw new Error(`${name}: no sample or no declared access`);
+      const { url, body } = await sample.prepare(who);
+      const rowsBefore = await bff.assignments.count();
+      emulator.control.resetCounters();
+
+      const call = request(bff.app)[route.method.toLowerCase() as "get" | "post" | "put" | "delete"](url);
+      if (who.authorization !== undefined) call.set("authorization", who.authorization);
+      const res = await (body === undefined ? call : call.send(body));
+
+      let expected = sample.ok;
+      let forbidden: string | undefined;
+      if (access.kind !== "public" && who.username === undefined) expected = 401;
+      else if (access.kind === "permission" && who.username !== undefined) {
+        const { tenant, somewhere, at } = held(who.username);
+        if (typeof access.scope === "function") {
+          if (sample.vmId === undefined) throw new Error(`${name}: give the matrix a VM-scoped expectation (vmId)`);
+          if (!at(sample.vmId).has(access.permission)) {
+            expected = 403;
+            forbidden = `Missing permission ${access.permission} at scope ${sample.vmId}`;
+          }
+        } else if (!(access.scope === "some" ? somewhere.has(access.permission) : tenant.has(access.permission))) {
+          expected = 403;
+          forbidden = `Missing permission ${access.permission} at ${access.scope === "some" ? "any scope" : `scope ${tenantScope}`}`;
+        }
+      }
+      expect(res.status, JSON.stringify(res.body)).toBe(expected);
+      if (expected === 401) expect(res.headers["www-authenticate"]).toMatch(/^Bearer realm="portcullis"/);
+      if (forbidden !== undefined) expect(res.body.error.message).toBe(forbidden);
+      if (expected === 401 || expected === 403) {
+        expect(emulator.control.counters()).toMatchObject({ requests: 0, writes: 0 });
+        expect(await bff.assignments.count()).toBe(rowsBefore);
+      }
+    });
+  });
+});

@@ -1,0 +1,48 @@
+import type { Request, RequestHandler } from "express";
+import { tenantScope, type Permission } from "@portcullis/contract";
+import { requirePermission, requirePermissionSomewhere, type Access } from "./access.ts";
+import { requireAuthContext } from "./authenticate.ts";
+
+/** What a route requires, declared where the route is registered (and read back by the route-matrix test). */
+export type RouteAccess =
+  /** Anyone, no token (health probes, sign-in settings). */
+  | { kind: "public" }
+  /** Any signed-in user, whatever their roles. */
+  | { kind: "signed-in" }
+  /**
+   * A permission at a scope: the tenant root, "some" scope (lists, filtered by scope afterwards), or a scope
+   * read from the request (e.g. a VM id), checked before the handler makes any ARM call.
+   */
+  | { kind: "permission"; permission: Permission; scope: "tenant" | "some" | ((req: Request) => string) };
+
+const routeAccessKey = Symbol("portcullis.routeAccess");
+
+/** Checks the caller against `access`, then runs `handler`. Every /api route is registered through this. */
+export function guard(access: RouteAccess, handler: RequestHandler): RequestHandler {
+  const guarded: RequestHandler = async (req, res, next) => {
+    if (access.kind !== "public") {
+      const context = requireAuthContext(req);
+      if (access.kind === "permission") {
+        const held = await context.access();
+        if (access.scope === "some") requirePermissionSomewhere(held, access.permission);
+        else requirePermission(held, access.permission, access.scope === "tenant" ? tenantScope : access.scope(req));
+      }
+    }
+    await handler(req, res, next);
+  };
+  Object.defineProperty(guarded, routeAccessKey, { value: access });
+  return guarded;
+}
+
+/** The access a guarded handler declares; undefined for a handler registered without `guard`. */
+export function routeAccessOf(handler: unknown): RouteAccess | undefined {
+  if (typeof handler !== "function") return undefined;
+  return (handler as unknown as Record<symbol, RouteAccess | undefined>)[routeAccessKey];
+}
+
+/** For checks inside a handler (a scope from the body): 403 naming the permission and scope unless held. */
+export async function authorize(req: Request, permission: Permission, scope: string): Promise<Access> {
+  const access = await requireAuthContext(req).access();
+  requirePermission(access, permission, scope);
+  return access;
+}

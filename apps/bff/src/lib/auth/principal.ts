@@ -1,0 +1,44 @@
+import { appRoleValues, roles, type Role } from "@portcullis/contract";
+
+/** The signed-in caller, from a validated access token. */
+export interface Principal {
+  /** Entra object id (`oid`), lower-cased. */
+  oid: string;
+  name: string;
+  username: string;
+  /** `tid`, lower-cased. */
+  tenantId: string;
+  /** Tenant-wide roles from the `roles` claim. */
+  tenantRoles: Role[];
+  /** `roles` values that name no Portcullis role (ignored, shown in /api/me). */
+  ignoredRoles: string[];
+  /** Group ids from the `groups` claim, lower-cased. */
+  groups: string[];
+}
+
+const roleByAppValue = new Map<string, Role>(roles.map((role) => [appRoleValues[role], role]));
+
+function stringList(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+}
+
+/** Builds the principal from validated claims; `oid` and `tid` have been checked to be present. */
+export function principalFromClaims(claims: Record<string, unknown>): Principal {
+  const oid = String(claims["oid"]).toLowerCase();
+  const appRoles = stringList(claims["roles"]);
+  const tenantRoles = roles.filter((role) => appRoles.includes(appRoleValues[role]));
+  const username = text(claims["preferred_username"]) ?? text(claims["upn"]) ?? text(claims["unique_name"]) ?? oid;
+  return {
+    oid,
+    name: text(claims["name"]) ?? username,
+    username,
+    tenantId: String(claims["tid"]).toLowerCase(),
+    tenantRoles,
+    ignoredRoles: [...new Set(appRoles.filter((value) => !roleByAppValue.has(value)))],
+    groups: [...new Set(stringList(claims["groups"]).map((g) => g.toLowerCase()))],
+  };
+}

@@ -1,0 +1,302 @@
+import { armIdKey } from "@portcullis/core";
+import type { Nsg, NsgChange, PlanFailure, PlanResult } from "@portcullis/core";
+import type { Logger } from "../logger.ts";
+import type { ArmClients } from "./clients.ts";
+import { nsgWithPlannedRules } from "./nsg-arm-rules.ts";
+import { ArmNotFoundError, readNsg, type NsgState } from "./nsg-read.ts";
+import { NsgWriteAttemptError, writeNsg, type NsgWriteFailure } from "./nsg-write.ts";
+
+/** An operation on NSGs as pure plans: what to write, and how to undo it (for a rollback). */
+export interface NsgPlanSource {
+  plan(nsgs: readonly Nsg[]): PlanResult;
+  undo(nsgs: readonly Nsg[]): PlanResult;
+}
+
+export interface NsgRetrySettings {
+  /** First wait after a busy/throttled answer without Retry-After; doubles per attempt. */
+  baseDelayMs: number;
+  /** Cap of the doubling (a longer Retry-After is still honoured, within the deadline). */
+  maxDelayMs: number;
+  /** Re-read and re-plan after this many 412s at most. */
+  maxPreconditionRetries: number;
+  /** A rollback gets at least this long, even past the operation's deadline. */
+  rollbackBudgetMs: number;
+  /** NSGs written at once. */
+  concurrency: number;
+}
+
+export const defaultNsgRetrySettings: NsgRetrySettings = { baseDelayMs: 500, maxDelayMs: 10_000, maxPreconditionRetries: 5, rollbackBudgetMs: 60_000, concurrency: 4 };
+
+export interface NsgApplyDeps {
+  clients: ArmClients;
+  logger: Logger;
+  retry?: Partial<NsgRetrySettings>;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export interface WrittenNsg {
+  nsgId: string;
+  nsgName: string;
+  /** The change that was written (after any re-plan on a 412). */
+  change: NsgChange;
+  before: Nsg;
+  after: Nsg;
+}
+
+export interface AppliedNsgChanges {
+  written: WrittenNsg[];
+  /** NSGs read and planned that needed no write. */
+  unchanged: Nsg[];
+}
+
+/** The planner refused the operation (nothing was written). */
+export class NsgPlanRefusedError extends Error {
+  readonly failure: PlanFailure;
+  constructor(failure: PlanFailure) {
+    super(failure.message);
+    this.name = "NsgPlanRefusedError";
+    this.failure = failure;
+  }
+}
+
+export interface RollbackReport {
+  /** NSGs put back. */
+  restored: string[];
+  /** NSGs that could not be put back (they keep the operation's rules). */
+  failed: Array<{ nsgId: string; nsgName: string; code: string; message: string }>;
+}
+
+/** One NSG's write failed for good; the NSGs already written were rolled back as `rollback` says. */
+export class NsgChangeFailedError extends Error {
+  readonly nsgId: string;
+  readonly nsgName: string;
+  readonly failure: NsgWriteFailure;
+  readonly attempts: number;
+  readonly rollback: RollbackReport;
+  constructor(args: { nsgId: string; nsgName: string; failure: NsgWriteFailure; attempts: number; rollback: RollbackReport }) {
+    super(`Writing NSG ${args.nsgName} failed: ${args.failure.code}: ${args.failure.message}`);
+    this.name = "NsgChangeFailedError";
+    ({ nsgId: this.nsgId, nsgName: this.nsgName, failure: this.failure, attempts: this.attempts, rollback: this.rollback } = args);
+  }
+}
+
+/** Every NSG write succeeded, then `commit` (storing the change) failed; the NSGs were rolled back. */
+export class NsgCommitFailedError extends Error {
+  readonly rollback: RollbackReport;
+  constructor(cause: unknown, rollback: RollbackReport) {
+    super(`storing the change failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "NsgCommitFailedError";
+    this.rollback = rollback;
+  }
+}
+
+interface Failed {
+  nsgId: string;
+  nsgName: string;
+  failure: NsgWriteFailure;
+  attempts: number;
+  /** The write may have landed (no answer): include it in the rollback. */
+  unknownOutcome: boolean;
+}
+
+class WriteGaveUp extends Error {
+  readonly detail: Failed;
+  constructor(detail: Failed) {
+    super(detail.failure.message);
+    this.detail = detail;
+  }
+}
+
+/** Any error while changing one NSG, as the failure of that NSG (a re-plan refused after a 412, a read failing...). */
+function failedOf(error: unknown, state: NsgState): Failed {
+  if (error instanceof WriteGaveUp) return error.detail;
+  const base = { nsgId: state.nsg.id, nsgName: state.nsg.name, attempts: 1, unknownOutcome: false };
+  if (error instanceof NsgPlanRefusedError) {
+    return { ...base, failure: { kind: "rejected", status: null, code: `PlanRefused:${error.failure.reason}`, message: error.failure.message, retryAfterMs: null } };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { ...base, failure: { kind: "unreachable", status: null, code: error instanceof Error ? error.name : "Error", message, retryAfterMs: null } };
+}
+
+async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, stop: () => boolean): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length && !stop()) await fn(items[next++] as T);
+    }),
+  );
+}
+
+/**
+ * Reads NSGs, plans, and writes each changed NSG once (whole NSG, If-Match), retrying 412 (re-read and
+ * re-plan), busy and throttled answers (honouring Retry-After) with capped backoff until `deadline`.
+ * If one NSG fails for good, or `commit` throws, every NSG already written is rolled back by planning the
+ * undo on its new state. The caller holds the NSG locks throughout.
+ */
+export function createNsgApplier(deps: NsgApplyDeps) {
+  const settings = { ...defaultNsgRetrySettings, ...deps.retry };
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+
+  /** Required NSGs must exist; optional ones (an old position) are skipped when gone. */
+  async function readAll(required: readonly string[], optional: readonly string[]): Promise<Map<string, NsgState>> {
+    const states = new Map<string, NsgState>();
+    const wanted = new Map<string, { id: string; required: boolean }>();
+    for (const id of optional) wanted.set(armIdKey(id), { id, required: false });
+    for (const id of required) wanted.set(armIdKey(id), { id, required: true });
+    await pool(
+      [...wanted.values()],
+      8,
+      async ({ id, required: must }) => {
+        try {
+          const state = await readNsg(deps.clients, id);
+          states.set(armIdKey(id), state);
+        } catch (error) {
+          if (!(error instanceof ArmNotFoundError) || must) throw error;
+        }
+      },
+      () => false,
+    );
+    return states;
+  }
+
+  function planFor(states: ReadonlyMap<string, NsgState>, make: (nsgs: readonly Nsg[]) => PlanResult, key: string): NsgChange | null {
+    const result = make([...states.values()].map((s) => s.nsg));
+    if (!result.ok) throw new NsgPlanRefusedError(result);
+    return result.changes.find((change) => armIdKey(change.nsgId) === key) ?? null;
+  }
+
+  function backoff(attempt: number): number {
+    const doubled = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+    return Math.round(doubled * (0.8 + Math.random() * 0.4));
+  }
+
+  /** Writes one NSG until it holds what `make` plans for it; null when it already does. */
+  async function writeOne(
+    states: Map<string, NsgState>,
+    key: string,
+    make: (nsgs: readonly Nsg[]) => PlanResult,
+    deadline: number,
+  ): Promise<{ change: NsgChange; before: Nsg; after: NsgState } | null> {
+    let attempts = 0;
+    let preconditions = 0;
+    for (;;) {
+      const current = states.get(key) as NsgState;
+      const change = planFor(states, make, key);
+      if (change === null) return null;
+      attempts += 1;
+      try {
+        const after = await writeNsg(deps.clients, current.nsg.id, nsgWithPlannedRules(current.arm, change), current.etag);
+        states.set(key, after);
+        return { change, before: current.nsg, after };
+      } catch (error) {
+        if (!(error instanceof NsgWriteAttemptError)) throw error;
+        const { failure } = error;
+        const giveUp = (unknownOutcome = false) => new WriteGaveUp({ nsgId: current.nsg.id, nsgName: current.nsg.name, failure, attempts, unknownOutcome });
+        deps.logger.warn({ nsgId: current.nsg.id, attempt: attempts, kind: failure.kind, code: failure.code }, "NSG write attempt failed");
+        if (failure.kind === "precondition" && preconditions < settings.maxPreconditionRetries) {
+          preconditions += 1;
+          states.set(key, await readNsg(deps.clients, current.nsg.id));
+          continue;
+        }
+        if (failure.kind === "busy" || failure.kind === "throttled") {
+          const wait = Math.max(failure.retryAfterMs ?? 0, backoff(attempts));
+          if (now() + wait < deadline) {
+            await sleep(wait);
+            continue;
+          }
+        }
+        throw giveUp(failure.kind === "unreachable");
+      }
+    }
+  }
+
+  async function rollback(states: Map<string, NsgState>, keys: readonly string[], source: NsgPlanSource, deadline: number): Promise<RollbackReport> {
+    const report: RollbackReport = { restored: [], failed: [] };
+    const until = Math.max(deadline, now() + settings.rollbackBudgetMs);
+    for (const key of keys) {
+      const known = states.get(key) as NsgState;
+      try {
+        states.set(key, await readNsg(deps.clients, known.nsg.id));
+        await writeOne(states, key, (nsgs) => source.undo(nsgs), until);
+        report.restored.push(known.nsg.id);
+      } catch (error) {
+        const failure = error instanceof WriteGaveUp ? error.detail.failure : null;
+        const entry = {
+          nsgId: known.nsg.id,
+          nsgName: known.nsg.name,
+          code: failure?.code ?? (error instanceof Error ? error.name : "Error"),
+          message: failure?.message ?? (error instanceof Error ? error.message : String(error)),
+        };
+        report.failed.push(entry);
+        deps.logger.error({ ...entry }, "rolling an NSG back failed; it keeps the failed operation's rules");
+      }
+    }
+    return report;
+  }
+
+  return {
+    /** Reads the NSGs and plans, without writing (a preview). */
+    async preview(required: readonly string[], optional: readonly string[], source: NsgPlanSource): Promise<{ changes: NsgChange[]; unchanged: string[] }> {
+      const states = await readAll(required, optional);
+      const result = source.plan([...states.values()].map((s) => s.nsg));
+      if (!result.ok) throw new NsgPlanRefusedError(result);
+      return { changes: result.changes, unchanged: result.unchanged };
+    },
+
+    async apply(input: {
+      required: readonly string[];
+      optional: readonly string[];
+      source: NsgPlanSource;
+      deadline: number;
+      commit?: (applied: AppliedNsgChanges) => Promise<void>;
+    }): Promise<AppliedNsgChanges> {
+      const { source, deadline } = input;
+      const states = await readAll(input.required, input.optional);
+      const initial = source.plan([...states.values()].map((s) => s.nsg));
+      if (!initial.ok) throw new NsgPlanRefusedError(initial);
+      const written: WrittenNsg[] = [];
+      const unchanged: Nsg[] = initial.unchanged.flatMap((id) => states.get(armIdKey(id))?.nsg ?? []);
+      const touched: string[] = [];
+      let failed: Failed | undefined;
+      await pool(
+        initial.changes.map((change) => armIdKey(change.nsgId)),
+        settings.concurrency,
+        async (key) => {
+          try {
+            const outcome = await writeOne(states, key, (nsgs) => source.plan(nsgs), deadline);
+            const state = states.get(key) as NsgState;
+            if (outcome === null) unchanged.push(state.nsg);
+            else {
+              touched.push(key);
+              written.push({ nsgId: state.nsg.id, nsgName: state.nsg.name, change: outcome.change, before: outcome.before, after: outcome.after.nsg });
+            }
+          } catch (error) {
+            const detail = failedOf(error, states.get(key) as NsgState);
+            failed ??= detail;
+            if (detail.unknownOutcome) touched.push(key);
+          }
+        },
+        () => failed !== undefined,
+      );
+      if (failed !== undefined) {
+        const report = await rollback(states, touched, source, deadline);
+        throw new NsgChangeFailedError({ ...failed, rollback: report });
+      }
+      const applied = { written, unchanged };
+      if (input.commit !== undefined) {
+        try {
+          await input.commit(applied);
+        } catch (error) {
+          const report = await rollback(states, touched, source, deadline);
+          deps.logger.error({ err: error, rollback: report }, "storing the change failed after the NSG writes; the NSGs were rolled back");
+          throw new NsgCommitFailedError(error, report);
+        }
+      }
+      return applied;
+    },
+  };
+}
+
+export type NsgApplier = ReturnType<typeof createNsgApplier>;

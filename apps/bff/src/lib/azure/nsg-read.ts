@@ -1,0 +1,134 @@
+import type { NetworkSecurityGroup } from "@azure/arm-network";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { armIdKey, NetworkResolver, positionFromNetwork } from "@portcullis/core";
+import type { InventoryNic, InventorySnapshot, InventorySubnet, InventoryVm, Nsg, VmNetwork, VmPosition } from "@portcullis/core";
+import { armUnavailable } from "./arm-errors.ts";
+import { requireArmResourceId } from "./arm-resource-id.ts";
+import type { ArmClients } from "./clients.ts";
+import { toInventoryNic, toInventoryVm, toNsg } from "./map-models.ts";
+
+/** One NSG as it is now: the domain view to plan on, ARM's own resource to write back, and its ETag. */
+export interface NsgState {
+  nsg: Nsg;
+  arm: NetworkSecurityGroup;
+  etag: string;
+}
+
+/** An NSG (or the VM, NIC, subnet) that ARM says does not exist (404). */
+export class ArmNotFoundError extends Error {
+  readonly resourceId: string;
+  constructor(resourceId: string, options?: { cause?: unknown }) {
+    super(`${resourceId} was not found`, options);
+    this.name = "ArmNotFoundError";
+    this.resourceId = resourceId;
+  }
+}
+
+function isNotFound(error: unknown): boolean {
+  return isRestError(error) && error.statusCode === 404;
+}
+
+/** Runs an ARM read; a 404 becomes ArmNotFoundError, anything else the usual 503. */
+async function read<T>(clients: ArmClients, resourceId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isNotFound(error)) throw new ArmNotFoundError(resourceId, { cause: error });
+    throw armUnavailable(error, clients.endpoint);
+  }
+}
+
+/** The NSG as ARM returned it; a write's final answer may lack the ETag (only a read's is used to write). */
+export function nsgStateOf(arm: NetworkSecurityGroup, fallbackId: string): NsgState {
+  const nsg = toNsg({ ...arm, id: arm.id ?? fallbackId }) as Nsg;
+  return { nsg, arm, etag: arm.etag ?? "" };
+}
+
+export async function readNsg(clients: ArmClients, nsgId: string): Promise<NsgState> {
+  const id = requireArmResourceId(nsgId, "Microsoft.Network/networkSecurityGroups");
+  const arm = await read(clients, nsgId, () => clients.network(id.subscriptionId).networkSecurityGroups.get(id.resourceGroup, id.name));
+  if (arm.etag === undefined) throw armUnavailable(new Error(`ARM returned NSG ${nsgId} without an ETag`), clients.endpoint);
+  return nsgStateOf(arm, nsgId);
+}
+
+/** A VM and where it sits, read from ARM now (not the inventory's cache). */
+export interface VmNetworkRead {
+  vm: InventoryVm;
+  nics: InventoryNic[];
+  subnets: InventorySubnet[];
+  network: VmNetwork;
+  position: VmPosition;
+}
+
+async function readSubnet(clients: ArmClients, subnetId: string): Promise<InventorySubnet | null> {
+  const id = requireArmResourceId(subnetId, "Microsoft.Network/virtualNetworks");
+  if (id.child === null) return null;
+  const { child } = id;
+  try {
+    const subnet = await read(clients, subnetId, () =>
+      clients.network(id.subscriptionId).subnets.get(id.resourceGroup, id.name, child.name),
+    );
+    const prefixes = [...new Set([...(subnet.addressPrefix ? [subnet.addressPrefix] : []), ...(subnet.addressPrefixes ?? [])])];
+    const vnetId = subnetId.replace(/\/subnets\/[^/]+\/?$/i, "");
+    return { id: subnet.id ?? subnetId, name: subnet.name ?? child.name, vnetId, addressPrefixes: prefixes, nsgId: subnet.networkSecurityGroup?.id ?? null };
+  } catch (error) {
+    // A subnet deleted under a NIC is ARM's inconsistency, not the VM's absence: treat it as having no NSG.
+    if (error instanceof ArmNotFoundError) return null;
+    throw error;
+  }
+}
+
+/**
+ * Reads one VM, its NICs and their subnets (ARM's current truth, which the planner must use), and resolves
+ * its position with the same resolver the inventory uses. Subnets are read once per call of `cache`.
+ * Throws ArmNotFoundError when the VM does not exist.
+ */
+export async function readVmNetwork(
+  clients: ArmClients,
+  vmId: string,
+  cache: Map<string, Promise<InventorySubnet | null>> = new Map(),
+): Promise<VmNetworkRead> {
+  const id = requireArmResourceId(vmId, "Microsoft.Compute/virtualMachines");
+  const armVm = await read(clients, vmId, () => clients.compute(id.subscriptionId).virtualMachines.get(id.resourceGroup, id.name));
+  const vm = toInventoryVm({ ...armVm, id: armVm.id ?? vmId }, id.subscriptionId.toLowerCase());
+  if (vm === undefined) throw new ArmNotFoundError(vmId);
+  const nics = (
+    await Promise.all(
+      vm.nicIds.map(async (nicId) => {
+        const nicRef = requireArmResourceId(nicId, "Microsoft.Network/networkInterfaces");
+        try {
+          const nic = await read(clients, nicId, () => clients.network(nicRef.subscriptionId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name));
+          return toInventoryNic({ ...nic, id: nic.id ?? nicId });
+        } catch (error) {
+          if (error instanceof ArmNotFoundError) return undefined;
+          throw error;
+        }
+      }),
+    )
+  ).filter((nic) => nic !== undefined);
+  const subnetIds = [...new Set(nics.flatMap((nic) => nic.subnetIds))];
+  const subnets = (
+    await Promise.all(
+      subnetIds.map((subnetId) => {
+        const key = armIdKey(subnetId);
+        let pending = cache.get(key);
+        if (pending === undefined) {
+          pending = readSubnet(clients, subnetId);
+          cache.set(key, pending);
+        }
+        return pending;
+      }),
+    )
+  ).filter((subnet) => subnet !== null);
+  const snapshot: InventorySnapshot = {
+    subscriptions: [],
+    vms: [vm],
+    nics: new Map(nics.map((nic) => [armIdKey(nic.id), nic])),
+    subnets: new Map(subnets.map((subnet) => [armIdKey(subnet.id), subnet])),
+    vnetPrefixes: new Map(),
+    nsgs: new Map(),
+    readAt: new Date(),
+  };
+  const network = new NetworkResolver(snapshot).resolveVm(vm);
+  return { vm, nics, subnets, network, position: positionFromNetwork(vm, network) };
+}

@@ -1,0 +1,56 @@
+import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
+import { describe, expect, it } from "vitest";
+import { classifyWriteError, parseRetryAfter } from "./nsg-write.ts";
+
+function armError(status: number, code: string, retryAfter?: string): RestError {
+  const request = createPipelineRequest({ url: "https://arm.test/x" });
+  return new RestError(`${code} happened`, {
+    statusCode: status,
+    code,
+    request,
+    response: { status, request, headers: createHttpHeaders(retryAfter === undefined ? {} : { "retry-after": retryAfter }) },
+  });
+}
+
+describe("what a failed NSG write means", () => {
+  it.each([
+    [412, "PreconditionFailed", "precondition"],
+    [409, "AnotherOperationInProgress", "busy"],
+    [429, "RetryableErrorDueToAnotherOperation", "busy"],
+    [429, "SubscriptionRequestsThrottled", "throttled"],
+    [409, "InvalidResourceLocation", "rejected"],
+    [400, "SecurityRuleConflict", "rejected"],
+    [403, "AuthorizationFailed", "rejected"],
+    [404, "ResourceNotFound", "not-found"],
+    [503, "ServiceUnavailable", "unreachable"],
+  ])("HTTP %i %s is %s", (status, code, kind) => {
+    expect(classifyWriteError(armError(status, code))).toMatchObject({ kind, status, code, message: `${code} happened` });
+  });
+
+  it("reads Retry-After in seconds", () => {
+    expect(classifyWriteError(armError(429, "SubscriptionRequestsThrottled", "7")).retryAfterMs).toBe(7000);
+  });
+
+  it("reads the failed long-running operation's code and message", () => {
+    expect(classifyWriteError(new Error("The long-running operation has failed. NetworkingInternalOperationError. An error occurred."))).toEqual({
+      kind: "operation-failed",
+      status: null,
+      code: "NetworkingInternalOperationError",
+      message: "An error occurred.",
+      retryAfterMs: null,
+    });
+  });
+
+  it("treats a request that got no answer as an unknown outcome", () => {
+    expect(classifyWriteError(new RestError("socket hang up", { code: "ECONNRESET" }))).toMatchObject({ kind: "unreachable", status: null, code: "ECONNRESET" });
+  });
+
+  it.each([
+    ["5", 5000],
+    ["", null],
+    ["soon", null],
+    [new Date(Date.UTC(2030, 0, 1, 0, 0, 10)).toUTCString(), 10_000],
+  ])("Retry-After %j is %s ms", (value, expected) => {
+    expect(parseRetryAfter(value, Date.UTC(2030, 0, 1))).toBe(expected);
+  });
+});

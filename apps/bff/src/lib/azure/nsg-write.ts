@@ -1,0 +1,94 @@
+import type { NetworkSecurityGroup } from "@azure/arm-network";
+import { isRestError } from "@azure/core-rest-pipeline";
+import { requireArmResourceId } from "./arm-resource-id.ts";
+import type { ArmClients } from "./clients.ts";
+import { armErrorMessages } from "./clients.ts";
+import { nsgStateOf, type NsgState } from "./nsg-read.ts";
+
+/**
+ * Why one NSG write did not happen, sorted by what to do next:
+ * - `precondition`: 412, someone wrote the NSG since we read it: re-read, re-plan, write again;
+ * - `busy`: 409 AnotherOperationInProgress / 429 RetryableErrorDueToAnotherOperation: wait and write again;
+ * - `throttled`: any other 429: wait (Retry-After) and write again;
+ * - `not-found`: the NSG is gone;
+ * - `rejected`: ARM refused the write (400 validation, 401/403 authorization, other 4xx);
+ * - `operation-failed`: accepted, then the long-running operation ended Failed (ARM keeps the NSG as it was);
+ * - `unreachable`: no answer, a 5xx after the SDK's own retries, or a timeout: the outcome is unknown.
+ */
+export type NsgWriteFailureKind = "precondition" | "busy" | "throttled" | "not-found" | "rejected" | "operation-failed" | "unreachable";
+
+export interface NsgWriteFailure {
+  kind: NsgWriteFailureKind;
+  status: number | null;
+  /** ARM's error code (`SecurityRuleConflict`, `PreconditionFailed`, ...) or a description of the failure. */
+  code: string;
+  message: string;
+  /** From Retry-After, when ARM sent one. */
+  retryAfterMs: number | null;
+}
+
+/** Raised by writeNsg; `failure` says what happened. */
+export class NsgWriteAttemptError extends Error {
+  readonly failure: NsgWriteFailure;
+  constructor(failure: NsgWriteFailure, options?: { cause?: unknown }) {
+    super(`${failure.code}: ${failure.message}`, options);
+    this.name = "NsgWriteAttemptError";
+    this.failure = failure;
+  }
+}
+
+/** Retry-After in seconds or as an HTTP date. */
+export function parseRetryAfter(value: string | undefined | null, now = Date.now()): number | null {
+  if (value === undefined || value === null || value.trim() === "") return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+const failedOperation = /^The long-running operation has failed\.\s*([^.\s]+)\.\s*([\s\S]*)$/;
+
+const busyCodes = new Set(["anotheroperationinprogress", "retryableerrorduetoanotheroperation", "operationnotallowed"]);
+
+export function classifyWriteError(error: unknown): NsgWriteFailure {
+  if (isRestError(error)) {
+    const status = error.statusCode ?? null;
+    const code = error.code ?? (status === null ? "NoResponse" : `HTTP${status}`);
+    const kept = error.request === undefined ? undefined : armErrorMessages.get(error.request);
+    const message = kept ?? error.message;
+    const retryAfterMs = parseRetryAfter(error.response?.headers.get("retry-after"));
+    const base = { status, code, message, retryAfterMs };
+    if (status === null) return { kind: "unreachable", ...base };
+    if (status === 412) return { kind: "precondition", ...base };
+    if ((status === 409 || status === 429) && busyCodes.has(code.toLowerCase())) return { kind: "busy", ...base };
+    if (status === 429) return { kind: "throttled", ...base };
+    if (status === 404) return { kind: "not-found", ...base };
+    if (status >= 500 || status === 408) return { kind: "unreachable", ...base };
+    return { kind: "rejected", ...base };
+  }
+  if (error instanceof Error) {
+    const lro = failedOperation.exec(error.message);
+    if (lro !== null) {
+      return { kind: "operation-failed", status: null, code: lro[1] ?? "OperationFailed", message: (lro[2] ?? "").trim() || error.message, retryAfterMs: null };
+    }
+    const timedOut = error.name === "AbortError" || error.name === "TimeoutError";
+    return { kind: "unreachable", status: null, code: timedOut ? "Timeout" : error.name, message: error.message, retryAfterMs: null };
+  }
+  return { kind: "unreachable", status: null, code: "Unknown", message: String(error), retryAfterMs: null };
+}
+
+/**
+ * One whole-NSG PUT with `If-Match: <etag>`, waited to completion (ARM's long-running operation).
+ * Resolves with the NSG as ARM holds it afterwards (with its new ETag); rejects with NsgWriteAttemptError.
+ */
+export async function writeNsg(clients: ArmClients, nsgId: string, body: NetworkSecurityGroup, etag: string): Promise<NsgState> {
+  const id = requireArmResourceId(nsgId, "Microsoft.Network/networkSecurityGroups");
+  try {
+    const written = await clients
+      .network(id.subscriptionId)
+      .networkSecurityGroups.createOrUpdate(id.resourceGroup, id.name, body, { requestOptions: { headers: { "If-Match": etag } } });
+    return nsgStateOf(written, nsgId);
+  } catch (error) {
+    throw new NsgWriteAttemptError(classifyWriteError(error), { cause: error });
+  }
+}

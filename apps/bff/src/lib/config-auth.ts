@@ -1,0 +1,183 @@
+import { z } from "zod";
+import type { AzureCredentialConfig } from "./config.ts";
+
+/** Tenant id the local issuer puts in `tid` (fixed, so stored assignments and audit rows stay stable). */
+export const localTenantId = "7f3c9a52-4b1d-4e8f-9a6c-2d5e8b1f0a77";
+/** Client id of the SPA at the local issuer. */
+export const localSpaClientId = "portcullis-spa";
+/** Audience and delegated scope of the BFF's API at the local issuer. */
+export const localApiAudience = "api://portcullis";
+export const localApiScope = "api://portcullis/access_as_user";
+/** Client id of the BFF's own ARM identity at the local issuer. */
+export const localBffClientId = "portcullis-bff";
+
+/** How users sign in and which tokens the API accepts. */
+export type AuthConfig =
+  /** No ENTRA_* variable set: the BFF runs the local issuer with demo users at /oidc. */
+  | { mode: "local"; tenantId: string }
+  | {
+      mode: "entra";
+      /** Home tenant of the app registrations. */
+      tenantId: string;
+      spaClientId: string;
+      apiClientId: string;
+      /** Scope the SPA asks for, e.g. api://<apiClientId>/access_as_user. */
+      apiScope: string;
+      /** `tid` values whose users may call the API. */
+      allowedTenantIds: string[];
+      /** e.g. https://login.microsoftonline.com (AZURE_AUTHORITY_HOST). */
+      authorityHost: string;
+      /** Where the signing keys are fetched (Entra's keys endpoint unless a test overrides it). */
+      jwksUrl: string;
+      /** Shortest time between two key fetches caused by an unknown `kid`. */
+      jwksCooldownMs: number;
+    };
+
+export interface RateLimits {
+  perUserPerMinute: number;
+  perIpPerMinute: number;
+}
+
+const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+function guid(name: string) {
+  return optionalText.transform((v, ctx) => {
+    if (v !== undefined && !guidPattern.test(v)) {
+      ctx.addIssue({ code: "custom", message: `${name}: must be a GUID such as 00000000-0000-0000-0000-000000000000 (got "${v}")` });
+      return z.NEVER;
+    }
+    return v?.toLowerCase();
+  });
+}
+
+function perMinute(name: string, fallback: number) {
+  return optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < 1 || n > 1_000_000) {
+      ctx.addIssue({ code: "custom", message: `${name}: must be an integer from 1 to 1000000 (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+/** The environment variables of sign-in, token validation and rate limits (merged into the BFF's schema). */
+export const authEnvShape = {
+  PUBLIC_URL: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      ctx.addIssue({ code: "custom", message: `PUBLIC_URL: must be an http(s) origin such as http://localhost:8080 (got "${v}")` });
+      return z.NEVER;
+    }
+    if (!["http:", "https:"].includes(url.protocol) || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") {
+      ctx.addIssue({ code: "custom", message: `PUBLIC_URL: must be an http(s) origin without path, query or credentials (got "${v}")` });
+      return z.NEVER;
+    }
+    return url.origin;
+  }),
+  ENTRA_TENANT_ID: guid("ENTRA_TENANT_ID"),
+  ENTRA_SPA_CLIENT_ID: guid("ENTRA_SPA_CLIENT_ID"),
+  ENTRA_API_CLIENT_ID: guid("ENTRA_API_CLIENT_ID"),
+  ENTRA_API_SCOPE: optionalText.transform((v, ctx) => {
+    if (v !== undefined && !/^[a-z][a-z0-9+.-]*:\/\/?[^\s]+\/[\w.-]+$|^[0-9a-f-]{36}\/[\w.-]+$/i.test(v)) {
+      ctx.addIssue({ code: "custom", message: `ENTRA_API_SCOPE: must look like api://<application id>/access_as_user (got "${v}")` });
+      return z.NEVER;
+    }
+    return v;
+  }),
+  ENTRA_ALLOWED_TENANT_IDS: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const ids = v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s !== "");
+    const bad = ids.filter((id) => !guidPattern.test(id));
+    if (bad.length > 0 || ids.length === 0) {
+      ctx.addIssue({ code: "custom", message: `ENTRA_ALLOWED_TENANT_IDS: must be a comma-separated list of tenant GUIDs (bad: ${bad.join(", ") || "empty"})` });
+      return z.NEVER;
+    }
+    return ids.map((id) => id.toLowerCase());
+  }),
+  RATE_LIMIT_PER_USER_PER_MINUTE: perMinute("RATE_LIMIT_PER_USER_PER_MINUTE", 600),
+  RATE_LIMIT_PER_IP_PER_MINUTE: perMinute("RATE_LIMIT_PER_IP_PER_MINUTE", 1200),
+};
+
+export interface AuthEnv {
+  ENTRA_TENANT_ID: string | undefined;
+  ENTRA_SPA_CLIENT_ID: string | undefined;
+  ENTRA_API_CLIENT_ID: string | undefined;
+  ENTRA_API_SCOPE: string | undefined;
+  ENTRA_ALLOWED_TENANT_IDS: string[] | undefined;
+}
+
+export const entraVariables = ["ENTRA_TENANT_ID", "ENTRA_SPA_CLIENT_ID", "ENTRA_API_CLIENT_ID", "ENTRA_API_SCOPE", "ENTRA_ALLOWED_TENANT_IDS"] as const;
+const requiredEntraVariables = ["ENTRA_TENANT_ID", "ENTRA_SPA_CLIENT_ID", "ENTRA_API_CLIENT_ID"] as const;
+
+/** Test seam: where the Entra validator fetches keys, instead of Entra's keys endpoint. */
+export interface EntraJwksOverride {
+  url: string;
+  cooldownMs?: number;
+}
+
+/**
+ * Local mode when no ENTRA_* variable is set (even an invalid one counts as set, so a typo never silently
+ * falls back to demo sign-in); otherwise Entra mode, which needs the tenant and both client ids.
+ */
+export function resolveAuth(
+  env: Record<string, string | undefined>,
+  parsed: AuthEnv,
+  authorityHost: string,
+  problems: string[],
+  jwksOverride: EntraJwksOverride | undefined,
+): AuthConfig | undefined {
+  const set = entraVariables.filter((name) => (env[name] ?? "").trim() !== "");
+  if (set.length === 0) return { mode: "local", tenantId: localTenantId };
+  const missing = requiredEntraVariables.filter((name) => (env[name] ?? "").trim() === "");
+  if (missing.length > 0) {
+    problems.push(`${missing.join(", ")}: required for Entra ID sign-in (set because ${set.join(", ")} ${set.length === 1 ? "is" : "are"} set)`);
+    return undefined;
+  }
+  // A set variable without a parsed value was invalid; its problem is reported already.
+  if (set.some((name) => parsed[name] === undefined)) return undefined;
+  const { ENTRA_TENANT_ID: tenantId, ENTRA_SPA_CLIENT_ID: spaClientId, ENTRA_API_CLIENT_ID: apiClientId } = parsed;
+  if (tenantId === undefined || spaClientId === undefined || apiClientId === undefined) return undefined;
+  return {
+    mode: "entra",
+    tenantId,
+    spaClientId,
+    apiClientId,
+    apiScope: parsed.ENTRA_API_SCOPE ?? `api://${apiClientId}/access_as_user`,
+    allowedTenantIds: parsed.ENTRA_ALLOWED_TENANT_IDS ?? [tenantId],
+    authorityHost,
+    jwksUrl: jwksOverride?.url ?? `${authorityHost}/${tenantId}/discovery/v2.0/keys`,
+    jwksCooldownMs: jwksOverride?.cooldownMs ?? 30_000,
+  };
+}
+
+/**
+ * The demo users of local sign-in share a published password, so they must never reach real Azure; and the
+ * local emulator trusts only the local issuer's tokens, which Entra mode does not run.
+ */
+export function checkSignInMatchesAzure(auth: AuthConfig, credential: AzureCredentialConfig, armEndpoint: string, problems: string[]): void {
+  if (auth.mode === "local" && credential.kind !== "local-emulator") {
+    problems.push(
+      "ENTRA_TENANT_ID, ENTRA_SPA_CLIENT_ID, ENTRA_API_CLIENT_ID: required when Portcullis talks to real Azure " +
+        `(ARM_ENDPOINT ${armEndpoint} with an Azure credential): local sign-in has demo users with a published password`,
+    );
+  }
+  if (auth.mode === "entra" && credential.kind === "local-emulator") {
+    problems.push(
+      `ARM_ENDPOINT: ${armEndpoint} is the local Azure emulator, which trusts only the local issuer (used when no ENTRA_* ` +
+        "variable is set); with Entra ID sign-in, point ARM_ENDPOINT at Azure and set an Azure credential",
+    );
+  }
+}

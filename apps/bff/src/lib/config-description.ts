@@ -1,0 +1,23 @@
+import path from "node:path";
+import type { Config } from "./config.ts";
+
+/** The configuration without secrets, for the start-up log line. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    port: config.port,
+    host: config.host,
+    storage: config.databaseUrl !== undefined ? "postgres" : `pglite (${path.join(config.dataDir, "pglite")})`,
+    armEndpoint: config.armEndpoint,
+    armExtraCa: config.armCaCertPem !== undefined,
+    subscriptions: config.subscriptionIds ?? "all visible",
+    azureCredential: config.azureCredential.kind,
+    inventoryTtlSeconds: config.inventoryTtlSeconds,
+    trustProxy: config.trustProxy,
+    publicUrl: config.publicUrl ?? "http://localhost:<port>",
+    signIn:
+      config.auth.mode === "local"
+        ? "local issuer (demo users)"
+        : { entraTenant: config.auth.tenantId, allowedTenants: config.auth.allowedTenantIds, spaClientId: config.auth.spaClientId, apiClientId: config.auth.apiClientId },
+    rateLimits: config.rateLimits,
+  };
+}

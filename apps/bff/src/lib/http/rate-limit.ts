@@ -1,0 +1,36 @@
+import type { Request, RequestHandler } from "express";
+import { rateLimit, type Options } from "express-rate-limit";
+import { requireAuthContext } from "../auth/authenticate.ts";
+import { TooManyRequestsError } from "../errors.ts";
+
+const windowMs = 60_000;
+
+function limiter(limit: number, who: string, keyGenerator?: (req: Request) => string): RequestHandler {
+  const options: Partial<Options> = {
+    windowMs,
+    limit,
+    standardHeaders: "draft-8",
+    legacyHeaders: false,
+    // A forwarded-for header from a proxy we do not trust is expected (and ignored), not a misconfiguration.
+    validate: { xForwardedForHeader: false },
+    handler: (_req, res, next) => {
+      const reset = Number(res.getHeader("Retry-After") ?? 60);
+      next(new TooManyRequestsError(`Too many requests ${who}: at most ${limit} per minute; try again shortly`, Number.isFinite(reset) ? reset : 60));
+    },
+    ...(keyGenerator === undefined ? {} : { keyGenerator }),
+  };
+  return rateLimit(options);
+}
+
+/** Per client address (after TRUST_PROXY), before authentication: caps token-guessing and floods. */
+export function perIpRateLimit(perMinute: number): RequestHandler {
+  return limiter(perMinute, "from this address");
+}
+
+/** Per signed-in user (tenant + object id), after authentication. */
+export function perUserRateLimit(perMinute: number): RequestHandler {
+  return limiter(perMinute, "by this user", (req) => {
+    const { principal } = requireAuthContext(req);
+    return `${principal.tenantId}/${principal.oid}`;
+  });
+}

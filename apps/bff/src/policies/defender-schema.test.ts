@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { InputError } from "../lib/errors.ts";
+import { parseDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
+import type { PolicyRecord } from "./policy-mapping.ts";
+
+const sub = "6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b";
+const vm = (name: string, rg = "rg-web-prod") => `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
+
+function defenderPolicy(virtualMachines: unknown[]) {
+  return {
+    id: `/subscriptions/${sub}/resourceGroups/rg-web-prod/providers/Microsoft.Security/locations/westeurope/jitNetworkAccessPolicies/default`,
+    name: "default",
+    type: "Microsoft.Security/locations/jitNetworkAccessPolicies",
+    kind: "Basic",
+    location: "westeurope",
+    properties: { virtualMachines, requests: [], provisioningState: "Succeeded" },
+  };
+}
+
+function problemsOf(run: () => unknown): Array<{ field: string; rule: string }> {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof InputError) return (error.details as { problems: Array<{ field: string; rule: string }> }).problems;
+    throw error;
+  }
+  throw new Error("expected a 400");
+}
+
+describe("importing Defender for Cloud JIT policies", () => {
+  it("maps ports, protocols, sources and durations of one policy resource", () => {
+    const targets = parseDefenderImport(
+      defenderPolicy([
+        {
+          id: vm("vm-prod-web-01"),
+          ports: [
+            { number: 22, protocol: "*", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" },
+            { number: 3389, protocol: "TCP", allowedSourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.7"], maxRequestAccessDuration: "PT30M" },
+            { number: 5986, protocol: "UDP", allowedSourceAddressPrefix: "2001:db8::/32", maxRequestAccessDuration: "PT24H" },
+          ],
+        },
+      ]),
+    );
+    expect(targets).toEqual([
+      {
+        vmId: vm("vm-prod-web-01"),
+        path: "properties.virtualMachines.0",
+        ports: [
+          { port: 22, protocol: "Any", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" },
+          { port: 3389, protocol: "TCP", allowedSources: { kind: "prefixes", prefixes: ["203.0.113.0/24", "198.51.100.7"] }, maxRequestDuration: "PT30M" },
+          { port: 5986, protocol: "UDP", allowedSources: { kind: "prefixes", prefixes: ["2001:db8::/32"] }, maxRequestDuration: "PT24H" },
+        ],
+      },
+    ]);
+  });
+
+  it("reads an ARM list (`value`) of several policies", () => {
+    const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" };
+    const targets = parseDefenderImport({ value: [defenderPolicy([{ id: vm("a"), ports: [port] }]), defenderPolicy([{ id: vm("b", "rg-app-prod"), ports: [port] }])] });
+    expect(targets.map((t) => [t.vmId, t.path])).toEqual([
+      [vm("a"), "value.0.properties.virtualMachines.0"],
+      [vm("b", "rg-app-prod"), "value.1.properties.virtualMachines.0"],
+    ]);
+  });
+
+  it.each([
+    ["a port out of range", { number: 70000, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.number"],
+    ["an unknown protocol", { number: 22, protocol: "ICMP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.protocol"],
+    ["a duration over 24 hours", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT25H" }, "properties.virtualMachines.0.ports.0.maxRequestAccessDuration"],
+    ["a duration that is not ISO-8601", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "3 hours" }, "properties.virtualMachines.0.ports.0.maxRequestAccessDuration"],
+    ["a CIDR with host bits set", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "10.0.0.1/24", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefix"],
+    ["the whole Internet as a prefix", { number: 22, protocol: "TCP", allowedSourceAddressPrefixes: ["10.0.0.0/8", "0.0.0.0/0"], maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefixes.1"],
+    ["no source at all", { number: 22, protocol: "TCP", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefix"],
+    ["a missing port number", { protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.number"],
+  ])("refuses %s with a 400 naming the path", (_case, port, field) => {
+    const problems = problemsOf(() => parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port] }])));
+    expect(problems.map((p) => p.field)).toContain(field);
+  });
+
+  it("refuses a repeated port and a repeated VM, naming both", () => {
+    const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" };
+    const problems = problemsOf(() =>
+      parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port, { ...port, protocol: "*" }] }, { id: vm("vm-2"), ports: [port] }, { id: vm("VM-2"), ports: [port] }])),
+    );
+    expect(problems).toEqual([
+      { field: "properties.virtualMachines.0.ports.1.number", rule: expect.stringMatching(/port 22 is already listed/) },
+      { field: "properties.virtualMachines.2.id", rule: "repeats properties.virtualMachines.1.id" },
+    ]);
+  });
+
+  it.each([
+    ["a file that is not a policy", { hello: "world" }, "properties"],
+    ["a VM id that is not a VM", defenderPolicy([{ id: "/subscriptions/x/vm", ports: [] }]), "properties.virtualMachines.0.id"],
+    ["an empty list", { value: [] }, "value"],
+  ])("refuses %s, naming %s", (_case, body, field) => {
+    expect(problemsOf(() => parseDefenderImport(body)).map((p) => p.field)).toContain(field);
+  });
+});
+
+describe("exporting in Defender's schema", () => {
+  const record = (name: string, rg: string, location: string, ports: PolicyRecord["ports"]): PolicyRecord => ({
+    vmId: vm(name, rg).toLowerCase(),
+    subscriptionId: sub,
+    resourceGroup: rg,
+    vmName: name,
+    location,
+    ports,
+    nsgIds: [],
+    createdAt: new Date(0),
+    createdBy: "a",
+    updatedAt: new Date(0),
+    updatedBy: "a",
+    version: 1,
+  });
+
+  it("groups VMs into one `default` policy per resource group and region, and reads back what it wrote", () => {
+    const ssh = { port: 22, protocol: "TCP" as const, allowedSources: { kind: "per-request" as const }, maxRequestDuration: "PT3H" };
+    const rdp = { port: 3389, protocol: "Any" as const, allowedSources: { kind: "prefixes" as const, prefixes: ["203.0.113.0/24", "198.51.100.0/24"] }, maxRequestDuration: "PT1H" };
+    const records = [record("web-1", "rg-web", "westeurope", [ssh]), record("web-2", "rg-web", "westeurope", [ssh, rdp]), record("dr-1", "rg-web", "northeurope", [ssh])];
+    const exported = toDefenderPolicies(records);
+    expect(exported.map((p) => [p.id, p.properties.virtualMachines.length])).toEqual([
+      [`/subscriptions/${sub}/resourceGroups/rg-web/providers/Microsoft.Security/locations/westeurope/jitNetworkAccessPolicies/default`, 2],
+      [`/subscriptions/${sub}/resourceGroups/rg-web/providers/Microsoft.Security/locations/northeurope/jitNetworkAccessPolicies/default`, 1],
+    ]);
+    expect(exported[0]?.properties.virtualMachines[1]?.ports).toEqual([
+      { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" },
+      { number: 3389, protocol: "*", allowedSourceAddressPrefixes: ["203.0.113.0/24", "198.51.100.0/24"], maxRequestAccessDuration: "PT1H" },
+    ]);
+    const reimported = parseDefenderImport({ value: exported });
+    expect(reimported.map((t) => [t.vmId, t.ports])).toEqual(records.map((r) => [vm(r.vmName, r.resourceGroup), r.ports]));
+  });
+
+  it("exports Any as `*`, which reads back as Per request (never wider)", () => {
+    const exported = toDefenderPolicies([record("x", "rg", "eastus", [{ port: 22, protocol: "TCP", allowedSources: { kind: "any" }, maxRequestDuration: "PT3H" }])]);
+    expect(parseDefenderImport(exported[0])[0]?.ports[0]?.allowedSources).toEqual({ kind: "per-request" });
+  });
+});

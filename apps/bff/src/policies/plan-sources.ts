@@ -1,0 +1,82 @@
+import { armIdKey, planEnable, planRemove } from "@portcullis/core";
+import type { Nsg, NsgChange, NsgDiff, NsgRule, PlanResult, VmPolicyTarget } from "@portcullis/core";
+import type { NsgPlanSource } from "../lib/azure/nsg-apply.ts";
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+function sameContent(a: NsgRule, b: NsgRule): boolean {
+  return (
+    a.direction === b.direction &&
+    a.access === b.access &&
+    a.protocol === b.protocol &&
+    sameList(a.sourceAddressPrefixes, b.sourceAddressPrefixes) &&
+    sameList(a.sourcePortRanges, b.sourcePortRanges) &&
+    sameList(a.destinationAddressPrefixes, b.destinationAddressPrefixes) &&
+    sameList(a.destinationPortRanges, b.destinationPortRanges) &&
+    (a.description ?? "") === (b.description ?? "")
+  );
+}
+
+/** The same comparison the planner makes, for a change built from two plans (by rule name). */
+function diff(before: readonly NsgRule[], after: readonly NsgRule[]): NsgDiff {
+  const beforeByName = new Map(before.map((rule) => [rule.name, rule]));
+  const afterNames = new Set(after.map((rule) => rule.name));
+  const result: NsgDiff = { added: [], removed: [], renumbered: [], updated: [], unchanged: 0 };
+  for (const rule of after) {
+    const previous = beforeByName.get(rule.name);
+    if (previous === undefined) result.added.push(rule);
+    else if (!sameContent(previous, rule)) result.updated.push({ before: previous, after: rule });
+    else if (previous.priority !== rule.priority) result.renumbered.push({ name: rule.name, from: previous.priority, to: rule.priority });
+    else result.unchanged++;
+  }
+  for (const rule of before) if (!afterNames.has(rule.name)) result.removed.push(rule);
+  return result;
+}
+
+/** Runs `second` on what `first` leaves: one change per NSG, diffed against the NSG before both. */
+export function composePlans(nsgs: readonly Nsg[], first: (nsgs: readonly Nsg[]) => PlanResult, second: (nsgs: readonly Nsg[]) => PlanResult): PlanResult {
+  const one = first(nsgs);
+  if (!one.ok) return one;
+  const afterFirst = nsgs.map((nsg) => {
+    const change = one.changes.find((c) => armIdKey(c.nsgId) === armIdKey(nsg.id));
+    return change === undefined ? nsg : { ...nsg, rules: change.rules };
+  });
+  const two = second(afterFirst);
+  if (!two.ok) return two;
+  const changes: NsgChange[] = [];
+  const unchanged: string[] = [];
+  nsgs.forEach((original, index) => {
+    const key = armIdKey(original.id);
+    const final = two.changes.find((c) => armIdKey(c.nsgId) === key)?.rules ?? (afterFirst[index] as Nsg).rules;
+    const change = diff(original.rules, final);
+    if (change.added.length + change.removed.length + change.updated.length + change.renumbered.length === 0) unchanged.push(original.id);
+    else changes.push({ nsgId: original.id, nsgName: original.name, rules: final, diff: change });
+  });
+  return { ok: true, changes, unchanged };
+}
+
+/**
+ * Enable or edit: set each VM's rules to its new policy. Undo (a rollback) removes the rules of VMs that had
+ * no policy and puts back the previous policy of the others.
+ */
+export function enableSource(targets: readonly VmPolicyTarget[], previous: readonly VmPolicyTarget[]): NsgPlanSource {
+  const previousIds = new Set(previous.map((p) => armIdKey(p.position.vmId)));
+  const fresh = targets.filter((t) => !previousIds.has(armIdKey(t.position.vmId))).map((t) => t.position.vmId);
+  return {
+    plan: (nsgs) => planEnable({ vms: [...targets], nsgs: [...nsgs] }),
+    undo: (nsgs) =>
+      composePlans(
+        nsgs,
+        (n) => planRemove({ vmIds: fresh, nsgs: [...n] }),
+        (n) => (previous.length === 0 ? { ok: true, changes: [], unchanged: n.map((x) => x.id) } : planEnable({ vms: [...previous], nsgs: [...n] })),
+      ),
+  };
+}
+
+/** Remove: every rule of the VMs goes, other rules get their priorities back. Undo re-enables the previous policies. */
+export function removeSource(vmIds: readonly string[], previous: readonly VmPolicyTarget[]): NsgPlanSource {
+  return {
+    plan: (nsgs) => planRemove({ vmIds: [...vmIds], nsgs: [...nsgs] }),
+    undo: (nsgs) => (previous.length === 0 ? { ok: true, changes: [], unchanged: nsgs.map((n) => n.id) } : planEnable({ vms: [...previous], nsgs: [...nsgs] })),
+  };
+}

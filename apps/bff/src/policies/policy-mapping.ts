@@ -1,0 +1,122 @@
+import { isoDurationMinutes } from "@portcullis/contract";
+import type { NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
+import { jitRulePrefix, parseJitRuleName, vmHash } from "@portcullis/core";
+import type { JitPolicy, NsgChange, NsgRule, PolicyIssue } from "@portcullis/core";
+import type { FieldProblem } from "../lib/http/validation.ts";
+
+/** The API's port rule (ISO-8601 maximum) as the planner's (whole minutes). */
+export function toJitPolicy(ports: readonly PolicyPort[]): JitPolicy {
+  return {
+    ports: ports.map((port) => ({
+      port: port.port,
+      protocol: port.protocol,
+      allowedSources: port.allowedSources,
+      // A duration that is not whole minutes (PT90S) stays fractional, and validatePolicy refuses it.
+      maxRequestMinutes: isoDurationMinutes(port.maxRequestDuration) ?? Number.NaN,
+    })),
+  };
+}
+
+/** `ports[1].allowedSources.prefixes[0]` (core) -> `ports.1.allowedSources.prefixes.0` (zod's form, as the API reports fields). */
+export function dottedField(field: string): string {
+  return field.replace(/\[(\d+)\]/g, ".$1").replace(/\.maxRequestMinutes$/, ".maxRequestDuration");
+}
+
+export function policyIssueProblems(issues: readonly PolicyIssue[], prefix = ""): FieldProblem[] {
+  return issues.map((issue) => ({ field: `${prefix}${dottedField(issue.field)}`, rule: issue.rule.replace(/whole number of minutes from 5 \(5 minutes\) to 1440 \(24 hours\)/, "duration from PT5M to PT24H, in whole minutes") }));
+}
+
+export function toPlannedRule(rule: NsgRule): PlannedRule {
+  return {
+    name: rule.name,
+    priority: rule.priority,
+    access: rule.access,
+    protocol: rule.protocol,
+    sources: [...rule.sourceAddressPrefixes],
+    destinations: [...rule.destinationAddressPrefixes],
+    ports: [...rule.destinationPortRanges],
+    ...(rule.description === undefined ? {} : { description: rule.description }),
+  };
+}
+
+export function isJitRule(name: string): boolean {
+  return name.toLowerCase().startsWith(jitRulePrefix);
+}
+
+export function toChangeSummary(change: NsgChange): NsgChangeSummary {
+  return {
+    nsgId: change.nsgId,
+    nsgName: change.nsgName,
+    added: change.diff.added.map(toPlannedRule),
+    removed: change.diff.removed.map(toPlannedRule),
+    updated: change.diff.updated.map((update) => toPlannedRule(update.after)),
+    renumbered: change.diff.renumbered.map((r) => ({ ...r })),
+  };
+}
+
+/** Hashes of the VMs whose own rules a change adds, removes or rewrites. */
+export function vmHashesTouched(changes: readonly NsgChange[]): Set<string> {
+  const touched = new Set<string>();
+  const note = (rule: NsgRule) => {
+    const parsed = parseJitRuleName(rule.name);
+    if (parsed !== null) touched.add(parsed.vmHash);
+  };
+  for (const change of changes) {
+    change.diff.added.forEach(note);
+    change.diff.removed.forEach(note);
+    change.diff.updated.forEach((update) => note(update.after));
+  }
+  return touched;
+}
+
+export function touchesVm(touched: ReadonlySet<string>, vmId: string): boolean {
+  return touched.has(vmHash(vmId));
+}
+
+function portKey(port: PolicyPort): string {
+  const sources = port.allowedSources.kind === "prefixes" ? `prefixes:${port.allowedSources.prefixes.join(",")}` : port.allowedSources.kind;
+  return [port.port, port.protocol, sources, isoDurationMinutes(port.maxRequestDuration)].join("|");
+}
+
+/** Port rules compare by content (stored jsonb does not keep key order; PT60M equals PT1H); their order counts. */
+export function samePorts(a: readonly PolicyPort[], b: readonly PolicyPort[]): boolean {
+  return a.length === b.length && a.every((port, i) => portKey(port) === portKey(b[i] as PolicyPort));
+}
+
+/** A stored policy, as the repository returns it. */
+export interface PolicyRecord {
+  /** Lower-cased ARM id (the key). */
+  vmId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  vmName: string;
+  location: string;
+  ports: PolicyPort[];
+  /** NSGs that held the VM's rules when it was last saved. */
+  nsgIds: string[];
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  updatedBy: string;
+  version: number;
+}
+
+/** The VM's id in ARM's spelling, rebuilt from the parts stored with the policy. */
+export function displayVmId(record: Pick<PolicyRecord, "subscriptionId" | "resourceGroup" | "vmName">): string {
+  return `/subscriptions/${record.subscriptionId}/resourceGroups/${record.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${record.vmName}`;
+}
+
+export function toPolicy(record: PolicyRecord): Policy {
+  return {
+    vmId: displayVmId(record),
+    vmName: record.vmName,
+    resourceGroup: record.resourceGroup,
+    subscriptionId: record.subscriptionId,
+    ports: record.ports,
+    createdAt: record.createdAt.toISOString(),
+    createdBy: record.createdBy,
+    updatedAt: record.updatedAt.toISOString(),
+    updatedBy: record.updatedBy,
+    version: record.version,
+  };
+}

@@ -1,0 +1,124 @@
+import { PolicyPortSchema, type PolicyPort } from "@portcullis/contract";
+import { sql, type Kysely, type Selectable } from "kysely";
+import { z } from "zod";
+import type { DatabaseSchema, JitPolicyTable } from "../lib/db/schema.ts";
+import type { PolicyRecord } from "./policy-mapping.ts";
+
+/** What a save writes for one VM; created_*, updated_at and version are the repository's. */
+export interface PolicyWrite {
+  vmId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  vmName: string;
+  location: string;
+  ports: PolicyPort[];
+  nsgIds: string[];
+}
+
+export type InTransaction = (trx: Kysely<DatabaseSchema>) => Promise<void>;
+
+export interface PolicyRepository {
+  list(): Promise<PolicyRecord[]>;
+  get(vmId: string): Promise<PolicyRecord | null>;
+  /** Keyed by lower-cased VM id; VMs without a policy are absent. */
+  getMany(vmIds: readonly string[]): Promise<Map<string, PolicyRecord>>;
+  /**
+   * Creates or replaces the policies in one transaction (version + 1 on replace); returns them as stored.
+   * `alsoIn` runs in the same transaction (the audit events), so both are stored or neither.
+   */
+  save(writes: readonly PolicyWrite[], actor: string, alsoIn?: InTransaction): Promise<PolicyRecord[]>;
+  /** Deletes the policies of these VMs in one transaction, with `alsoIn`. */
+  delete(vmIds: readonly string[], alsoIn?: InTransaction): Promise<void>;
+}
+
+const StoredRulesSchema = z.array(PolicyPortSchema);
+const StoredNsgIdsSchema = z.array(z.string());
+
+/** jsonb comes back parsed from PostgreSQL and PGlite alike; a string (older driver) is parsed here. */
+function json(value: unknown): unknown {
+  return typeof value === "string" ? JSON.parse(value) : value;
+}
+
+function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
+  return {
+    vmId: row.vm_id,
+    subscriptionId: row.subscription_id,
+    resourceGroup: row.resource_group,
+    vmName: row.vm_name,
+    location: row.location,
+    // Rows are written only by this repository; a row that no longer parses is a bug worth failing on.
+    ports: StoredRulesSchema.parse(json(row.rules)),
+    nsgIds: StoredNsgIdsSchema.parse(json(row.nsg_ids)),
+    createdAt: row.created_at,
+    createdBy: row.created_by,
+    updatedAt: row.updated_at,
+    updatedBy: row.updated_by,
+    version: row.version,
+  };
+}
+
+export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyRepository {
+  return {
+    async list() {
+      const rows = await db.selectFrom("jit_policy").selectAll().orderBy("subscription_id").orderBy("resource_group").orderBy("vm_name").execute();
+      return rows.map(toRecord);
+    },
+    async get(vmId) {
+      const row = await db.selectFrom("jit_policy").selectAll().where("vm_id", "=", vmId.toLowerCase()).executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
+    async getMany(vmIds) {
+      if (vmIds.length === 0) return new Map();
+      const keys = [...new Set(vmIds.map((id) => id.toLowerCase()))];
+      const rows = await db.selectFrom("jit_policy").selectAll().where("vm_id", "in", keys).execute();
+      return new Map(rows.map((row) => [row.vm_id, toRecord(row)]));
+    },
+    async save(writes, actor, alsoIn) {
+      if (writes.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const saved: PolicyRecord[] = [];
+        for (const write of writes) {
+          const values = {
+            vm_id: write.vmId.toLowerCase(),
+            subscription_id: write.subscriptionId,
+            resource_group: write.resourceGroup,
+            vm_name: write.vmName,
+            location: write.location,
+            rules: JSON.stringify(write.ports),
+            nsg_ids: JSON.stringify(write.nsgIds),
+            created_by: actor,
+            updated_by: actor,
+          };
+          const row = await trx
+            .insertInto("jit_policy")
+            .values(values)
+            .onConflict((oc) =>
+              oc.column("vm_id").doUpdateSet({
+                subscription_id: values.subscription_id,
+                resource_group: values.resource_group,
+                vm_name: values.vm_name,
+                location: values.location,
+                rules: values.rules,
+                nsg_ids: values.nsg_ids,
+                updated_by: actor,
+                updated_at: sql<Date>`now()`,
+                version: sql<number>`jit_policy.version + 1`,
+              }),
+            )
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          saved.push(toRecord(row));
+        }
+        await alsoIn?.(trx);
+        return saved;
+      });
+    },
+    async delete(vmIds, alsoIn) {
+      if (vmIds.length === 0) return;
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("jit_policy").where("vm_id", "in", vmIds.map((id) => id.toLowerCase())).execute();
+        await alsoIn?.(trx);
+      });
+    },
+  };
+}

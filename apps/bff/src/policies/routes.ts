@@ -1,0 +1,158 @@
+import { Router, type Request } from "express";
+import {
+  ImportPoliciesQuerySchema,
+  PutPoliciesBodySchema,
+  RemovePoliciesBodySchema,
+  type ExportPoliciesResponse,
+  type ImportPoliciesResponse,
+  type ListPoliciesResponse,
+  type Policy,
+  type PolicyPort,
+  type VmPropertiesResponse,
+} from "@portcullis/contract";
+import { validatePolicy } from "@portcullis/core";
+import type { ArmClients } from "../lib/azure/clients.ts";
+import { requireAuthContext } from "../lib/auth/authenticate.ts";
+import { authorize, guard } from "../lib/auth/guard.ts";
+import { InputError, NotFoundError } from "../lib/errors.ts";
+import { parseInput } from "../lib/http/validation.ts";
+import { parseDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
+import { policyIssueProblems, toJitPolicy, toPolicy } from "./policy-mapping.ts";
+import type { PolicyRepository } from "./repository.ts";
+import type { OperationContext, PolicyService } from "./service.ts";
+import { readVmProperties } from "./vm-properties.ts";
+import { checkVmIds, vmIdFromQuery } from "./vm-ids.ts";
+
+export interface PolicyRouteDeps {
+  policies: PolicyService;
+  repository: PolicyRepository;
+  arm: ArmClients;
+}
+
+function contextOf(req: Request): OperationContext {
+  const { principal } = requireAuthContext(req);
+  const id = (req as { id?: unknown }).id;
+  return { actor: { oid: principal.oid, name: principal.name, ip: req.ip ?? null }, correlationId: typeof id === "string" ? id : null };
+}
+
+/** The domain rules the schema cannot express (CIDRs, repeated ports, whole-minute durations): 400 naming each field. */
+function checkPorts(ports: readonly PolicyPort[]): void {
+  const problems = policyIssueProblems(validatePolicy(toJitPolicy(ports)));
+  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+}
+
+/** Every VM needs `permission` at its scope, checked before anything reads ARM. */
+async function authorizeEach(req: Request, permission: "jit.policy.write" | "jit.vm.read", vmIds: readonly string[]): Promise<void> {
+  for (const vmId of vmIds) await authorize(req, permission, vmId);
+}
+
+/** Parses and checks a PUT/preview body: the same rules for one or many VMs. */
+function parsePutBody(body: unknown) {
+  const parsed = parseInput(PutPoliciesBodySchema, body, "body");
+  const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
+  checkPorts(parsed.ports);
+  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions };
+}
+
+const writeAnywhere = { kind: "permission", permission: "jit.policy.write", scope: "some" } as const;
+const readAnywhere = { kind: "permission", permission: "jit.vm.read", scope: "some" } as const;
+
+export function policyRoutes(deps: PolicyRouteDeps): Router {
+  const router = Router();
+
+  router.get(
+    "/policies",
+    guard(readAnywhere, async (req, res) => {
+      const access = await requireAuthContext(req).access();
+      const items: Policy[] = (await deps.policies.list()).filter((r) => access.has("jit.vm.read", r.vmId)).map(toPolicy);
+      const body: ListPoliciesResponse = { items };
+      res.json(body);
+    }),
+  );
+
+  router.get(
+    "/policies/vm",
+    guard({ kind: "permission", permission: "jit.vm.read", scope: vmIdFromQuery }, async (req, res) => {
+      const vmId = vmIdFromQuery(req);
+      const record = await deps.policies.get(vmId);
+      if (record === null) throw new NotFoundError(`VM ${vmId} has no JIT policy`, { details: { vmId } });
+      const body: Policy = toPolicy(record);
+      res.json(body);
+    }),
+  );
+
+  router.post(
+    "/policies/preview",
+    guard(writeAnywhere, async (req, res) => {
+      const { vmIds, ports } = parsePutBody(req.body);
+      await authorizeEach(req, "jit.policy.write", vmIds);
+      res.json(await deps.policies.preview(vmIds.map((vmId) => ({ vmId, ports }))));
+    }),
+  );
+
+  router.put(
+    "/policies",
+    guard(writeAnywhere, async (req, res) => {
+      const { vmIds, ports, expectedVersions } = parsePutBody(req.body);
+      await authorizeEach(req, "jit.policy.write", vmIds);
+      const targets = vmIds.map((vmId) => ({ vmId, ports }));
+      res.json(await deps.policies.put(targets, { ...(expectedVersions === undefined ? {} : { expectedVersions }), kind: "put", context: contextOf(req) }));
+    }),
+  );
+
+  router.post(
+    "/policies/remove",
+    guard(writeAnywhere, async (req, res) => {
+      const parsed = parseInput(RemovePoliciesBodySchema, req.body, "body");
+      const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
+      await authorizeEach(req, "jit.policy.write", vmIds);
+      res.json(await deps.policies.remove(vmIds, contextOf(req)));
+    }),
+  );
+
+  router.post(
+    "/policies/import",
+    guard(writeAnywhere, async (req, res) => {
+      const { dryRun } = parseInput(ImportPoliciesQuerySchema, req.query, "query");
+      const targets = parseDefenderImport(req.body);
+      await authorizeEach(
+        req,
+        "jit.policy.write",
+        targets.map((t) => t.vmId),
+      );
+      const plain = targets.map((t) => ({ vmId: t.vmId, ports: t.ports }));
+      const nsgs = dryRun ? (await deps.policies.preview(plain)).nsgs : (await deps.policies.put(plain, { kind: "import", context: contextOf(req) })).nsgs;
+      const body: ImportPoliciesResponse = { dryRun, policies: plain, nsgs };
+      res.json(body);
+    }),
+  );
+
+  router.get(
+    "/policies/export",
+    guard(readAnywhere, async (req, res) => {
+      let records;
+      if (req.query["vmId"] !== undefined) {
+        const vmId = vmIdFromQuery(req);
+        await authorize(req, "jit.vm.read", vmId);
+        const record = await deps.policies.get(vmId);
+        if (record === null) throw new NotFoundError(`VM ${vmId} has no JIT policy`, { details: { vmId } });
+        records = [record];
+      } else {
+        const access = await requireAuthContext(req).access();
+        records = (await deps.policies.list()).filter((r) => access.has("jit.vm.read", r.vmId));
+      }
+      const body: ExportPoliciesResponse = { value: toDefenderPolicies(records) };
+      res.json(body);
+    }),
+  );
+
+  router.get(
+    "/vms/properties",
+    guard({ kind: "permission", permission: "jit.vm.read", scope: vmIdFromQuery }, async (req, res) => {
+      const body: VmPropertiesResponse = await readVmProperties(deps.arm, deps.repository, vmIdFromQuery(req));
+      res.json(body);
+    }),
+  );
+
+  return router;
+}

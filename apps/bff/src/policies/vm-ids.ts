@@ -1,0 +1,42 @@
+import type { Request } from "express";
+import { z } from "zod";
+import { InputError } from "../lib/errors.ts";
+import { parseInput, type FieldProblem } from "../lib/http/validation.ts";
+
+const vmIdPattern = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w._()]{1,90}\/providers\/Microsoft\.Compute\/virtualMachines\/[-\w._]{1,64}$/i;
+
+export const vmIdRule = "must be a virtual machine id (/subscriptions/{id}/resourceGroups/{name}/providers/Microsoft.Compute/virtualMachines/{name})";
+
+export function isVmId(text: string): boolean {
+  return vmIdPattern.test(text);
+}
+
+/** Every id must be a VM id and appear once (ids compare case-insensitively); 400 naming each bad entry. */
+export function checkVmIds(vmIds: readonly string[], field: (index: number) => string): string[] {
+  const problems: FieldProblem[] = [];
+  const seen = new Map<string, number>();
+  const ids = vmIds.map((raw, index) => {
+    const id = raw.trim();
+    if (!isVmId(id)) {
+      problems.push({ field: field(index), rule: vmIdRule });
+      return id;
+    }
+    const earlier = seen.get(id.toLowerCase());
+    if (earlier !== undefined) problems.push({ field: field(index), rule: `repeats ${field(earlier)}` });
+    else seen.set(id.toLowerCase(), index);
+    return id;
+  });
+  if (problems.length > 0) {
+    throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  }
+  return ids;
+}
+
+const VmIdQuerySchema = z.object({ vmId: z.string().trim().min(1).max(400) });
+
+/** `?vmId=` of a request, checked (400 when missing or not a VM id). */
+export function vmIdFromQuery(req: Request): string {
+  const { vmId } = parseInput(VmIdQuerySchema, req.query, "query");
+  const [id] = checkVmIds([vmId], () => "vmId");
+  return id as string;
+}

@@ -1,0 +1,34 @@
+import type { InventorySubnet } from "@portcullis/core";
+import type { ArmClients } from "../lib/azure/clients.ts";
+import { ArmNotFoundError, readVmNetwork, type VmNetworkRead } from "../lib/azure/nsg-read.ts";
+
+/** VMs read at once. */
+const concurrency = 8;
+
+/**
+ * Reads each VM's network now. A VM ARM does not know is a 404 (`missing: "throw"`) or left out
+ * (`missing: "skip"`, for removing the policy of a deleted VM). Keyed by lower-cased VM id.
+ */
+export async function readVmPositions(arm: ArmClients, vmIds: readonly string[], missing: "throw" | "skip"): Promise<Map<string, VmNetworkRead>> {
+  const subnets = new Map<string, Promise<InventorySubnet | null>>();
+  const found = new Map<string, VmNetworkRead>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, vmIds.length) }, async () => {
+      while (next < vmIds.length) {
+        const vmId = vmIds[next++] as string;
+        try {
+          found.set(vmId.toLowerCase(), await readVmNetwork(arm, vmId, subnets));
+        } catch (error) {
+          if (!(error instanceof ArmNotFoundError) || missing === "throw") throw error;
+        }
+      }
+    }),
+  );
+  return found;
+}
+
+/** Every NSG that decides inbound traffic to the VM now (NIC and subnet). */
+export function positionNsgIds(read: VmNetworkRead): string[] {
+  return read.position.nics.flatMap((nic) => [nic.nsgId, nic.subnetNsgId]).filter((id): id is string => id !== null);
+}

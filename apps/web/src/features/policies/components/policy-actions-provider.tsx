@@ -1,0 +1,58 @@
+import { useState, type ReactNode } from "react";
+import { Alert, Snackbar } from "@mui/material";
+import { errorMessage } from "../../../lib/api-error.ts";
+import { useExportPolicies } from "../api/export-policies.ts";
+import { PoliciesChangedProvider } from "../hooks/policies-changed.tsx";
+import { PolicyActionsContext, type ActionVm, type PolicyActions } from "../hooks/policy-actions.tsx";
+import { ImportPoliciesDialog } from "./import-policies-dialog.tsx";
+import { PolicyBlade, type PolicyBladeTarget } from "./policy-blade.tsx";
+import { PropertiesBlade } from "./properties-blade.tsx";
+import { RemovePolicyDialog } from "./remove-policy-dialog.tsx";
+
+type PolicyActionsProviderProps = {
+  /** What else to refetch after a policy changes (the page's inventory). */
+  onPoliciesChanged: () => Promise<unknown> | void;
+  children: ReactNode;
+};
+
+type Followed<T> = { value: T; then?: () => void };
+
+function exportFileName(vm: ActionVm | undefined): string {
+  return vm ? `jit-policy-${vm.name}.json` : "jit-policies.json";
+}
+
+/** Holds the one Enable/Edit blade, Properties blade, Remove and Import dialogs of the JIT page. */
+export function PolicyActionsProvider({ onPoliciesChanged, children }: PolicyActionsProviderProps) {
+  const [blade, setBlade] = useState<Followed<PolicyBladeTarget> | undefined>(undefined);
+  const [properties, setProperties] = useState<ActionVm | undefined>(undefined);
+  const [removing, setRemoving] = useState<Followed<ActionVm> | undefined>(undefined);
+  const [importing, setImporting] = useState(false);
+  const exporter = useExportPolicies();
+
+  const actions: PolicyActions = {
+    enable: (vms, options) => setBlade({ value: { mode: "enable", vms }, then: options?.onSaved }),
+    edit: (vms, options) => setBlade({ value: { mode: "edit", vms }, then: options?.onSaved }),
+    showProperties: setProperties,
+    remove: (vm, options) => setRemoving({ value: vm, then: options?.onRemoved }),
+    importPolicies: () => setImporting(true),
+    exportPolicies: (vm) => exporter.mutate({ vmId: vm?.id, fileName: exportFileName(vm) }),
+    exporting: exporter.isPending,
+  };
+
+  return (
+    <PoliciesChangedProvider onChanged={onPoliciesChanged}>
+      <PolicyActionsContext value={actions}>
+        {children}
+        <PolicyBlade target={blade?.value} onClose={() => setBlade(undefined)} onSaved={() => blade?.then?.()} />
+        <PropertiesBlade vm={properties} onClose={() => setProperties(undefined)} />
+        <RemovePolicyDialog vm={removing?.value} onClose={() => setRemoving(undefined)} onRemoved={() => removing?.then?.()} />
+        <ImportPoliciesDialog open={importing} onClose={() => setImporting(false)} />
+        <Snackbar open={exporter.isError} onClose={() => exporter.reset()} anchorOrigin={{ vertical: "bottom", horizontal: "center" }}>
+          <Alert severity="error" onClose={() => exporter.reset()} variant="filled">
+            The export failed: {errorMessage(exporter.error)}
+          </Alert>
+        </Snackbar>
+      </PolicyActionsContext>
+    </PoliciesChangedProvider>
+  );
+}

@@ -1,0 +1,162 @@
+import { useState } from "react";
+import { Alert, Button, LinearProgress, Stack, Typography } from "@mui/material";
+import AddIcon from "@mui/icons-material/Add";
+import type { PutPoliciesBody, PutPoliciesResponse } from "@portcullis/contract";
+import { ErrorAlert } from "../../../components/error-alert.tsx";
+import { usePolicyPreview } from "../api/preview-policies.ts";
+import { useSavePolicies } from "../api/put-policies.ts";
+import { useDebouncedValue } from "../hooks/use-debounced-value.ts";
+import { failedNsgName } from "../utils/failed-nsg.ts";
+import { newRule, policyPortsFromForm, validatePolicyForm, type PolicyForm, type PortRuleForm } from "../utils/policy-form.ts";
+import { serverFieldErrors } from "../utils/problem-fields.ts";
+import { BladeBody, BladeFooter } from "./blade.tsx";
+import { NsgChangeList } from "./nsg-changes.tsx";
+import { PolicyPreview, type PreviewState } from "./policy-preview.tsx";
+import { PortRuleFields } from "./port-rule-fields.tsx";
+
+export const previewDebounceMs = 400;
+
+type PolicyEditorProps = {
+  vmIds: readonly string[];
+  initialForm: PolicyForm;
+  /** Edit: the versions the rules were read at, so a concurrent change is refused rather than lost. */
+  expectedVersions?: Record<string, number>;
+  verb: "enable" | "edit";
+  onCancel: () => void;
+  onSaved: (result: PutPoliciesResponse) => void;
+};
+
+function countLabel(count: number): string {
+  return `${count} VM${count === 1 ? "" : "s"}`;
+}
+
+/** The rules form, its live preview and Save; after saving, what was written where. */
+export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCancel, onSaved }: PolicyEditorProps) {
+  const [form, setForm] = useState(initialForm);
+  const [saved, setSaved] = useState<PutPoliciesResponse | undefined>(undefined);
+  const save = useSavePolicies();
+
+  const clientErrors = validatePolicyForm(form);
+  const ports = Object.keys(clientErrors).length === 0 ? policyPortsFromForm(form) : null;
+  const body: PutPoliciesBody | undefined = ports ? { vmIds: [...vmIds], ports } : undefined;
+  const settled = useDebouncedValue(body, previewDebounceMs);
+  // Once saved, the plan is history: no need to plan the saved rules again.
+  const preview = usePolicyPreview(body === undefined || saved ? undefined : settled);
+  const waiting = body !== undefined && JSON.stringify(body) !== JSON.stringify(settled);
+
+  const previewProblems = preview.isError ? serverFieldErrors(preview.error) : undefined;
+  const saveProblems = save.isError ? serverFieldErrors(save.error) : undefined;
+  const serverFields = { ...previewProblems?.fields, ...saveProblems?.fields };
+  const errors = { ...serverFields, ...clientErrors };
+  const refusedByServer = Object.keys(previewProblems?.fields ?? {}).length > 0;
+
+  function change(next: PolicyForm) {
+    setForm(next);
+    // A refusal was about the rules as they were.
+    if (save.isError) save.reset();
+  }
+
+  function changeRule(index: number, patch: Partial<PortRuleForm>) {
+    change({ rules: form.rules.map((rule, i) => (i === index ? { ...rule, ...patch } : rule)) });
+  }
+
+  function submit() {
+    if (!body) return;
+    save.mutate(expectedVersions ? { ...body, expectedVersions } : body, {
+      onSuccess: (result) => {
+        setSaved(result);
+        onSaved(result);
+      },
+    });
+  }
+
+  if (saved) {
+    return (
+      <>
+        <BladeBody>
+        <Stack spacing={2}>
+          <Alert severity="success">
+            {verb === "enable" ? "JIT is enabled" : "The JIT rules are saved"} on {countLabel(saved.policies.length)}:{" "}
+            {saved.policies.map((policy) => policy.vmName).join(", ")}.
+          </Alert>
+          <Typography variant="h3" sx={{ fontSize: "1rem", fontWeight: 600 }}>
+            Network security groups written
+          </Typography>
+          <NsgChangeList nsgs={saved.nsgs} />
+        </Stack>
+        </BladeBody>
+        <BladeFooter>
+          <Button variant="contained" onClick={onCancel}>
+            Done
+          </Button>
+        </BladeFooter>
+      </>
+    );
+  }
+
+  const previewState: PreviewState = (() => {
+    if (body === undefined) return { kind: "invalid" };
+    if (refusedByServer) return { kind: "refused", other: previewProblems?.other };
+    if (preview.isError && !preview.isFetching) {
+      return { kind: "failed", error: previewProblems?.other ?? preview.error, retry: () => void preview.refetch(), retrying: preview.isFetching };
+    }
+    if (preview.data) return { kind: "ready", plan: preview.data, updating: waiting || preview.isFetching };
+    return { kind: "loading" };
+  })();
+
+  const saveFailedAt = save.isError ? failedNsgName(save.error) : undefined;
+  const saveBanner = saveProblems?.other;
+
+  return (
+    <>
+      <BladeBody>
+      <Stack spacing={2}>
+        <Stack spacing={1.5}>
+          {form.rules.map((rule, index) => (
+            <PortRuleFields
+              key={rule.key}
+              rule={rule}
+              index={index}
+              errors={errors}
+              onChange={(patch) => changeRule(index, patch)}
+              onRemove={form.rules.length > 1 ? () => change({ rules: form.rules.filter((_rule, i) => i !== index) }) : undefined}
+            />
+          ))}
+          {errors.ports ? <Alert severity="error">{errors.ports}</Alert> : null}
+          <div>
+            <Button startIcon={<AddIcon />} onClick={() => change({ rules: [...form.rules, newRule(undefined)] })}>
+              Add port
+            </Button>
+          </div>
+        </Stack>
+        <PolicyPreview state={previewState} />
+        {save.isError && saveBanner !== undefined ? (
+          <ErrorAlert
+            error={saveBanner}
+            title={saveFailedAt ? `Saving failed at network security group ${saveFailedAt}` : "The JIT policy was not saved"}
+            onClose={() => save.reset()}
+          />
+        ) : null}
+      </Stack>
+      </BladeBody>
+      <BladeFooter>
+        <Stack spacing={1}>
+          {save.isPending ? <LinearProgress aria-label="Saving" /> : null}
+          <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
+            <Button variant="contained" onClick={submit} disabled={body === undefined || refusedByServer} loading={save.isPending}>
+              Save
+            </Button>
+            <Button onClick={onCancel} disabled={save.isPending}>
+              Cancel
+            </Button>
+            {save.isPending ? (
+              <Typography variant="body2" role="status" sx={{ color: "text.secondary" }}>
+                Writing the network security groups…
+              </Typography>
+            ) : null}
+          </Stack>
+        </Stack>
+      </BladeFooter>
+    </>
+  );
+}

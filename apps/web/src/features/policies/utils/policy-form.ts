@@ -1,0 +1,157 @@
+import {
+  defaultRequestDuration,
+  type AllowedSourcesBody,
+  type JitProtocolName,
+  type PolicyPort,
+  type VmSummary,
+} from "@portcullis/contract";
+import { validatePolicy, type JitPortRule } from "@portcullis/core";
+import { durationPresets, durationProblem, isoToMinutes, minutesToIso } from "./iso-duration.ts";
+import { canonicalField, humanizeRule, type FieldErrors } from "./problem-fields.ts";
+
+export type SourceKind = AllowedSourcesBody["kind"];
+
+/** The select's value for "type hours and minutes yourself". */
+export const customDuration = "custom";
+
+/** One port rule as the blade edits it: text where the user types, so half-typed values survive. */
+export type PortRuleForm = {
+  /** Stable identity for React while rules are added and removed. */
+  key: string;
+  port: string;
+  protocol: JitProtocolName;
+  sourceKind: SourceKind;
+  /** The "IP addresses / CIDR ranges" list; kept while another source kind is chosen. */
+  prefixes: string[];
+  /** An ISO duration from `durationPresets`, or `customDuration`. */
+  duration: string;
+  customHours: string;
+  customMinutes: string;
+};
+
+export type PolicyForm = { rules: PortRuleForm[] };
+
+let keyCounter = 0;
+function nextKey(): string {
+  keyCounter += 1;
+  return `rule-${keyCounter}`;
+}
+
+/** A proposed rule for a port: TCP, chosen per request, 3 hours. */
+export function newRule(port: number | undefined): PortRuleForm {
+  return {
+    key: nextKey(),
+    port: port === undefined ? "" : String(port),
+    protocol: "TCP",
+    sourceKind: "per-request",
+    prefixes: [""],
+    duration: defaultRequestDuration,
+    customHours: "3",
+    customMinutes: "0",
+  };
+}
+
+/** Defender's proposals: one Linux VM 22, one Windows VM 3389, anything else every management port. */
+export function defaultPorts(vms: ReadonlyArray<Pick<VmSummary, "osType">>): number[] {
+  const only = vms.length === 1 ? vms[0] : undefined;
+  if (only?.osType === "Linux") return [22];
+  if (only?.osType === "Windows") return [3389];
+  return [22, 3389, 5985, 5986];
+}
+
+export function defaultForm(vms: ReadonlyArray<Pick<VmSummary, "osType">>): PolicyForm {
+  return { rules: defaultPorts(vms).map((port) => newRule(port)) };
+}
+
+/** Fills the blade from a stored policy (Edit). */
+export function formFromPolicyPorts(ports: readonly PolicyPort[]): PolicyForm {
+  return {
+    rules: ports.map((port) => {
+      const minutes = isoToMinutes(port.maxRequestDuration) ?? 180;
+      const canonical = minutesToIso(minutes);
+      const preset = durationPresets.includes(canonical);
+      return {
+        key: nextKey(),
+        port: String(port.port),
+        protocol: port.protocol,
+        sourceKind: port.allowedSources.kind,
+        prefixes: port.allowedSources.kind === "prefixes" ? [...port.allowedSources.prefixes] : [""],
+        duration: preset ? canonical : customDuration,
+        customHours: String(Math.floor(minutes / 60)),
+        customMinutes: String(minutes % 60),
+      };
+    }),
+  };
+}
+
+const wholeNumber = /^\d+$/;
+
+function parsePort(text: string): number | null {
+  const trimmed = text.trim();
+  return wholeNumber.test(trimmed) ? Number(trimmed) : null;
+}
+
+/** Minutes of the rule's "Max request time", or the reason it has none. */
+export function ruleMinutes(rule: PortRuleForm): { minutes: number } | { problem: string } {
+  if (rule.duration !== customDuration) {
+    const minutes = isoToMinutes(rule.duration);
+    return minutes === null ? { problem: "choose a maximum request time" } : { minutes };
+  }
+  const hours = rule.customHours.trim() === "" ? 0 : Number(rule.customHours.trim());
+  const mins = rule.customMinutes.trim() === "" ? 0 : Number(rule.customMinutes.trim());
+  const valid = (n: number) => Number.isInteger(n) && n >= 0;
+  if (!valid(hours) || !valid(mins)) return { problem: "hours and minutes must be whole numbers" };
+  const minutes = hours * 60 + mins;
+  const problem = durationProblem(minutes);
+  return problem ? { problem } : { minutes };
+}
+
+function allowedSources(rule: PortRuleForm): AllowedSourcesBody {
+  if (rule.sourceKind === "prefixes") return { kind: "prefixes", prefixes: rule.prefixes.map((prefix) => prefix.trim()) };
+  return { kind: rule.sourceKind };
+}
+
+/**
+ * The rules the server would refuse, keyed by canonical field (`ports[1].allowedSources.prefixes[0]`).
+ * The domain checks are the server's own (`validatePolicy` from @portcullis/core), so both agree.
+ */
+export function validatePolicyForm(form: PolicyForm): FieldErrors {
+  const errors: FieldErrors = {};
+  if (form.rules.length === 0) errors.ports = "add at least one port";
+  const domainRules: JitPortRule[] = form.rules.map((rule, index) => {
+    const port = parsePort(rule.port);
+    if (port === null) errors[`ports[${index}].port`] = rule.port.trim() === "" ? "enter a port" : "must be a whole number from 0 to 65535";
+    const duration = ruleMinutes(rule);
+    if ("problem" in duration) errors[`ports[${index}].maxRequestDuration`] = duration.problem;
+    // Unparsable values take a stand-in that passes, so each field reports only its own problem.
+    return {
+      port: port ?? -1,
+      protocol: rule.protocol,
+      allowedSources: allowedSources(rule),
+      maxRequestMinutes: "minutes" in duration ? duration.minutes : 180,
+    };
+  });
+  if (form.rules.length > 0) {
+    for (const issue of validatePolicy({ ports: domainRules })) {
+      const field = canonicalField(issue.field);
+      // A field already reported above (a port that is not a number) keeps that message.
+      if (field === undefined || errors[field] !== undefined) continue;
+      errors[field] = humanizeRule(issue.rule);
+    }
+  }
+  return errors;
+}
+
+/** The contract's rules for a valid form; null while any field has an error. */
+export function policyPortsFromForm(form: PolicyForm): PolicyPort[] | null {
+  if (Object.keys(validatePolicyForm(form)).length > 0) return null;
+  return form.rules.map((rule) => {
+    const duration = ruleMinutes(rule);
+    return {
+      port: Number(rule.port.trim()),
+      protocol: rule.protocol,
+      allowedSources: allowedSources(rule),
+      maxRequestDuration: minutesToIso("minutes" in duration ? duration.minutes : 180),
+    };
+  });
+}

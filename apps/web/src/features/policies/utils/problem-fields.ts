@@ -1,0 +1,75 @@
+import { ApiError } from "../../../lib/api-error.ts";
+
+/** Messages per canonical field of the policy form (`ports[1].allowedSources.prefixes[0]`). */
+export type FieldErrors = Record<string, string>;
+
+type Problem = { field: string; rule: string };
+
+/**
+ * The form field a problem names, in one spelling whatever produced it: zod paths joined with dots
+ * (`ports.1.allowedSources.prefixes.0`) and the domain's bracket paths (`ports[1].allowedSources.prefixes[0]`)
+ * alike. `maxRequestMinutes` (the domain's name) is the form's `maxRequestDuration`. Undefined when the
+ * field is not one the form shows (`vmIds`, `expectedVersions`, ...).
+ */
+export function canonicalField(field: string): string | undefined {
+  const parts = field.replace(/\[(\d+)\]/g, ".$1").split(".").filter((part) => part !== "");
+  if (parts[0] === "body") parts.shift();
+  if (parts[0] !== "ports") return undefined;
+  if (parts.length === 1) return "ports";
+  const index = parts[1];
+  if (index === undefined || !/^\d+$/.test(index)) return undefined;
+  const rule = `ports[${index}]`;
+  const [name, sub, item] = parts.slice(2);
+  switch (name) {
+    case undefined:
+      return rule;
+    case "port":
+    case "protocol":
+      return `${rule}.${name}`;
+    case "maxRequestDuration":
+    case "maxRequestMinutes":
+      return `${rule}.maxRequestDuration`;
+    case "allowedSources":
+      if (sub !== "prefixes") return `${rule}.allowedSources`;
+      return item !== undefined && /^\d+$/.test(item) ? `${rule}.allowedSources.prefixes[${item}]` : `${rule}.allowedSources.prefixes`;
+    default:
+      return rule;
+  }
+}
+
+/** Field paths in a message in the words of the form: `ports[1]` is "rule 2". */
+export function humanizeRule(text: string): string {
+  return text
+    .replace(/ports\[(\d+)\]\.allowedSources\.prefixes\[(\d+)\]/g, (_m, rule: string, item: string) => `rule ${Number(rule) + 1}, address ${Number(item) + 1}`)
+    .replace(/ports\[(\d+)\]/g, (_m, rule: string) => `rule ${Number(rule) + 1}`);
+}
+
+function problemsOf(error: unknown): Problem[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
+  const details = error.details;
+  if (typeof details !== "object" || details === null) return undefined;
+  const problems = (details as { problems?: unknown }).problems;
+  if (!Array.isArray(problems)) return undefined;
+  return problems.filter(
+    (problem): problem is Problem =>
+      typeof problem === "object" && problem !== null && typeof problem.field === "string" && typeof problem.rule === "string",
+  );
+}
+
+/**
+ * Puts a 400's `details.problems` on the policy form's fields. What names no field (or any other error)
+ * stays in `other` for the blade's banner; undefined when everything found a field.
+ */
+export function serverFieldErrors(error: unknown): { fields: FieldErrors; other: unknown } {
+  const problems = problemsOf(error);
+  if (!problems || problems.length === 0) return { fields: {}, other: error };
+  const fields: FieldErrors = {};
+  const unmatched: string[] = [];
+  for (const problem of problems) {
+    const field = canonicalField(problem.field);
+    const rule = humanizeRule(problem.rule);
+    if (field === undefined) unmatched.push(`${problem.field}: ${rule}`);
+    else fields[field] = fields[field] ? `${fields[field]}; ${rule}` : rule;
+  }
+  return { fields, other: unmatched.length > 0 ? unmatched.join("; ") : undefined };
+}

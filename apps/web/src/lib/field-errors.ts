@@ -1,0 +1,37 @@
+import { ApiError } from "./api-error.ts";
+
+export type FieldErrors<Field extends string> = {
+  /** The server's rule per form field ("must be ..."). */
+  fields: Partial<Record<Field, string>>;
+  /** What is left to show above the form: problems with no matching field, or a non-validation error. */
+  other: unknown;
+};
+
+type Problem = { field: string; rule: string };
+
+function problemsOf(details: unknown): Problem[] | undefined {
+  if (typeof details !== "object" || details === null) return undefined;
+  const problems = (details as { problems?: unknown }).problems;
+  if (!Array.isArray(problems)) return undefined;
+  return problems.filter(
+    (problem): problem is Problem =>
+      typeof problem === "object" && problem !== null && typeof problem.field === "string" && typeof problem.rule === "string",
+  );
+}
+
+/**
+ * Splits the BFF's 400 (`details.problems: [{ field, rule }]`) onto the form's fields, so each message
+ * appears under the field it is about. Anything else stays whole, for the form's error banner.
+ */
+export function fieldErrorsOf<Field extends string>(error: unknown, formFields: readonly Field[]): FieldErrors<Field> {
+  const problems = error instanceof ApiError && error.status === 400 ? problemsOf(error.details) : undefined;
+  if (!problems || problems.length === 0) return { fields: {}, other: error };
+  const fields: Partial<Record<Field, string>> = {};
+  const unmatched: string[] = [];
+  for (const problem of problems) {
+    const field = formFields.find((candidate) => candidate === problem.field);
+    if (field === undefined) unmatched.push(`${problem.field}: ${problem.rule}`);
+    else fields[field] = fields[field] ? `${fields[field]}; ${problem.rule}` : problem.rule;
+  }
+  return { fields, other: unmatched.length > 0 ? unmatched.join("; ") : undefined };
+}

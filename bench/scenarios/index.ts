@@ -1,0 +1,6 @@
+import type { Scenario } from "../harness/types.ts";
+import { inventoryScenario } from "./inventory.ts";
+import { portalScenario } from "./portal.ts";
+
+/** Every scenario, in the order `npm run bench` runs them. */
+export const scenarios: readonly Scenario[] = [inventoryScenario, portalScenario];

@@ -1,0 +1,193 @@
+import { z } from "zod";
+import { parse as parseIsoDuration } from "tinyduration";
+
+/** Ports a policy may protect. */
+export const JitProtocolSchema = z.enum(["TCP", "UDP", "Any"]);
+export type JitProtocolName = z.infer<typeof JitProtocolSchema>;
+
+export const AllowedSourcesSchema = z.discriminatedUnion("kind", [
+  /** The requester chooses (My IP or a range); shown as "Per request". */
+  z.object({ kind: z.literal("per-request") }),
+  /** Any source, including the whole Internet: must be chosen explicitly. */
+  z.object({ kind: z.literal("any") }),
+  /** Only these IPs/CIDRs (or subsets of them). */
+  z.object({ kind: z.literal("prefixes"), prefixes: z.array(z.string().trim().min(1).max(64)).min(1).max(100) }),
+]);
+export type AllowedSourcesBody = z.infer<typeof AllowedSourcesSchema>;
+
+export const minRequestDurationMinutes = 5;
+export const maxRequestDurationMinutes = 24 * 60;
+export const defaultRequestDuration = "PT3H";
+
+/** Minutes in an ISO-8601 duration of hours/minutes/seconds (`PT3H`, `PT90M`); null when not one. */
+export function isoDurationMinutes(text: string): number | null {
+  try {
+    const d = parseIsoDuration(text);
+    if (d.negative || d.years || d.months || d.weeks) return null;
+    return (d.days ?? 0) * 1440 + (d.hours ?? 0) * 60 + (d.minutes ?? 0) + (d.seconds ?? 0) / 60;
+  } catch {
+    return null;
+  }
+}
+
+export const IsoRequestDurationSchema = z.string().superRefine((text, ctx) => {
+  const minutes = isoDurationMinutes(text);
+  if (minutes === null) {
+    ctx.addIssue({ code: "custom", message: "must be an ISO-8601 duration such as PT3H or PT30M" });
+  } else if (minutes < minRequestDurationMinutes || minutes > maxRequestDurationMinutes) {
+    ctx.addIssue({ code: "custom", message: "must be between 5 minutes (PT5M) and 24 hours (PT24H)" });
+  }
+});
+
+export const PolicyPortSchema = z.object({
+  port: z.number().int().min(0, "must be between 0 and 65535").max(65535, "must be between 0 and 65535"),
+  protocol: JitProtocolSchema,
+  allowedSources: AllowedSourcesSchema,
+  /** ISO-8601 duration, 5 minutes to 24 hours (Defender's `maxRequestAccessDuration`). */
+  maxRequestDuration: IsoRequestDurationSchema,
+});
+export type PolicyPort = z.infer<typeof PolicyPortSchema>;
+
+export const PolicyRulesSchema = z.array(PolicyPortSchema).min(1, "must have at least one port").max(50);
+
+export const PolicySchema = z.object({
+  vmId: z.string(),
+  vmName: z.string(),
+  resourceGroup: z.string(),
+  subscriptionId: z.string(),
+  ports: z.array(PolicyPortSchema),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+  /** Incremented by every change; send it back as `expectedVersion` to refuse lost updates. */
+  version: z.number().int(),
+});
+export type Policy = z.infer<typeof PolicySchema>;
+
+const VmIdsSchema = z.array(z.string().min(1).max(400)).min(1, "must name at least one VM").max(200);
+
+/** Enable or edit (create or replace) the same rules on one or many VMs. */
+export const PutPoliciesBodySchema = z.object({
+  vmIds: VmIdsSchema,
+  ports: PolicyRulesSchema,
+  /** Optional optimistic concurrency: vmId (lower-case) -> version the caller edited. */
+  expectedVersions: z.record(z.string(), z.number().int()).optional(),
+});
+export type PutPoliciesBody = z.infer<typeof PutPoliciesBodySchema>;
+
+export const RemovePoliciesBodySchema = z.object({ vmIds: VmIdsSchema });
+export type RemovePoliciesBody = z.infer<typeof RemovePoliciesBodySchema>;
+
+export const PlannedRuleSchema = z.object({
+  name: z.string(),
+  priority: z.number().int(),
+  access: z.enum(["Allow", "Deny"]),
+  protocol: z.string(),
+  sources: z.array(z.string()),
+  destinations: z.array(z.string()),
+  ports: z.array(z.string()),
+  description: z.string().optional(),
+});
+export type PlannedRule = z.infer<typeof PlannedRuleSchema>;
+
+/** What one operation does to one NSG (shown before Save, and returned after). */
+export const NsgChangeSummarySchema = z.object({
+  nsgId: z.string(),
+  nsgName: z.string(),
+  added: z.array(PlannedRuleSchema),
+  removed: z.array(PlannedRuleSchema),
+  updated: z.array(PlannedRuleSchema),
+  renumbered: z.array(z.object({ name: z.string(), from: z.number().int(), to: z.number().int() })),
+});
+export type NsgChangeSummary = z.infer<typeof NsgChangeSummarySchema>;
+
+export const PolicyPlanResponseSchema = z.object({
+  nsgs: z.array(NsgChangeSummarySchema),
+  /** VMs whose policy would not change anything. */
+  unchangedVmIds: z.array(z.string()),
+});
+export type PolicyPlanResponse = z.infer<typeof PolicyPlanResponseSchema>;
+
+export const PutPoliciesResponseSchema = z.object({
+  policies: z.array(PolicySchema),
+  nsgs: z.array(NsgChangeSummarySchema),
+});
+export type PutPoliciesResponse = z.infer<typeof PutPoliciesResponseSchema>;
+
+export const ListPoliciesResponseSchema = z.object({ items: z.array(PolicySchema) });
+export type ListPoliciesResponse = z.infer<typeof ListPoliciesResponseSchema>;
+
+/** Defender for Cloud's policy resource (Microsoft.Security/locations/jitNetworkAccessPolicies, 2020-01-01). */
+export const DefenderPortSchema = z.object({
+  number: z.number().int(),
+  protocol: z.enum(["TCP", "UDP", "*"]),
+  allowedSourceAddressPrefix: z.string().optional(),
+  allowedSourceAddressPrefixes: z.array(z.string()).optional(),
+  maxRequestAccessDuration: z.string(),
+});
+export const DefenderPolicySchema = z.object({
+  id: z.string().optional(),
+  name: z.string().optional(),
+  type: z.string().optional(),
+  kind: z.string().optional(),
+  location: z.string().optional(),
+  properties: z.object({
+    virtualMachines: z.array(
+      z.object({
+        id: z.string(),
+        ports: z.array(DefenderPortSchema),
+        publicIpAddress: z.string().optional(),
+      }),
+    ),
+    requests: z.array(z.unknown()).optional(),
+    provisioningState: z.string().optional(),
+  }),
+});
+export type DefenderPolicy = z.infer<typeof DefenderPolicySchema>;
+
+/** Import: one Defender policy resource, or an ARM list (`{ value: [...] }`). */
+export const ImportPoliciesBodySchema = z.union([DefenderPolicySchema, z.object({ value: z.array(DefenderPolicySchema) })]);
+
+export const ImportPoliciesResponseSchema = z.object({
+  dryRun: z.boolean(),
+  /** The policies as Portcullis understands them. */
+  policies: z.array(z.object({ vmId: z.string(), ports: z.array(PolicyPortSchema) })),
+  nsgs: z.array(NsgChangeSummarySchema),
+});
+export type ImportPoliciesResponse = z.infer<typeof ImportPoliciesResponseSchema>;
+
+/** A VM's network as it is now (the Properties blade). */
+export const VmPropertiesResponseSchema = z.object({
+  vm: z.object({ id: z.string(), name: z.string(), resourceGroup: z.string(), subscriptionId: z.string(), osType: z.string().nullable(), location: z.string() }),
+  nics: z.array(z.object({ id: z.string(), name: z.string(), privateIps: z.array(z.string()), subnetId: z.string().nullable(), nsgId: z.string().nullable() })),
+  nsgs: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      attachment: z.enum(["nic", "subnet"]),
+      rules: z.array(PlannedRuleSchema.extend({ direction: z.string(), jit: z.boolean() })),
+    }),
+  ),
+  policy: PolicySchema.nullable(),
+});
+export type VmPropertiesResponse = z.infer<typeof VmPropertiesResponseSchema>;
+
+/** What `POST /api/policies/remove` answers: the VMs whose policy was deleted and what changed in each NSG. */
+export const RemovePoliciesResponseSchema = z.object({
+  removedVmIds: z.array(z.string()),
+  nsgs: z.array(NsgChangeSummarySchema),
+});
+export type RemovePoliciesResponse = z.infer<typeof RemovePoliciesResponseSchema>;
+
+/** `POST /api/policies/import?dryRun=true|false`: a dry run (the default) plans and writes nothing. */
+export const ImportPoliciesQuerySchema = z.object({
+  dryRun: z
+    .enum(["true", "false"], { message: "must be true or false" })
+    .optional()
+    .transform((value) => value !== "false"),
+});
+
+/** `GET /api/policies/export[?vmId=]`: Defender's list shape, one `default` policy per subscription, resource group and region. */
+export const ExportPoliciesResponseSchema = z.object({ value: z.array(DefenderPolicySchema) });
+export type ExportPoliciesResponse = z.infer<typeof ExportPoliciesResponseSchema>;
