@@ -3,7 +3,26 @@ import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
 
 /** What happened. Features add their actions here, so the activity log can list every kind. */
-export const auditActions = ["policy.enabled", "policy.edited", "policy.removed", "policy.imported"] as const;
+export const auditActions = [
+  "policy.enabled",
+  "policy.edited",
+  "policy.removed",
+  "policy.imported",
+  "request.created",
+  "request.approved",
+  "request.denied",
+  "request.opened",
+  "request.failed",
+  "request.superseded",
+  "request.extended",
+  "request.revoked",
+  "request.expired",
+  "request.close-retried",
+  "drift.found",
+  "drift.repaired",
+  "rbac.assignment-added",
+  "rbac.assignment-removed",
+] as const;
 export type AuditAction = (typeof auditActions)[number];
 
 export type AuditOutcome = "success" | "failure";
