@@ -3,3 +3,4 @@ export * from "./inventory.ts";
 export * from "./health.ts";
 export * from "./auth.ts";
 export * from "./policies.ts";
+export * from "./requests.ts";
