@@ -1,6 +1,7 @@
 import type { Scenario } from "../harness/types.ts";
+import { auditScenario } from "./audit.ts";
 import { inventoryScenario } from "./inventory.ts";
 import { portalScenario } from "./portal.ts";
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: readonly Scenario[] = [inventoryScenario, portalScenario];
+export const scenarios: readonly Scenario[] = [inventoryScenario, portalScenario, auditScenario];

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { appRoleValues, rolePermissions, roles, tenantScope, type Permission } from "@portcullis/contract";
 import { demoUsers } from "@portcullis/local-issuer";
 import request from "supertest";
@@ -8,6 +9,9 @@ import { demo, ssh } from "./policies/testing.ts";
 import { scopeCovers, scopeSegments } from "./lib/auth/scope.ts";
 import type { RouteAccess } from "./lib/auth/guard.ts";
 import { listRoutes } from "./test-support/api-routes.ts";
+import { buildAccess } from "./lib/auth/access.ts";
+import { createGrantRepository } from "./requests/repository.ts";
+import { storedGrant } from "./requests/testing.ts";
 import { signInAs } from "./test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator } from "./test-support/stack.ts";
 import { issuerSigningKey, signToken, tamper, userClaims } from "./test-support/tokens.ts";
@@ -71,7 +75,22 @@ const defenderFile = {
   properties: { virtualMachines: [{ id: demo.web04, ports: [{ number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }] }] },
 };
 
+const grantRepository = createGrantRepository(bff.database.kysely);
+/** An open grant of the identity (on no NSG, so closing it writes nothing); a random id for a refused identity. */
+async function ownGrant(who: Identity): Promise<string> {
+  const oid = demoUsers.find((u) => u.username === who.username)?.oid;
+  if (oid === undefined) return randomUUID();
+  const record = storedGrant(oid);
+  await grantRepository.insertOpening(record, []);
+  return record.id;
+}
+async function ensurePolicy(vmId: string): Promise<void> {
+  const context = { actor: { oid: "matrix", name: "matrix", ip: null }, correlationId: null };
+  if ((await policyRepository.get(vmId)) === null) await bff.policies.put([{ vmId, ports: [ssh] }], { kind: "put", context });
+}
+
 function describeAccess(access: RouteAccess): string {
+  if (access.kind === "any-permission") return `${access.permissions.join(" or ")} at some scope`;
   if (access.kind !== "permission") return access.kind;
   return `${access.permission} at ${access.scope === "some" ? "some scope" : access.scope === "tenant" ? "/" : "the request's scope"}`;
 }
@@ -124,6 +143,35 @@ const samples: Record<string, Sample> = {
   },
   "POST /api/policies/import": { requires: "jit.policy.write at some scope", prepare: async () => ({ url: "/api/policies/import?dryRun=true", body: defenderFile }), ok: 200 },
   "GET /api/policies/export": { requires: "jit.vm.read at some scope", prepare: async () => ({ url: "/api/policies/export" }), ok: 200 },
+  "GET /api/activity": { requires: "jit.activity.read or jit.request.create at some scope", prepare: async () => ({ url: "/api/activity?pageSize=5" }), ok: 200 },
+  "GET /api/activity/export.csv": { requires: "jit.activity.read or jit.request.create at some scope", prepare: async () => ({ url: "/api/activity/export.csv?action=rbac.assignment-added" }), ok: 200 },
+  "GET /api/activity/export.jsonl": { requires: "jit.activity.read or jit.request.create at some scope", prepare: async () => ({ url: "/api/activity/export.jsonl?action=rbac.assignment-added" }), ok: 200 },
+  "GET /api/audit/verify": { requires: "jit.rbac.write at /", prepare: async () => ({ url: "/api/audit/verify" }), ok: 200 },
+  "GET /api/requests/my-ip": { requires: "signed-in", prepare: async () => ({ url: "/api/requests/my-ip" }), ok: 200 },
+  "POST /api/requests": {
+    requires: "jit.request.create at the request's scope",
+    vmId: demo.web02,
+    prepare: async () => {
+      await ensurePolicy(demo.web02);
+      return { url: "/api/requests", body: { vmId: demo.web02, ports: [{ port: 22 }], sources: { kind: "my-ip" }, durationMinutes: 30 } };
+    },
+    ok: 201,
+  },
+  "GET /api/grants": { requires: "signed-in", prepare: async () => ({ url: "/api/grants?scope=mine&status=all" }), ok: 200 },
+  "GET /api/grants/:id": { requires: "signed-in", prepare: async (who) => ({ url: `/api/grants/${await ownGrant(who)}` }), ok: 200 },
+  "POST /api/grants/:id/revoke": { requires: "signed-in", prepare: async (who) => ({ url: `/api/grants/${await ownGrant(who)}/revoke` }), ok: 200 },
+  "POST /api/grants/:id/extend": {
+    requires: "signed-in",
+    prepare: async (who) => {
+      const oid = demoUsers.find((u) => u.username === who.username)?.oid;
+      if (oid === undefined) return { url: `/api/grants/${randomUUID()}/extend`, body: { addMinutes: 5 } };
+      await ensurePolicy(demo.web02);
+      const access = buildAccess({ oid, name: who.name, username: who.name, tenantId: "t", tenantRoles: [], ignoredRoles: [], groups: [] }, []);
+      const grant = await bff.requests.create({ vmId: demo.web02, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: ["198.51.100.9"] }, durationMinutes: 30 }, { oid, name: who.name, access, ip: null, correlationId: null });
+      return { url: `/api/grants/${grant.id}/extend`, body: { addMinutes: 5 } };
+    },
+    ok: 200,
+  },
   "GET /api/vms/properties": {
     requires: "jit.vm.read at the request's scope",
     vmId: demo.app01,
@@ -161,7 +209,12 @@ describe("the API route matrix", () => {
       let expected = sample.ok;
       let forbidden: string | undefined;
       if (access.kind !== "public" && who.username === undefined) expected = 401;
-      else if (access.kind === "permission" && who.username !== undefined) {
+      else if (access.kind === "any-permission" && who.username !== undefined) {
+        if (!access.permissions.some((p) => held(who.username ?? "").somewhere.has(p))) {
+          expected = 403;
+          forbidden = `Missing permission ${access.permissions.join(" or ")} at any scope`;
+        }
+      } else if (access.kind === "permission" && who.username !== undefined) {
         const { tenant, somewhere, at } = held(who.username);
         if (typeof access.scope === "function") {
           if (sample.vmId === undefined) throw new Error(`${name}: give the matrix a VM-scoped expectation (vmId)`);

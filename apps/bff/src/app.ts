@@ -3,13 +3,17 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express, { Router, type Express } from "express";
+import { activityRoutes } from "./activity/routes.ts";
+import type { ActivityService } from "./activity/service.ts";
 import { authConfigRoutes, meRoutes } from "./auth/routes.ts";
 import { healthRoutes, type ReadyChecks } from "./health/routes.ts";
 import { inventoryRoutes } from "./inventory/routes.ts";
 import type { InventoryService } from "./inventory/service.ts";
 import { policyRoutes, type PolicyRouteDeps } from "./policies/routes.ts";
+import { requestRoutes, type RequestRouteDeps } from "./requests/routes.ts";
 import type { RoleAssignmentRepository } from "./rbac/repository.ts";
 import { rbacRoutes } from "./rbac/routes.ts";
+import type { RoleAssignmentService } from "./rbac/service.ts";
 import type { AuthRuntime } from "./lib/auth/auth-runtime.ts";
 import { authenticate } from "./lib/auth/authenticate.ts";
 import type { RateLimits } from "./lib/config.ts";
@@ -26,7 +30,13 @@ export interface AppDeps {
   logger: Logger;
   inventory: InventoryService;
   policies: PolicyRouteDeps;
+  /** Access requests and grants. */
+  requests: RequestRouteDeps;
   assignments: RoleAssignmentRepository;
+  /** Adds and removes assignments with their audit events. */
+  rbac: RoleAssignmentService;
+  /** The activity log (audit trail reads, exports, verification). */
+  activity: ActivityService;
   readyChecks: ReadyChecks;
   auth: AuthRuntime;
   /** The local issuer, mounted at /oidc (local mode); null in Entra mode. */
@@ -66,9 +76,11 @@ function apiRouter(deps: AppDeps): Router {
   api.use(perUserRateLimit(deps.rateLimits.perUserPerMinute));
   api.use(express.json({ limit: "100kb" }));
   api.use(meRoutes());
-  api.use(inventoryRoutes(deps.inventory));
+  api.use(inventoryRoutes(deps.inventory, deps.activity));
   api.use(policyRoutes(deps.policies));
-  api.use(rbacRoutes(deps.assignments));
+  api.use(requestRoutes(deps.requests));
+  api.use(rbacRoutes(deps.assignments, deps.rbac));
+  api.use(activityRoutes(deps.activity, deps.logger));
   api.use(apiNotFound);
   return api;
 }

@@ -2,6 +2,7 @@ export { createApp, defaultWebDistDir, type AppDeps } from "./app.ts";
 export { startBff, assembleBff, type RunningBff, type StartBffOptions, type AssembledBff, type AssembleOptions } from "./server.ts";
 export {
   loadConfig,
+  loadStorageConfig,
   describeConfig,
   ConfigError,
   type Config,
@@ -13,7 +14,11 @@ export {
 } from "./lib/config.ts";
 export { createLogger, type Logger } from "./lib/logger.ts";
 export { DataDirLockedError } from "./lib/db/data-dir-lock.ts";
-export { openDatabase, type Database, type DatabaseTarget } from "./lib/db/database.ts";
+export { openDatabase, databaseTargetFromConfig, type Database, type DatabaseTarget } from "./lib/db/database.ts";
+export { verifyAuditChain } from "./lib/audit/audit-verify.ts";
+export { loadAuditSigningKey } from "./lib/audit/audit-signing.ts";
 export { migrateToLatest } from "./lib/db/migrate.ts";
 export { createLocalArmTokenVerifier, type LocalArmTokenVerifier } from "./lib/auth/arm-token-verifier.ts";
 export type { LocalIssuerInfo } from "./lib/auth/local-sign-in.ts";
+export type { Clock, Timer } from "./scheduler/clock.ts";
+export type { AccessRequestTuning } from "./requests/wiring.ts";

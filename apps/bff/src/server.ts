@@ -2,13 +2,22 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import { classifyVms } from "@portcullis/core";
+import { startRetentionJob } from "./activity/retention-job.ts";
+import { createActivityService, type ActivityService } from "./activity/service.ts";
 import { createApp } from "./app.ts";
 import { createInventoryService, type InventoryService } from "./inventory/service.ts";
 import { createPolicyIdsRepository } from "./inventory/policy-ids-repository.ts";
 import { createPolicyRepository } from "./policies/repository.ts";
 import { createPolicyService, type PolicyService } from "./policies/service.ts";
+import { trustedProxyList } from "./requests/client-ip.ts";
+import type { RequestService } from "./requests/service.ts";
+import { assembleAccessRequests, type AccessRequests, type AccessRequestTuning } from "./requests/wiring.ts";
+import type { Clock } from "./scheduler/clock.ts";
+import { createDriftRepository } from "./scheduler/drift-repository.ts";
 import { seedDemoAssignments } from "./rbac/demo-assignments.ts";
 import { createRoleAssignmentRepository, type RoleAssignmentRepository } from "./rbac/repository.ts";
+import { createRoleAssignmentService } from "./rbac/service.ts";
+import { loadAuditSigningKey } from "./lib/audit/audit-signing.ts";
 import { createAuthRuntime, type AuthRuntime } from "./lib/auth/auth-runtime.ts";
 import { startLocalSignIn, type LocalIssuerInfo, type LocalSignIn } from "./lib/auth/local-sign-in.ts";
 import { createArmClients, createArmCredential, probeArm, readEstate, type ArmClients, type ArmCredential } from "./lib/azure/index.ts";
@@ -45,6 +54,12 @@ export interface AssembleOptions {
   issuerDataDir?: string | null;
   /** Retries of a failed ARM call; default 3. */
   armMaxRetries?: number;
+  /** Per-call ARM timeout; default 30 s (tests shorten it together with their stalls). */
+  armRequestTimeoutMs?: number;
+  /** Business time of grants and the jobs; only code can inject one (no route or variable moves it). Default: the system clock. */
+  clock?: Clock;
+  /** Test tuning of the request flow and the jobs (timeouts, leases, batching, retries, timer). */
+  requests?: AccessRequestTuning;
 }
 
 /** The app and the services behind it, wired to an open (and migrated) database. */
@@ -52,7 +67,13 @@ export interface AssembledBff {
   app: Express;
   inventory: InventoryService;
   policies: PolicyService;
+  /** Access requests and grants. */
+  requests: RequestService;
+  /** The expiry job and the reconciler (run them directly in tests), their scheduler, and the start-up sweep. */
+  jobs: Omit<AccessRequests, "requests">;
   assignments: RoleAssignmentRepository;
+  /** The activity log: reads, exports, chain verification and retention pruning. */
+  activity: ActivityService;
   arm: ArmClients;
   /** The credential the ARM clients use (from the local issuer in local mode). */
   armCredential: ArmCredential;
@@ -87,24 +108,50 @@ export async function assembleBff(config: Config, database: Database, options: A
   try {
     if (local !== null) await seedDemoAssignments(assignments, logger);
     const armCredential = createArmCredential(config.azureCredential, local?.armClient);
-    const arm = createArmClients(config, { credential: armCredential, ...(options.armMaxRetries === undefined ? {} : { maxRetries: options.armMaxRetries }) });
+    const arm = createArmClients(config, {
+      credential: armCredential,
+      ...(options.armMaxRetries === undefined ? {} : { maxRetries: options.armMaxRetries }),
+      ...(options.armRequestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.armRequestTimeoutMs }),
+    });
+    const drift = createDriftRepository(database.kysely);
     const inventory = createInventoryService({
       readEstate: () => readEstate(arm, config.subscriptionIds, logger),
       policyIds: createPolicyIdsRepository(database.kysely),
       classify: classifyVms,
       ttlMs: config.inventoryTtlSeconds * 1000,
       logger,
+      driftOf: (vmIds) => drift.rowsFor(vmIds),
     });
     // Replicas share PostgreSQL, so NSG writes are serialised there too; PGlite has one process only.
     const locks = createNsgLockManager(database.engine === "postgres" && config.databaseUrl !== undefined ? { postgresUrl: config.databaseUrl } : {});
     const policyRepository = createPolicyRepository(database.kysely);
     const policies = createPolicyService({ db: database.kysely, repository: policyRepository, arm, locks, inventory, logger });
+    const { requests, ...jobs } = assembleAccessRequests({
+      db: database.kysely,
+      policies: policyRepository,
+      drift,
+      arm,
+      locks,
+      logger,
+      scheduler: config.scheduler,
+      nsgsChanged: (nsgs) => inventory.nsgsChanged(nsgs),
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.requests === undefined ? {} : { tuning: options.requests }),
+    });
     const auth = createAuthRuntime(config.auth, local?.info ?? null);
+    const activity = createActivityService({
+      db: database.kysely,
+      signingKey: () => loadAuditSigningKey({ configuredKey: config.audit.signingKey, dataDir: config.dataDir }),
+      retentionDays: config.audit.retentionDays,
+    });
     const app = createApp({
       logger,
       inventory,
       policies: { policies, repository: policyRepository, arm },
+      requests: { requests, trustedProxies: trustedProxyList(config.trustProxy) },
       assignments,
+      rbac: createRoleAssignmentService({ db: database.kysely, logger }),
+      activity,
       auth,
       localIssuer: local?.handler ?? null,
       rateLimits: config.rateLimits,
@@ -116,16 +163,22 @@ export async function assembleBff(config: Config, database: Database, options: A
       ...(options.webDistDir === undefined ? {} : { webDistDir: options.webDistDir }),
     });
     const issuer = local;
+    const retention = startRetentionJob(activity, logger);
     return {
       app,
       inventory,
       policies,
+      requests,
+      jobs,
       assignments,
+      activity,
       arm,
       armCredential,
       localIssuer: issuer?.info ?? null,
       auth,
       async close() {
+        await jobs.scheduler.stop();
+        await retention.stop();
         arm.close();
         await locks.close();
         await issuer?.close();
@@ -180,9 +233,15 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
   });
   let assembled: AssembledBff | undefined;
   let handler: Express | undefined;
+  // During start-up work only the local issuer answers: it is where the BFF gets its own ARM token.
+  let issuerOnly: Express | undefined;
   const server = createServer((req, res) => {
     if (handler !== undefined) {
       handler(req, res);
+      return;
+    }
+    if (issuerOnly !== undefined && /^\/oidc(?:[/?]|$)/.test(req.url ?? "")) {
+      issuerOnly(req, res);
       return;
     }
     res.writeHead(503, { "Retry-After": "1", "content-type": "text/plain" }).end("starting");
@@ -192,6 +251,9 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
     const address = await listen(server, config.port, config.host);
     const publicUrl = config.publicUrl ?? `http://localhost:${address.port}`;
     assembled = await assembleBff(config, database, { ...options, logger, publicUrl });
+    // Grants that ended while no process ran are closed before any request is served (503 "starting" until then).
+    issuerOnly = assembled.app;
+    await assembled.jobs.startJobs({ takeOverStoppedProcesses: database.engine === "pglite" });
     handler = assembled.app;
     const url = `http://${urlHost(config.host)}:${address.port}`;
     logger.info({ url, publicUrl }, "BFF listening");

@@ -4,3 +4,4 @@ export * from "./health.ts";
 export * from "./auth.ts";
 export * from "./policies.ts";
 export * from "./requests.ts";
+export * from "./activity.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { VmActivitySummarySchema } from "./activity.ts";
 import { PermissionSchema } from "./auth.ts";
 
 /** The three tabs of the JIT page. `none` is shown as "No recommendation". */
@@ -51,9 +52,20 @@ export const VmSummarySchema = z.object({
 });
 export type VmSummary = z.infer<typeof VmSummarySchema>;
 
+export const VmDriftSchema = z.object({
+  /** When the reconciler found it (ISO 8601 UTC). */
+  detectedAt: z.string(),
+  findings: z.array(z.string()),
+});
+export type VmDrift = z.infer<typeof VmDriftSchema>;
+
 /** A VM as the API returns it to one caller: the summary plus what that caller may do on it. */
 export const VmRowSchema = VmSummarySchema.extend({
   callerPermissions: z.array(PermissionSchema),
+  /** What the reconciler last found wrong in the VM's NSGs (missing Deny rules, rules re-opening a protected port); null when none. */
+  drift: VmDriftSchema.nullable().optional(),
+  /** Configured tab: approved requests and last access, from the activity log; null without jit.activity.read on the VM. */
+  activity: VmActivitySummarySchema.nullable().optional(),
 });
 export type VmRow = z.infer<typeof VmRowSchema>;
 

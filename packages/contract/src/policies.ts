@@ -62,6 +62,8 @@ export const PolicySchema = z.object({
   updatedBy: z.string(),
   /** Incremented by every change; send it back as `expectedVersion` to refuse lost updates. */
   version: z.number().int(),
+  /** Every access request to this VM must give a justification. Always sent by the BFF; absent means false. */
+  justificationRequired: z.boolean().optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -73,6 +75,8 @@ export const PutPoliciesBodySchema = z.object({
   ports: PolicyRulesSchema,
   /** Optional optimistic concurrency: vmId (lower-case) -> version the caller edited. */
   expectedVersions: z.record(z.string(), z.number().int()).optional(),
+  /** Whether requests must give a justification; absent keeps each VM's stored value (false for a new policy). */
+  justificationRequired: z.boolean().optional(),
 });
 export type PutPoliciesBody = z.infer<typeof PutPoliciesBodySchema>;
 

@@ -1,4 +1,4 @@
-import type { ListVmsQuery, ListVmsResponse, RefreshResponse, VmSummary } from "@portcullis/contract";
+import type { ListVmsQuery, ListVmsResponse, RefreshResponse, VmDrift, VmSummary } from "@portcullis/contract";
 import { armIdKey } from "@portcullis/core";
 import type { InventorySnapshot, Nsg } from "@portcullis/core";
 import type { Logger } from "../lib/logger.ts";
@@ -27,6 +27,8 @@ export interface InventoryServiceDeps {
   ttlMs: number;
   logger: Logger;
   now?: () => number;
+  /** The reconciler's findings for these VMs (lower-cased ids); VMs without drift are absent. */
+  driftOf?: (vmIds: readonly string[]) => Promise<Map<string, VmDrift>>;
 }
 
 /**
@@ -73,7 +75,10 @@ export function createInventoryService(deps: InventoryServiceDeps): InventorySer
 
   return {
     async list(query, access) {
-      return queryInventoryView(await current(), query, access);
+      const page = queryInventoryView(await current(), query, access);
+      if (deps.driftOf === undefined) return page;
+      const drift = await deps.driftOf(page.items.map((vm) => vm.id));
+      return { ...page, items: page.items.map((vm) => ({ ...vm, drift: drift.get(vm.id.toLowerCase()) ?? null })) };
     },
     async refresh() {
       const fresh = await read();

@@ -19,5 +19,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
         ? "local issuer (demo users)"
         : { entraTenant: config.auth.tenantId, allowedTenants: config.auth.allowedTenantIds, spaClientId: config.auth.spaClientId, apiClientId: config.auth.apiClientId },
     rateLimits: config.rateLimits,
+    scheduler: config.scheduler,
+    audit: { retentionDays: config.audit.retentionDays ?? "forever", signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY" },
   };
 }

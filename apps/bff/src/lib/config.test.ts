@@ -51,6 +51,7 @@ describe("loadConfig", () => {
       publicUrl: "http://localhost:8080",
       auth: { mode: "local", tenantId: "7f3c9a52-4b1d-4e8f-9a6c-2d5e8b1f0a77" },
       rateLimits: { perUserPerMinute: 600, perIpPerMinute: 1200 },
+      scheduler: { intervalMs: 1000, reconcileIntervalSeconds: 60, reconcileRepair: false },
     });
   });
 
@@ -75,6 +76,9 @@ describe("loadConfig", () => {
     [{ ...entra, ENTRA_API_SCOPE: "access_as_user" }, "ENTRA_API_SCOPE: must look like api://<application id>/access_as_user"],
     [{ RATE_LIMIT_PER_USER_PER_MINUTE: "0" }, 'RATE_LIMIT_PER_USER_PER_MINUTE: must be an integer from 1 to 1000000 (got "0")'],
     [{ RATE_LIMIT_PER_IP_PER_MINUTE: "lots" }, 'RATE_LIMIT_PER_IP_PER_MINUTE: must be an integer from 1 to 1000000 (got "lots")'],
+    [{ SCHEDULER_INTERVAL_MS: "10" }, 'SCHEDULER_INTERVAL_MS: must be an integer from 50 to 60000 (got "10")'],
+    [{ RECONCILE_INTERVAL_SECONDS: "0" }, 'RECONCILE_INTERVAL_SECONDS: must be an integer from 1 to 86400 (got "0")'],
+    [{ RECONCILE_REPAIR: "sometimes" }, 'RECONCILE_REPAIR: must be true or false (got "sometimes")'],
     [entra, "ARM_ENDPOINT: https://localhost:8443 is the local Azure emulator, which trusts only the local issuer"],
   ])("when %o is set, the error names the variable and the rule", (env, expected) => {
     const problems = problemsOf({ ...emulator, ...env });

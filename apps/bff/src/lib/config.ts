@@ -21,6 +21,24 @@ export type AzureCredentialConfig =
 
 export type LogLevel = "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
 
+/** The background jobs: expiry of grants and the NSG reconciler. */
+export interface SchedulerConfig {
+  /** How often the expiry job looks for due grants. */
+  intervalMs: number;
+  /** How often the reconciler compares the protected NSGs with what they should hold. */
+  reconcileIntervalSeconds: number;
+  /** Whether the reconciler puts Portcullis's own rules back when they drifted (it always reports). */
+  reconcileRepair: boolean;
+}
+
+/** The audit trail: retention and the key that signs pruning checkpoints. */
+export interface AuditConfig {
+  /** Events older than this many days are pruned (daily and at start); undefined keeps them forever. */
+  retentionDays: number | undefined;
+  /** AUDIT_SIGNING_KEY (HMAC-SHA256 key, at least 32 characters); undefined uses a key generated in DATA_DIR. */
+  signingKey: string | undefined;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -42,6 +60,8 @@ export interface Config {
   publicUrl: string | undefined;
   auth: AuthConfig;
   rateLimits: RateLimits;
+  scheduler: SchedulerConfig;
+  audit: AuditConfig;
 }
 
 /** Values a start script sets in memory rather than through the environment. */
@@ -83,6 +103,17 @@ function integer(name: string, min: number, max: number, fallback: number) {
       return z.NEVER;
     }
     return n;
+  });
+}
+
+function boolean(name: string, fallback: boolean) {
+  return optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const word = v.toLowerCase();
+    if (trueWords.has(word)) return true;
+    if (falseWords.has(word)) return false;
+    ctx.addIssue({ code: "custom", message: `${name}: must be true or false (got "${v}")` });
+    return z.NEVER;
   });
 }
 
@@ -189,6 +220,18 @@ const EnvSchema = z.object({
     }
     return entries;
   }),
+  SCHEDULER_INTERVAL_MS: integer("SCHEDULER_INTERVAL_MS", 50, 60_000, 1_000),
+  RECONCILE_INTERVAL_SECONDS: integer("RECONCILE_INTERVAL_SECONDS", 1, 86_400, 60),
+  RECONCILE_REPAIR: boolean("RECONCILE_REPAIR", false),
+  AUDIT_RETENTION_DAYS: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 36_500) {
+      ctx.addIssue({ code: "custom", message: `AUDIT_RETENTION_DAYS: must be an integer from 1 to 36500, or unset to keep events forever (got "${v}")` });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+  AUDIT_SIGNING_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "AUDIT_SIGNING_KEY: must be at least 32 characters" }),
   ...authEnvShape,
 });
 
@@ -292,5 +335,21 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     publicUrl: e.PUBLIC_URL ?? (e.PORT === 0 ? undefined : `http://localhost:${e.PORT}`),
     auth,
     rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
+    scheduler: { intervalMs: e.SCHEDULER_INTERVAL_MS, reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS, reconcileRepair: e.RECONCILE_REPAIR },
+    audit: { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY },
   };
+}
+
+/** Storage settings only (DATA_DIR, DATABASE_URL, AUDIT_*), parsed by the same rules: for tools such as `npm run audit:verify`. */
+export function loadStorageConfig(env: Record<string, string | undefined>): Pick<Config, "dataDir" | "databaseUrl" | "audit"> {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const name of ["DATA_DIR", "DATABASE_URL", "AUDIT_RETENTION_DAYS", "AUDIT_SIGNING_KEY"] as const) {
+    const result = EnvSchema.shape[name].safeParse(env[name]);
+    if (result.success) values[name] = result.data;
+    else problems.push(...result.error.issues.map((issue) => issue.message));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  const e = values as Pick<Env, "DATA_DIR" | "DATABASE_URL" | "AUDIT_RETENTION_DAYS" | "AUDIT_SIGNING_KEY">;
+  return { dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, audit: { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY } };
 }

@@ -111,6 +111,7 @@ describe("exporting in Defender's schema", () => {
     updatedAt: new Date(0),
     updatedBy: "a",
     version: 1,
+    justificationRequired: false,
   });
 
   it("groups VMs into one `default` policy per resource group and region, and reads back what it wrote", () => {

@@ -99,6 +99,8 @@ export interface PolicyRecord {
   updatedAt: Date;
   updatedBy: string;
   version: number;
+  /** Requests to the VM must give a justification. */
+  justificationRequired: boolean;
 }
 
 /** The VM's id in ARM's spelling, rebuilt from the parts stored with the policy. */
@@ -118,5 +120,6 @@ export function toPolicy(record: PolicyRecord): Policy {
     updatedAt: record.updatedAt.toISOString(),
     updatedBy: record.updatedBy,
     version: record.version,
+    justificationRequired: record.justificationRequired,
   };
 }

@@ -13,6 +13,8 @@ export interface PolicyWrite {
   location: string;
   ports: PolicyPort[];
   nsgIds: string[];
+  /** Absent keeps the stored value (false for a new policy). */
+  justificationRequired?: boolean;
 }
 
 export type InTransaction = (trx: Kysely<DatabaseSchema>) => Promise<void>;
@@ -54,6 +56,7 @@ function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
     version: row.version,
+    justificationRequired: row.justification_required,
   };
 }
 
@@ -88,6 +91,7 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
             nsg_ids: JSON.stringify(write.nsgIds),
             created_by: actor,
             updated_by: actor,
+            justification_required: write.justificationRequired ?? false,
           };
           const row = await trx
             .insertInto("jit_policy")
@@ -100,6 +104,7 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
                 location: values.location,
                 rules: values.rules,
                 nsg_ids: values.nsg_ids,
+                justification_required: write.justificationRequired ?? sql<boolean>`jit_policy.justification_required`,
                 updated_by: actor,
                 updated_at: sql<Date>`now()`,
                 version: sql<number>`jit_policy.version + 1`,

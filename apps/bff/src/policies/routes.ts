@@ -51,7 +51,7 @@ function parsePutBody(body: unknown) {
   const parsed = parseInput(PutPoliciesBodySchema, body, "body");
   const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
   checkPorts(parsed.ports);
-  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions };
+  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions, justificationRequired: parsed.justificationRequired };
 }
 
 const writeAnywhere = { kind: "permission", permission: "jit.policy.write", scope: "some" } as const;
@@ -93,9 +93,9 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
   router.put(
     "/policies",
     guard(writeAnywhere, async (req, res) => {
-      const { vmIds, ports, expectedVersions } = parsePutBody(req.body);
+      const { vmIds, ports, expectedVersions, justificationRequired } = parsePutBody(req.body);
       await authorizeEach(req, "jit.policy.write", vmIds);
-      const targets = vmIds.map((vmId) => ({ vmId, ports }));
+      const targets = vmIds.map((vmId) => ({ vmId, ports, ...(justificationRequired === undefined ? {} : { justificationRequired }) }));
       res.json(await deps.policies.put(targets, { ...(expectedVersions === undefined ? {} : { expectedVersions }), kind: "put", context: contextOf(req) }));
     }),
   );

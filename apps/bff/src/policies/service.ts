@@ -19,6 +19,8 @@ import { positionNsgIds, readVmPositions } from "./vm-positions.ts";
 export interface PolicyTarget {
   vmId: string;
   ports: PolicyPort[];
+  /** Absent keeps the stored value (false for a new policy). */
+  justificationRequired?: boolean;
 }
 
 /** Who asks and which request it is, for the records and the audit trail. */
@@ -169,7 +171,16 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
             commit: async (result) => {
               const writes: PolicyWrite[] = targets.map((t) => {
                 const read = positions.get(t.vmId.toLowerCase()) as VmNetworkRead;
-                return { vmId: read.vm.id, subscriptionId: read.vm.subscriptionId, resourceGroup: read.vm.resourceGroup, vmName: read.vm.name, location: read.vm.location, ports: t.ports, nsgIds: positionNsgIds(read) };
+                return {
+                  vmId: read.vm.id,
+                  subscriptionId: read.vm.subscriptionId,
+                  resourceGroup: read.vm.resourceGroup,
+                  vmName: read.vm.name,
+                  location: read.vm.location,
+                  ports: t.ports,
+                  nsgIds: positionNsgIds(read),
+                  ...(t.justificationRequired === undefined ? {} : { justificationRequired: t.justificationRequired }),
+                };
               });
               saved = await deps.repository.save(writes, context.actor.name, (trx) =>
                 recordAuditEvents(

@@ -23,6 +23,8 @@ export interface RoleAssignmentRepository {
   create(input: NewRoleAssignment): Promise<RoleAssignment | undefined>;
   /** False when no assignment has that id. */
   delete(id: string): Promise<boolean>;
+  /** Deletes the assignment and returns it as it was; undefined when no assignment has that id. */
+  remove(id: string): Promise<RoleAssignment | undefined>;
   count(): Promise<number>;
 }
 
@@ -82,6 +84,10 @@ export function createRoleAssignmentRepository(db: Kysely<DatabaseSchema>): Role
     async delete(id) {
       const result = await db.deleteFrom("role_assignment").where("id", "=", id).executeTakeFirst();
       return result.numDeletedRows > 0n;
+    },
+    async remove(id) {
+      const row = await db.deleteFrom("role_assignment").where("id", "=", id).returningAll().executeTakeFirst();
+      return row === undefined ? undefined : toContract(row);
     },
     async count() {
       const { n } = await db.selectFrom("role_assignment").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();

@@ -1,17 +1,13 @@
 import { Router } from "express";
 import { CreateRoleAssignmentBodySchema, type ListRoleAssignmentsResponse, type RoleAssignment } from "@portcullis/contract";
-import { z } from "zod";
-import { requireAuthContext } from "../lib/auth/authenticate.ts";
+import { auditContextOf } from "../lib/audit/audit-context.ts";
 import { guard } from "../lib/auth/guard.ts";
-import { normalizeScope } from "../lib/auth/scope.ts";
-import { ConflictError, NotFoundError } from "../lib/errors.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import type { RoleAssignmentRepository } from "./repository.ts";
+import type { RoleAssignmentService } from "./service.ts";
 
-const uuid = z.uuid();
-
-/** Scoped role assignments, managed by Admins (permissions at tenant scope). */
-export function rbacRoutes(repository: RoleAssignmentRepository): Router {
+/** Scoped role assignments, managed by Admins (permissions at tenant scope). Changes are audited by the service. */
+export function rbacRoutes(repository: RoleAssignmentRepository, service: RoleAssignmentService): Router {
   const router = Router();
   router.get(
     "/rbac/assignments",
@@ -24,20 +20,14 @@ export function rbacRoutes(repository: RoleAssignmentRepository): Router {
     "/rbac/assignments",
     guard({ kind: "permission", permission: "jit.rbac.write", scope: "tenant" }, async (req, res) => {
       const input = parseInput(CreateRoleAssignmentBodySchema, req.body, "body");
-      const { principal } = requireAuthContext(req);
-      const created: RoleAssignment | undefined = await repository.create({ ...input, createdBy: { oid: principal.oid, name: principal.name } });
-      if (created === undefined) {
-        throw new ConflictError(`${input.principalType} ${input.principalId} already holds ${input.role} at scope ${normalizeScope(input.scope)}`);
-      }
+      const created: RoleAssignment = await service.create(input, auditContextOf(req));
       res.status(201).location(`/api/rbac/assignments/${created.id}`).json(created);
     }),
   );
   router.delete(
     "/rbac/assignments/:id",
     guard({ kind: "permission", permission: "jit.rbac.write", scope: "tenant" }, async (req, res) => {
-      const id = String(req.params["id"]);
-      // Not a uuid cannot name an assignment; asking the database would only fail on the cast.
-      if (!uuid.safeParse(id).success || !(await repository.delete(id.toLowerCase()))) throw new NotFoundError(`No role assignment ${id}`);
+      await service.delete(String(req.params["id"]), auditContextOf(req));
       res.status(204).end();
     }),
   );

@@ -9,6 +9,8 @@ import { loadConfig, type Config, type ConfigOverrides } from "../lib/config.ts"
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
+import type { AccessRequestTuning } from "../requests/wiring.ts";
+import type { Clock } from "../scheduler/clock.ts";
 import { assembleBff, startBff, type AssembledBff, type RunningBff } from "../server.ts";
 
 /** The local ARM emulator (in memory), checking every token as the launcher's does: against the BFF's local issuer. */
@@ -38,6 +40,10 @@ export interface TestBffOptions {
   bindArmTokens?: boolean;
   armMaxRetries?: number;
   webDistDir?: string | null;
+  /** Business time of grants and jobs (a manual clock moves a grant past its end without waiting). */
+  clock?: Clock;
+  armRequestTimeoutMs?: number;
+  requests?: AccessRequestTuning;
 }
 
 /** The BFF in-process on an in-memory PGlite, listening (the local issuer is served at `<url>/oidc`). */
@@ -72,6 +78,9 @@ export async function assembleTestBff(emulator: TestEmulator, options: TestBffOp
     publicUrl: url,
     issuerDataDir,
     ...(options.armMaxRetries === undefined ? {} : { armMaxRetries: options.armMaxRetries }),
+    ...(options.armRequestTimeoutMs === undefined ? {} : { armRequestTimeoutMs: options.armRequestTimeoutMs }),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.requests === undefined ? {} : { requests: options.requests }),
   });
   server.on("request", assembled.app);
   if (options.bindArmTokens !== false && assembled.localIssuer !== null) emulator.armTokens.bind(assembled.localIssuer, emulator.url);

@@ -13,6 +13,7 @@ export function RequirePermission({ need, children }: { need: PermissionNeed; ch
       <Typography variant="h1">You cannot open this page</Typography>
       <Alert severity="warning">
         Your Portcullis roles do not include the permission this page needs ({need.permission}
+        {need.or ? ` or ${need.or}` : ""}
         {need.scope === "tenant" ? " for the whole tenant" : ""}). Ask an administrator
         if you need it.
       </Alert>

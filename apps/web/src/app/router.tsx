@@ -8,11 +8,13 @@ import type { RouteHandle } from "./route-handle.ts";
 
 // Pages load on demand so the first paint only needs the shell.
 const JitRoute = lazy(() => import("./routes/jit.tsx").then((m) => ({ default: m.JitRoute })));
+const MyAccessRoute = lazy(() => import("./routes/my-access.tsx").then((m) => ({ default: m.MyAccessRoute })));
 const ActivityRoute = lazy(() => import("./routes/activity.tsx").then((m) => ({ default: m.ActivityRoute })));
 const AccessControlRoute = lazy(() => import("./routes/access-control.tsx").then((m) => ({ default: m.AccessControlRoute })));
 const NotFoundRoute = lazy(() => import("./routes/not-found.tsx").then((m) => ({ default: m.NotFoundRoute })));
 
 const jitHandle: RouteHandle = { title: "Just-in-time VM access" };
+const myAccessHandle: RouteHandle = { title: "My access" };
 const activityHandle: RouteHandle = { title: "Activity log" };
 const accessControlHandle: RouteHandle = { title: "Access control" };
 const notFoundHandle: RouteHandle = { title: "Page not found" };
@@ -33,6 +35,16 @@ export const routes: RouteObject[] = [
         ),
         ErrorBoundary: RouteErrorBoundary,
         handle: jitHandle,
+      },
+      {
+        path: "my-access",
+        element: (
+          <RequirePermission need={pageNeeds.myAccess}>
+            <MyAccessRoute />
+          </RequirePermission>
+        ),
+        ErrorBoundary: RouteErrorBoundary,
+        handle: myAccessHandle,
       },
       {
         path: "activity",

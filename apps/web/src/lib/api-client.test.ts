@@ -253,4 +253,20 @@ describe("api client with a token provider", () => {
     await expect(client.delete("/rbac/assignments/a1")).resolves.toBeUndefined();
     expect(calls[0]).toMatchObject({ url: "/api/rbac/assignments/a1", init: { method: "DELETE" } });
   });
+
+  it("downloads a file with the token, keeping its bytes and the name the server suggests", async () => {
+    const csv = 'time,justification\n2026-01-01T00:00:00.000Z,"\'=HYPERLINK(""x"")"\n';
+    const { client, calls } = clientWith(provider(), () => new Response(csv, { status: 200, headers: { "Content-Type": "text/csv", "Content-Disposition": 'attachment; filename="activity-20260101T000000Z.csv"' } }));
+    const file = await client.getFile("/activity/export.csv?vmId=x");
+    expect(await file.blob.text()).toBe(csv);
+    expect(file.fileName).toBe("activity-20260101T000000Z.csv");
+    expect(new Headers(calls[0]?.init?.headers).get("Authorization")).toMatch(/^Bearer /);
+  });
+
+  it("turns a refused download into an ApiError naming the parameter", async () => {
+    const { client } = clientWith(provider(), () => json(400, { error: { code: ErrorCode.badRequest, message: "from: must not be after to" } }));
+    const error = await rejectionOf(client.getFile("/activity/export.csv?from=b&to=a"));
+    expect(error.status).toBe(400);
+    expect(error.message).toBe("from: must not be after to");
+  });
 });

@@ -19,6 +19,8 @@ export type ApiClient = {
   put<T>(path: string, body: unknown, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
   /** For endpoints that answer 204 No Content (or a body the caller does not need). */
   delete(path: string, options?: RequestOptions): Promise<void>;
+  /** A file to save (exports): the body as it came, and the file name the server suggests (Content-Disposition). */
+  getFile(path: string, options?: RequestOptions): Promise<{ blob: Blob; fileName: string | null }>;
 };
 
 /** Where the client gets the bearer token for the API; the sign-in layer implements it. */
@@ -89,6 +91,12 @@ function errorFromFailedResponse(response: Response, body: unknown, what: string
 
 type Method = "GET" | "POST" | "PUT" | "DELETE";
 
+/** The `filename` of a Content-Disposition header (the quoted or plain form), or null. */
+function fileNameOf(disposition: string | null): string | null {
+  const match = disposition?.match(/filename="([^"]+)"|filename=([^;\s]+)/i);
+  return match?.[1] ?? match?.[2] ?? null;
+}
+
 export function createApiClient(config: ApiClientConfig): ApiClient {
   const baseUrl = config.baseUrl ?? "/api";
   const tokens = config.tokens;
@@ -120,26 +128,32 @@ export function createApiClient(config: ApiClientConfig): ApiClient {
   }
 
   /** Sends once; on 401 renews the token silently and sends once more; a second 401 asks the user to sign in. */
-  async function exchange(method: Method, url: string, body: unknown, signal: AbortSignal | undefined): Promise<{ response: Response; text: string }> {
+  async function exchange<B>(method: Method, url: string, body: unknown, signal: AbortSignal | undefined, read: (response: Response) => Promise<B>): Promise<{ response: Response; content: B }> {
     const what = `${method} ${url}`;
     let response = await send(method, url, body, await bearer(false, what), signal);
     if (response.status === 401 && tokens) {
       response = await send(method, url, body, await bearer(true, what), signal);
       if (response.status === 401) await tokens.signInAgain();
     }
-    return { response, text: await response.text() };
+    return { response, content: await read(response) };
   }
 
   /** Sends the request and returns the parsed JSON of a successful answer (`notJson` when it has none). */
   async function call(method: Method, path: string, body: unknown, options: RequestOptions | undefined) {
+    const { response, content, what } = await transfer(method, path, body, options, (r) => r.text());
+    return { json: parseJson(content), response, what };
+  }
+
+  /** Sends the request and reads the answer with `read` (the error body as text when it failed). */
+  async function transfer<B>(method: Method, path: string, body: unknown, options: RequestOptions | undefined, read: (response: Response) => Promise<B>) {
     const url = `${baseUrl}${path}`;
     const what = `${method} ${url}`;
     const signal = options?.signal;
 
     let response: Response;
-    let text: string;
+    let content: B | string;
     try {
-      ({ response, text } = await exchange(method, url, body, signal));
+      ({ response, content } = await exchange<B | string>(method, url, body, signal, (r) => (r.ok ? read(r) : r.text())));
     } catch (cause) {
       // A cancelled request (navigation, newer query) is not an error to show.
       if (signal?.aborted) throw cause;
@@ -151,9 +165,8 @@ export function createApiClient(config: ApiClientConfig): ApiClient {
       });
     }
 
-    const json = parseJson(text);
-    if (!response.ok) throw errorFromFailedResponse(response, json, what);
-    return { json, response, what };
+    if (!response.ok) throw errorFromFailedResponse(response, parseJson(content as string), what);
+    return { response, content: content as B, what };
   }
 
   async function request<T>(method: Method, path: string, schema: ResponseSchema<T>, body: unknown, options: RequestOptions | undefined): Promise<T> {
@@ -183,6 +196,10 @@ export function createApiClient(config: ApiClientConfig): ApiClient {
     put: (path, body, schema, options) => request("PUT", path, schema, body ?? {}, options),
     delete: async (path, options) => {
       await call("DELETE", path, undefined, options);
+    },
+    getFile: async (path, options) => {
+      const { response, content } = await transfer("GET", path, undefined, options, (r) => r.blob());
+      return { blob: content, fileName: fileNameOf(response.headers.get("content-disposition")) };
     },
   };
 }

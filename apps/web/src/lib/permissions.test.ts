@@ -85,6 +85,8 @@ describe("can", () => {
     ["tenant need, scoped holder", developer, { permission: "jit.vm.read", scope: "tenant" }, false],
     ["some-scope need, scoped holder", developer, { permission: "jit.vm.read", scope: "some" }, true],
     ["some-scope need, no holder", reader, { permission: "jit.vm.read", scope: "some" }, false],
+    ["either of two, holder of the second (a requester on the activity log)", developer, { permission: "jit.activity.read", or: "jit.request.create", scope: "some" }, true],
+    ["either of two, holder of neither", reader, { permission: "jit.activity.read", or: "jit.request.create", scope: "some" }, false],
   ] as const)("%s", (_case, who, need, expected) => {
     expect(can(who, need)).toBe(expected);
   });

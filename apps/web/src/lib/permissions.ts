@@ -20,11 +20,15 @@ export function canTenantWide(me: MeResponse, permission: Permission): boolean {
   return me.tenantPermissions.includes(permission);
 }
 
-/** A permission and where it must be held: at tenant scope, or at some scope (the BFF filters the rows). */
-export type PermissionNeed = { permission: Permission; scope: "tenant" | "some" };
+/**
+ * A permission and where it must be held: at tenant scope, or at some scope (the BFF filters the rows).
+ * `or` names another permission that serves as well (the activity log: auditors, or requesters for their own events).
+ */
+export type PermissionNeed = { permission: Permission; or?: Permission; scope: "tenant" | "some" };
 
 export function can(me: MeResponse, need: PermissionNeed): boolean {
-  return need.scope === "tenant" ? canTenantWide(me, need.permission) : canSomewhere(me, need.permission);
+  const holds = (permission: Permission) => (need.scope === "tenant" ? canTenantWide(me, permission) : canSomewhere(me, permission));
+  return holds(need.permission) || (need.or !== undefined && holds(need.or));
 }
 
 /** Held on this VM, as the BFF computed for the caller. */

@@ -1,9 +1,16 @@
+import { activityActions } from "@portcullis/contract";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { testEngines } from "../db/test-engines.ts";
-import { listAuditEvents, recordAuditEvent, recordAuditEvents } from "./audit-events.ts";
+import { auditActions, listAuditEvents, recordAuditEvent, recordAuditEvents } from "./audit-events.ts";
+
+describe("audit actions", () => {
+  it("are exactly the actions the activity log's contract lists, so every event can be shown and filtered", () => {
+    expect([...auditActions]).toEqual([...activityActions]);
+  });
+});
 
 const actor = { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e01", name: "Alex Admin", ip: "203.0.113.9" };
 const vmId = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM-1";

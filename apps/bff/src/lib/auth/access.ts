@@ -73,3 +73,9 @@ export function requirePermissionSomewhere(access: Access, permission: Permissio
   }
 }
 
+/** 403 unless the caller holds at least one of the permissions at some scope (the handler filters what each allows). */
+export function requireAnyPermissionSomewhere(access: Access, permissions: readonly Permission[]): void {
+  if (!permissions.some((p) => access.hasAtSomeScope(p))) {
+    throw new NotAllowedError(`Missing permission ${permissions.join(" or ")} at any scope`, { details: { permission: permissions.join(" or "), scope: "any" } });
+  }
+}

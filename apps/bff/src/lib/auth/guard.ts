@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from "express";
 import { tenantScope, type Permission } from "@portcullis/contract";
-import { requirePermission, requirePermissionSomewhere, type Access } from "./access.ts";
+import { requireAnyPermissionSomewhere, requirePermission, requirePermissionSomewhere, type Access } from "./access.ts";
 import { requireAuthContext } from "./authenticate.ts";
 
 /** What a route requires, declared where the route is registered (and read back by the route-matrix test). */
@@ -13,7 +13,9 @@ export type RouteAccess =
    * A permission at a scope: the tenant root, "some" scope (lists, filtered by scope afterwards), or a scope
    * read from the request (e.g. a VM id), checked before the handler makes any ARM call.
    */
-  | { kind: "permission"; permission: Permission; scope: "tenant" | "some" | ((req: Request) => string) };
+  | { kind: "permission"; permission: Permission; scope: "tenant" | "some" | ((req: Request) => string) }
+  /** One of several permissions at some scope (the activity log: auditors read, requesters read their own); the handler filters. */
+  | { kind: "any-permission"; permissions: readonly [Permission, ...Permission[]]; scope: "some" };
 
 const routeAccessKey = Symbol("portcullis.routeAccess");
 
@@ -26,6 +28,8 @@ export function guard(access: RouteAccess, handler: RequestHandler): RequestHand
         const held = await context.access();
         if (access.scope === "some") requirePermissionSomewhere(held, access.permission);
         else requirePermission(held, access.permission, access.scope === "tenant" ? tenantScope : access.scope(req));
+      } else if (access.kind === "any-permission") {
+        requireAnyPermissionSomewhere(await context.access(), access.permissions);
       }
     }
     await handler(req, res, next);

@@ -27,18 +27,22 @@ export interface ArmClientOptions {
   localIssuer?: LocalIssuerClient | null;
   /** Retries of a failed ARM call (network errors, 408/429/5xx). Default 3. */
   maxRetries?: number;
+  /** A single ARM call that has not answered after this long is abandoned (and retried). Default 30 s; tests shorten it. */
+  requestTimeoutMs?: number;
 }
 
 /** A single ARM call that has not answered after this long is abandoned (and retried). */
-const requestTimeoutMs = 30_000;
+const defaultRequestTimeoutMs = 30_000;
 
-const defaultTimeoutPolicy: PipelinePolicy = {
-  name: "portcullisDefaultTimeout",
-  sendRequest(request, next) {
-    if (request.timeout === 0) request.timeout = requestTimeoutMs;
-    return next(request);
-  },
-};
+function timeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: "portcullisDefaultTimeout",
+    sendRequest(request, next) {
+      if (request.timeout === 0) request.timeout = timeoutMs;
+      return next(request);
+    },
+  };
+}
 
 /**
  * ARM's own error message for a failed request ("does not have authorization to perform action ..."),
@@ -80,7 +84,7 @@ export function createArmClients(
     retryOptions: { maxRetries: options.maxRetries ?? 3, retryDelayInMs: 300, maxRetryDelayInMs: 5_000 },
     userAgentOptions: { userAgentPrefix: "portcullis-bff" },
     additionalPolicies: [
-      { policy: defaultTimeoutPolicy, position: "perRetry" as const },
+      { policy: timeoutPolicy(options.requestTimeoutMs ?? defaultRequestTimeoutMs), position: "perRetry" as const },
       { policy: keepErrorMessagePolicy, position: "perCall" as const },
     ],
   };

@@ -58,6 +58,8 @@ export interface VmNetworkRead {
   subnets: InventorySubnet[];
   network: VmNetwork;
   position: VmPosition;
+  /** The VM's local administrator (`osProfile.adminUsername`), for connect details; null when ARM does not say. */
+  adminUsername: string | null;
 }
 
 async function readSubnet(clients: ArmClients, subnetId: string): Promise<InventorySubnet | null> {
@@ -130,5 +132,6 @@ export async function readVmNetwork(
     readAt: new Date(),
   };
   const network = new NetworkResolver(snapshot).resolveVm(vm);
-  return { vm, nics, subnets, network, position: positionFromNetwork(vm, network) };
+  const adminUsername = armVm.osProfile?.adminUsername ?? null;
+  return { vm, nics, subnets, network, position: positionFromNetwork(vm, network), adminUsername };
 }

@@ -35,7 +35,7 @@ export interface OpenDatabaseOptions {
 
 const schemaNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
-export function databaseTargetFromConfig(config: Config): DatabaseTarget {
+export function databaseTargetFromConfig(config: Pick<Config, "dataDir" | "databaseUrl">): DatabaseTarget {
   return config.databaseUrl !== undefined
     ? { kind: "postgres", url: config.databaseUrl }
     : { kind: "pglite", dataDir: path.join(config.dataDir, "pglite") };

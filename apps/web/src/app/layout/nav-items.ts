@@ -1,5 +1,6 @@
 import type { SvgIconComponent } from "@mui/icons-material";
 import LockClockIcon from "@mui/icons-material/LockClock";
+import VpnKeyIcon from "@mui/icons-material/VpnKeyOutlined";
 import HistoryIcon from "@mui/icons-material/History";
 import AdminPanelSettingsIcon from "@mui/icons-material/AdminPanelSettings";
 import type { MeResponse } from "@portcullis/contract";
@@ -10,13 +11,16 @@ export type NavItem = { to: string; label: string; icon: SvgIconComponent; need:
 
 export const pageNeeds = {
   jit: { permission: "jit.vm.read", scope: "some" },
-  activity: { permission: "jit.activity.read", scope: "some" },
+  myAccess: { permission: "jit.request.create", scope: "some" },
+  // Auditors and Admins read the log of their scopes; Requesters their own events.
+  activity: { permission: "jit.activity.read", or: "jit.request.create", scope: "some" },
   // Role assignments are managed at tenant scope only (the BFF checks the same).
   accessControl: { permission: "jit.rbac.read", scope: "tenant" },
 } as const satisfies Record<string, PermissionNeed>;
 
 export const navItems: readonly NavItem[] = [
   { to: "/jit", label: "Just-in-time VM access", icon: LockClockIcon, need: pageNeeds.jit },
+  { to: "/my-access", label: "My access", icon: VpnKeyIcon, need: pageNeeds.myAccess },
   { to: "/activity", label: "Activity log", icon: HistoryIcon, need: pageNeeds.activity },
   { to: "/access-control", label: "Access control", icon: AdminPanelSettingsIcon, need: pageNeeds.accessControl },
 ];

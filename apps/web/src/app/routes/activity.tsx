@@ -1,14 +1,9 @@
-import { Alert, Stack, Typography } from "@mui/material";
+import { ActivityView } from "../../features/activity/components/activity-view.tsx";
+import { useCurrentUser } from "../../lib/auth/current-user.tsx";
+import { canSomewhere } from "../../lib/permissions.ts";
 
-/** The audit feature builds this page; until then it says so rather than showing made-up rows. */
+/** Auditors and Admins read the log of their scopes; Requesters (without jit.activity.read) their own events. */
 export function ActivityRoute() {
-  return (
-    <Stack spacing={2} sx={{ maxWidth: 880 }}>
-      <Typography variant="h1">Activity log</Typography>
-      <Alert severity="info">
-        The activity log is not available in this version of Portcullis yet. Access requests, approvals and NSG
-        changes are not listed here.
-      </Alert>
-    </Stack>
-  );
+  const me = useCurrentUser();
+  return <ActivityView ownEventsOnly={!canSomewhere(me, "jit.activity.read")} />;
 }

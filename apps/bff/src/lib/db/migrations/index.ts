@@ -3,6 +3,8 @@ import { initial } from "./0001-initial.ts";
 import { roleAssignments } from "./0002-role-assignments.ts";
 import { policyPlacement } from "./0003-policy-placement.ts";
 import { auditEvents } from "./0004-audit-events.ts";
+import { accessGrants } from "./0005-access-grants.ts";
+import { auditChain } from "./0006-audit-chain.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +12,6 @@ export const migrations: Record<string, Migration> = {
   "0002-role-assignments": roleAssignments,
   "0003-policy-placement": policyPlacement,
   "0004-audit-events": auditEvents,
+  "0005-access-grants": accessGrants,
+  "0006-audit-chain": auditChain,
 };

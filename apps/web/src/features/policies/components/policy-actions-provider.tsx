@@ -1,4 +1,5 @@
 import { useState, type ReactNode } from "react";
+import type { VmRow } from "@portcullis/contract";
 import { Alert, Snackbar } from "@mui/material";
 import { errorMessage } from "../../../lib/api-error.ts";
 import { useExportPolicies } from "../api/export-policies.ts";
@@ -12,6 +13,8 @@ import { RemovePolicyDialog } from "./remove-policy-dialog.tsx";
 type PolicyActionsProviderProps = {
   /** What else to refetch after a policy changes (the page's inventory). */
   onPoliciesChanged: () => Promise<unknown> | void;
+  /** Buttons another feature adds to the Properties blade's footer (Request access), given the VM's row. */
+  propertiesActions?: (vm: VmRow) => ReactNode;
   children: ReactNode;
 };
 
@@ -22,9 +25,9 @@ function exportFileName(vm: ActionVm | undefined): string {
 }
 
 /** Holds the one Enable/Edit blade, Properties blade, Remove and Import dialogs of the JIT page. */
-export function PolicyActionsProvider({ onPoliciesChanged, children }: PolicyActionsProviderProps) {
+export function PolicyActionsProvider({ onPoliciesChanged, propertiesActions, children }: PolicyActionsProviderProps) {
   const [blade, setBlade] = useState<Followed<PolicyBladeTarget> | undefined>(undefined);
-  const [properties, setProperties] = useState<ActionVm | undefined>(undefined);
+  const [properties, setProperties] = useState<VmRow | undefined>(undefined);
   const [removing, setRemoving] = useState<Followed<ActionVm> | undefined>(undefined);
   const [importing, setImporting] = useState(false);
   const exporter = useExportPolicies();
@@ -44,7 +47,7 @@ export function PolicyActionsProvider({ onPoliciesChanged, children }: PolicyAct
       <PolicyActionsContext value={actions}>
         {children}
         <PolicyBlade target={blade?.value} onClose={() => setBlade(undefined)} onSaved={() => blade?.then?.()} />
-        <PropertiesBlade vm={properties} onClose={() => setProperties(undefined)} />
+        <PropertiesBlade vm={properties} onClose={() => setProperties(undefined)} actions={propertiesActions} />
         <RemovePolicyDialog vm={removing?.value} onClose={() => setRemoving(undefined)} onRemoved={() => removing?.then?.()} />
         <ImportPoliciesDialog open={importing} onClose={() => setImporting(false)} />
         <Snackbar open={exporter.isError} onClose={() => exporter.reset()} anchorOrigin={{ vertical: "bottom", horizontal: "center" }}>

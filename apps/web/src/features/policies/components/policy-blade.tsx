@@ -5,7 +5,7 @@ import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { usePolicies } from "../api/get-policies.ts";
 import { useVmPolicy } from "../api/get-vm-policy.ts";
 import { defaultForm, formFromPolicyPorts } from "../utils/policy-form.ts";
-import { Blade, BladeBody, BladeFooter } from "./blade.tsx";
+import { Blade, BladeBody, BladeFooter } from "../../../components/blade.tsx";
 import { PolicyEditor } from "./policy-editor.tsx";
 
 export type BladeVm = Pick<VmRow, "id" | "name" | "osType">;

@@ -9,7 +9,7 @@ import { useDebouncedValue } from "../hooks/use-debounced-value.ts";
 import { failedNsgName } from "../utils/failed-nsg.ts";
 import { newRule, policyPortsFromForm, validatePolicyForm, type PolicyForm, type PortRuleForm } from "../utils/policy-form.ts";
 import { serverFieldErrors } from "../utils/problem-fields.ts";
-import { BladeBody, BladeFooter } from "./blade.tsx";
+import { BladeBody, BladeFooter } from "../../../components/blade.tsx";
 import { NsgChangeList } from "./nsg-changes.tsx";
 import { PolicyPreview, type PreviewState } from "./policy-preview.tsx";
 import { PortRuleFields } from "./port-rule-fields.tsx";

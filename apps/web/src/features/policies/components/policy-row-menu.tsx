@@ -11,17 +11,19 @@ import type { VmRow } from "@portcullis/contract";
 import { canOnVm } from "../../../lib/permissions.ts";
 import { usePolicyActions } from "../hooks/policy-actions.tsx";
 
-type MenuAction = { label: string; icon: ReactNode; run: () => void };
+/** One entry of the menu; another feature may add its own (Request access) through `leadingItems`. */
+export type RowMenuItem = { label: string; icon: ReactNode; run: () => void };
 
 /** The `...` menu of a Configured VM, offering only what the user may do on that VM. */
-export function PolicyRowMenu({ vm }: { vm: VmRow }) {
+export function PolicyRowMenu({ vm, leadingItems = [] }: { vm: VmRow; leadingItems?: readonly RowMenuItem[] }) {
   const [anchor, setAnchor] = useState<HTMLElement | null>(null);
   const actions = usePolicyActions();
   const navigate = useNavigate();
   const mayWrite = canOnVm(vm, "jit.policy.write");
   const menuId = `policy-menu-${vm.name}`;
 
-  const items: MenuAction[] = [
+  const items: RowMenuItem[] = [
+    ...leadingItems,
     ...(mayWrite ? [{ label: "Edit", icon: <EditIcon fontSize="small" />, run: () => actions.edit([vm]) }] : []),
     { label: "Properties", icon: <InfoIcon fontSize="small" />, run: () => actions.showProperties(vm) },
     ...(canOnVm(vm, "jit.activity.read")

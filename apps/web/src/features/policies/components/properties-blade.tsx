@@ -1,17 +1,17 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { Button, Chip, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
-import type { VmPropertiesResponse } from "@portcullis/contract";
+import type { VmPropertiesResponse, VmRow } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useVmProperties } from "../api/get-vm-properties.ts";
 import { describePolicyPort, ruleProtocolLabel } from "../utils/describe-policy.ts";
-import { Blade, BladeBody, BladeFooter } from "./blade.tsx";
-
-type PropertiesVm = { id: string; name: string };
+import { Blade, BladeBody, BladeFooter } from "../../../components/blade.tsx";
 
 type PropertiesBladeProps = {
   /** The blade is open while set. */
-  vm: PropertiesVm | undefined;
+  vm: VmRow | undefined;
   onClose: () => void;
+  /** More buttons for the footer (another feature's, e.g. Request access), given the VM's row. */
+  actions?: (vm: VmRow) => ReactNode;
 };
 
 type NsgView = VmPropertiesResponse["nsgs"][number];
@@ -143,7 +143,7 @@ function PropertiesContent({ data }: { data: VmPropertiesResponse }) {
 }
 
 /** A VM's NICs, IPs and NSGs with their rules as they are in Azure now; JIT rules are marked. */
-export function PropertiesBlade({ vm, onClose }: PropertiesBladeProps) {
+export function PropertiesBlade({ vm, onClose, actions }: PropertiesBladeProps) {
   const [shown, setShown] = useState(vm);
   if (vm !== undefined && vm !== shown) setShown(vm);
   const current = vm ?? shown;
@@ -165,7 +165,10 @@ export function PropertiesBlade({ vm, onClose }: PropertiesBladeProps) {
         )}
       </BladeBody>
       <BladeFooter>
-        <Button onClick={onClose}>Close</Button>
+        <Stack direction="row" spacing={1}>
+          {current && actions ? actions(current) : null}
+          <Button onClick={onClose}>Close</Button>
+        </Stack>
       </BladeFooter>
     </Blade>
   );

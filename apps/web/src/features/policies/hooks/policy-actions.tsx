@@ -1,4 +1,5 @@
 import { createContext, useContext } from "react";
+import type { VmRow } from "@portcullis/contract";
 
 export type ActionVm = { id: string; name: string; osType: "Linux" | "Windows" | null };
 
@@ -6,7 +7,8 @@ export type ActionVm = { id: string; name: string; osType: "Linux" | "Windows" |
 export type PolicyActions = {
   enable: (vms: readonly ActionVm[], options?: { onSaved?: () => void }) => void;
   edit: (vms: readonly ActionVm[], options?: { onSaved?: () => void }) => void;
-  showProperties: (vm: ActionVm) => void;
+  /** The whole row, so the blade can offer what the user may do on that VM. */
+  showProperties: (vm: VmRow) => void;
   remove: (vm: ActionVm, options?: { onRemoved?: () => void }) => void;
   importPolicies: () => void;
   /** Downloads all policies the caller may read, or one VM's. */

@@ -1,0 +1,61 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+/** The fields of a pruning checkpoint the signature covers. */
+export interface CheckpointFields {
+  id: string;
+  /** seq and hash of the last pruned event. */
+  seq: string | number | bigint;
+  hash: string;
+  count: string | number | bigint;
+  at: Date;
+}
+
+/** HMAC-SHA256 signer for checkpoints; `keyId` names the key without revealing it. */
+export interface AuditSigningKey {
+  readonly keyId: string;
+  sign(fields: CheckpointFields): string;
+  verify(fields: CheckpointFields, signature: string): boolean;
+}
+
+/** Where the generated key is kept when AUDIT_SIGNING_KEY is not set. */
+export const signingKeyFileName = "audit-signing.key";
+
+function signedText(fields: CheckpointFields): string {
+  return JSON.stringify(["portcullis-audit-checkpoint-v1", fields.id, String(fields.seq), fields.hash, String(fields.count), fields.at.toISOString()]);
+}
+
+export function auditSigningKey(secret: Buffer): AuditSigningKey {
+  const keyId = createHash("sha256").update(secret).digest("hex").slice(0, 16);
+  const sign = (fields: CheckpointFields) => createHmac("sha256", secret).update(signedText(fields), "utf8").digest("hex");
+  return {
+    keyId,
+    sign,
+    verify(fields, signature) {
+      const expected = Buffer.from(sign(fields), "hex");
+      const given = Buffer.from(signature, "hex");
+      return given.length === expected.length && timingSafeEqual(given, expected);
+    },
+  };
+}
+
+/**
+ * AUDIT_SIGNING_KEY when set; otherwise a random key generated once and kept in `<dataDir>/audit-signing.key`
+ * (mode 0600). Replicas sharing PostgreSQL each have their own DATA_DIR: give them AUDIT_SIGNING_KEY instead.
+ */
+export async function loadAuditSigningKey(options: { configuredKey: string | undefined; dataDir: string }): Promise<AuditSigningKey> {
+  if (options.configuredKey !== undefined) return auditSigningKey(Buffer.from(options.configuredKey, "utf8"));
+  const file = path.join(options.dataDir, signingKeyFileName);
+  await mkdir(options.dataDir, { recursive: true });
+  try {
+    // "wx": two processes starting together cannot both create it; the loser reads the winner's key.
+    await writeFile(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  const text = (await readFile(file, "utf8")).trim();
+  const secret = Buffer.from(text, "base64");
+  if (secret.length < 32) throw new Error(`${file} does not hold an audit signing key (32 bytes, base64)`);
+  return auditSigningKey(secret);
+}

@@ -1,0 +1,72 @@
+import type { Kysely } from "kysely";
+import type { RoleAssignment } from "@portcullis/contract";
+import type { AuditContext } from "../lib/audit/audit-context.ts";
+import { recordAuditEvent, type AuditAction } from "../lib/audit/audit-events.ts";
+import { normalizeScope } from "../lib/auth/scope.ts";
+import type { DatabaseSchema } from "../lib/db/schema.ts";
+import { ConflictError, NotFoundError } from "../lib/errors.ts";
+import type { Logger } from "../lib/logger.ts";
+import { createRoleAssignmentRepository, type NewRoleAssignment } from "./repository.ts";
+
+/** Adding and removing role assignments, each with its audit event (success in the same transaction, failure after). */
+export interface RoleAssignmentService {
+  /** 409 when the principal already holds the role at that scope. */
+  create(input: Omit<NewRoleAssignment, "createdBy">, context: AuditContext): Promise<RoleAssignment>;
+  /** 404 when no assignment has that id. */
+  delete(id: string, context: AuditContext): Promise<void>;
+}
+
+function assignmentDetails(a: Pick<RoleAssignment, "principalType" | "principalId" | "principalName" | "role" | "scope"> & { id?: string }): Record<string, unknown> {
+  return {
+    ...(a.id === undefined ? {} : { assignmentId: a.id }),
+    principalType: a.principalType,
+    principalId: a.principalId.toLowerCase(),
+    principalName: a.principalName,
+    role: a.role,
+    scope: normalizeScope(a.scope),
+  };
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function createRoleAssignmentService(deps: { db: Kysely<DatabaseSchema>; logger: Logger }): RoleAssignmentService {
+  async function recordFailure(action: AuditAction, context: AuditContext, details: Record<string, unknown>, error: unknown): Promise<void> {
+    try {
+      await recordAuditEvent(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
+    } catch (recordError) {
+      deps.logger.error({ err: recordError }, `could not record the audit event of a failed ${action}`);
+    }
+  }
+
+  return {
+    async create(input, context) {
+      try {
+        return await deps.db.transaction().execute(async (trx) => {
+          const created = await createRoleAssignmentRepository(trx).create({ ...input, createdBy: { oid: context.actor.oid, name: context.actor.name } });
+          if (created === undefined) {
+            throw new ConflictError(`${input.principalType} ${input.principalId} already holds ${input.role} at scope ${normalizeScope(input.scope)}`);
+          }
+          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-added", outcome: "success", details: assignmentDetails(created), correlationId: context.correlationId });
+          return created;
+        });
+      } catch (error) {
+        await recordFailure("rbac.assignment-added", context, assignmentDetails(input), error);
+        throw error;
+      }
+    },
+
+    async delete(id, context) {
+      try {
+        await deps.db.transaction().execute(async (trx) => {
+          // Not a uuid cannot name an assignment; asking the database would only fail on the cast.
+          const removed = uuidPattern.test(id) ? await createRoleAssignmentRepository(trx).remove(id.toLowerCase()) : undefined;
+          if (removed === undefined) throw new NotFoundError(`No role assignment ${id}`);
+          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(removed), correlationId: context.correlationId });
+        });
+      } catch (error) {
+        await recordFailure("rbac.assignment-removed", context, { assignmentId: id }, error);
+        throw error;
+      }
+    },
+  };
+}

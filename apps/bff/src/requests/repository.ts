@@ -1,0 +1,297 @@
+import { sql, type Kysely } from "kysely";
+import type { DatabaseSchema, GrantStatusValue } from "../lib/db/schema.ts";
+import type { GrantRecord } from "./grant-record.ts";
+import { toRecord, toRow } from "./grant-rows.ts";
+
+/** Work done in the same transaction as a state change (its audit events), given the rows it changed. */
+export type InTransaction = (trx: Kysely<DatabaseSchema>, changed: GrantRecord[]) => Promise<void>;
+
+export type GrantListStatus = "active" | "recent" | "all";
+
+export interface GrantListFilter {
+  requesterOid?: string;
+  vmId?: string;
+  status: GrantListStatus;
+  now: Date;
+}
+
+/** A lease: which process works on a row, from when, until when. */
+export interface Lease {
+  claimedBy: string;
+  now: Date;
+  until: Date;
+}
+
+/** Ended grants show under "recent" for this long. */
+const recentMs = 7 * 24 * 3600_000;
+/** At most this many grants per list. */
+const listLimit = 500;
+const activeStatuses: GrantStatusValue[] = ["opening", "open", "closing"];
+
+/** Thrown when a row is no longer in the state the caller leased it in (another process took it over). */
+export class GrantStateChangedError extends Error {
+  constructor(ids: readonly string[]) {
+    super(`grant ${ids.join(", ")} changed under the operation (another process took it over)`);
+    this.name = "GrantStateChangedError";
+  }
+}
+
+const noop: InTransaction = async () => undefined;
+
+export function createGrantRepository(db: Kysely<DatabaseSchema>) {
+  async function byIds(trx: Kysely<DatabaseSchema>, ids: readonly string[]): Promise<GrantRecord[]> {
+    if (ids.length === 0) return [];
+    return (await trx.selectFrom("jit_grant").selectAll().where("id", "in", [...ids]).execute()).map(toRecord);
+  }
+
+  return {
+    async get(id: string): Promise<GrantRecord | null> {
+      const row = await db.selectFrom("jit_grant").selectAll().where("id", "=", id).executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
+
+    async list(filter: GrantListFilter): Promise<GrantRecord[]> {
+      let query = db.selectFrom("jit_grant").selectAll();
+      if (filter.requesterOid !== undefined) query = query.where("requester_oid", "=", filter.requesterOid);
+      if (filter.vmId !== undefined) query = query.where("vm_id", "=", filter.vmId.toLowerCase());
+      if (filter.status === "active") query = query.where("status", "in", activeStatuses);
+      if (filter.status === "recent") {
+        const since = new Date(filter.now.getTime() - recentMs);
+        query = query.where("status", "in", ["closed", "failed"]).where((eb) => eb(eb.fn.coalesce("closed_at", "created_at"), ">=", since));
+      }
+      const rows = await query.orderBy("created_at", "desc").orderBy("id").limit(listLimit).execute();
+      return rows.map(toRecord);
+    },
+
+    /** The requester's open grants on the VM (candidates for superseding). */
+    async openOnVm(requesterOid: string, vmId: string): Promise<GrantRecord[]> {
+      const rows = await db.selectFrom("jit_grant").selectAll().where("requester_oid", "=", requesterOid).where("vm_id", "=", vmId.toLowerCase()).where("status", "=", "open").execute();
+      return rows.map(toRecord);
+    },
+
+    /**
+     * Stores a new grant (`opening`, leased to this process) before any rule is written, and claims the grants it
+     * supersedes (`closing`, same lease) unless another operation holds them. Returns the superseded grants claimed.
+     */
+    async insertOpening(record: GrantRecord, supersede: readonly string[], alsoIn: InTransaction = noop): Promise<GrantRecord[]> {
+      return db.transaction().execute(async (trx) => {
+        await trx.insertInto("jit_grant").values(toRow(record)).execute();
+        let claimed: GrantRecord[] = [];
+        if (supersede.length > 0 && record.leaseUntil !== null && record.claimedBy !== null) {
+          const rows = await trx
+            .updateTable("jit_grant")
+            .set({ status: "closing", status_reason: "NewerRequestInitiated", claimed_by: record.claimedBy, lease_until: record.leaseUntil })
+            .where("id", "in", [...supersede])
+            .where("status", "=", "open")
+            .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", record.createdAt)]))
+            .returningAll()
+            .execute();
+          claimed = rows.map(toRecord);
+        }
+        await alsoIn(trx, [record]);
+        return claimed;
+      });
+    },
+
+    /** The writes landed: the new grants are open and the superseded ones closed, with their audit events. */
+    async markOpened(ids: readonly string[], superseded: readonly string[], lease: Lease, alsoIn: InTransaction = noop): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const opened = await trx
+          .updateTable("jit_grant")
+          .set({ status: "open", claimed_by: null, lease_until: null })
+          .where("id", "in", [...ids])
+          .where("status", "=", "opening")
+          .where("claimed_by", "=", lease.claimedBy)
+          .returning("id")
+          .execute();
+        if (opened.length !== ids.length) throw new GrantStateChangedError(ids.filter((id) => !opened.some((row) => row.id === id)));
+        if (superseded.length > 0) {
+          await trx
+            .updateTable("jit_grant")
+            .set({ status: "closed", closed_at: lease.now, claimed_by: null, lease_until: null })
+            .where("id", "in", [...superseded])
+            .where("claimed_by", "=", lease.claimedBy)
+            .execute();
+        }
+        await alsoIn(trx, await byIds(trx, [...ids, ...superseded]));
+      });
+    },
+
+    /**
+     * Opening failed. `settled`: nothing of the write is left, so the grant is `failed` and the superseded grants
+     * are open again. Otherwise some NSG may still hold its rules: the grant and the superseded ones go to
+     * `closing`, due now, so the expiry job removes them (it retries until it can).
+     */
+    async markOpenFailed(id: string, superseded: readonly string[], error: string, settled: boolean, lease: Lease, alsoIn: InTransaction = noop): Promise<GrantRecord[]> {
+      return db.transaction().execute(async (trx) => {
+        const released = { claimed_by: null, lease_until: null };
+        if (settled) {
+          await trx.updateTable("jit_grant").set({ ...released, status: "failed", status_reason: "OpenFailed", last_error: error, closed_at: lease.now }).where("id", "=", id).where("claimed_by", "=", lease.claimedBy).execute();
+          if (superseded.length > 0) {
+            await trx.updateTable("jit_grant").set({ ...released, status: "open", status_reason: null }).where("id", "in", [...superseded]).where("claimed_by", "=", lease.claimedBy).execute();
+          }
+        } else {
+          await trx.updateTable("jit_grant").set({ ...released, status: "closing", status_reason: "OpenFailed", last_error: error, next_attempt_at: lease.now }).where("id", "=", id).where("claimed_by", "=", lease.claimedBy).execute();
+          if (superseded.length > 0) {
+            await trx.updateTable("jit_grant").set({ ...released, next_attempt_at: lease.now }).where("id", "in", [...superseded]).where("claimed_by", "=", lease.claimedBy).execute();
+          }
+        }
+        const changed = await byIds(trx, [id, ...superseded]);
+        await alsoIn(trx, changed);
+        return changed;
+      });
+    },
+
+    /** Leases an open grant (for an extension), unless another operation holds it; null when it cannot. */
+    async leaseOpen(id: string, lease: Lease): Promise<GrantRecord | null> {
+      const row = await db
+        .updateTable("jit_grant")
+        .set({ claimed_by: lease.claimedBy, lease_until: lease.until })
+        .where("id", "=", id)
+        .where("status", "=", "open")
+        .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", lease.now)]))
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
+
+    async finishExtend(id: string, endsAt: Date, lease: Lease, alsoIn: InTransaction = noop): Promise<GrantRecord> {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable("jit_grant")
+          .set({ ends_at: endsAt, claimed_by: null, lease_until: null })
+          .where("id", "=", id)
+          .where("status", "=", "open")
+          .where("claimed_by", "=", lease.claimedBy)
+          .returningAll()
+          .executeTakeFirst();
+        if (row === undefined) throw new GrantStateChangedError([id]);
+        const record = toRecord(row);
+        await alsoIn(trx, [record]);
+        return record;
+      });
+    },
+
+    async releaseLease(id: string, claimedBy: string): Promise<void> {
+      await db.updateTable("jit_grant").set({ claimed_by: null, lease_until: null }).where("id", "=", id).where("claimed_by", "=", claimedBy).execute();
+    },
+
+    /**
+     * Claims what is due, in one transaction (claims are serialised across replicas by a transaction-scoped
+     * advisory lock, and rows another transaction holds are skipped): open grants past their end, closes that
+     * failed and are due again, closes and openings whose lease ran out (their process stopped). Each becomes
+     * `closing`, leased to the caller.
+     */
+    async claimDue(lease: Lease, limit: number): Promise<GrantRecord[]> {
+      return db.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended('portcullis:grant-claim', 0))`.execute(trx);
+        const now = lease.now;
+        const result = await sql<Record<string, unknown>>`
+          update jit_grant set
+            status = 'closing',
+            status_reason = case when status = 'open' then 'Expired' when status = 'opening' then 'OpenFailed' else status_reason end,
+            claimed_by = ${lease.claimedBy},
+            lease_until = ${lease.until}
+          where id in (
+            select id from jit_grant
+            where (status = 'open' and ends_at <= ${now} and (lease_until is null or lease_until <= ${now}))
+               or (status = 'closing' and (lease_until is null or lease_until <= ${now}) and (next_attempt_at is null or next_attempt_at <= ${now}))
+               or (status = 'opening' and lease_until <= ${now})
+            order by ends_at
+            limit ${limit}
+            for update skip locked
+          )
+          returning *`.execute(trx);
+        return result.rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
+      });
+    },
+
+    /** Claims one open grant to close it now (revoke); null when it is not open or another operation holds it. */
+    async claimForClose(id: string, reason: "UserRequested" | "Revoked", lease: Lease): Promise<GrantRecord | null> {
+      const row = await db
+        .updateTable("jit_grant")
+        .set({ status: "closing", status_reason: reason, claimed_by: lease.claimedBy, lease_until: lease.until })
+        .where("id", "=", id)
+        .where("status", "=", "open")
+        .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", lease.now)]))
+        .returningAll()
+        .executeTakeFirst();
+      return row === undefined ? null : toRecord(row);
+    },
+
+    /**
+     * The Allow rules are gone: `closed` (or `failed` for a grant that never opened). Only rows still leased to
+     * the caller change, so a grant is finished (and audited) once even if a lease was taken over.
+     */
+    async finishClose(ids: readonly string[], lease: Lease, alsoIn: InTransaction = noop): Promise<GrantRecord[]> {
+      if (ids.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .updateTable("jit_grant")
+          .set({
+            status: sql<GrantStatusValue>`case when status_reason = 'OpenFailed' then 'failed' else 'closed' end`,
+            closed_at: lease.now,
+            claimed_by: null,
+            lease_until: null,
+            next_attempt_at: null,
+          })
+          .where("id", "in", [...ids])
+          .where("status", "=", "closing")
+          .where("claimed_by", "=", lease.claimedBy)
+          .returningAll()
+          .execute();
+        const changed = rows.map(toRecord);
+        await alsoIn(trx, changed);
+        return changed;
+      });
+    },
+
+    /** Closing failed: counted, the error kept, due again at `nextAttemptAt` (any replica may take it then). */
+    async scheduleRetry(failures: ReadonlyArray<{ id: string; error: string; nextAttemptAt: Date }>, claimedBy: string, alsoIn: InTransaction = noop): Promise<GrantRecord[]> {
+      if (failures.length === 0) return [];
+      return db.transaction().execute(async (trx) => {
+        const changed: GrantRecord[] = [];
+        for (const failure of failures) {
+          const row = await trx
+            .updateTable("jit_grant")
+            .set({ close_attempts: sql<number>`close_attempts + 1`, last_error: failure.error, next_attempt_at: failure.nextAttemptAt, claimed_by: null, lease_until: null })
+            .where("id", "=", failure.id)
+            .where("status", "=", "closing")
+            .where("claimed_by", "=", claimedBy)
+            .returningAll()
+            .executeTakeFirst();
+          if (row !== undefined) changed.push(toRecord(row));
+        }
+        await alsoIn(trx, changed);
+        return changed;
+      });
+    },
+
+    /**
+     * For a database only this process may open (PGlite): every lease held by another process id belongs to a
+     * process that has stopped, so it ends now.
+     */
+    async endForeignLeases(claimedBy: string, now: Date): Promise<number> {
+      const rows = await db
+        .updateTable("jit_grant")
+        .set({ lease_until: now })
+        .where("claimed_by", "is not", null)
+        .where("claimed_by", "!=", claimedBy)
+        .where("lease_until", ">", now)
+        .returning("id")
+        .execute();
+      return rows.length;
+    },
+
+    /** Status of each known grant id (the reconciler leaves grants that the expiry job owns alone). */
+    async statusOf(ids: readonly string[]): Promise<Map<string, GrantStatusValue>> {
+      if (ids.length === 0) return new Map();
+      const valid = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+      if (valid.length === 0) return new Map();
+      const rows = await db.selectFrom("jit_grant").select(["id", "status"]).where("id", "in", valid).execute();
+      return new Map(rows.map((row) => [row.id, row.status]));
+    },
+  };
+}
+
+export type GrantRepository = ReturnType<typeof createGrantRepository>;

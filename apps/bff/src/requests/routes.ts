@@ -1,0 +1,109 @@
+import { Router, type Request } from "express";
+import {
+  CreateAccessRequestBodySchema,
+  ExtendGrantBodySchema,
+  ListGrantsQuerySchema,
+  type Grant,
+  type ListGrantsResponse,
+  type MyIpResponse,
+} from "@portcullis/contract";
+import { z } from "zod";
+import { requireAuthContext } from "../lib/auth/authenticate.ts";
+import { guard, type RouteAccess } from "../lib/auth/guard.ts";
+import { requirePermissionSomewhere } from "../lib/auth/access.ts";
+import { parseInput } from "../lib/http/validation.ts";
+import { checkVmIds } from "../policies/vm-ids.ts";
+import { clientIpOf } from "./client-ip.ts";
+import type { Caller, RequestService } from "./service.ts";
+
+export interface RequestRouteDeps {
+  requests: RequestService;
+  /** CIDRs/IPs of the reverse proxies whose X-Forwarded-For is believed (see trustedProxyList). */
+  trustedProxies: readonly string[];
+}
+
+const GrantParamsSchema = z.object({
+  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a grant id (a UUID)"),
+});
+
+/** The request body, parsed and with its VM id checked: the scope `jit.request.create` is checked at. */
+function createBody(req: Request) {
+  const body = parseInput(CreateAccessRequestBodySchema, req.body, "body");
+  const [vmId] = checkVmIds([body.vmId], () => "vmId");
+  return { ...body, vmId: vmId as string };
+}
+
+const signedIn: RouteAccess = { kind: "signed-in" };
+
+export function requestRoutes(deps: RequestRouteDeps): Router {
+  const router = Router();
+
+  async function callerOf(req: Request): Promise<Caller> {
+    const context = requireAuthContext(req);
+    const id = (req as { id?: unknown }).id;
+    return {
+      oid: context.principal.oid,
+      name: context.principal.name,
+      access: await context.access(),
+      ip: clientIpOf(req, deps.trustedProxies),
+      correlationId: typeof id === "string" ? id : null,
+    };
+  }
+
+  const grantId = (req: Request): string => parseInput(GrantParamsSchema, req.params, "params").id.toLowerCase();
+
+  router.get(
+    "/requests/my-ip",
+    guard(signedIn, async (req, res) => {
+      const body: MyIpResponse = { ip: clientIpOf(req, deps.trustedProxies) };
+      res.json(body);
+    }),
+  );
+
+  router.post(
+    "/requests",
+    guard({ kind: "permission", permission: "jit.request.create", scope: (req) => createBody(req).vmId }, async (req, res) => {
+      const body: Grant = await deps.requests.create(createBody(req), await callerOf(req));
+      res.status(201).json(body);
+    }),
+  );
+
+  router.get(
+    "/grants",
+    guard(signedIn, async (req, res) => {
+      const query = parseInput(ListGrantsQuerySchema, req.query, "query");
+      const caller = await callerOf(req);
+      if (query.scope === "all") requirePermissionSomewhere(caller.access, "jit.request.revoke.any");
+      const body: ListGrantsResponse = { items: await deps.requests.list(query, caller) };
+      res.json(body);
+    }),
+  );
+
+  router.get(
+    "/grants/:id",
+    guard(signedIn, async (req, res) => {
+      const body: Grant = await deps.requests.get(grantId(req), await callerOf(req));
+      res.json(body);
+    }),
+  );
+
+  router.post(
+    "/grants/:id/revoke",
+    guard(signedIn, async (req, res) => {
+      const body: Grant = await deps.requests.revoke(grantId(req), await callerOf(req));
+      res.json(body);
+    }),
+  );
+
+  router.post(
+    "/grants/:id/extend",
+    guard(signedIn, async (req, res) => {
+      const id = grantId(req);
+      const { addMinutes } = parseInput(ExtendGrantBodySchema, req.body, "body");
+      const body: Grant = await deps.requests.extend(id, addMinutes, await callerOf(req));
+      res.json(body);
+    }),
+  );
+
+  return router;
+}

@@ -1,0 +1,172 @@
+import { armIdKey, findExpiredAllowRules, planEdit } from "@portcullis/core";
+import type { Nsg, PlanResult } from "@portcullis/core";
+import type { Kysely } from "kysely";
+import { recordAuditEvents, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import { createNsgApplier, type AppliedNsgChanges, type NsgPlanSource, type NsgRetrySettings } from "../lib/azure/nsg-apply.ts";
+import type { ArmClients } from "../lib/azure/clients.ts";
+import { ArmNotFoundError, readNsg } from "../lib/azure/nsg-read.ts";
+import type { DatabaseSchema } from "../lib/db/schema.ts";
+import type { NsgLockManager } from "../lib/locks/nsg-locks.ts";
+import type { Logger } from "../lib/logger.ts";
+import { displayVmId, toJitPolicy } from "../policies/policy-mapping.ts";
+import type { PolicyRepository } from "../policies/repository.ts";
+import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
+import { closeSource } from "../requests/grant-plans.ts";
+import type { GrantRepository } from "../requests/repository.ts";
+import type { Clock } from "./clock.ts";
+import { findDrift, type DriftTarget } from "./drift.ts";
+import type { DriftRepository } from "./drift-repository.ts";
+import { schedulerActor } from "./expiry-job.ts";
+
+export interface ReconcilerDeps {
+  db: Kysely<DatabaseSchema>;
+  policies: PolicyRepository;
+  grants: GrantRepository;
+  drift: DriftRepository;
+  arm: ArmClients;
+  locks: NsgLockManager;
+  clock: Clock;
+  logger: Logger;
+  /** Put Portcullis's own rules back when they drifted (RECONCILE_REPAIR); drift is reported either way. */
+  repair: boolean;
+  retry?: Partial<NsgRetrySettings>;
+  operationTimeoutMs?: number;
+  nsgsChanged?(nsgs: readonly Nsg[]): Promise<void>;
+}
+
+export interface ReconcileReport {
+  nsgsChecked: number;
+  /** Expired Allow rules no open grant accounts for, removed. */
+  expiredRulesRemoved: string[];
+  /** VMs (lower-cased ids) with drift after this run. */
+  driftedVms: string[];
+  repairedVms: string[];
+}
+
+const activeStatuses = new Set(["opening", "open", "closing"]);
+const nothing = (nsgs: readonly Nsg[]): PlanResult => ({ ok: true, changes: [], unchanged: nsgs.map((n) => n.id) });
+
+/**
+ * Compares the protected NSGs (those of stored policies) with what they should hold. It removes every
+ * Portcullis Allow rule whose description says it has expired and that no live grant row owns (so expiry
+ * holds even if the database lost its rows), reports drift per VM (audit `drift.found`, the inventory row),
+ * and with `repair` rewrites Portcullis's own rules (`drift.repaired`).
+ */
+export function createReconciler(deps: ReconcilerDeps) {
+  const applier = createNsgApplier({ clients: deps.arm, logger: deps.logger, ...(deps.retry === undefined ? {} : { retry: deps.retry }) });
+  const timeoutMs = deps.operationTimeoutMs ?? 120_000;
+
+  async function underLocks(nsgIds: readonly string[], deadline: number, work: () => Promise<AppliedNsgChanges>, claimVms: readonly string[] = []): Promise<AppliedNsgChanges | null> {
+    const session = await deps.locks.open();
+    try {
+      // A policy being changed now is left to that change; the next run looks again.
+      if (claimVms.length > 0 && (await session.tryClaimVms(claimVms)).length > 0) return null;
+      await session.lockNsgs(nsgIds, deadline);
+      const applied = await work();
+      if (deps.nsgsChanged !== undefined && applied.written.length > 0) await deps.nsgsChanged(applied.written.map((w) => w.after)).catch(() => undefined);
+      return applied;
+    } finally {
+      await session.release();
+    }
+  }
+
+  async function readAll(nsgIds: readonly string[]): Promise<Nsg[]> {
+    const nsgs: Nsg[] = [];
+    for (const id of nsgIds) {
+      try {
+        nsgs.push((await readNsg(deps.arm, id)).nsg);
+      } catch (error) {
+        if (!(error instanceof ArmNotFoundError)) throw error;
+      }
+    }
+    return nsgs;
+  }
+
+  async function removeExpired(nsgIds: readonly string[], now: Date, deadline: number): Promise<string[]> {
+    const removed: string[] = [];
+    for (const nsg of await readAll(nsgIds)) {
+      const expired = findExpiredAllowRules(nsg, now);
+      if (expired.length === 0) continue;
+      const statuses = await deps.grants.statusOf([...new Set(expired.map((e) => e.grantId))]);
+      // A grant row that is still live belongs to the expiry job, which audits its close.
+      const stray = expired.filter((e) => !activeStatuses.has(statuses.get(e.grantId) ?? "unknown"));
+      if (stray.length === 0) continue;
+      const grantIds = [...new Set(stray.map((e) => e.grantId))];
+      const applied = await underLocks([nsg.id], deadline, () => applier.apply({ required: [], optional: [nsg.id], source: closeSource(grantIds), deadline }));
+      const rules = stray.map((e) => e.ruleName);
+      removed.push(...rules);
+      const details = { nsgId: nsg.id, nsgName: nsg.name, rules, grantIds, expiredAt: stray.map((e) => e.expiresAt.toISOString()), written: (applied?.written.length ?? 0) > 0 };
+      const event = (action: "drift.found" | "drift.repaired"): AuditEventInput => ({ actor: schedulerActor, action, outcome: "success", details: { kind: "expired-allow-rules", ...details } });
+      await recordAuditEvents(deps.db, [event("drift.found"), event("drift.repaired")]);
+      deps.logger.warn(details, "removed expired Allow rules that no open grant accounts for");
+    }
+    return removed;
+  }
+
+  async function repair(targets: readonly DriftTarget[], deadline: number): Promise<string[]> {
+    const vmIds = targets.map((t) => t.position.vmId);
+    const fresh = await deps.policies.getMany(vmIds);
+    // Plan with the policies as stored now (one may have changed since the check), for VMs that still have one.
+    const current = targets.flatMap((t) => {
+      const record = fresh.get(armIdKey(t.position.vmId));
+      return record === undefined ? [] : [{ position: t.position, policy: toJitPolicy(record.ports) }];
+    });
+    if (current.length === 0) return [];
+    const nsgIds = [...new Map(current.flatMap((t) => t.position.nics.flatMap((n) => [n.nsgId, n.subnetNsgId])).filter((id): id is string => id !== null).map((id) => [armIdKey(id), id])).values()];
+    const source: NsgPlanSource = { plan: (nsgs) => planEdit({ vms: [...current], nsgs: [...nsgs] }), undo: nothing };
+    const applied = await underLocks(nsgIds, deadline, () => applier.apply({ required: nsgIds, optional: [], source, deadline }), current.map((t) => t.position.vmId));
+    if (applied === null) return [];
+    const written = applied.written.map((w) => w.nsgName);
+    await recordAuditEvents(
+      deps.db,
+      current.map((t) => ({ actor: schedulerActor, action: "drift.repaired" as const, outcome: "success" as const, vmId: t.position.vmId, details: { kind: "policy-rules", vmName: t.position.vmName, nsgs: written } })),
+    );
+    return current.map((t) => armIdKey(t.position.vmId));
+  }
+
+  async function store(byVm: ReadonlyMap<string, string[]>, names: ReadonlyMap<string, string>, now: Date): Promise<string[]> {
+    const stored = await deps.drift.forVms();
+    const drifted: string[] = [];
+    const events: AuditEventInput[] = [];
+    for (const [vmKey, findings] of byVm) {
+      if (findings.length === 0) continue;
+      drifted.push(vmKey);
+      const before = stored.get(vmKey);
+      if (before !== undefined && before.findings.join("\n") === findings.join("\n")) continue;
+      await deps.drift.set(vmKey, { detectedAt: now, findings });
+      events.push({ actor: schedulerActor, action: "drift.found", outcome: "success", vmId: vmKey, details: { kind: "policy-rules", vmName: names.get(vmKey) ?? null, findings } });
+    }
+    await deps.drift.clear([...stored.keys()].filter((vmKey) => !drifted.includes(vmKey)));
+    await recordAuditEvents(deps.db, events);
+    return drifted;
+  }
+
+  return {
+    async run(): Promise<ReconcileReport> {
+      const now = deps.clock.now();
+      const deadline = Date.now() + timeoutMs;
+      const records = await deps.policies.list();
+      const protectedNsgs = [...new Map(records.flatMap((r) => r.nsgIds).map((id) => [armIdKey(id), id])).values()];
+      const expiredRulesRemoved = await removeExpired(protectedNsgs, now, deadline);
+
+      const positions = await readVmPositions(deps.arm, records.map(displayVmId), "skip");
+      const targets: DriftTarget[] = records.flatMap((r) => {
+        const read = positions.get(r.vmId);
+        return read === undefined ? [] : [{ position: read.position, policy: toJitPolicy(r.ports) }];
+      });
+      const nsgIds = [...new Map([...positions.values()].flatMap(positionNsgIds).map((id) => [armIdKey(id), id])).values()];
+      let report = findDrift(targets, await readAll(nsgIds));
+      let repairedVms: string[] = [];
+      const drifted = targets.filter((t) => (report.byVm.get(armIdKey(t.position.vmId)) ?? []).length > 0);
+      if (deps.repair && drifted.length > 0) {
+        repairedVms = await repair(drifted, deadline);
+        if (repairedVms.length > 0) report = findDrift(targets, await readAll(nsgIds));
+      }
+      const driftedVms = await store(report.byVm, new Map(targets.map((t) => [armIdKey(t.position.vmId), t.position.vmName])), now);
+      if (driftedVms.length > 0 || expiredRulesRemoved.length > 0) deps.logger.warn({ driftedVms, expiredRulesRemoved, repairedVms }, "reconciler found drift");
+      return { nsgsChecked: new Set([...protectedNsgs, ...nsgIds].map(armIdKey)).size, expiredRulesRemoved, driftedVms, repairedVms };
+    },
+  };
+}
+
+export type Reconciler = ReturnType<typeof createReconciler>;

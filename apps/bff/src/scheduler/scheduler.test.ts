@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../lib/logger.ts";
+import type { Timer } from "./clock.ts";
+import { createScheduler } from "./scheduler.ts";
+
+/** A timer the test fires by hand. */
+function manualTimer() {
+  const due: Array<{ run: () => void; ms: number; cancelled: boolean }> = [];
+  const timer: Timer = {
+    schedule(run, ms) {
+      const entry = { run, ms, cancelled: false };
+      due.push(entry);
+      return { cancel: () => (entry.cancelled = true) };
+    },
+  };
+  return {
+    timer,
+    waiting: () => due.filter((e) => !e.cancelled).map((e) => e.ms),
+    fire(ms: number) {
+      const index = due.findIndex((e) => !e.cancelled && e.ms === ms);
+      const [entry] = due.splice(index, 1);
+      entry?.run();
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("the scheduler", () => {
+  it("runs each job on its own interval, never two runs of one job at once, and stops cleanly", async () => {
+    const timers = manualTimer();
+    let sweeps = 0;
+    let reconciles = 0;
+    let release: () => void = () => undefined;
+    const scheduler = createScheduler({
+      expiry: { sweep: async () => void sweeps++ },
+      reconciler: { run: () => new Promise<void>((resolve) => ((reconciles += 1), (release = resolve))) },
+      timer: timers.timer,
+      intervalMs: 1000,
+      reconcileIntervalMs: 60_000,
+      logger: createLogger("silent"),
+    });
+    scheduler.start();
+    expect(timers.waiting().sort()).toEqual([1000, 60_000]);
+
+    timers.fire(1000);
+    await settle();
+    expect(sweeps).toBe(1);
+    // The next run is scheduled only once this one is over.
+    expect(timers.waiting().sort()).toEqual([1000, 60_000]);
+
+    timers.fire(60_000);
+    await settle();
+    expect(reconciles).toBe(1);
+    expect(timers.waiting()).toEqual([1000]);
+    release();
+    await settle();
+    expect(timers.waiting().sort()).toEqual([1000, 60_000]);
+
+    await scheduler.stop();
+    expect(timers.waiting()).toEqual([]);
+  });
+
+  it("a failing run is logged and the job runs again at its next interval", async () => {
+    const timers = manualTimer();
+    let runs = 0;
+    const scheduler = createScheduler({
+      expiry: {
+        sweep: async () => {
+          runs += 1;
+          throw new Error("ARM is down");
+        },
+      },
+      reconciler: { run: async () => undefined },
+      timer: timers.timer,
+      intervalMs: 1000,
+      reconcileIntervalMs: 60_000,
+      logger: createLogger("silent"),
+    });
+    scheduler.start();
+    timers.fire(1000);
+    await settle();
+    timers.fire(1000);
+    await settle();
+    expect(runs).toBe(2);
+    await scheduler.stop();
+  });
+});

@@ -1,0 +1,107 @@
+import { Box, IconButton, Skeleton, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from "@mui/material";
+import OpenIcon from "@mui/icons-material/OpenInNew";
+import type { ActivityEvent } from "@portcullis/contract";
+import { formatTimestamp } from "../../../lib/format.ts";
+import { actionLabels } from "../utils/action-labels.ts";
+import { OutcomeChip } from "./outcome-chip.tsx";
+
+type ActivityTableProps = {
+  /** Undefined while the first page loads. */
+  events: readonly ActivityEvent[] | undefined;
+  /** A newer answer is on its way for changed filters. */
+  updating: boolean;
+  onOpen: (event: ActivityEvent) => void;
+  empty: string;
+};
+
+const headers = ["Time", "Action", "Outcome", "User", "VM", "Ports", "Justification"];
+const muted = { color: "text.secondary" } as const;
+
+function EventRow({ event, onOpen }: { event: ActivityEvent; onOpen: (event: ActivityEvent) => void }) {
+  const label = actionLabels[event.action];
+  return (
+    <TableRow hover>
+      <TableCell sx={{ whiteSpace: "nowrap" }}>
+        <time dateTime={event.at} title={event.at}>
+          {formatTimestamp(event.at)}
+        </time>
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">{label}</Typography>
+        <Typography variant="caption" sx={muted}>
+          {event.action}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        <OutcomeChip outcome={event.outcome} />
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2">{event.actor.name}</Typography>
+        {event.actor.ip ? (
+          <Typography variant="caption" sx={muted}>
+            {event.actor.ip}
+          </Typography>
+        ) : null}
+      </TableCell>
+      <TableCell>{event.vmName ?? <Box component="span" sx={muted}>—</Box>}</TableCell>
+      <TableCell>{event.ports.join(", ")}</TableCell>
+      <TableCell sx={{ maxWidth: 280 }}>
+        <Typography variant="body2" noWrap title={event.justification ?? undefined}>
+          {event.justification ?? event.error ?? ""}
+        </Typography>
+      </TableCell>
+      <TableCell padding="checkbox">
+        <Tooltip title="Details">
+          <IconButton size="small" aria-label={`Details of ${label} at ${event.at}`} onClick={() => onOpen(event)}>
+            <OpenIcon fontSize="small" />
+          </IconButton>
+        </Tooltip>
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/** The log's rows, newest first; each opens the whole event. */
+export function ActivityTable({ events, updating, onOpen, empty }: ActivityTableProps) {
+  return (
+    <TableContainer>
+      <Table size="small" aria-label="Activity events" aria-busy={events === undefined || updating}>
+        <TableHead>
+          <TableRow>
+            {headers.map((header) => (
+              <TableCell key={header}>{header}</TableCell>
+            ))}
+            <TableCell padding="checkbox">
+              <Box component="span" sx={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>
+                Details
+              </Box>
+            </TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody sx={{ opacity: updating ? 0.6 : 1 }}>
+          {events === undefined ? (
+            Array.from({ length: 6 }, (_row, index) => (
+              <TableRow key={index} aria-hidden>
+                {Array.from({ length: headers.length + 1 }, (_cell, cell) => (
+                  <TableCell key={cell}>
+                    <Skeleton variant="text" />
+                  </TableCell>
+                ))}
+              </TableRow>
+            ))
+          ) : events.length === 0 ? (
+            <TableRow>
+              <TableCell colSpan={headers.length + 1} sx={{ py: 5, textAlign: "center", borderBottom: "none" }}>
+                <Typography variant="body2" sx={muted}>
+                  {empty}
+                </Typography>
+              </TableCell>
+            </TableRow>
+          ) : (
+            events.map((event) => <EventRow key={event.id} event={event} onOpen={onOpen} />)
+          )}
+        </TableBody>
+      </Table>
+    </TableContainer>
+  );
+}

@@ -1,0 +1,35 @@
+import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
+import { ListGrantsResponseSchema, type ListGrantsResponse } from "@portcullis/contract";
+import type { ApiClient } from "../../../lib/api-client.ts";
+import { useApiClient } from "../../../lib/api-client-context.tsx";
+import { requestKeys } from "./request-keys.ts";
+
+/** `mine`, or `all` for those who may revoke anyone's grant; `active` grants are open (or opening, closing). */
+export type ListGrantsQuery = { scope: "mine" | "all"; status: "active" | "recent" | "all"; vmId?: string };
+
+export function grantsPath(query: ListGrantsQuery): string {
+  const params = new URLSearchParams({ scope: query.scope, status: query.status });
+  if (query.vmId) params.set("vmId", query.vmId);
+  return `/grants?${params.toString()}`;
+}
+
+export async function getGrants(client: ApiClient, query: ListGrantsQuery, signal?: AbortSignal): Promise<ListGrantsResponse> {
+  return client.get(grantsPath(query), ListGrantsResponseSchema, { signal });
+}
+
+/** While a grant is open, the list is read again now and then: the server closes grants when they expire. */
+export const activeGrantsRefetchMs = 30_000;
+
+export function grantsQueryOptions(client: ApiClient, query: ListGrantsQuery) {
+  return queryOptions({
+    queryKey: requestKeys.grantList(query),
+    queryFn: ({ signal }) => getGrants(client, query, signal),
+    staleTime: 0,
+    refetchInterval: query.status === "recent" ? false : activeGrantsRefetchMs,
+  });
+}
+
+export function useGrants(query: ListGrantsQuery) {
+  // Switching "Show everyone's" keeps the rows on screen until the other list arrives.
+  return useQuery({ ...grantsQueryOptions(useApiClient(), query), placeholderData: keepPreviousData });
+}

@@ -1,0 +1,67 @@
+import type { CreateAccessRequestBody } from "@portcullis/contract";
+import { ApiError } from "../../../lib/api-error.ts";
+import { portKey } from "./port-label.ts";
+import type { RequestFieldErrors } from "./request-form.ts";
+
+type Problem = { field: string; rule: string };
+
+function problemsOf(error: unknown): Problem[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
+  const details = error.details;
+  if (typeof details !== "object" || details === null) return undefined;
+  const problems = (details as { problems?: unknown }).problems;
+  if (!Array.isArray(problems)) return undefined;
+  return problems.filter(
+    (problem): problem is Problem =>
+      typeof problem === "object" && problem !== null && typeof problem.field === "string" && typeof problem.rule === "string",
+  );
+}
+
+/**
+ * The form field a problem names, whichever spelling produced it: zod's dotted paths (`sources.prefixes.1`)
+ * and the domain's brackets (`sources.prefixes[1]`). A port is named by its position in the request that was
+ * sent, so `ports[0].port` becomes that port's switch. Undefined when the form has no such field (`vmId`).
+ */
+export function requestFieldOf(field: string, body: Pick<CreateAccessRequestBody, "ports">): string | undefined {
+  const parts = field.replace(/\[(\d+)\]/g, ".$1").split(".").filter((part) => part !== "");
+  if (parts[0] === "body") parts.shift();
+  const [name, second, third] = parts;
+  switch (name) {
+    case "ports": {
+      if (second === undefined) return "ports";
+      const port = /^\d+$/.test(second) ? body.ports[Number(second)] : undefined;
+      // The form always sends the protocol; a port without one has no switch of its own.
+      return port?.protocol ? `port:${portKey({ port: port.port, protocol: port.protocol })}` : "ports";
+    }
+    case "durationMinutes":
+    case "justification":
+      return name;
+    case "sources":
+      if (second !== "prefixes") return "sources";
+      return third !== undefined && /^\d+$/.test(third) ? `sources.prefixes[${third}]` : "sources.prefixes";
+    default:
+      return undefined;
+  }
+}
+
+/** Joins a field's rule after the field's name, as the blade shows it when there is no field to put it on. */
+function unmatchedText(problem: Problem): string {
+  return `${problem.field}: ${problem.rule}`;
+}
+
+/**
+ * Puts a 400's `details.problems` on the Request access form's fields. Whatever names no field, and any
+ * other error (the NSG write failed, forbidden), stays in `other` for the blade's Alert.
+ */
+export function requestFieldErrors(error: unknown, body: Pick<CreateAccessRequestBody, "ports">): { fields: RequestFieldErrors; other: unknown } {
+  const problems = problemsOf(error);
+  if (!problems || problems.length === 0) return { fields: {}, other: error };
+  const fields: RequestFieldErrors = {};
+  const unmatched: string[] = [];
+  for (const problem of problems) {
+    const field = requestFieldOf(problem.field, body);
+    if (field === undefined) unmatched.push(unmatchedText(problem));
+    else fields[field] = fields[field] ? `${fields[field]}; ${problem.rule}` : problem.rule;
+  }
+  return { fields, other: unmatched.length > 0 ? unmatched.join("; ") : undefined };
+}

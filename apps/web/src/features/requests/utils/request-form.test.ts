@@ -1,0 +1,120 @@
+import { describe, expect, it } from "vitest";
+import type { PolicyPort } from "@portcullis/contract";
+import {
+  customDuration,
+  everyoneRanges,
+  formMaxMinutes,
+  initialRequestForm,
+  opensToEveryone,
+  requestBodyFromForm,
+  togglePort,
+  validateRequestForm,
+  type RequestForm,
+} from "./request-form.ts";
+
+const vmId = "/subscriptions/00000000-0000-0000-0000-000000000002/resourceGroups/rg-dev-apps/providers/Microsoft.Compute/virtualMachines/vm-dev-api-03";
+const ssh: PolicyPort = { port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" };
+const rdp: PolicyPort = { port: 3389, protocol: "TCP", allowedSources: { kind: "prefixes", prefixes: ["10.0.0.0/8"] }, maxRequestDuration: "PT30M" };
+const dns: PolicyPort = { port: 53, protocol: "UDP", allowedSources: { kind: "any" }, maxRequestDuration: "PT2H" };
+const policy = { ports: [ssh, rdp, dns], justificationRequired: false };
+
+function form(patch: Partial<RequestForm> = {}): RequestForm {
+  return { ...initialRequestForm(policy), ...patch };
+}
+
+describe("initialRequestForm", () => {
+  it("starts with every port off, My IP, and an hour or the shortest max when less", () => {
+    expect(initialRequestForm({ ports: [ssh] })).toEqual({ selected: [], source: "my-ip", prefixes: [""], duration: "60", customMinutes: "", justification: "" });
+    expect(initialRequestForm(policy).duration).toBe("30");
+  });
+
+  it("starts with IP range when the server could not tell the caller's address", () => {
+    expect(initialRequestForm(policy, false).source).toBe("ranges");
+  });
+});
+
+describe("togglePort", () => {
+  it("limits the time to the smallest max of the ports switched on", () => {
+    const sshOnly = togglePort(policy, form({ duration: "180" }), "22/TCP", true);
+    expect(formMaxMinutes(policy, sshOnly)).toBe(180);
+    expect(sshOnly.duration).toBe("180");
+    const withRdp = togglePort(policy, sshOnly, "3389/TCP", true);
+    expect(formMaxMinutes(policy, withRdp)).toBe(30);
+    expect(withRdp.duration).toBe("30");
+  });
+
+  it("keeps a time the new ports still allow, and custom minutes as typed", () => {
+    const kept = togglePort(policy, form({ duration: "30" }), "22/TCP", true);
+    expect(kept.duration).toBe("30");
+    const custom = togglePort(policy, form({ duration: customDuration, customMinutes: "170" }), "3389/TCP", true);
+    expect(custom).toMatchObject({ duration: customDuration, customMinutes: "170", selected: ["3389/TCP"] });
+  });
+
+  it("switches a port off again", () => {
+    const on = togglePort(policy, form(), "22/TCP", true);
+    expect(togglePort(policy, on, "22/TCP", false).selected).toEqual([]);
+  });
+});
+
+describe("requestBodyFromForm", () => {
+  it("maps My IP, the chosen ports in policy order, the minutes and a trimmed justification", () => {
+    const filled = form({ selected: ["3389/TCP", "22/TCP"], duration: "30", justification: "  deploy hotfix  " });
+    expect(requestBodyFromForm(vmId, policy, filled)).toEqual({
+      vmId,
+      ports: [
+        { port: 22, protocol: "TCP" },
+        { port: 3389, protocol: "TCP" },
+      ],
+      sources: { kind: "my-ip" },
+      durationMinutes: 30,
+      justification: "deploy hotfix",
+    });
+  });
+
+  it("keeps every range in its position, trimmed, and leaves out an empty justification", () => {
+    const filled = form({ selected: ["22/TCP"], source: "ranges", prefixes: [" 203.0.113.7 ", "198.51.100.0/24"], duration: customDuration, customMinutes: "45" });
+    expect(requestBodyFromForm(vmId, policy, filled)).toEqual({
+      vmId,
+      ports: [{ port: 22, protocol: "TCP" }],
+      sources: { kind: "ranges", prefixes: ["203.0.113.7", "198.51.100.0/24"] },
+      durationMinutes: 45,
+    });
+  });
+});
+
+describe("validateRequestForm", () => {
+  it("accepts a complete form", () => {
+    expect(validateRequestForm(policy, form({ selected: ["22/TCP"] }))).toEqual({});
+  });
+
+  it.each<[string, Partial<RequestForm>, boolean, string]>([
+    ["no port is on", {}, false, "ports"],
+    ["a range line is empty", { selected: ["22/TCP"], source: "ranges", prefixes: ["10.0.0.1", " "] }, false, "sources.prefixes[1]"],
+    ["custom minutes are not a number", { selected: ["22/TCP"], duration: customDuration, customMinutes: "1h" }, false, "durationMinutes"],
+    ["custom minutes pass the ports' max", { selected: ["3389/TCP"], duration: customDuration, customMinutes: "31" }, false, "durationMinutes"],
+    ["custom minutes are under 5", { selected: ["22/TCP"], duration: customDuration, customMinutes: "4" }, false, "durationMinutes"],
+    ["the policy requires a justification and there is none", { selected: ["22/TCP"], justification: "   " }, true, "justification"],
+    ["the justification is too long", { selected: ["22/TCP"], justification: "x".repeat(1001) }, false, "justification"],
+  ])("when %s, then the form names that field", (_case, patch, required, field) => {
+    const errors = validateRequestForm({ ...policy, justificationRequired: required }, form(patch));
+    expect(Object.keys(errors)).toEqual([field]);
+  });
+});
+
+describe("opening to the whole Internet", () => {
+  it.each(["*", "Any", "internet", "0.0.0.0/0", "::/0", " 0.0.0.0/0 "])("%s lets everyone in", (text) => {
+    expect(opensToEveryone(text)).toBe(true);
+  });
+
+  it.each(["203.0.113.7", "10.0.0.0/8", "0.0.0.0/1", "2001:db8::/32"])("%s does not", (text) => {
+    expect(opensToEveryone(text)).toBe(false);
+  });
+
+  it("warns only when every chosen port's policy allows any source", () => {
+    const ranges = { source: "ranges" as const, prefixes: ["*", "10.0.0.1"] };
+    expect(everyoneRanges(policy, form({ ...ranges, selected: ["53/UDP"] }))).toEqual(["*"]);
+    // With SSH too, the server refuses `*` on the field instead of opening anything.
+    expect(everyoneRanges(policy, form({ ...ranges, selected: ["53/UDP", "22/TCP"] }))).toEqual([]);
+    expect(everyoneRanges(policy, form({ selected: ["53/UDP"] }))).toEqual([]);
+  });
+});

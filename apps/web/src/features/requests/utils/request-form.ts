@@ -1,0 +1,123 @@
+import type { CreateAccessRequestBody, PolicyPort } from "@portcullis/contract";
+import { defaultDurationMinutes, durationOptions, maxDurationMinutes } from "./duration-options.ts";
+import { portKey } from "./port-label.ts";
+
+export type SourceChoice = "my-ip" | "ranges";
+
+/** The Time range select's value for "type the minutes yourself". */
+export const customDuration = "custom";
+
+/** What the Request access blade's fields hold, as typed. */
+export type RequestForm = {
+  /** Keys (`22/TCP`) of the ports switched on. */
+  selected: readonly string[];
+  source: SourceChoice;
+  prefixes: readonly string[];
+  /** Minutes as text, or `customDuration`. */
+  duration: string;
+  customMinutes: string;
+  justification: string;
+};
+
+/**
+ * Messages per field of the form: `ports` (the group), `port:22/TCP` (one switch), `durationMinutes`,
+ * `sources` (the choice, My IP), `sources.prefixes` and `sources.prefixes[1]` (one range), `justification`.
+ */
+export type RequestFieldErrors = Record<string, string>;
+
+export const maxJustificationLength = 1000;
+
+type PolicyPorts = { ports: readonly PolicyPort[] };
+
+/** Every port off (the requester chooses), My IP, and the default time for the policy's shortest max. */
+export function initialRequestForm(policy: PolicyPorts, myIpKnown = true): RequestForm {
+  return {
+    selected: [],
+    source: myIpKnown ? "my-ip" : "ranges",
+    prefixes: [""],
+    duration: String(defaultDurationMinutes(maxDurationMinutes(policy.ports))),
+    customMinutes: "",
+    justification: "",
+  };
+}
+
+/** The switched-on ports in the policy's order. */
+export function selectedPorts(policy: PolicyPorts, form: Pick<RequestForm, "selected">): PolicyPort[] {
+  return policy.ports.filter((port) => form.selected.includes(portKey(port)));
+}
+
+/** The longest the chosen ports may be opened for (all ports while none is chosen). */
+export function formMaxMinutes(policy: PolicyPorts, form: Pick<RequestForm, "selected">): number {
+  const chosen = selectedPorts(policy, form);
+  return maxDurationMinutes(chosen.length > 0 ? chosen : policy.ports);
+}
+
+/**
+ * Switches one port on or off. A preset time longer than the new ports allow falls back to the default
+ * for them, so the select never shows a choice it does not offer.
+ */
+export function togglePort(policy: PolicyPorts, form: RequestForm, key: string, on: boolean): RequestForm {
+  const selected = on ? [...form.selected.filter((k) => k !== key), key] : form.selected.filter((k) => k !== key);
+  const next = { ...form, selected };
+  if (form.duration === customDuration) return next;
+  const max = formMaxMinutes(policy, next);
+  return durationOptions(max).includes(Number(form.duration)) ? next : { ...next, duration: String(defaultDurationMinutes(max)) };
+}
+
+/** The chosen time in minutes; null when the custom minutes are not a whole number. */
+export function durationMinutesOf(form: Pick<RequestForm, "duration" | "customMinutes">): number | null {
+  const text = form.duration === customDuration ? form.customMinutes.trim() : form.duration;
+  return /^\d+$/.test(text) ? Number(text) : null;
+}
+
+/** `*`, `Any`, `Internet` or any /0: a source that lets in the whole Internet. */
+export function opensToEveryone(prefix: string): boolean {
+  const text = prefix.trim().toLowerCase();
+  return text === "*" || text === "any" || text === "internet" || /\/0$/.test(text);
+}
+
+/** True when every chosen port's policy allows any source, so typing `*` would be accepted (with a warning). */
+export function everyoneAllowed(ports: readonly PolicyPort[]): boolean {
+  return ports.length > 0 && ports.every((port) => port.allowedSources.kind === "any");
+}
+
+/** The ranges typed that would open the chosen ports to the whole Internet (which their policy allows). */
+export function everyoneRanges(policy: PolicyPorts, form: RequestForm): string[] {
+  if (form.source !== "ranges" || !everyoneAllowed(selectedPorts(policy, form))) return [];
+  return form.prefixes.filter(opensToEveryone).map((prefix) => prefix.trim());
+}
+
+/**
+ * What the form can tell before asking the server: a port is on, the ranges are filled in, the time is a
+ * whole number of minutes within the ports' max, a required justification is there. The server checks the
+ * rest (ports configured, sources within the policy) and its problems land on the same fields.
+ */
+export function validateRequestForm(policy: PolicyPorts & { justificationRequired: boolean }, form: RequestForm): RequestFieldErrors {
+  const errors: RequestFieldErrors = {};
+  if (selectedPorts(policy, form).length === 0) errors.ports = "Switch on at least one port.";
+  if (form.source === "ranges") {
+    form.prefixes.forEach((prefix, index) => {
+      if (prefix.trim() === "") errors[`sources.prefixes[${index}]`] = "Enter an IP address or CIDR range, or remove this line.";
+    });
+  }
+  const minutes = durationMinutesOf(form);
+  const max = formMaxMinutes(policy, form);
+  if (minutes === null) errors.durationMinutes = "Enter a whole number of minutes.";
+  else if (minutes < 5 || minutes > max) errors.durationMinutes = `Must be between 5 and ${max} minutes for the chosen ports.`;
+  const justification = form.justification.trim();
+  if (policy.justificationRequired && justification === "") errors.justification = "This VM's policy requires a justification.";
+  else if ([...justification].length > maxJustificationLength) errors.justification = `At most ${maxJustificationLength} characters.`;
+  return errors;
+}
+
+/** The request as the contract has it. Ranges keep their positions, so a server problem on `sources.prefixes[1]` is line 2. */
+export function requestBodyFromForm(vmId: string, policy: PolicyPorts, form: RequestForm): CreateAccessRequestBody {
+  const justification = form.justification.trim();
+  return {
+    vmId,
+    ports: selectedPorts(policy, form).map((port) => ({ port: port.port, protocol: port.protocol })),
+    sources: form.source === "my-ip" ? { kind: "my-ip" } : { kind: "ranges", prefixes: form.prefixes.map((prefix) => prefix.trim()) },
+    durationMinutes: durationMinutesOf(form) ?? 0,
+    ...(justification === "" ? {} : { justification }),
+  };
+}

@@ -1,0 +1,192 @@
+import type { APIRequestContext, Locator, Page } from "@playwright/test";
+import { demoExpectations } from "@portcullis/azure-emulator";
+import { expect, test } from "../support/login.ts";
+
+/**
+ * Requesting access, seeing it open in the NSG, and revoking it. vm-dev-api-03 (Linux, Contoso-Dev, in
+ * dev@contoso.test's Requester scope) sits behind an NSG of its own on the NIC, in a subnet without an NSG,
+ * and no other spec uses it, so its NSG can be compared rule for rule. Each test enables JIT through the API
+ * with the admin's token and removes it again, leaving the estate as the other specs expect it.
+ */
+const vm = (() => {
+  const found = demoExpectations.vms.find((candidate) => candidate.name === "vm-dev-api-03");
+  if (!found) throw new Error("The demo estate has no vm-dev-api-03");
+  return { ...found, id: `/subscriptions/${found.subscriptionId}/resourceGroups/${found.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${found.name}` };
+})();
+
+type Rule = { name: string; priority: number; access: string; direction: string; jit: boolean; ports: string[]; sources: string[] };
+type Properties = { nsgs: Array<{ name: string; rules: Rule[] }> };
+type PolicyPortBody = { port: number; protocol: "TCP"; allowedSources: { kind: "per-request" } | { kind: "prefixes"; prefixes: string[] }; maxRequestDuration: string };
+
+/** The admin's bearer token, taken from the SPA's own call, to ask the API directly. */
+async function adminToken(page: Page): Promise<string> {
+  const call = page.waitForRequest((request) => request.url().includes("/api/inventory/vms"));
+  await page.goto("/jit?tab=configured");
+  const authorization = await (await call).headerValue("authorization");
+  expect(authorization).toMatch(/^Bearer \S+$/);
+  return authorization!;
+}
+
+async function nsgRules(request: APIRequestContext, authorization: string): Promise<Properties["nsgs"]> {
+  const response = await request.get(`/api/vms/properties?${new URLSearchParams({ vmId: vm.id }).toString()}`, { headers: { Authorization: authorization } });
+  expect(response.status()).toBe(200);
+  const body = (await response.json()) as Properties;
+  return body.nsgs.map((nsg) => ({ name: nsg.name, rules: [...nsg.rules].sort((a, b) => a.priority - b.priority) }));
+}
+
+/** A single address however the NSG spells it (`203.0.113.7` or `203.0.113.7/32`). */
+function withoutHostLength(source: string): string {
+  return source.replace(/\/(32|128)$/, "");
+}
+
+function jitAllowRules(nsgs: Properties["nsgs"]): Rule[] {
+  return nsgs.flatMap((nsg) => nsg.rules).filter((rule) => rule.jit && rule.access === "Allow");
+}
+
+/** Enables JIT on the VM with `ports`, runs `body`, and removes JIT again even when `body` fails. */
+async function withPolicy(admin: Page, ports: PolicyPortBody[], body: (authorization: string) => Promise<void>): Promise<void> {
+  const authorization = await adminToken(admin);
+  const before = await nsgRules(admin.request, authorization);
+  const enabled = await admin.request.put("/api/policies", { headers: { Authorization: authorization }, data: { vmIds: [vm.id], ports } });
+  expect(enabled.ok()).toBe(true);
+  try {
+    await body(authorization);
+  } finally {
+    const removed = await admin.request.post("/api/policies/remove", { headers: { Authorization: authorization }, data: { vmIds: [vm.id] } });
+    expect(removed.ok()).toBe(true);
+  }
+  expect(await nsgRules(admin.request, authorization)).toEqual(before);
+}
+
+async function showConfigured(page: Page) {
+  await page.goto("/jit?tab=configured");
+  await page.getByLabel("Filter by name").fill(vm.name);
+  await expect(page.getByRole("table", { name: "Configured VMs" })).toHaveAttribute("aria-busy", "false");
+  await expect(page.getByRole("row", { name: new RegExp(vm.name) })).toBeVisible();
+}
+
+function requestBlade(page: Page): Locator {
+  return page.getByRole("dialog", { name: `Request access to ${vm.name}` });
+}
+
+const sshPerRequest: PolicyPortBody = { port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" };
+
+test("a requester opens SSH to their own IP for an hour, sees it in the NSG, and revokes it on My access", async ({ login }) => {
+  const admin = await login({ user: "admin" });
+  await withPolicy(admin, [sshPerRequest], async (authorization) => {
+    const dev = await login({ user: "dev" });
+    await expect(dev.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My access" })).toBeVisible();
+    await showConfigured(dev);
+    await dev.getByRole("checkbox", { name: `Select ${vm.name}` }).check();
+    await dev.getByRole("button", { name: "Request access" }).click();
+
+    const blade = requestBlade(dev);
+    const ssh = blade.getByRole("switch", { name: "22 (SSH) TCP" });
+    await expect(ssh).not.toBeChecked();
+    await ssh.check();
+    await expect(blade.getByText("Max 3 h · sources: you choose")).toBeVisible();
+    const myIp = blade.getByRole("radio", { name: /^My IP \(/ });
+    await expect(myIp).toBeChecked();
+    // The address the server saw this browser connect from.
+    const ip = /^My IP \((.+)\)$/.exec((await blade.getByText(/^My IP \(/).textContent()) ?? "")?.[1];
+    expect(ip).toMatch(/^[\d.]+$|:/);
+    await blade.getByRole("combobox", { name: "Time range" }).click();
+    await dev.getByRole("option", { name: "1 h", exact: true }).click();
+    await blade.getByLabel("Justification").fill("Deploying the hotfix for INC-4711");
+    await blade.getByRole("button", { name: "Open ports" }).click();
+
+    await expect(blade.getByText(/^Open until /)).toBeVisible();
+    await expect(blade.getByText(/Closes in (1 h|59 min)/)).toBeVisible();
+    await expect(blade.getByLabel("SSH command")).toContainText(/^ssh \S+@\S+/);
+
+    // The NSG now admits the requester's address (and only it) on port 22, ahead of the JIT Deny rule.
+    const open = jitAllowRules(await nsgRules(admin.request, authorization));
+    expect(open).toHaveLength(1);
+    expect(open[0]?.ports).toEqual(["22"]);
+    expect(open[0]?.sources.map(withoutHostLength)).toEqual([ip]);
+
+    await blade.getByRole("button", { name: "Done" }).click();
+    await expect(blade).toHaveCount(0);
+
+    await dev.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My access" }).click();
+    await expect(dev.getByRole("heading", { name: "My access" })).toBeVisible();
+    const active = dev.getByRole("table", { name: "Active access" });
+    const row = active.getByRole("row", { name: new RegExp(vm.name) });
+    await expect(row).toContainText("22 (SSH) TCP");
+    await expect(row).toContainText(/Closes in/);
+    // Half an hour more fits the policy's 3 hours; two more hours on top would not, and the server says why.
+    await row.getByRole("button", { name: `Extend access to ${vm.name}` }).click();
+    const extend = dev.getByRole("dialog", { name: `Extend access to ${vm.name}` });
+    await expect(extend.getByRole("radio", { name: "30 min" })).toBeChecked();
+    await extend.getByRole("button", { name: "Extend" }).click();
+    await expect(extend).toHaveCount(0);
+    await expect(row).toContainText(/Closes in 1 h (30|29) min/);
+    await row.getByRole("button", { name: `Extend access to ${vm.name}` }).click();
+    await extend.getByRole("radio", { name: "Custom" }).check();
+    await extend.getByLabel("Minutes").fill("120");
+    await extend.getByRole("button", { name: "Extend" }).click();
+    await expect(extend.getByText(/^The time to add must be at most \d+ minutes/)).toBeVisible();
+    await extend.getByRole("button", { name: "Cancel" }).click();
+    await expect(extend).toHaveCount(0);
+
+    await row.getByRole("button", { name: `Revoke access to ${vm.name}` }).click();
+    const confirm = dev.getByRole("dialog", { name: `Revoke access to ${vm.name}?` });
+    await confirm.getByRole("button", { name: "Revoke" }).click();
+    await expect(confirm).toHaveCount(0);
+
+    await expect(active).toContainText("No ports are open for you.");
+    await expect(dev.getByRole("table", { name: "Recent access" }).getByRole("row", { name: new RegExp(vm.name) }).first()).toContainText("Revoked");
+    expect(jitAllowRules(await nsgRules(admin.request, authorization))).toEqual([]);
+  });
+});
+
+test("a range outside the policy's allowed sources is refused on its field, and nothing opens", async ({ login }) => {
+  const admin = await login({ user: "admin" });
+  const office: PolicyPortBody = { ...sshPerRequest, allowedSources: { kind: "prefixes", prefixes: ["203.0.113.0/24"] } };
+  await withPolicy(admin, [office], async (authorization) => {
+    const dev = await login({ user: "dev" });
+    await showConfigured(dev);
+    // The row's menu offers it too; this time the request starts from the VM's Properties blade.
+    await dev.getByRole("button", { name: `Actions for ${vm.name}` }).click();
+    await expect(dev.getByRole("menuitem", { name: "Request access" })).toBeVisible();
+    await dev.getByRole("menuitem", { name: "Properties" }).click();
+    await dev.getByRole("dialog", { name: `Properties of ${vm.name}` }).getByRole("button", { name: "Request access" }).click();
+
+    const blade = requestBlade(dev);
+    await blade.getByRole("switch", { name: "22 (SSH) TCP" }).check();
+    await blade.getByRole("radio", { name: "IP range" }).check();
+    await expect(blade.getByText(/must fit the policy's allowed sources \(203\.0\.113\.0\/24\)/)).toBeVisible();
+    const range = blade.getByLabel("IP address or CIDR range 1");
+    await range.fill("198.51.100.7");
+    await blade.getByLabel("Justification").fill("Checking the outside range is refused");
+    await blade.getByRole("button", { name: "Open ports" }).click();
+
+    await expect(range).toHaveAttribute("aria-invalid", "true");
+    await expect(blade.getByText(/198\.51\.100\.7.* outside the sources allowed for port 22: 203\.0\.113\.0\/24/)).toBeVisible();
+    await expect(blade.getByText(/^Open until /)).toHaveCount(0);
+    expect(jitAllowRules(await nsgRules(admin.request, authorization))).toEqual([]);
+
+    // Inside the allowed range, the same form opens the port.
+    await range.fill("203.0.113.7");
+    await expect(range).toHaveAttribute("aria-invalid", "false");
+    await blade.getByRole("button", { name: "Open ports" }).click();
+    await expect(blade.getByText(/^Open until /)).toBeVisible();
+    expect(jitAllowRules(await nsgRules(admin.request, authorization)).flatMap((rule) => rule.sources.map(withoutHostLength))).toEqual(["203.0.113.7"]);
+
+    // Closed again through the API, as the requester, before JIT is removed.
+    const devAuthorization = await bearerOf(dev);
+    const grants = await dev.request.get("/api/grants?scope=mine&status=active", { headers: { Authorization: devAuthorization } });
+    const [grant] = ((await grants.json()) as { items: Array<{ id: string }> }).items;
+    expect(grant).toBeDefined();
+    const revoked = await dev.request.post(`/api/grants/${grant!.id}/revoke`, { headers: { Authorization: devAuthorization }, data: {} });
+    expect(revoked.ok()).toBe(true);
+    expect(jitAllowRules(await nsgRules(admin.request, authorization))).toEqual([]);
+  });
+});
+
+/** The page's user's bearer token, taken from the SPA's next call to the API. */
+async function bearerOf(page: Page): Promise<string> {
+  const call = page.waitForRequest((request) => request.url().includes("/api/") && request.headers()["authorization"] !== undefined);
+  await page.reload();
+  return (await (await call).headerValue("authorization")) ?? "";
+}

@@ -1,0 +1,91 @@
+import { z } from "zod";
+
+/** Every kind of event the activity log holds. */
+export const activityActions = [
+  "policy.enabled",
+  "policy.edited",
+  "policy.removed",
+  "policy.imported",
+  "request.created",
+  "request.approved",
+  "request.denied",
+  "request.opened",
+  "request.failed",
+  "request.superseded",
+  "request.extended",
+  "request.revoked",
+  "request.expired",
+  "request.close-retried",
+  "drift.found",
+  "drift.repaired",
+  "rbac.assignment-added",
+  "rbac.assignment-removed",
+] as const;
+export const ActivityActionSchema = z.enum(activityActions);
+export type ActivityAction = z.infer<typeof ActivityActionSchema>;
+
+export const ActivityOutcomeSchema = z.enum(["success", "failure"]);
+
+export const maxActivityPageSize = 200;
+
+/** Filters shared by the page, CSV and JSON-lines exports. Times are ISO 8601 (UTC or with offset). */
+export const ActivityQuerySchema = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  vmId: z.string().max(400).optional(),
+  /** The actor's object id (`oid`). */
+  userId: z.string().max(200).optional(),
+  action: ActivityActionSchema.optional(),
+  outcome: ActivityOutcomeSchema.optional(),
+  correlationId: z.string().max(200).optional(),
+  /** Free text over justification, VM name and actor name. */
+  q: z.string().trim().max(200).optional(),
+  /** Opaque cursor from the previous page (keyset paging, newest first). */
+  cursor: z.string().max(200).optional(),
+  pageSize: z.coerce.number().int().min(1).max(maxActivityPageSize).default(50),
+});
+export type ActivityQuery = z.infer<typeof ActivityQuerySchema>;
+
+export const ActivityEventSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  at: z.string(),
+  action: ActivityActionSchema,
+  outcome: ActivityOutcomeSchema,
+  actor: z.object({ oid: z.string(), name: z.string(), ip: z.string().nullable() }),
+  vmId: z.string().nullable(),
+  vmName: z.string().nullable(),
+  ports: z.array(z.string()),
+  sources: z.array(z.string()),
+  durationMinutes: z.number().nullable(),
+  justification: z.string().nullable(),
+  error: z.string().nullable(),
+  correlationId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  hash: z.string(),
+});
+export type ActivityEvent = z.infer<typeof ActivityEventSchema>;
+
+export const ActivityPageResponseSchema = z.object({
+  items: z.array(ActivityEventSchema),
+  /** Cursor for the next (older) page; null at the end. */
+  nextCursor: z.string().nullable(),
+});
+export type ActivityPageResponse = z.infer<typeof ActivityPageResponseSchema>;
+
+export const AuditVerifyResponseSchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  /** The first event whose hash or link does not match, when not ok. */
+  firstBroken: z.object({ seq: z.number().int(), id: z.string(), reason: z.string() }).nullable(),
+  checkpoint: z.object({ seq: z.number().int(), at: z.string() }).nullable(),
+});
+export type AuditVerifyResponse = z.infer<typeof AuditVerifyResponseSchema>;
+
+/** Per-VM figures for the Configured tab, computed from the log. */
+export const VmActivitySummarySchema = z.object({
+  approvedLast7Days: z.number().int(),
+  lastAccessAt: z.string().nullable(),
+  lastUser: z.string().nullable(),
+});
+export type VmActivitySummary = z.infer<typeof VmActivitySummarySchema>;
