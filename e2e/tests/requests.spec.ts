@@ -137,6 +137,13 @@ test("a requester opens SSH to their own IP for an hour, sees it in the NSG, and
     await expect(active).toContainText("No ports are open for you.");
     await expect(dev.getByRole("table", { name: "Recent access" }).getByRole("row", { name: new RegExp(vm.name) }).first()).toContainText("Revoked");
     expect(jitAllowRules(await nsgRules(admin.request, authorization))).toEqual([]);
+
+    // An auditor sees both the opening and the revocation in the VM's activity log, with who did it.
+    const auditor = await login({ user: "auditor" });
+    await auditor.goto(`/activity?${new URLSearchParams({ vmId: vm.id.toLowerCase() }).toString()}`);
+    const events = auditor.getByRole("table", { name: "Activity events" });
+    await expect(events.getByRole("row", { name: /Access opened/ }).first()).toContainText("Dana Developer");
+    await expect(events.getByRole("row", { name: /Access revoked/ }).first()).toContainText("Dana Developer");
   });
 });
 
