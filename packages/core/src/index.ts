@@ -72,3 +72,4 @@ export { extendGrant, latestGrantEnd } from "./requests/extend-grant.ts";
 export type { ExtendGrantInput, ExtendGrantResult } from "./requests/extend-grant.ts";
 export { checkTrustedProxies, resolveClientIp } from "./requests/client-ip.ts";
 export type { ResolveClientIpInput } from "./requests/client-ip.ts";
+export { diffRules } from "./planner/diff.ts";

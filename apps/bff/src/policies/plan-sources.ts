@@ -1,37 +1,6 @@
-import { armIdKey, planEnable, planRemove } from "@portcullis/core";
-import type { Nsg, NsgChange, NsgDiff, NsgRule, PlanResult, VmPolicyTarget } from "@portcullis/core";
+import { armIdKey, diffRules, planEnable, planRemove } from "@portcullis/core";
+import type { Nsg, NsgChange, PlanResult, VmPolicyTarget } from "@portcullis/core";
 import type { NsgPlanSource } from "../lib/azure/nsg-apply.ts";
-
-const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
-
-function sameContent(a: NsgRule, b: NsgRule): boolean {
-  return (
-    a.direction === b.direction &&
-    a.access === b.access &&
-    a.protocol === b.protocol &&
-    sameList(a.sourceAddressPrefixes, b.sourceAddressPrefixes) &&
-    sameList(a.sourcePortRanges, b.sourcePortRanges) &&
-    sameList(a.destinationAddressPrefixes, b.destinationAddressPrefixes) &&
-    sameList(a.destinationPortRanges, b.destinationPortRanges) &&
-    (a.description ?? "") === (b.description ?? "")
-  );
-}
-
-/** The same comparison the planner makes, for a change built from two plans (by rule name). */
-function diff(before: readonly NsgRule[], after: readonly NsgRule[]): NsgDiff {
-  const beforeByName = new Map(before.map((rule) => [rule.name, rule]));
-  const afterNames = new Set(after.map((rule) => rule.name));
-  const result: NsgDiff = { added: [], removed: [], renumbered: [], updated: [], unchanged: 0 };
-  for (const rule of after) {
-    const previous = beforeByName.get(rule.name);
-    if (previous === undefined) result.added.push(rule);
-    else if (!sameContent(previous, rule)) result.updated.push({ before: previous, after: rule });
-    else if (previous.priority !== rule.priority) result.renumbered.push({ name: rule.name, from: previous.priority, to: rule.priority });
-    else result.unchanged++;
-  }
-  for (const rule of before) if (!afterNames.has(rule.name)) result.removed.push(rule);
-  return result;
-}
 
 /** Runs `second` on what `first` leaves: one change per NSG, diffed against the NSG before both. */
 export function composePlans(nsgs: readonly Nsg[], first: (nsgs: readonly Nsg[]) => PlanResult, second: (nsgs: readonly Nsg[]) => PlanResult): PlanResult {
@@ -48,7 +17,7 @@ export function composePlans(nsgs: readonly Nsg[], first: (nsgs: readonly Nsg[])
   nsgs.forEach((original, index) => {
     const key = armIdKey(original.id);
     const final = two.changes.find((c) => armIdKey(c.nsgId) === key)?.rules ?? (afterFirst[index] as Nsg).rules;
-    const change = diff(original.rules, final);
+    const change = diffRules(original.rules, final);
     if (change.added.length + change.removed.length + change.updated.length + change.renumbered.length === 0) unchanged.push(original.id);
     else changes.push({ nsgId: original.id, nsgName: original.name, rules: final, diff: change });
   });
