@@ -1,7 +1,10 @@
 import type { Scenario } from "../harness/types.ts";
 import { auditScenario } from "./audit.ts";
+import { expiryScenario } from "./expiry.ts";
 import { inventoryScenario } from "./inventory.ts";
+import { overheadScenario } from "./overhead.ts";
+import { writesScenario } from "./writes.ts";
 import { portalScenario } from "./portal.ts";
 
 /** Every scenario, in the order `npm run bench` runs them. */
-export const scenarios: readonly Scenario[] = [inventoryScenario, portalScenario, auditScenario];
+export const scenarios: readonly Scenario[] = [inventoryScenario, portalScenario, auditScenario, overheadScenario, writesScenario, expiryScenario];

@@ -1,0 +1,86 @@
+import { startEmulator, type SeedSpec } from "@portcullis/azure-emulator";
+import type { Grant } from "@portcullis/contract";
+import { allowRulePrefix } from "@portcullis/core";
+import { createLocalArmTokenVerifier } from "@portcullis/bff";
+import { enablePolicy, sshPerRequest } from "../../apps/bff/src/requests/testing.ts";
+import { startTestEmulator, type InProcessBff, type TestEmulator } from "../../apps/bff/src/test-support/stack.ts";
+import { adminToken, startBenchBff } from "./large-stack.ts";
+
+/** The demo emulator, one in-process BFF on it, and the demo admin's token (admin holds `jit.request.create`). */
+export interface JitStack {
+  emulator: TestEmulator;
+  bff: InProcessBff;
+  token: string;
+  close(): Promise<void>;
+}
+
+/** With a seed: the emulator in memory on that estate, with `writeLatencyMs`; without: the tests' demo emulator. */
+export async function startJitStack(options: { seed?: SeedSpec; writeLatencyMs?: number } = {}): Promise<JitStack> {
+  const emulator = options.seed === undefined ? await startTestEmulator() : await startSeededEmulator(options.seed, options.writeLatencyMs ?? 10);
+  const bff = await startBenchBff(emulator);
+  const token = await adminToken(bff);
+  return {
+    emulator,
+    bff,
+    token,
+    async close() {
+      await bff.close();
+      await emulator.stop();
+    },
+  };
+}
+
+async function startSeededEmulator(seed: SeedSpec, writeLatencyMs: number): Promise<TestEmulator> {
+  const armTokens = createLocalArmTokenVerifier();
+  const emulator = await startEmulator({ dataDir: null, seed, writeLatencyMs, verifyToken: (token) => armTokens.verify(token) });
+  return { ...emulator, armTokens };
+}
+
+/** Every VM id of the estate, as ARM lists them. */
+export async function listVmIds(stack: JitStack): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const subscription of stack.bff.arm.subscriptions.subscriptions.list()) {
+    if (subscription.subscriptionId === undefined) continue;
+    for await (const vm of stack.bff.arm.compute(subscription.subscriptionId).virtualMachines.listAll()) {
+      if (vm.id !== undefined) ids.push(vm.id);
+    }
+  }
+  return ids.sort();
+}
+
+/** Portcullis Allow rules still on any NSG of the estate, as ARM lists them. */
+export async function countAllowRules(stack: JitStack): Promise<number> {
+  let count = 0;
+  for await (const subscription of stack.bff.arm.subscriptions.subscriptions.list()) {
+    if (subscription.subscriptionId === undefined) continue;
+    for await (const nsg of stack.bff.arm.network(subscription.subscriptionId).networkSecurityGroups.listAll()) {
+      count += (nsg.securityRules ?? []).filter((rule) => rule.name?.startsWith(allowRulePrefix) === true).length;
+    }
+  }
+  return count;
+}
+
+/** SSH (per-request sources) on every VM given, as the policy service stores it. */
+export function enableSsh(stack: JitStack, vmIds: string[]): Promise<void> {
+  return enablePolicy(stack.bff, vmIds, [sshPerRequest]);
+}
+
+async function call(stack: JitStack, path: string, body: object): Promise<Grant> {
+  const response = await fetch(`${stack.bff.url}${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${stack.token}`, "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+  return JSON.parse(text) as Grant;
+}
+
+/** POST /api/requests for SSH from `source`; resolves when the 201 is back (the NSG write has completed). */
+export function requestSsh(stack: JitStack, vmId: string, source: string, durationMinutes = 60): Promise<Grant> {
+  return call(stack, "/api/requests", { vmId, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: [source] }, durationMinutes });
+}
+
+export function revokeGrant(stack: JitStack, grantId: string): Promise<Grant> {
+  return call(stack, `/api/grants/${grantId}/revoke`, {});
+}
