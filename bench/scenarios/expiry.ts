@@ -1,24 +1,34 @@
 import type { SeedSpec } from "@portcullis/azure-emulator";
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
+import type { ArmClients } from "../../apps/bff/src/lib/azure/clients.ts";
+import type { DatabaseSchema } from "../../apps/bff/src/lib/db/schema.ts";
 import { budgets } from "../budgets.ts";
 import { max, percentile, round } from "../harness/stats.ts";
-import type { Scenario } from "../harness/types.ts";
-import { countAllowRules, enableSsh, listVmIds, requestSsh, startJitStack, type JitStack } from "../support/jit-stack.ts";
+import type { Scenario, ScenarioContext } from "../harness/types.ts";
+import { countAllowRules, enableSsh, listVmIds, requestSsh, startJitStack, type ApiCaller } from "../support/jit-stack.ts";
+import { putSshPolicy } from "../support/policies.ts";
+import { startReplicaStack, sweptByReplica, type ReplicaStack } from "../support/replicas.ts";
 
 const grantCount = 1000;
 const concurrency = 100;
 const writeLatencyMs = 10;
+const replicaCount = 3;
 /** One grant per VM (the same requester's grants on one VM and port would supersede each other); 200 VMs per subscription keeps each in one subnet with an NSG. */
 const estate = { kind: "large", vms: grantCount, nsgs: 100, subscriptions: 5 } as const satisfies SeedSpec;
 const leadMs = 3_000;
 const waitAfterEndMs = 20_000;
 const pollMs = 100;
+/** How long the replicas' last `expiry sweep` log lines may take to arrive after the rows are seen closed. */
+const logWaitMs = 5_000;
 
-async function openGrants(stack: JitStack, vmIds: readonly string[]): Promise<string[]> {
+type Db = Kysely<DatabaseSchema>;
+
+/** One grant per VM through POST /api/requests, `concurrency` at a time; request i goes to API i mod their count. */
+async function openGrants(apis: readonly ApiCaller[], vmIds: readonly string[]): Promise<string[]> {
   const ids: string[] = [];
   for (let start = 0; start < vmIds.length; start += concurrency) {
     const batch = vmIds.slice(start, start + concurrency);
-    const grants = await Promise.all(batch.map((vmId, i) => requestSsh(stack, vmId, `198.51.100.${((start + i) % 250) + 1}/32`)));
+    const grants = await Promise.all(batch.map((vmId, i) => requestSsh(apis[(start + i) % apis.length] as ApiCaller, vmId, `198.51.100.${((start + i) % 250) + 1}/32`)));
     ids.push(...grants.map((g) => g.id));
   }
   return ids;
@@ -28,68 +38,153 @@ interface Row {
   id: string;
   status: string;
   ends_at: Date | string;
+  closed_at: Date | string | null;
 }
 
-async function grantRows(stack: JitStack): Promise<Row[]> {
-  const result = await sql<Row>`select id, status, ends_at from jit_grant`.execute(stack.bff.database.kysely);
+async function grantRows(db: Db): Promise<Row[]> {
+  const result = await sql<Row>`select id, status, ends_at, closed_at from jit_grant`.execute(db);
   return result.rows;
+}
+
+interface ExpiryRun {
+  /** Put before every metric name ("" for the one-BFF numbers). */
+  label: string;
+  db: Db;
+  arm: ArmClients;
+  /** Where the grants are requested. */
+  apis: readonly ApiCaller[];
+  vmIds: readonly string[];
+  /** After every grant's end is set (the one BFF starts its jobs then; replicas run theirs all along). */
+  startJobs(): Promise<void>;
+  /** Once every grant is seen closed, or the wait is over. */
+  stopJobs(): Promise<void>;
+}
+
+/** Opens the grants, ends them all in the same second, and records how late each close is seen; returns the grant ids. */
+async function measureExpiry(ctx: ScenarioContext, run: ExpiryRun): Promise<string[]> {
+  const metric = (name: string): string => `${run.label}${name}`;
+  const started = performance.now();
+  const grantIds = await openGrants(run.apis, run.vmIds);
+  ctx.record({ metric: metric("Allow rules on the NSGs before expiry"), value: await countAllowRules(run.arm), unit: "rules" });
+  ctx.record({ metric: metric(`opening ${run.vmIds.length} grants (${concurrency} concurrent)`), value: round((performance.now() - started) / 1000), unit: "s" });
+
+  const endsAt = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
+  await sql`update jit_grant set ends_at = ${endsAt.toISOString()} where status = 'open'`.execute(run.db);
+  await run.startJobs();
+  const deadline = endsAt.getTime() + waitAfterEndMs;
+  // A row turns closed (with its audit event) in one commit after its NSG writes: timed by when a poll first sees it.
+  const seenClosedAt = new Map<string, number>();
+  let rows = await grantRows(run.db);
+  for (;;) {
+    const now = Date.now();
+    for (const r of rows) if (r.status === "closed" && !seenClosedAt.has(r.id)) seenClosedAt.set(r.id, now);
+    if (now >= deadline || rows.every((r) => r.status === "closed")) break;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    rows = await grantRows(run.db);
+  }
+  await run.stopJobs();
+
+  const lateness = rows.flatMap((r) => {
+    const seen = seenClosedAt.get(r.id);
+    return seen === undefined ? [] : [seen - new Date(r.ends_at).getTime()];
+  });
+  const rulesRemoved = rows.flatMap((r) => (r.closed_at === null ? [] : [new Date(r.closed_at).getTime() - new Date(r.ends_at).getTime()]));
+  const leftOpen = rows.filter((r) => r.status !== "closed").length;
+  ctx.log(`expiry${run.label === "" ? "" : ` (${run.label.replace(/: $/, "")})`}: ${lateness.length} closed, ${leftOpen} not closed`);
+  ctx.record({ metric: metric("grants left not closed"), value: leftOpen, unit: "grants", budget: budgets.expiryLeftOpen });
+  ctx.record({ metric: metric("Allow rules left on the NSGs after expiry"), value: await countAllowRules(run.arm), unit: "rules", budget: budgets.expiryRulesLeft });
+  if (lateness.length > 0) {
+    ctx.record({ metric: metric("close lateness p50"), value: round(percentile(lateness, 50)), unit: "ms" });
+    ctx.record({ metric: metric("close lateness p99"), value: round(percentile(lateness, 99)), unit: "ms", budget: budgets.expiryLatenessP99 });
+    ctx.record({ metric: metric("close lateness max"), value: round(max(lateness)), unit: "ms", budget: budgets.expiryLatenessMax });
+  }
+  if (rulesRemoved.length > 0) ctx.record({ metric: metric("rules removed after ends_at (closed_at), max"), value: round(max(rulesRemoved)), unit: "ms" });
+  return grantIds;
+}
+
+async function oneBff(ctx: ScenarioContext): Promise<void> {
+  const stack = await startJitStack({ seed: estate, writeLatencyMs });
+  try {
+    const vmIds = await listVmIds(stack.bff.arm);
+    ctx.setting("grants (N)", vmIds.length);
+    ctx.setting("SCHEDULER_INTERVAL_MS", stack.bff.config.scheduler.intervalMs);
+    ctx.note("One BFF: in process, PGlite in memory. One sweep claims and closes all of them, so p50 = p99 = max; the number moves with where the end second falls in the scheduler's interval (0.8 s to 2.4 s over nine runs).");
+    await enableSsh(stack, vmIds);
+    await measureExpiry(ctx, {
+      label: "",
+      db: stack.bff.database.kysely,
+      arm: stack.bff.arm,
+      apis: [stack],
+      vmIds,
+      startJobs: () => stack.bff.jobs.startJobs({ takeOverStoppedProcesses: false }),
+      stopJobs: () => stack.bff.jobs.scheduler.stop(),
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
+/** request.expired audit events per grant id. */
+async function expiredEvents(db: Db): Promise<Map<string, number>> {
+  const result = await sql<{ grant_id: string; events: number }>`
+    select details->>'grantId' as grant_id, count(*)::int as events from audit_event where action = 'request.expired' group by 1`.execute(db);
+  return new Map(result.rows.map((r) => [r.grant_id, r.events]));
+}
+
+/** Waits until the replicas' sweep log lines account for `closed` grants (they are written after the rows close). */
+async function closesByReplica(stack: ReplicaStack, closed: number): Promise<number[]> {
+  const until = Date.now() + logWaitMs;
+  for (;;) {
+    const counts = stack.replicas.map((r) => sweptByReplica(r).closed);
+    if (counts.reduce((a, b) => a + b, 0) >= closed || Date.now() > until) return counts;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+async function threeBffs(ctx: ScenarioContext): Promise<void> {
+  const label = `${replicaCount} BFFs: `;
+  // info: each replica logs what its sweeps closed ("expiry sweep"), which is how closes are counted per process.
+  const stack = await startReplicaStack({ replicas: replicaCount, seed: estate, writeLatencyMs, env: { LOG_LEVEL: "info" } });
+  try {
+    ctx.setting(`${label}processes / database`, `${replicaCount} x node apps/bff/src/main.ts / PostgreSQL 127.0.0.1:5432, database ${stack.databaseName} (created and dropped by the run)`);
+    ctx.note(
+      `${replicaCount} BFFs: separate processes (as apps/bff/src/scheduler/multi-replica.test.ts runs them) on one PostgreSQL database and one emulator (which checks no tokens there); SSH enabled through PUT /api/policies, grants requested round-robin through the three, scheduler at its default interval in each.`,
+    );
+    ctx.note(`${replicaCount} BFFs: a sweep claims up to 1,000 due grants in one transaction, so the first process to sweep after the end second takes all ${grantCount} and the others find none; lateness is then one process's close of all of them.`);
+    ctx.note(`${replicaCount} BFFs: closes per process are summed from each process's "expiry sweep" log lines; exactly once is checked on the audit trail (one request.expired event per grant).`);
+    const vmIds = await listVmIds(stack.arm);
+    const admin = stack.admins[0] as ApiCaller;
+    await putSshPolicy(admin.url, admin.token, vmIds);
+    const grantIds = await measureExpiry(ctx, {
+      label,
+      db: stack.database.kysely,
+      arm: stack.arm,
+      apis: stack.admins,
+      vmIds,
+      startJobs: async () => undefined,
+      stopJobs: async () => undefined,
+    });
+    const closes = await closesByReplica(stack, grantIds.length);
+    closes.forEach((count, i) => ctx.record({ metric: `${label}grants closed by BFF ${i + 1}`, value: count, unit: "grants" }));
+    const expired = await expiredEvents(stack.database.kysely);
+    const notOnce = grantIds.filter((id) => expired.get(id) !== 1).length;
+    ctx.log(`expiry (${replicaCount} BFFs): closes per process ${closes.join(" / ")}, ${notOnce} grants without exactly one request.expired event`);
+    ctx.record({ metric: `${label}grants without exactly one request.expired event`, value: notOnce, unit: "grants", budget: budgets.expiryNotClosedOnce });
+  } finally {
+    await stack.close();
+  }
 }
 
 export const expiryScenario: Scenario = {
   name: "expiry",
-  description: `${grantCount} grants ending in the same second, one BFF: how late each is closed`,
-  timeoutMs: 4 * 60_000,
+  description: `${grantCount} grants ending in the same second, one BFF, then ${replicaCount} BFFs on PostgreSQL: how late each is closed`,
+  timeoutMs: 6 * 60_000,
   async run(ctx) {
-    const stack = await startJitStack({ seed: estate, writeLatencyMs });
-    try {
-      const vmIds = await listVmIds(stack);
-      ctx.setting("grants (N)", vmIds.length);
-      ctx.setting("estate", JSON.stringify(estate));
-      ctx.setting("emulator write latency (ms)", writeLatencyMs);
-      ctx.setting("BFFs / database", "1 / PGlite in memory");
-      ctx.setting("SCHEDULER_INTERVAL_MS", stack.bff.config.scheduler.intervalMs);
-      ctx.note("Grants are opened through POST /api/requests (100 at a time), then ends_at of every grant is set by SQL to the same second (3 s ahead) before the jobs start; the scheduler runs on the system clock.");
-      ctx.note(`Lateness is the time a poll of jit_grant (every ${pollMs} ms, plus the query) first sees the row closed, minus its ends_at: rows become closed only after their NSG writes succeeded, so this is an upper bound. The row's closed_at is the sweep's claim time and is not used.`);
-      ctx.note("One sweep claims and closes all of them, so p50 = p99 = max; the number moves with where the end second falls in the scheduler's interval (0.8 s to 1.6 s over three runs).");
-      ctx.note("Three BFFs on PostgreSQL: absent (not run).");
-      await enableSsh(stack, vmIds);
-      const started = performance.now();
-      await openGrants(stack, vmIds);
-      const rulesOpened = await countAllowRules(stack);
-      ctx.record({ metric: "Allow rules on the NSGs before expiry", value: rulesOpened, unit: "rules" });
-      ctx.record({ metric: `opening ${vmIds.length} grants (${concurrency} concurrent)`, value: round((performance.now() - started) / 1000), unit: "s" });
-
-      const endsAt = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
-      await sql`update jit_grant set ends_at = ${endsAt.toISOString()} where status = 'open'`.execute(stack.bff.database.kysely);
-      await stack.bff.jobs.startJobs({ takeOverStoppedProcesses: false });
-      const deadline = endsAt.getTime() + waitAfterEndMs;
-      // closed_at is the sweep's claim time, so the close is timed by when a poll first sees the row closed.
-      const seenClosedAt = new Map<string, number>();
-      let rows = await grantRows(stack);
-      for (;;) {
-        const now = Date.now();
-        for (const r of rows) if (r.status === "closed" && !seenClosedAt.has(r.id)) seenClosedAt.set(r.id, now);
-        if (now >= deadline || rows.every((r) => r.status === "closed")) break;
-        await new Promise((resolve) => setTimeout(resolve, pollMs));
-        rows = await grantRows(stack);
-      }
-      await stack.bff.jobs.scheduler.stop();
-
-      const lateness = rows.flatMap((r) => {
-        const seen = seenClosedAt.get(r.id);
-        return seen === undefined ? [] : [seen - new Date(r.ends_at).getTime()];
-      });
-      const leftOpen = rows.filter((r) => r.status !== "closed").length;
-      ctx.log(`expiry: ${lateness.length} closed, ${leftOpen} not closed`);
-      ctx.record({ metric: "grants left not closed", value: leftOpen, unit: "grants", budget: budgets.expiryLeftOpen });
-      ctx.record({ metric: "Allow rules left on the NSGs after expiry", value: await countAllowRules(stack), unit: "rules", budget: budgets.expiryRulesLeft });
-      if (lateness.length > 0) {
-        ctx.record({ metric: "close lateness p50", value: round(percentile(lateness, 50)), unit: "ms" });
-        ctx.record({ metric: "close lateness p99", value: round(percentile(lateness, 99)), unit: "ms", budget: budgets.expiryLatenessP99 });
-        ctx.record({ metric: "close lateness max", value: round(max(lateness)), unit: "ms", budget: budgets.expiryLatenessMax });
-      }
-    } finally {
-      await stack.close();
-    }
+    ctx.setting("estate", JSON.stringify(estate));
+    ctx.setting("emulator write latency (ms)", writeLatencyMs);
+    ctx.note("Grants are opened through POST /api/requests (100 at a time), then ends_at of every grant is set by SQL to the same second (3 s ahead); the scheduler runs on the system clock.");
+    ctx.note(`Lateness is the time a poll of jit_grant (every ${pollMs} ms, plus the query) first sees the row closed, minus its ends_at: rows become closed only after their NSG writes succeeded, so this is an upper bound. "rules removed after ends_at" uses the row's closed_at instead, taken when the NSG writes are done (before the row and its audit event are committed).`);
+    await oneBff(ctx);
+    await threeBffs(ctx);
   },
 };

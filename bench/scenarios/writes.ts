@@ -16,7 +16,7 @@ function nsgsWritten(writesByNsg: Record<string, number>): number {
 async function enableOnEstate(ctx: ScenarioContext): Promise<void> {
   const stack = await startJitStack({ seed: enableEstate, writeLatencyMs });
   try {
-    const vmIds = await listVmIds(stack);
+    const vmIds = await listVmIds(stack.bff.arm);
     const nsgs = stack.emulator.control.estateSummary().networkSecurityGroups;
     ctx.setting("enable: VMs / NSGs in the estate", `${vmIds.length} / ${nsgs}`);
     stack.emulator.control.resetCounters();
@@ -40,7 +40,7 @@ async function enableOnEstate(ctx: ScenarioContext): Promise<void> {
 async function burstOnEstate(ctx: ScenarioContext): Promise<void> {
   const stack = await startJitStack({ seed: burstEstate, writeLatencyMs });
   try {
-    const vmIds = await listVmIds(stack);
+    const vmIds = await listVmIds(stack.bff.arm);
     const nsgs = stack.emulator.control.estateSummary().networkSecurityGroups;
     ctx.setting("burst: VMs / NSGs in the estate", `${vmIds.length} / ${nsgs}`);
     await enableSsh(stack, vmIds);

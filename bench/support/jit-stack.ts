@@ -1,16 +1,22 @@
 import { startEmulator, type SeedSpec } from "@portcullis/azure-emulator";
 import type { Grant } from "@portcullis/contract";
-import { allowRulePrefix } from "@portcullis/core";
+import { allowRulePrefix, armIdKey, parseAllowRuleDescription } from "@portcullis/core";
 import { createLocalArmTokenVerifier } from "@portcullis/bff";
+import type { ArmClients } from "../../apps/bff/src/lib/azure/clients.ts";
 import { enablePolicy, sshPerRequest } from "../../apps/bff/src/requests/testing.ts";
 import { startTestEmulator, type InProcessBff, type TestEmulator } from "../../apps/bff/src/test-support/stack.ts";
 import { adminToken, startBenchBff } from "./large-stack.ts";
 
+/** Where API calls go and as whom: a BFF's URL and a bearer token it accepts. */
+export interface ApiCaller {
+  url: string;
+  token: string;
+}
+
 /** The demo emulator, one in-process BFF on it, and the demo admin's token (admin holds `jit.request.create`). */
-export interface JitStack {
+export interface JitStack extends ApiCaller {
   emulator: TestEmulator;
   bff: InProcessBff;
-  token: string;
   close(): Promise<void>;
 }
 
@@ -22,6 +28,7 @@ export async function startJitStack(options: { seed?: SeedSpec; writeLatencyMs?:
   return {
     emulator,
     bff,
+    url: bff.url,
     token,
     async close() {
       await bff.close();
@@ -37,26 +44,34 @@ async function startSeededEmulator(seed: SeedSpec, writeLatencyMs: number): Prom
 }
 
 /** Every VM id of the estate, as ARM lists them. */
-export async function listVmIds(stack: JitStack): Promise<string[]> {
+export async function listVmIds(arm: ArmClients): Promise<string[]> {
   const ids: string[] = [];
-  for await (const subscription of stack.bff.arm.subscriptions.subscriptions.list()) {
+  for await (const subscription of arm.subscriptions.subscriptions.list()) {
     if (subscription.subscriptionId === undefined) continue;
-    for await (const vm of stack.bff.arm.compute(subscription.subscriptionId).virtualMachines.listAll()) {
+    for await (const vm of arm.compute(subscription.subscriptionId).virtualMachines.listAll()) {
       if (vm.id !== undefined) ids.push(vm.id);
     }
   }
   return ids.sort();
 }
 
-/** Portcullis Allow rules still on any NSG of the estate, as ARM lists them. */
-export async function countAllowRules(stack: JitStack): Promise<number> {
-  let count = 0;
-  for await (const subscription of stack.bff.arm.subscriptions.subscriptions.list()) {
+/** The grant ids of the Portcullis Allow rules on every NSG of the estate (one entry per rule), keyed by lower-case NSG id. */
+export async function allowRuleGrants(arm: ArmClients): Promise<Map<string, string[]>> {
+  const byNsg = new Map<string, string[]>();
+  for await (const subscription of arm.subscriptions.subscriptions.list()) {
     if (subscription.subscriptionId === undefined) continue;
-    for await (const nsg of stack.bff.arm.network(subscription.subscriptionId).networkSecurityGroups.listAll()) {
-      count += (nsg.securityRules ?? []).filter((rule) => rule.name?.startsWith(allowRulePrefix) === true).length;
+    for await (const nsg of arm.network(subscription.subscriptionId).networkSecurityGroups.listAll()) {
+      const rules = (nsg.securityRules ?? []).filter((rule) => rule.name?.startsWith(allowRulePrefix) === true);
+      byNsg.set(armIdKey(nsg.id ?? ""), rules.map((rule) => parseAllowRuleDescription(rule.description)?.grantId ?? ""));
     }
   }
+  return byNsg;
+}
+
+/** Portcullis Allow rules still on any NSG of the estate, as ARM lists them. */
+export async function countAllowRules(arm: ArmClients): Promise<number> {
+  let count = 0;
+  for (const grants of (await allowRuleGrants(arm)).values()) count += grants.length;
   return count;
 }
 
@@ -65,10 +80,10 @@ export function enableSsh(stack: JitStack, vmIds: string[]): Promise<void> {
   return enablePolicy(stack.bff, vmIds, [sshPerRequest]);
 }
 
-async function call(stack: JitStack, path: string, body: object): Promise<Grant> {
-  const response = await fetch(`${stack.bff.url}${path}`, {
+async function call(api: ApiCaller, path: string, body: object): Promise<Grant> {
+  const response = await fetch(`${api.url}${path}`, {
     method: "POST",
-    headers: { authorization: `Bearer ${stack.token}`, "content-type": "application/json", accept: "application/json" },
+    headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json", accept: "application/json" },
     body: JSON.stringify(body),
   });
   const text = await response.text();
@@ -77,10 +92,10 @@ async function call(stack: JitStack, path: string, body: object): Promise<Grant>
 }
 
 /** POST /api/requests for SSH from `source`; resolves when the 201 is back (the NSG write has completed). */
-export function requestSsh(stack: JitStack, vmId: string, source: string, durationMinutes = 60): Promise<Grant> {
-  return call(stack, "/api/requests", { vmId, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: [source] }, durationMinutes });
+export function requestSsh(api: ApiCaller, vmId: string, source: string, durationMinutes = 60): Promise<Grant> {
+  return call(api, "/api/requests", { vmId, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: [source] }, durationMinutes });
 }
 
-export function revokeGrant(stack: JitStack, grantId: string): Promise<Grant> {
-  return call(stack, `/api/grants/${grantId}/revoke`, {});
+export function revokeGrant(api: ApiCaller, grantId: string): Promise<Grant> {
+  return call(api, `/api/grants/${grantId}/revoke`, {});
 }
