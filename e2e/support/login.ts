@@ -2,7 +2,7 @@ import { test as base, expect, type BrowserContext, type Page } from "@playwrigh
 import { demoPassword, demoUsers, type DemoUser } from "@portcullis/local-issuer";
 
 /** The local issuer's demo users, by the part of their username before `@contoso.test`. */
-export type DemoUserKey = "admin" | "dev" | "approver" | "auditor" | "reader";
+export type DemoUserKey = "admin" | "dev" | "approver" | "approver2" | "auditor" | "reader";
 
 export function demoUser(key: DemoUserKey): DemoUser {
   const user = demoUsers.find((candidate) => candidate.username === `${key}@contoso.test`);

@@ -1,6 +1,6 @@
-import type { APIRequestContext, Locator, Page } from "@playwright/test";
-import { demoExpectations } from "@portcullis/azure-emulator";
 import { expect, test } from "../support/login.ts";
+import * as access from "../support/vm-access.ts";
+import { bearerOf, jitAllowRules, sshPerRequest, withoutHostLength, type PolicyPortBody } from "../support/vm-access.ts";
 
 /**
  * Requesting access, seeing it open in the NSG, and revoking it. vm-dev-api-03 (Linux, Contoso-Dev, in
@@ -8,68 +8,11 @@ import { expect, test } from "../support/login.ts";
  * and no other spec uses it, so its NSG can be compared rule for rule. Each test enables JIT through the API
  * with the admin's token and removes it again, leaving the estate as the other specs expect it.
  */
-const vm = (() => {
-  const found = demoExpectations.vms.find((candidate) => candidate.name === "vm-dev-api-03");
-  if (!found) throw new Error("The demo estate has no vm-dev-api-03");
-  return { ...found, id: `/subscriptions/${found.subscriptionId}/resourceGroups/${found.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${found.name}` };
-})();
-
-type Rule = { name: string; priority: number; access: string; direction: string; jit: boolean; ports: string[]; sources: string[] };
-type Properties = { nsgs: Array<{ name: string; rules: Rule[] }> };
-type PolicyPortBody = { port: number; protocol: "TCP"; allowedSources: { kind: "per-request" } | { kind: "prefixes"; prefixes: string[] }; maxRequestDuration: string };
-
-/** The admin's bearer token, taken from the SPA's own call, to ask the API directly. */
-async function adminToken(page: Page): Promise<string> {
-  const call = page.waitForRequest((request) => request.url().includes("/api/inventory/vms"));
-  await page.goto("/jit?tab=configured");
-  const authorization = await (await call).headerValue("authorization");
-  expect(authorization).toMatch(/^Bearer \S+$/);
-  return authorization!;
-}
-
-async function nsgRules(request: APIRequestContext, authorization: string): Promise<Properties["nsgs"]> {
-  const response = await request.get(`/api/vms/properties?${new URLSearchParams({ vmId: vm.id }).toString()}`, { headers: { Authorization: authorization } });
-  expect(response.status()).toBe(200);
-  const body = (await response.json()) as Properties;
-  return body.nsgs.map((nsg) => ({ name: nsg.name, rules: [...nsg.rules].sort((a, b) => a.priority - b.priority) }));
-}
-
-/** A single address however the NSG spells it (`203.0.113.7` or `203.0.113.7/32`). */
-function withoutHostLength(source: string): string {
-  return source.replace(/\/(32|128)$/, "");
-}
-
-function jitAllowRules(nsgs: Properties["nsgs"]): Rule[] {
-  return nsgs.flatMap((nsg) => nsg.rules).filter((rule) => rule.jit && rule.access === "Allow");
-}
-
-/** Enables JIT on the VM with `ports`, runs `body`, and removes JIT again even when `body` fails. */
-async function withPolicy(admin: Page, ports: PolicyPortBody[], body: (authorization: string) => Promise<void>): Promise<void> {
-  const authorization = await adminToken(admin);
-  const before = await nsgRules(admin.request, authorization);
-  const enabled = await admin.request.put("/api/policies", { headers: { Authorization: authorization }, data: { vmIds: [vm.id], ports } });
-  expect(enabled.ok()).toBe(true);
-  try {
-    await body(authorization);
-  } finally {
-    const removed = await admin.request.post("/api/policies/remove", { headers: { Authorization: authorization }, data: { vmIds: [vm.id] } });
-    expect(removed.ok()).toBe(true);
-  }
-  expect(await nsgRules(admin.request, authorization)).toEqual(before);
-}
-
-async function showConfigured(page: Page) {
-  await page.goto("/jit?tab=configured");
-  await page.getByLabel("Filter by name").fill(vm.name);
-  await expect(page.getByRole("table", { name: "Configured VMs" })).toHaveAttribute("aria-busy", "false");
-  await expect(page.getByRole("row", { name: new RegExp(vm.name) })).toBeVisible();
-}
-
-function requestBlade(page: Page): Locator {
-  return page.getByRole("dialog", { name: `Request access to ${vm.name}` });
-}
-
-const sshPerRequest: PolicyPortBody = { port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" };
+const vm = access.demoVm("vm-dev-api-03");
+const nsgRules = (request: Parameters<typeof access.nsgRules>[0], authorization: string) => access.nsgRules(request, authorization, vm);
+const withPolicy = (admin: Parameters<typeof access.withPolicy>[0], ports: PolicyPortBody[], body: (authorization: string) => Promise<void>) => access.withPolicy(admin, vm, ports, body);
+const showConfigured = (page: Parameters<typeof access.showConfigured>[0]) => access.showConfigured(page, vm);
+const requestBlade = (page: Parameters<typeof access.requestBlade>[0]) => access.requestBlade(page, vm);
 
 test("a requester opens SSH to their own IP for an hour, sees it in the NSG, and revokes it on My access", async ({ login }) => {
   const admin = await login({ user: "admin" });
@@ -190,10 +133,3 @@ test("a range outside the policy's allowed sources is refused on its field, and 
     expect(jitAllowRules(await nsgRules(admin.request, authorization))).toEqual([]);
   });
 });
-
-/** The page's user's bearer token, taken from the SPA's next call to the API. */
-async function bearerOf(page: Page): Promise<string> {
-  const call = page.waitForRequest((request) => request.url().includes("/api/") && request.headers()["authorization"] !== undefined);
-  await page.reload();
-  return (await (await call).headerValue("authorization")) ?? "";
-}

@@ -10,7 +10,10 @@ import { scopeCovers, scopeSegments } from "./lib/auth/scope.ts";
 import type { RouteAccess } from "./lib/auth/guard.ts";
 import { listRoutes } from "./test-support/api-routes.ts";
 import { buildAccess } from "./lib/auth/access.ts";
+import { createAccessRequestRepository } from "./approvals/repository.ts";
 import { createGrantRepository } from "./requests/repository.ts";
+import { createNotificationRepository } from "./notifications/repository.ts";
+import { openedGrant } from "./requests/service.ts";
 import { storedGrant } from "./requests/testing.ts";
 import { signInAs } from "./test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator } from "./test-support/stack.ts";
@@ -76,6 +79,45 @@ const defenderFile = {
 };
 
 const grantRepository = createGrantRepository(bff.database.kysely);
+const accessRequests = createAccessRequestRepository(bff.database.kysely);
+/**
+ * An access request on web02 (stored directly: no ARM call): by the identity (`own`), or by someone else with the
+ * identity as a named approver of two (`toApprove`), or break-glass by someone else (`toReview`). A random id for
+ * a refused identity.
+ */
+async function accessRequestFor(who: Identity, kind: "own" | "toApprove" | "toReview"): Promise<string> {
+  const user = demoUsers.find((u) => u.username === who.username);
+  if (user === undefined) return randomUUID();
+  const now = new Date();
+  const id = randomUUID();
+  await accessRequests.insert({
+    id,
+    vmId: demo.web02.toLowerCase(),
+    vmName: "vm-prod-web-02",
+    resourceGroup: "rg-web-prod",
+    subscriptionId: demo.web02.split("/")[2] ?? "",
+    requesterOid: kind === "own" ? user.oid : "matrix-requester",
+    requesterName: kind === "own" ? user.name : "Matrix Requester",
+    requesterUsername: kind === "own" ? user.username : "matrix@contoso.test",
+    requesterIp: null,
+    ports: [{ port: 22, protocol: "TCP" }],
+    sourcePrefixes: ["198.51.100.7/32"],
+    durationMinutes: 30,
+    justification: "matrix",
+    status: kind === "toReview" ? "opened" : "pending",
+    approval: { requiredApprovals: 2, approvers: { roleHolders: false, users: [user.username], groups: [] }, allowSelfApproval: false, maxWait: "PT1H", clockStartsAt: "approval" },
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + 3600_000),
+    decidedAt: null,
+    breakGlass: kind === "toReview",
+    review: null,
+    grantId: null,
+    error: null,
+    correlationId: null,
+    decisions: [],
+  });
+  return id;
+}
 /** An open grant of the identity (on no NSG, so closing it writes nothing); a random id for a refused identity. */
 async function ownGrant(who: Identity): Promise<string> {
   const oid = demoUsers.find((u) => u.username === who.username)?.oid;
@@ -87,6 +129,26 @@ async function ownGrant(who: Identity): Promise<string> {
 async function ensurePolicy(vmId: string): Promise<void> {
   const context = { actor: { oid: "matrix", name: "matrix", ip: null }, correlationId: null };
   if ((await policyRepository.get(vmId)) === null) await bff.policies.put([{ vmId, ports: [ssh] }], { kind: "put", context });
+}
+
+const notificationRepository = createNotificationRepository(bff.database.kysely);
+/** A webhook subscription to act on (to a closed local port: the matrix runs no delivery job). */
+async function storedSubscription(who: Identity): Promise<string> {
+  const id = randomUUID();
+  await notificationRepository.insertSubscription({
+    id,
+    name: `matrix ${who.name}`,
+    kind: "webhook",
+    target: "http://127.0.0.1:9/hook",
+    secret: "matrix-secret-matrix-secret-matrix-secret",
+    toRequester: false,
+    scope: "/",
+    events: ["request.opened"],
+    enabled: true,
+    createdAt: new Date(),
+    createdBy: "matrix",
+  });
+  return id;
 }
 
 function describeAccess(access: RouteAccess): string {
@@ -147,6 +209,17 @@ const samples: Record<string, Sample> = {
   "GET /api/activity/export.csv": { requires: "jit.activity.read or jit.request.create at some scope", prepare: async () => ({ url: "/api/activity/export.csv?action=rbac.assignment-added" }), ok: 200 },
   "GET /api/activity/export.jsonl": { requires: "jit.activity.read or jit.request.create at some scope", prepare: async () => ({ url: "/api/activity/export.jsonl?action=rbac.assignment-added" }), ok: 200 },
   "GET /api/audit/verify": { requires: "jit.rbac.write at /", prepare: async () => ({ url: "/api/audit/verify" }), ok: 200 },
+  "GET /api/access-requests": { requires: "signed-in", prepare: async () => ({ url: "/api/access-requests?scope=mine" }), ok: 200 },
+  "GET /api/access-requests/:id": { requires: "signed-in", prepare: async (who) => ({ url: `/api/access-requests/${await accessRequestFor(who, "own")}` }), ok: 200 },
+  "GET /api/access-requests/:id/requester-history": { requires: "signed-in", prepare: async (who) => ({ url: `/api/access-requests/${await accessRequestFor(who, "toApprove")}/requester-history` }), ok: 200 },
+  "POST /api/access-requests/:id/approve": { requires: "signed-in", prepare: async (who) => ({ url: `/api/access-requests/${await accessRequestFor(who, "toApprove")}/approve`, body: { comment: "ok" } }), ok: 200 },
+  "POST /api/access-requests/:id/deny": { requires: "signed-in", prepare: async (who) => ({ url: `/api/access-requests/${await accessRequestFor(who, "toApprove")}/deny`, body: { comment: "no" } }), ok: 200 },
+  "POST /api/access-requests/:id/cancel": { requires: "signed-in", prepare: async (who) => ({ url: `/api/access-requests/${await accessRequestFor(who, "own")}/cancel` }), ok: 200 },
+  "POST /api/access-requests/:id/review": {
+    requires: "jit.request.approve at some scope",
+    prepare: async (who) => ({ url: `/api/access-requests/${await accessRequestFor(who, "toReview")}/review`, body: { comment: "reviewed" } }),
+    ok: 200,
+  },
   "GET /api/requests/my-ip": { requires: "signed-in", prepare: async () => ({ url: "/api/requests/my-ip" }), ok: 200 },
   "POST /api/requests": {
     requires: "jit.request.create at the request's scope",
@@ -167,11 +240,33 @@ const samples: Record<string, Sample> = {
       if (oid === undefined) return { url: `/api/grants/${randomUUID()}/extend`, body: { addMinutes: 5 } };
       await ensurePolicy(demo.web02);
       const access = buildAccess({ oid, name: who.name, username: who.name, tenantId: "t", tenantRoles: [], ignoredRoles: [], groups: [] }, []);
-      const grant = await bff.requests.create({ vmId: demo.web02, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: ["198.51.100.9"] }, durationMinutes: 30 }, { oid, name: who.name, access, ip: null, correlationId: null });
+      const grant = await bff.requests.create({ vmId: demo.web02, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: ["198.51.100.9"] }, durationMinutes: 30 }, { oid, name: who.name, access, ip: null, correlationId: null }).then(openedGrant);
       return { url: `/api/grants/${grant.id}/extend`, body: { addMinutes: 5 } };
     },
     ok: 200,
   },
+  "GET /api/notifications/subscriptions": { requires: "jit.notifications.read at some scope", prepare: async () => ({ url: "/api/notifications/subscriptions" }), ok: 200 },
+  "POST /api/notifications/subscriptions": {
+    requires: "jit.notifications.write at some scope",
+    prepare: async (who) => ({ url: "/api/notifications/subscriptions", body: { name: `matrix ${who.name}`, kind: "webhook", url: "http://127.0.0.1:9/hook", scope: "/", events: ["request.opened"] } }),
+    ok: 201,
+  },
+  "PATCH /api/notifications/subscriptions/:id": {
+    requires: "jit.notifications.write at some scope",
+    prepare: async (who) => ({ url: `/api/notifications/subscriptions/${await storedSubscription(who)}`, body: { enabled: false } }),
+    ok: 200,
+  },
+  "DELETE /api/notifications/subscriptions/:id": {
+    requires: "jit.notifications.write at some scope",
+    prepare: async (who) => ({ url: `/api/notifications/subscriptions/${await storedSubscription(who)}` }),
+    ok: 204,
+  },
+  "POST /api/notifications/subscriptions/:id/test": {
+    requires: "jit.notifications.write at some scope",
+    prepare: async (who) => ({ url: `/api/notifications/subscriptions/${await storedSubscription(who)}/test` }),
+    ok: 202,
+  },
+  "GET /api/notifications/deliveries": { requires: "jit.notifications.read at some scope", prepare: async () => ({ url: "/api/notifications/deliveries?pageSize=5" }), ok: 200 },
   "GET /api/vms/properties": {
     requires: "jit.vm.read at the request's scope",
     vmId: demo.app01,
@@ -202,7 +297,7 @@ describe("the API route matrix", () => {
       const rowsBefore = await bff.assignments.count();
       emulator.control.resetCounters();
 
-      const call = request(bff.app)[route.method.toLowerCase() as "get" | "post" | "put" | "delete"](url);
+      const call = request(bff.app)[route.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete"](url);
       if (who.authorization !== undefined) call.set("authorization", who.authorization);
       const res = await (body === undefined ? call : call.send(body));
 

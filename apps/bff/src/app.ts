@@ -8,6 +8,7 @@ import type { ActivityService } from "./activity/service.ts";
 import { authConfigRoutes, meRoutes } from "./auth/routes.ts";
 import { healthRoutes, type ReadyChecks } from "./health/routes.ts";
 import { inventoryRoutes } from "./inventory/routes.ts";
+import { notificationRoutes, type NotificationRouteDeps } from "./notifications/routes.ts";
 import type { InventoryService } from "./inventory/service.ts";
 import { policyRoutes, type PolicyRouteDeps } from "./policies/routes.ts";
 import { requestRoutes, type RequestRouteDeps } from "./requests/routes.ts";
@@ -37,6 +38,8 @@ export interface AppDeps {
   rbac: RoleAssignmentService;
   /** The activity log (audit trail reads, exports, verification). */
   activity: ActivityService;
+  /** Notification subscriptions and the delivery log (Admins). */
+  notifications: NotificationRouteDeps;
   readyChecks: ReadyChecks;
   auth: AuthRuntime;
   /** The local issuer, mounted at /oidc (local mode); null in Entra mode. */
@@ -81,6 +84,7 @@ function apiRouter(deps: AppDeps): Router {
   api.use(requestRoutes(deps.requests));
   api.use(rbacRoutes(deps.assignments, deps.rbac));
   api.use(activityRoutes(deps.activity, deps.logger));
+  api.use(notificationRoutes(deps.notifications));
   api.use(apiNotFound);
   return api;
 }

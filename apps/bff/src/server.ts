@@ -6,6 +6,7 @@ import { startRetentionJob } from "./activity/retention-job.ts";
 import { createActivityService, type ActivityService } from "./activity/service.ts";
 import { createApp } from "./app.ts";
 import { createInventoryService, type InventoryService } from "./inventory/service.ts";
+import { assembleNotifications, type Notifications, type NotificationTuning } from "./notifications/wiring.ts";
 import { createPolicyIdsRepository } from "./inventory/policy-ids-repository.ts";
 import { createPolicyRepository } from "./policies/repository.ts";
 import { createPolicyService, type PolicyService } from "./policies/service.ts";
@@ -60,6 +61,8 @@ export interface AssembleOptions {
   clock?: Clock;
   /** Test tuning of the request flow and the jobs (timeouts, leases, batching, retries, timer). */
   requests?: AccessRequestTuning;
+  /** Test tuning of notification delivery (timeouts, retry delays, intervals). */
+  notifications?: NotificationTuning;
 }
 
 /** The app and the services behind it, wired to an open (and migrated) database. */
@@ -74,6 +77,8 @@ export interface AssembledBff {
   assignments: RoleAssignmentRepository;
   /** The activity log: reads, exports, chain verification and retention pruning. */
   activity: ActivityService;
+  /** Notification subscriptions, the delivery job and the expiry warning job (run them directly in tests). */
+  notifications: Omit<Notifications, "routes" | "jobs" | "close">;
   arm: ArmClients;
   /** The credential the ARM clients use (from the local issuer in local mode). */
   armCredential: ArmCredential;
@@ -126,6 +131,14 @@ export async function assembleBff(config: Config, database: Database, options: A
     const locks = createNsgLockManager(database.engine === "postgres" && config.databaseUrl !== undefined ? { postgresUrl: config.databaseUrl } : {});
     const policyRepository = createPolicyRepository(database.kysely);
     const policies = createPolicyService({ db: database.kysely, repository: policyRepository, arm, locks, inventory, logger });
+    const notifications = assembleNotifications({
+      db: database.kysely,
+      logger,
+      config: config.notifications,
+      publicUrl,
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.notifications === undefined ? {} : { tuning: options.notifications }),
+    });
     const { requests, ...jobs } = assembleAccessRequests({
       db: database.kysely,
       policies: policyRepository,
@@ -137,6 +150,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       nsgsChanged: (nsgs) => inventory.nsgsChanged(nsgs),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.requests === undefined ? {} : { tuning: options.requests }),
+      jobs: notifications.jobs,
     });
     const auth = createAuthRuntime(config.auth, local?.info ?? null);
     const activity = createActivityService({
@@ -152,6 +166,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       assignments,
       rbac: createRoleAssignmentService({ db: database.kysely, logger }),
       activity,
+      notifications: notifications.routes,
       auth,
       localIssuer: local?.handler ?? null,
       rateLimits: config.rateLimits,
@@ -172,12 +187,14 @@ export async function assembleBff(config: Config, database: Database, options: A
       jobs,
       assignments,
       activity,
+      notifications: { service: notifications.service, delivery: notifications.delivery, expiryWarnings: notifications.expiryWarnings },
       arm,
       armCredential,
       localIssuer: issuer?.info ?? null,
       auth,
       async close() {
         await jobs.scheduler.stop();
+        notifications.close();
         await retention.stop();
         arm.close();
         await locks.close();

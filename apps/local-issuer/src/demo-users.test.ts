@@ -21,6 +21,7 @@ describe("demo users", () => {
       "approver@contoso.test": ["Jit.Approver"],
       "auditor@contoso.test": ["Jit.Auditor"],
       "reader@contoso.test": [],
+      "approver2@contoso.test": ["Jit.Approver"],
     });
     expect(demoUsers.find((user) => user.username === "dev@contoso.test")?.groups).toContain("grp-developers");
   });

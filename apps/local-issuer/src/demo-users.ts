@@ -12,6 +12,8 @@ export const demoUsers: DemoUser[] = [
   { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e03", username: "approver@contoso.test", name: "Avery Approver", roles: ["Jit.Approver"], groups: ["grp-team-leads"] },
   { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e04", username: "auditor@contoso.test", name: "Aubrey Auditor", roles: ["Jit.Auditor"], groups: ["grp-security-audit"] },
   { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e05", username: "reader@contoso.test", name: "Riley Reader", roles: [], groups: [] },
+  // A second approver, so policies that need two approvals (N of M) can be tried locally.
+  { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e06", username: "approver2@contoso.test", name: "Blake Approver", roles: ["Jit.Approver"], groups: ["grp-team-leads"] },
 ];
 
 export interface UserDirectory {

@@ -16,10 +16,18 @@ export const activityActions = [
   "request.revoked",
   "request.expired",
   "request.close-retried",
+  "request.lapsed",
+  "request.cancelled",
+  "request.break-glass",
+  "request.break-glass-reviewed",
   "drift.found",
   "drift.repaired",
   "rbac.assignment-added",
   "rbac.assignment-removed",
+  "notification.subscription-added",
+  "notification.subscription-changed",
+  "notification.subscription-removed",
+  "notification.failed",
 ] as const;
 export const ActivityActionSchema = z.enum(activityActions);
 export type ActivityAction = z.infer<typeof ActivityActionSchema>;

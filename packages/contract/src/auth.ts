@@ -14,6 +14,8 @@ export const permissions = [
   "jit.activity.read",
   "jit.rbac.read",
   "jit.rbac.write",
+  "jit.notifications.read",
+  "jit.notifications.write",
 ] as const;
 export const PermissionSchema = z.enum(permissions);
 export type Permission = z.infer<typeof PermissionSchema>;

@@ -5,3 +5,4 @@ export * from "./auth.ts";
 export * from "./policies.ts";
 export * from "./requests.ts";
 export * from "./activity.ts";
+export * from "./notifications.ts";

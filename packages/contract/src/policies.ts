@@ -45,8 +45,55 @@ export const PolicyPortSchema = z.object({
   allowedSources: AllowedSourcesSchema,
   /** ISO-8601 duration, 5 minutes to 24 hours (Defender's `maxRequestAccessDuration`). */
   maxRequestDuration: IsoRequestDurationSchema,
+  /**
+   * With the policy's `approval` set: whether requests for this port wait for it (absent or true) or open at once
+   * (false). Without `approval` it has no effect.
+   */
+  requireApproval: z.boolean().optional(),
 });
 export type PolicyPort = z.infer<typeof PolicyPortSchema>;
+
+export const minApprovalWaitMinutes = 5;
+export const maxApprovalWaitMinutes = 7 * 24 * 60;
+
+/** How long a request may wait for its approvals: an ISO-8601 duration from PT5M to P7D. */
+export const IsoApprovalWaitSchema = z.string().superRefine((text, ctx) => {
+  const minutes = isoDurationMinutes(text);
+  if (minutes === null) {
+    ctx.addIssue({ code: "custom", message: "must be an ISO-8601 duration such as PT4H or P1D" });
+  } else if (minutes < minApprovalWaitMinutes || minutes > maxApprovalWaitMinutes) {
+    ctx.addIssue({ code: "custom", message: "must be between 5 minutes (PT5M) and 7 days (P7D)" });
+  }
+});
+
+/** Who may approve: holders of the Approver role at the VM's scope, named users, members of named groups (any of them). */
+export const ApproverSetSchema = z
+  .object({
+    /** Anyone holding `jit.request.approve` at the VM's scope (the Approver role, or Admin). */
+    roleHolders: z.boolean(),
+    /** Users by object id (`oid`) or user name (`preferred_username`), matched case-insensitively. */
+    users: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+    /** Entra group ids, as in the token's `groups` claim. */
+    groups: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+  })
+  .refine((set) => set.roleHolders || set.users.length > 0 || set.groups.length > 0, {
+    message: "must name at least one approver: role holders, a user or a group",
+  });
+export type ApproverSet = z.infer<typeof ApproverSetSchema>;
+
+/** A policy's approval rule (absent: requests open at once). */
+export const ApprovalSettingsSchema = z.object({
+  /** Distinct approvals needed before the ports open (N of M; one denial ends the request). */
+  requiredApprovals: z.number().int().min(1, "must be at least 1").max(10, "must be at most 10"),
+  approvers: ApproverSetSchema,
+  /** Whether the requester's own approval counts (never, by default). */
+  allowSelfApproval: z.boolean().default(false),
+  /** How long a request may wait; then it lapses. ISO-8601, PT5M to P7D. */
+  maxWait: IsoApprovalWaitSchema.default("PT24H"),
+  /** When the granted time starts: at the last approval (default) or at the request. */
+  clockStartsAt: z.enum(["approval", "request"]).default("approval"),
+});
+export type ApprovalSettings = z.infer<typeof ApprovalSettingsSchema>;
 
 export const PolicyRulesSchema = z.array(PolicyPortSchema).min(1, "must have at least one port").max(50);
 
@@ -64,6 +111,10 @@ export const PolicySchema = z.object({
   version: z.number().int(),
   /** Every access request to this VM must give a justification. Always sent by the BFF; absent means false. */
   justificationRequired: z.boolean().optional(),
+  /** Approval rule; null or absent: requests open at once. */
+  approval: ApprovalSettingsSchema.nullable().optional(),
+  /** Break-glass: requesters may open at once in an emergency (justification required), flagged for review. */
+  breakGlass: z.boolean().optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -77,6 +128,10 @@ export const PutPoliciesBodySchema = z.object({
   expectedVersions: z.record(z.string(), z.number().int()).optional(),
   /** Whether requests must give a justification; absent keeps each VM's stored value (false for a new policy). */
   justificationRequired: z.boolean().optional(),
+  /** Approval rule: an object sets it, null removes it, absent keeps each VM's stored value (none for a new policy). */
+  approval: ApprovalSettingsSchema.nullable().optional(),
+  /** Break-glass allowed; absent keeps each VM's stored value (false for a new policy). */
+  breakGlass: z.boolean().optional(),
 });
 export type PutPoliciesBody = z.infer<typeof PutPoliciesBodySchema>;
 

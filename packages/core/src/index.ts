@@ -73,3 +73,5 @@ export type { ExtendGrantInput, ExtendGrantResult } from "./requests/extend-gran
 export { checkTrustedProxies, resolveClientIp } from "./requests/client-ip.ts";
 export type { ResolveClientIpInput } from "./requests/client-ip.ts";
 export { diffRules } from "./planner/diff.ts";
+export { approvedGrantWindow, decisionRefusal, isInApproverSet, maxWaitMinutes, needsApproval, requestLapsesAt, tallyDecisions } from "./approvals/approvals.ts";
+export type { ApprovalPort, DecidableRequest, Decider, DecisionRefusal, PendingStatus, Tally } from "./approvals/approvals.ts";

@@ -64,7 +64,7 @@ describe("sign-in with the local issuer", () => {
   });
 
   it.each<[string, Role[], Permission[], Permission[], number]>([
-    ["admin@contoso.test", ["Admin"], ["jit.vm.read", "jit.inventory.refresh", "jit.policy.write", "jit.request.create", "jit.request.approve", "jit.request.revoke.any", "jit.activity.read", "jit.rbac.read", "jit.rbac.write"], [], 0],
+    ["admin@contoso.test", ["Admin"], ["jit.vm.read", "jit.inventory.refresh", "jit.policy.write", "jit.request.create", "jit.request.approve", "jit.request.revoke.any", "jit.activity.read", "jit.rbac.read", "jit.rbac.write", "jit.notifications.read", "jit.notifications.write"], [], 0],
     ["dev@contoso.test", [], [], ["jit.vm.read", "jit.request.create"], 2],
     ["approver@contoso.test", ["Approver"], ["jit.vm.read", "jit.request.approve"], ["jit.vm.read", "jit.request.approve"], 0],
     ["auditor@contoso.test", ["Auditor"], ["jit.vm.read", "jit.activity.read"], ["jit.vm.read", "jit.activity.read"], 0],

@@ -21,5 +21,16 @@ export function describeConfig(config: Config): Record<string, unknown> {
     rateLimits: config.rateLimits,
     scheduler: config.scheduler,
     audit: { retentionDays: config.audit.retentionDays ?? "forever", signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY" },
+    notifications: {
+      // Scheme, host and port only: the URL's user name and password stay out of the log.
+      smtp: config.notifications.smtpUrl === undefined ? "off" : smtpServer(config.notifications.smtpUrl),
+      smtpFrom: config.notifications.smtpFrom ?? null,
+      allowHttpLocalhost: config.notifications.allowHttpLocalhost,
+    },
   };
+}
+
+function smtpServer(smtpUrl: string): string {
+  const url = new URL(smtpUrl);
+  return `${url.protocol}//${url.host}`;
 }

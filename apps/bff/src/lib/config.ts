@@ -39,6 +39,16 @@ export interface AuditConfig {
   signingKey: string | undefined;
 }
 
+/** Notifications (src/notifications): e-mail over SMTP and the development allowance for http webhooks. */
+export interface NotificationsConfig {
+  /** SMTP_URL (`smtp://user:pass@host:587` or `smtps://...`); undefined: e-mail subscriptions are refused. Holds a password: never logged. */
+  smtpUrl: string | undefined;
+  /** SMTP_FROM: the sender of notification e-mails (required with SMTP_URL). */
+  smtpFrom: string | undefined;
+  /** NOTIFY_ALLOW_HTTP_LOCALHOST: webhooks may be plain http to localhost (default: on in local mode, off in Entra mode). */
+  allowHttpLocalhost: boolean;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -62,6 +72,7 @@ export interface Config {
   rateLimits: RateLimits;
   scheduler: SchedulerConfig;
   audit: AuditConfig;
+  notifications: NotificationsConfig;
 }
 
 /** Values a start script sets in memory rather than through the environment. */
@@ -122,6 +133,19 @@ function commaList(v: string | undefined): string[] {
     .split(",")
     .map((s) => s.trim())
     .filter((s) => s !== "");
+}
+
+const senderPattern = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
+/** Parsed without ever echoing the value: it holds the SMTP password. */
+function isSmtpUrl(v: string | undefined): boolean {
+  if (v === undefined) return true;
+  try {
+    const url = new URL(v);
+    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
 }
 
 function isLoopbackHost(hostname: string): boolean {
@@ -232,6 +256,16 @@ const EnvSchema = z.object({
     return Number(v);
   }),
   AUDIT_SIGNING_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "AUDIT_SIGNING_KEY: must be at least 32 characters" }),
+  SMTP_URL: optionalText.refine(isSmtpUrl, { message: "SMTP_URL: must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587" }),
+  SMTP_FROM: optionalText.refine((v) => v === undefined || senderPattern.test(v), { message: "SMTP_FROM: must be an e-mail address, or a name and an address such as Portcullis <jit@example.com>" }),
+  NOTIFY_ALLOW_HTTP_LOCALHOST: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const word = v.toLowerCase();
+    if (trueWords.has(word)) return true;
+    if (falseWords.has(word)) return false;
+    ctx.addIssue({ code: "custom", message: `NOTIFY_ALLOW_HTTP_LOCALHOST: must be true or false (got "${v}")` });
+    return z.NEVER;
+  }),
   ...authEnvShape,
 });
 
@@ -319,6 +353,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
   ].filter((pem): pem is string => pem !== undefined);
   const auth = "AZURE_AUTHORITY_HOST" in values ? resolveAuth(env, e, e.AZURE_AUTHORITY_HOST, problems, overrides.entraJwks) : undefined;
   if (auth !== undefined && azureCredential !== undefined) checkSignInMatchesAzure(auth, azureCredential, e.ARM_ENDPOINT, problems);
+  if (e.SMTP_URL !== undefined && e.SMTP_FROM === undefined && "SMTP_FROM" in values) problems.push("SMTP_FROM: required when SMTP_URL is set (the sender of notification e-mails)");
   if (problems.length > 0 || azureCredential === undefined || auth === undefined) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -337,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
     scheduler: { intervalMs: e.SCHEDULER_INTERVAL_MS, reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS, reconcileRepair: e.RECONCILE_REPAIR },
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY },
+    notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, allowHttpLocalhost: e.NOTIFY_ALLOW_HTTP_LOCALHOST ?? auth.mode === "local" },
   };
 }
 

@@ -112,6 +112,8 @@ describe("exporting in Defender's schema", () => {
     updatedBy: "a",
     version: 1,
     justificationRequired: false,
+    approval: null,
+    breakGlass: false,
   });
 
   it("groups VMs into one `default` policy per resource group and region, and reads back what it wrote", () => {

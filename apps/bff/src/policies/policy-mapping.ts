@@ -1,5 +1,5 @@
 import { isoDurationMinutes } from "@portcullis/contract";
-import type { NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
+import type { ApprovalSettings, NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
 import { jitRulePrefix, parseJitRuleName, vmHash } from "@portcullis/core";
 import type { JitPolicy, NsgChange, NsgRule, PolicyIssue } from "@portcullis/core";
 import type { FieldProblem } from "../lib/http/validation.ts";
@@ -101,6 +101,10 @@ export interface PolicyRecord {
   version: number;
   /** Requests to the VM must give a justification. */
   justificationRequired: boolean;
+  /** The approval rule; null: requests open at once. */
+  approval: ApprovalSettings | null;
+  /** Requesters may open at once in an emergency (flagged for review). */
+  breakGlass: boolean;
 }
 
 /** The VM's id in ARM's spelling, rebuilt from the parts stored with the policy. */
@@ -121,5 +125,7 @@ export function toPolicy(record: PolicyRecord): Policy {
     updatedBy: record.updatedBy,
     version: record.version,
     justificationRequired: record.justificationRequired,
+    approval: record.approval,
+    breakGlass: record.breakGlass,
   };
 }

@@ -1,8 +1,9 @@
-import { PolicyPortSchema, type PolicyPort } from "@portcullis/contract";
+import { ApprovalSettingsSchema, PolicyPortSchema, type ApprovalSettings, type PolicyPort } from "@portcullis/contract";
 import { sql, type Kysely, type Selectable } from "kysely";
 import { z } from "zod";
 import type { DatabaseSchema, JitPolicyTable } from "../lib/db/schema.ts";
 import type { PolicyRecord } from "./policy-mapping.ts";
+import { jsonValue } from "../lib/db/row-values.ts";
 
 /** What a save writes for one VM; created_*, updated_at and version are the repository's. */
 export interface PolicyWrite {
@@ -15,6 +16,10 @@ export interface PolicyWrite {
   nsgIds: string[];
   /** Absent keeps the stored value (false for a new policy). */
   justificationRequired?: boolean;
+  /** The approval rule: an object sets it, null removes it, absent keeps the stored value (none for a new policy). */
+  approval?: ApprovalSettings | null;
+  /** Break-glass allowed; absent keeps the stored value (false for a new policy). */
+  breakGlass?: boolean;
 }
 
 export type InTransaction = (trx: Kysely<DatabaseSchema>) => Promise<void>;
@@ -36,11 +41,6 @@ export interface PolicyRepository {
 const StoredRulesSchema = z.array(PolicyPortSchema);
 const StoredNsgIdsSchema = z.array(z.string());
 
-/** jsonb comes back parsed from PostgreSQL and PGlite alike; a string (older driver) is parsed here. */
-function json(value: unknown): unknown {
-  return typeof value === "string" ? JSON.parse(value) : value;
-}
-
 function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
   return {
     vmId: row.vm_id,
@@ -49,14 +49,16 @@ function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
     vmName: row.vm_name,
     location: row.location,
     // Rows are written only by this repository; a row that no longer parses is a bug worth failing on.
-    ports: StoredRulesSchema.parse(json(row.rules)),
-    nsgIds: StoredNsgIdsSchema.parse(json(row.nsg_ids)),
+    ports: StoredRulesSchema.parse(jsonValue(row.rules)),
+    nsgIds: StoredNsgIdsSchema.parse(jsonValue(row.nsg_ids)),
     createdAt: row.created_at,
     createdBy: row.created_by,
     updatedAt: row.updated_at,
     updatedBy: row.updated_by,
     version: row.version,
     justificationRequired: row.justification_required,
+    approval: row.approval === null || row.approval === undefined ? null : ApprovalSettingsSchema.parse(jsonValue(row.approval)),
+    breakGlass: row.break_glass,
   };
 }
 
@@ -92,6 +94,8 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
             created_by: actor,
             updated_by: actor,
             justification_required: write.justificationRequired ?? false,
+            approval: write.approval === undefined || write.approval === null ? null : JSON.stringify(write.approval),
+            break_glass: write.breakGlass ?? false,
           };
           const row = await trx
             .insertInto("jit_policy")
@@ -105,6 +109,8 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
                 rules: values.rules,
                 nsg_ids: values.nsg_ids,
                 justification_required: write.justificationRequired ?? sql<boolean>`jit_policy.justification_required`,
+                approval: write.approval === undefined ? sql<string | null>`jit_policy.approval` : values.approval,
+                break_glass: write.breakGlass ?? sql<boolean>`jit_policy.break_glass`,
                 updated_by: actor,
                 updated_at: sql<Date>`now()`,
                 version: sql<number>`jit_policy.version + 1`,

@@ -3,6 +3,7 @@ import {
   ImportPoliciesQuerySchema,
   PutPoliciesBodySchema,
   RemovePoliciesBodySchema,
+  type ApprovalSettings,
   type ExportPoliciesResponse,
   type ImportPoliciesResponse,
   type ListPoliciesResponse,
@@ -41,6 +42,17 @@ function checkPorts(ports: readonly PolicyPort[]): void {
   if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
 }
 
+/** An approval rule that can be met: without role holders or groups, no more approvals than named users (plus the requester when self-approval counts). */
+function checkApproval(approval: ApprovalSettings): void {
+  const { approvers, requiredApprovals } = approval;
+  if (approvers.roleHolders || approvers.groups.length > 0) return;
+  const named = new Set(approvers.users.map((u) => u.toLowerCase())).size;
+  if (requiredApprovals > named) {
+    const rule = `must not exceed the ${named} named approver${named === 1 ? "" : "s"} when neither role holders nor groups may approve`;
+    throw new InputError(`approval.requiredApprovals: ${rule}`, { details: { problems: [{ field: "approval.requiredApprovals", rule }] } });
+  }
+}
+
 /** Every VM needs `permission` at its scope, checked before anything reads ARM. */
 async function authorizeEach(req: Request, permission: "jit.policy.write" | "jit.vm.read", vmIds: readonly string[]): Promise<void> {
   for (const vmId of vmIds) await authorize(req, permission, vmId);
@@ -51,7 +63,8 @@ function parsePutBody(body: unknown) {
   const parsed = parseInput(PutPoliciesBodySchema, body, "body");
   const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
   checkPorts(parsed.ports);
-  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions, justificationRequired: parsed.justificationRequired };
+  if (parsed.approval !== undefined && parsed.approval !== null) checkApproval(parsed.approval);
+  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions, justificationRequired: parsed.justificationRequired, approval: parsed.approval, breakGlass: parsed.breakGlass };
 }
 
 const writeAnywhere = { kind: "permission", permission: "jit.policy.write", scope: "some" } as const;
@@ -93,9 +106,15 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
   router.put(
     "/policies",
     guard(writeAnywhere, async (req, res) => {
-      const { vmIds, ports, expectedVersions, justificationRequired } = parsePutBody(req.body);
+      const { vmIds, ports, expectedVersions, justificationRequired, approval, breakGlass } = parsePutBody(req.body);
       await authorizeEach(req, "jit.policy.write", vmIds);
-      const targets = vmIds.map((vmId) => ({ vmId, ports, ...(justificationRequired === undefined ? {} : { justificationRequired }) }));
+      const targets = vmIds.map((vmId) => ({
+        vmId,
+        ports,
+        ...(justificationRequired === undefined ? {} : { justificationRequired }),
+        ...(approval === undefined ? {} : { approval }),
+        ...(breakGlass === undefined ? {} : { breakGlass }),
+      }));
       res.json(await deps.policies.put(targets, { ...(expectedVersions === undefined ? {} : { expectedVersions }), kind: "put", context: contextOf(req) }));
     }),
   );

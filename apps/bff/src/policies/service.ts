@@ -1,4 +1,4 @@
-import type { PolicyPlanResponse, PolicyPort, PutPoliciesResponse, RemovePoliciesResponse } from "@portcullis/contract";
+import type { ApprovalSettings, PolicyPlanResponse, PolicyPort, PutPoliciesResponse, RemovePoliciesResponse } from "@portcullis/contract";
 import type { Nsg, VmPolicyTarget } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { recordAuditEvents, type AuditAction, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
@@ -21,6 +21,10 @@ export interface PolicyTarget {
   ports: PolicyPort[];
   /** Absent keeps the stored value (false for a new policy). */
   justificationRequired?: boolean;
+  /** The approval rule: an object sets it, null removes it, absent keeps the stored value. */
+  approval?: ApprovalSettings | null;
+  /** Break-glass allowed; absent keeps the stored value. */
+  breakGlass?: boolean;
 }
 
 /** Who asks and which request it is, for the records and the audit trail. */
@@ -180,6 +184,8 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
                   ports: t.ports,
                   nsgIds: positionNsgIds(read),
                   ...(t.justificationRequired === undefined ? {} : { justificationRequired: t.justificationRequired }),
+                  ...(t.approval === undefined ? {} : { approval: t.approval }),
+                  ...(t.breakGlass === undefined ? {} : { breakGlass: t.breakGlass }),
                 };
               });
               saved = await deps.repository.save(writes, context.actor.name, (trx) =>
@@ -187,7 +193,14 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
                   trx,
                   auditEvents(context, vmIds, actionFor, "success", (vmId) => {
                     const before = records.get(vmId.toLowerCase());
-                    return { ports: portsOf.get(vmId.toLowerCase()), ...(before === undefined ? {} : { previousPorts: before.ports, previousVersion: before.version }), nsgIds: writtenNsgIds(result) };
+                    const target = targets.find((t) => t.vmId.toLowerCase() === vmId.toLowerCase());
+                    return {
+                      ports: portsOf.get(vmId.toLowerCase()),
+                      ...(before === undefined ? {} : { previousPorts: before.ports, previousVersion: before.version }),
+                      ...(target?.approval === undefined ? {} : { approval: target.approval }),
+                      ...(target?.breakGlass === undefined ? {} : { breakGlass: target.breakGlass }),
+                      nsgIds: writtenNsgIds(result),
+                    };
                   }),
                 ).then(() => undefined),
               );

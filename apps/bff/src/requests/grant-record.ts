@@ -37,6 +37,11 @@ export interface GrantRecord {
   privateIps: string[];
   osType: string | null;
   adminUsername: string | null;
+  /** The requester's user name (`preferred_username`); null on grants stored before it was kept. */
+  requesterUsername: string | null;
+  /** The access request it came from (approved or break-glass); null when it opened at once. */
+  requestId: string | null;
+  breakGlass: boolean;
 }
 
 /** The VM's id in ARM's spelling, from the parts stored with the grant. */
@@ -62,6 +67,8 @@ export function toGrant(record: GrantRecord): Grant {
     endsAt: record.endsAt.toISOString(),
     closedAt: record.closedAt?.toISOString() ?? null,
     error: record.lastError,
+    requestId: record.requestId,
+    breakGlass: record.breakGlass,
     connect: connectDetails(record),
   };
 }
@@ -75,7 +82,9 @@ export function grantAuditDetails(record: GrantRecord, extra: Record<string, unk
     sources: [...record.sourcePrefixes],
     durationMinutes: Math.round((record.endsAt.getTime() - record.startsAt.getTime()) / 60_000),
     ...(record.justification === null ? {} : { justification: record.justification }),
-    requester: { oid: record.requesterOid, name: record.requesterName },
+    requester: { oid: record.requesterOid, name: record.requesterName, ...(record.requesterUsername === null ? {} : { username: record.requesterUsername }) },
+    ...(record.requestId === null ? {} : { requestId: record.requestId }),
+    ...(record.breakGlass ? { breakGlass: true } : {}),
     ...extra,
   };
 }

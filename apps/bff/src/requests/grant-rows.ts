@@ -3,23 +3,11 @@ import type { Selectable } from "kysely";
 import { z } from "zod";
 import type { JitGrantTable } from "../lib/db/schema.ts";
 import type { GrantReason, GrantRecord } from "./grant-record.ts";
+import { dateValue, jsonValue, optionalDateValue } from "../lib/db/row-values.ts";
 
 const PortsSchema = z.array(z.object({ port: z.number().int(), protocol: JitProtocolSchema }));
 const StringsSchema = z.array(z.string());
 const reasons = new Set<string>(["Expired", "UserRequested", "Revoked", "NewerRequestInitiated", "OpenFailed"]);
-
-/** jsonb comes back parsed from PostgreSQL and PGlite alike; a string (older driver) is parsed here. */
-function json(value: unknown): unknown {
-  return typeof value === "string" ? JSON.parse(value) : value;
-}
-
-function date(value: Date | string): Date {
-  return value instanceof Date ? value : new Date(value);
-}
-
-function optionalDate(value: Date | string | null): Date | null {
-  return value === null ? null : date(value);
-}
 
 /** Rows are written only by this component; one that no longer parses is a bug worth failing on. */
 export function toRecord(row: Selectable<JitGrantTable>): GrantRecord {
@@ -32,25 +20,28 @@ export function toRecord(row: Selectable<JitGrantTable>): GrantRecord {
     requesterOid: row.requester_oid,
     requesterName: row.requester_name,
     requesterIp: row.requester_ip,
-    ports: PortsSchema.parse(json(row.ports)),
-    sourcePrefixes: StringsSchema.parse(json(row.source_prefixes)),
+    ports: PortsSchema.parse(jsonValue(row.ports)),
+    sourcePrefixes: StringsSchema.parse(jsonValue(row.source_prefixes)),
     justification: row.justification,
     status: row.status,
     statusReason: row.status_reason !== null && reasons.has(row.status_reason) ? (row.status_reason as GrantReason) : null,
-    createdAt: date(row.created_at),
-    startsAt: date(row.starts_at),
-    endsAt: date(row.ends_at),
-    closedAt: optionalDate(row.closed_at),
+    createdAt: dateValue(row.created_at),
+    startsAt: dateValue(row.starts_at),
+    endsAt: dateValue(row.ends_at),
+    closedAt: optionalDateValue(row.closed_at),
     closeAttempts: row.close_attempts,
-    nextAttemptAt: optionalDate(row.next_attempt_at),
+    nextAttemptAt: optionalDateValue(row.next_attempt_at),
     lastError: row.last_error,
-    nsgIds: StringsSchema.parse(json(row.nsg_ids)),
+    nsgIds: StringsSchema.parse(jsonValue(row.nsg_ids)),
     correlationId: row.correlation_id,
     claimedBy: row.claimed_by,
-    leaseUntil: optionalDate(row.lease_until),
-    privateIps: StringsSchema.parse(json(row.private_ips)),
+    leaseUntil: optionalDateValue(row.lease_until),
+    privateIps: StringsSchema.parse(jsonValue(row.private_ips)),
     osType: row.os_type,
     adminUsername: row.admin_username,
+    requesterUsername: row.requester_username,
+    requestId: row.request_id,
+    breakGlass: row.break_glass,
   };
 }
 
@@ -83,5 +74,8 @@ export function toRow(record: GrantRecord) {
     private_ips: JSON.stringify(record.privateIps),
     os_type: record.osType,
     admin_username: record.adminUsername,
+    requester_username: record.requesterUsername,
+    request_id: record.requestId,
+    break_glass: record.breakGlass,
   };
 }

@@ -22,8 +22,12 @@ export interface CloseOutcome {
   failed: Map<string, unknown>;
 }
 
-/** NSGs closed at once. */
-const closeConcurrency = 4;
+/**
+ * NSGs closed at once. Closing is latency-bound (a read, a write and its long-running operation per NSG), so a
+ * thousand grants over a hundred NSGs ending together need this many in flight to close within a couple of
+ * seconds; ARM's 429s are retried per NSG with its Retry-After.
+ */
+const closeConcurrency = 16;
 
 /**
  * Writes grants' Allow rules: one whole-NSG write per NSG per operation, under the NSG locks, with the same

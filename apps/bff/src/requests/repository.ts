@@ -159,7 +159,7 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
       return db.transaction().execute(async (trx) => {
         const row = await trx
           .updateTable("jit_grant")
-          .set({ ends_at: endsAt, claimed_by: null, lease_until: null })
+          .set({ ends_at: endsAt, claimed_by: null, lease_until: null, expiry_warned_at: null })
           .where("id", "=", id)
           .where("status", "=", "open")
           .where("claimed_by", "=", lease.claimedBy)

@@ -3,6 +3,7 @@ import {
   CreateAccessRequestBodySchema,
   ExtendGrantBodySchema,
   ListGrantsQuerySchema,
+  type AccessRequest,
   type Grant,
   type ListGrantsResponse,
   type MyIpResponse,
@@ -13,6 +14,7 @@ import { guard, type RouteAccess } from "../lib/auth/guard.ts";
 import { requirePermissionSomewhere } from "../lib/auth/access.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { checkVmIds } from "../policies/vm-ids.ts";
+import { approvalRoutes } from "../approvals/routes.ts";
 import { clientIpOf } from "./client-ip.ts";
 import type { Caller, RequestService } from "./service.ts";
 
@@ -63,8 +65,14 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
   router.post(
     "/requests",
     guard({ kind: "permission", permission: "jit.request.create", scope: (req) => createBody(req).vmId }, async (req, res) => {
-      const body: Grant = await deps.requests.create(createBody(req), await callerOf(req));
-      res.status(201).json(body);
+      const outcome = await deps.requests.create(createBody(req), await callerOf(req));
+      if (outcome.kind === "opened") {
+        const body: Grant = outcome.grant;
+        res.status(201).json(body);
+      } else {
+        const body: AccessRequest = outcome.request;
+        res.status(202).location(`/api/access-requests/${body.id}`).json(body);
+      }
     }),
   );
 
@@ -104,6 +112,9 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
       res.json(body);
     }),
   );
+
+  // Requests that wait for approval: decisions, cancel, break-glass review (the caller is built the same way).
+  router.use(approvalRoutes({ approvals: deps.requests.approvals, callerOf }));
 
   return router;
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { CreateAccessRequestBody, Grant } from "@portcullis/contract";
-import { fitRequest, supersededGrants } from "@portcullis/core";
+import type { AccessRequest, CreateAccessRequestBody, Grant } from "@portcullis/contract";
+import { fitRequest, needsApproval, supersededGrants, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { recordAuditEvent, recordAuditEvents, type AuditActor } from "../lib/audit/audit-events.ts";
+import { createApprovalService } from "../approvals/service.ts";
+import { recordAuditEvent, recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
@@ -51,6 +52,37 @@ export interface RequestServiceDeps {
 
 export const defaultLeaseMs = 5 * 60_000;
 
+/** What `create` did: opened the ports (201), or stored a request that waits for approval (202). */
+export type CreateOutcome = { kind: "opened"; grant: Grant } | { kind: "pending"; request: AccessRequest };
+
+/** The grant of an outcome that opened (tests and tools that expect no approval); throws for a pending request. */
+export function openedGrant(outcome: CreateOutcome): Grant {
+  if (outcome.kind === "pending") throw new Error(`request ${outcome.request.id} waits for approval`);
+  return outcome.grant;
+}
+
+/** One grant to open from a fitted request (a new request, a break-glass one, or an approved one). */
+export interface OpenSpec {
+  vmId: string;
+  jitPolicy: JitPolicy;
+  /** Ports, sources, justification and the window (`startsAt`/`endsAt`) to grant. */
+  fitted: FittedRequest;
+  requester: { oid: string; name: string; username: string; ip: string | null };
+  /** Who the audit trail says opened it (the requester, or the last approver). */
+  actor: AuditActor;
+  correlationId: string | null;
+  /** The grant's id when it must be known before (an approved request records it). */
+  grantId?: string;
+  requestId: string | null;
+  breakGlass: boolean;
+  /** Work in the transaction that stores the opening grant, before its audit events (may throw to refuse). */
+  stored?: (trx: Kysely<DatabaseSchema>, record: GrantRecord) => Promise<void>;
+  /** Work in the transaction that records a failed opening. */
+  failed?: (trx: Kysely<DatabaseSchema>, message: string) => Promise<void>;
+  /** The audit events stored with the opening grant. */
+  openingEvents(record: GrantRecord, supersede: readonly string[]): AuditEventInput[];
+}
+
 export function actorOf(caller: Caller): AuditActor {
   return { oid: caller.oid, name: caller.name, ip: caller.ip };
 }
@@ -88,7 +120,8 @@ export function createRequestService(deps: RequestServiceDeps) {
     },
   });
 
-  async function create(body: CreateAccessRequestBody, caller: Caller): Promise<Grant> {
+  /** The VM's policy and the request fitted to it (403/404/400 before anything is stored or written). */
+  async function fitToPolicy(body: CreateAccessRequestBody, caller: Caller, now: Date) {
     const policy = await deps.policies.get(body.vmId);
     if (policy === null) {
       throw new NotFoundError(`VM ${body.vmId} has no JIT policy: access cannot be requested until an admin enables JIT on it`, {
@@ -96,7 +129,6 @@ export function createRequestService(deps: RequestServiceDeps) {
       });
     }
     const jitPolicy = toJitPolicy(policy.ports);
-    const now = deps.clock.now();
     const fit = fitRequest({
       policy: jitPolicy,
       request: {
@@ -109,67 +141,73 @@ export function createRequestService(deps: RequestServiceDeps) {
       now,
     });
     if (!fit.ok) throw problemsError(fit.problems);
+    return { policy, jitPolicy, fitted: fit.grant };
+  }
 
+  /**
+   * Opens a fitted request: reads the VM's NSGs, stores the grant (`opening`) with `spec.stored`'s work and audit
+   * events in the same transaction, writes the Allow rules, and marks it open (or failed, with `spec.failed`).
+   */
+  async function openFitted(spec: OpenSpec): Promise<Grant> {
+    const { fitted, requester } = spec;
     let read;
     try {
-      read = (await readVmPositions(deps.arm, [body.vmId], "throw")).get(body.vmId.toLowerCase());
+      read = (await readVmPositions(deps.arm, [spec.vmId], "throw")).get(spec.vmId.toLowerCase());
     } catch (error) {
       throw policyOperationError(error, "No port was opened.");
     }
-    if (read === undefined) throw new NotFoundError(`${body.vmId} was not found in Azure`, { details: { resourceId: body.vmId } });
+    if (read === undefined) throw new NotFoundError(`${spec.vmId} was not found in Azure`, { details: { resourceId: spec.vmId } });
     const nsgIds = positionNsgIds(read);
-    const existing = await deps.grants.openOnVm(caller.oid, body.vmId);
+    const existing = await deps.grants.openOnVm(requester.oid, spec.vmId);
     const supersede = supersededGrants(
       existing.map((r) => ({ id: r.id, requesterOid: r.requesterOid, vmId: r.vmId, ports: r.ports, status: "open" as const })),
-      { requesterOid: caller.oid, vmId: body.vmId, ports: fit.grant.ports },
+      { requesterOid: requester.oid, vmId: spec.vmId, ports: fitted.ports },
     );
+    const now = deps.clock.now();
     const held = lease(now);
     const record: GrantRecord = {
-      id: randomUUID(),
+      id: spec.grantId ?? randomUUID(),
       vmId: read.vm.id.toLowerCase(),
       vmName: read.vm.name,
       resourceGroup: read.vm.resourceGroup,
       subscriptionId: read.vm.subscriptionId,
-      requesterOid: caller.oid,
-      requesterName: caller.name,
-      requesterIp: caller.ip,
-      ports: fit.grant.ports,
-      sourcePrefixes: fit.grant.sourcePrefixes,
-      justification: fit.grant.justification,
+      requesterOid: requester.oid,
+      requesterName: requester.name,
+      requesterIp: requester.ip,
+      ports: fitted.ports,
+      sourcePrefixes: fitted.sourcePrefixes,
+      justification: fitted.justification,
       status: "opening",
       statusReason: null,
       createdAt: now,
-      startsAt: fit.grant.startsAt,
-      endsAt: fit.grant.endsAt,
+      startsAt: fitted.startsAt,
+      endsAt: fitted.endsAt,
       closedAt: null,
       closeAttempts: 0,
       nextAttemptAt: null,
       lastError: null,
       nsgIds,
-      correlationId: caller.correlationId,
+      correlationId: spec.correlationId,
       claimedBy: held.claimedBy,
       leaseUntil: held.until,
       privateIps: read.nics.flatMap((nic) => nic.privateIps),
       osType: read.vm.osType,
       adminUsername: read.adminUsername,
+      requesterUsername: requester.username,
+      requestId: spec.requestId,
+      breakGlass: spec.breakGlass,
     };
-    const actor = actorOf(caller);
-    const superseded = await deps.grants.insertOpening(record, supersede, (trx) =>
-      recordAuditEvent(trx, {
-        actor,
-        action: "request.created",
-        outcome: "success",
-        vmId: record.vmId,
-        details: grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), opensToAnyAddress: fit.grant.opensToAnyAddress, supersedes: supersede }),
-        correlationId: caller.correlationId,
-      }).then(() => undefined),
-    );
-    audits.set(record.id, { actor, correlationId: caller.correlationId });
+    const { actor } = spec;
+    const superseded = await deps.grants.insertOpening(record, supersede, async (trx) => {
+      await spec.stored?.(trx, record);
+      await recordAuditEvents(trx, spec.openingEvents(record, supersede));
+    });
+    audits.set(record.id, { actor, correlationId: spec.correlationId });
     try {
       const outcome = await opener.open({
         record,
-        grant: plannerGrant(record, read.position, jitPolicy),
-        superseded: superseded.map((r) => plannerGrant(r, read.position, jitPolicy)),
+        grant: plannerGrant(record, read.position, spec.jitPolicy),
+        superseded: superseded.map((r) => plannerGrant(r, read.position, spec.jitPolicy)),
         nsgIds,
         deadline: Date.now() + timeoutMs,
       });
@@ -178,9 +216,10 @@ export function createRequestService(deps: RequestServiceDeps) {
       const mapped = openError(outcome.error, settled);
       const message = errorText(mapped);
       try {
-        await deps.grants.markOpenFailed(record.id, superseded.map((r) => r.id), message, settled, lease(), (trx) =>
-          recordAuditEvent(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: grantAuditDetails(record, { settled, ...errorDetails(mapped) }), error: message, correlationId: caller.correlationId }).then(() => undefined),
-        );
+        await deps.grants.markOpenFailed(record.id, superseded.map((r) => r.id), message, settled, lease(), async (trx) => {
+          await spec.failed?.(trx, message);
+          await recordAuditEvent(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: grantAuditDetails(record, { settled, ...errorDetails(mapped) }), error: message, correlationId: spec.correlationId });
+        });
       } catch (error) {
         // The row stays `opening` under its lease; the expiry job closes it when the lease ends.
         deps.logger.error({ err: error, grantId: record.id }, "could not record a failed grant; the expiry job closes it after its lease");
@@ -191,10 +230,53 @@ export function createRequestService(deps: RequestServiceDeps) {
     }
   }
 
+  const approvals = createApprovalService({ db: deps.db, policies: deps.policies, clock: deps.clock, logger: deps.logger, fitToPolicy, openFitted });
+
+  /**
+   * A new request: opened at once (201 with the grant) when its ports need no approval or it is break-glass,
+   * else stored as pending (202 with the request) until enough approvers agree.
+   */
+  async function create(body: CreateAccessRequestBody, caller: Caller): Promise<CreateOutcome> {
+    const now = deps.clock.now();
+    const { policy, jitPolicy, fitted } = await fitToPolicy(body, caller, now);
+    const waits = needsApproval(policy.approval, policy.ports, fitted.ports);
+    if (body.breakGlass === true) approvals.checkBreakGlass(policy, fitted);
+    if (waits && body.breakGlass !== true) return { kind: "pending", request: await approvals.submit(policy, fitted, caller, now) };
+    const actor = actorOf(caller);
+    const breakGlass = waits && body.breakGlass === true;
+    const requestId = breakGlass ? randomUUID() : null;
+    const grant = await openFitted({
+      vmId: body.vmId,
+      jitPolicy,
+      fitted,
+      requester: { oid: caller.oid, name: caller.name, username: caller.access.principal.username, ip: caller.ip },
+      actor,
+      correlationId: caller.correlationId,
+      requestId,
+      breakGlass,
+      ...(breakGlass && requestId !== null && policy.approval !== null ? approvals.breakGlassHooks(requestId, policy.approval, caller, now) : {}),
+      openingEvents: (record, supersede) => [
+        {
+          actor,
+          action: "request.created",
+          outcome: "success",
+          vmId: record.vmId,
+          details: grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), opensToAnyAddress: fitted.opensToAnyAddress, supersedes: supersede, approvalRequired: false }),
+          correlationId: caller.correlationId,
+        },
+        ...(breakGlass
+          ? [{ actor, action: "request.break-glass" as const, outcome: "success" as const, vmId: record.vmId, details: grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), approvalRequired: true }), correlationId: caller.correlationId }]
+          : []),
+      ],
+    });
+    return { kind: "opened", grant };
+  }
+
   const actions = createGrantActions({ ...deps, lease, timeoutMs });
 
   return {
     create,
+    approvals,
     ...actions,
     async list(query: { scope: "mine" | "all"; status: GrantListStatus; vmId?: string | undefined }, caller: Caller): Promise<Grant[]> {
       const records = await deps.grants.list({

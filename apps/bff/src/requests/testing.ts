@@ -69,6 +69,9 @@ export function storedGrant(requesterOid: string, overrides: Partial<GrantRecord
     privateIps: ["10.10.1.5"],
     osType: "Linux",
     adminUsername: "azureadmin",
+    requesterUsername: null,
+    requestId: null,
+    breakGlass: false,
     ...overrides,
   };
 }

@@ -12,11 +12,14 @@ import { systemClock, systemTimer, type Clock, type Timer } from "../scheduler/c
 import type { DriftRepository } from "../scheduler/drift-repository.ts";
 import { createExpiryJob, type ExpiryJob } from "../scheduler/expiry-job.ts";
 import { createReconciler, type Reconciler } from "../scheduler/reconciler.ts";
-import { createScheduler, type Scheduler } from "../scheduler/scheduler.ts";
+import { createScheduler, type PeriodicJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { createGrantCloser, type CloseRetrySettings } from "./grant-closer.ts";
 import { createGrantWriter } from "./grant-writer.ts";
 import { createGrantRepository } from "./repository.ts";
 import { createRequestService, type RequestService } from "./service.ts";
+
+/** How often pending requests past their wait are lapsed. */
+const approvalLapseIntervalMs = 15_000;
 
 /** Knobs tests turn; production uses the defaults. */
 export interface AccessRequestTuning {
@@ -42,6 +45,8 @@ export interface AccessRequestDeps {
   clock?: Clock;
   tuning?: AccessRequestTuning;
   nsgsChanged?(nsgs: readonly Nsg[]): Promise<void>;
+  /** Other periodic jobs the scheduler runs beside expiry and the reconciler (approval lapses, notification delivery). */
+  jobs?: readonly PeriodicJob[];
 }
 
 export interface AccessRequests {
@@ -103,6 +108,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     timer: tuning.timer ?? systemTimer,
     intervalMs: deps.scheduler.intervalMs,
     reconcileIntervalMs: deps.scheduler.reconcileIntervalSeconds * 1000,
+    jobs: [{ name: "approval-lapse", run: () => requests.approvals.lapseDue(), everyMs: approvalLapseIntervalMs }, ...(deps.jobs ?? [])],
     logger: deps.logger,
   });
   return {

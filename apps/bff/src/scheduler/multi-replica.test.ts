@@ -18,6 +18,7 @@ import { createLogger } from "../lib/logger.ts";
 import { createPolicyRepository } from "../policies/repository.ts";
 import { createPolicyService } from "../policies/service.ts";
 import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
+import { openedGrant } from "../requests/service.ts";
 import { allowRules } from "../requests/testing.ts";
 import { assembleAccessRequests } from "../requests/wiring.ts";
 import { startChildBff, type ChildBff } from "../test-support/child-bff.ts";
@@ -101,7 +102,7 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
           const oid = `requester-${r}`;
           const principal = { oid, name: `Requester ${r}`, username: oid, tenantId: "t", tenantRoles: ["Requester" as const], ignoredRoles: [], groups: [] };
           const caller = { oid, name: principal.name, access: buildAccess(principal, []), ip: null, correlationId: null };
-          return requests.create({ vmId, ports: [{ port: 2222 }], sources: { kind: "ranges", prefixes: [`198.51.100.${r + 1}`] }, durationMinutes: 60 }, caller);
+          return requests.create({ vmId, ports: [{ port: 2222 }], sources: { kind: "ranges", prefixes: [`198.51.100.${r + 1}`] }, durationMinutes: 60 }, caller).then(openedGrant);
         }),
       ).flat(),
     );

@@ -7,7 +7,15 @@ export interface SchedulerDeps {
   timer: Timer;
   intervalMs: number;
   reconcileIntervalMs: number;
+  /** Other periodic jobs (approval lapses, notification delivery, expiry warnings). */
+  jobs?: readonly PeriodicJob[];
   logger: Logger;
+}
+
+export interface PeriodicJob {
+  name: string;
+  run(): Promise<unknown>;
+  everyMs: number;
 }
 
 export interface Scheduler {
@@ -46,6 +54,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       stopped = false;
       loop("expiry", () => deps.expiry.sweep(), deps.intervalMs);
       loop("reconcile", () => deps.reconciler.run(), deps.reconcileIntervalMs);
+      for (const job of deps.jobs ?? []) loop(job.name, () => job.run(), job.everyMs);
     },
     async stop() {
       stopped = true;

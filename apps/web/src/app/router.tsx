@@ -9,12 +9,16 @@ import type { RouteHandle } from "./route-handle.ts";
 // Pages load on demand so the first paint only needs the shell.
 const JitRoute = lazy(() => import("./routes/jit.tsx").then((m) => ({ default: m.JitRoute })));
 const MyAccessRoute = lazy(() => import("./routes/my-access.tsx").then((m) => ({ default: m.MyAccessRoute })));
+const ApprovalsRoute = lazy(() => import("./routes/approvals.tsx").then((m) => ({ default: m.ApprovalsRoute })));
+const NotificationsRoute = lazy(() => import("./routes/notifications.tsx").then((m) => ({ default: m.NotificationsRoute })));
 const ActivityRoute = lazy(() => import("./routes/activity.tsx").then((m) => ({ default: m.ActivityRoute })));
 const AccessControlRoute = lazy(() => import("./routes/access-control.tsx").then((m) => ({ default: m.AccessControlRoute })));
 const NotFoundRoute = lazy(() => import("./routes/not-found.tsx").then((m) => ({ default: m.NotFoundRoute })));
 
 const jitHandle: RouteHandle = { title: "Just-in-time VM access" };
 const myAccessHandle: RouteHandle = { title: "My access" };
+const approvalsHandle: RouteHandle = { title: "Pending approvals" };
+const notificationsHandle: RouteHandle = { title: "Notifications" };
 const activityHandle: RouteHandle = { title: "Activity log" };
 const accessControlHandle: RouteHandle = { title: "Access control" };
 const notFoundHandle: RouteHandle = { title: "Page not found" };
@@ -47,6 +51,16 @@ export const routes: RouteObject[] = [
         handle: myAccessHandle,
       },
       {
+        path: "approvals",
+        element: (
+          <RequirePermission need={pageNeeds.approvals}>
+            <ApprovalsRoute />
+          </RequirePermission>
+        ),
+        ErrorBoundary: RouteErrorBoundary,
+        handle: approvalsHandle,
+      },
+      {
         path: "activity",
         element: (
           <RequirePermission need={pageNeeds.activity}>
@@ -65,6 +79,16 @@ export const routes: RouteObject[] = [
         ),
         ErrorBoundary: RouteErrorBoundary,
         handle: accessControlHandle,
+      },
+      {
+        path: "notifications",
+        element: (
+          <RequirePermission need={pageNeeds.notifications}>
+            <NotificationsRoute />
+          </RequirePermission>
+        ),
+        ErrorBoundary: RouteErrorBoundary,
+        handle: notificationsHandle,
       },
       { path: "*", Component: NotFoundRoute, ErrorBoundary: RouteErrorBoundary, handle: notFoundHandle },
     ],

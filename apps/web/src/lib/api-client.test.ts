@@ -184,6 +184,7 @@ describe("api client with a token provider", () => {
     ["GET", (client: ApiClient) => client.get("/me", RefreshResponseSchema)],
     ["POST", (client: ApiClient) => client.post("/inventory/refresh", {}, RefreshResponseSchema)],
     ["PUT", (client: ApiClient) => client.put("/policies", { vmIds: ["vm"] }, RefreshResponseSchema)],
+    ["PATCH", (client: ApiClient) => client.patch("/notifications/subscriptions/s1", { enabled: false }, RefreshResponseSchema)],
     ["DELETE", (client: ApiClient) => client.delete("/rbac/assignments/a1")],
   ])("attaches the bearer token to a %s", async (_method, send) => {
     const tokens = provider(["token-1"]);
@@ -252,6 +253,16 @@ describe("api client with a token provider", () => {
     const { client, calls } = clientWith(provider(), () => new Response(null, { status: 204 }));
     await expect(client.delete("/rbac/assignments/a1")).resolves.toBeUndefined();
     expect(calls[0]).toMatchObject({ url: "/api/rbac/assignments/a1", init: { method: "DELETE" } });
+  });
+
+  it("sends a POST whose answer is not read, and still reports a refusal", async () => {
+    const { client, calls } = clientWith(provider(), () => new Response(null, { status: 202 }));
+    await expect(client.postWithoutAnswer("/notifications/subscriptions/s1/test", {})).resolves.toBeUndefined();
+    expect(calls[0]).toMatchObject({ url: "/api/notifications/subscriptions/s1/test", init: { method: "POST", body: "{}" } });
+
+    const refused = clientWith(provider(), () => json(409, { error: { code: ErrorCode.conflict, message: "the subscription is disabled" } }));
+    const error = await rejectionOf(refused.client.postWithoutAnswer("/notifications/subscriptions/s1/test", {}));
+    expect(error).toMatchObject({ status: 409, message: "the subscription is disabled" });
   });
 
   it("downloads a file with the token, keeping its bytes and the name the server suggests", async () => {

@@ -17,6 +17,9 @@ export type ApiClient = {
   get<T>(path: string, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
   post<T>(path: string, body: unknown, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
   put<T>(path: string, body: unknown, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
+  patch<T>(path: string, body: unknown, schema: ResponseSchema<T>, options?: RequestOptions): Promise<T>;
+  /** A POST whose answer the caller does not need (204 No Content, or a body it ignores, as after "Send test"). */
+  postWithoutAnswer(path: string, body: unknown, options?: RequestOptions): Promise<void>;
   /** For endpoints that answer 204 No Content (or a body the caller does not need). */
   delete(path: string, options?: RequestOptions): Promise<void>;
   /** A file to save (exports): the body as it came, and the file name the server suggests (Content-Disposition). */
@@ -89,7 +92,7 @@ function errorFromFailedResponse(response: Response, body: unknown, what: string
   });
 }
 
-type Method = "GET" | "POST" | "PUT" | "DELETE";
+type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** The `filename` of a Content-Disposition header (the quoted or plain form), or null. */
 function fileNameOf(disposition: string | null): string | null {
@@ -194,6 +197,10 @@ export function createApiClient(config: ApiClientConfig): ApiClient {
     get: (path, schema, options) => request("GET", path, schema, undefined, options),
     post: (path, body, schema, options) => request("POST", path, schema, body ?? {}, options),
     put: (path, body, schema, options) => request("PUT", path, schema, body ?? {}, options),
+    patch: (path, body, schema, options) => request("PATCH", path, schema, body ?? {}, options),
+    postWithoutAnswer: async (path, body, options) => {
+      await call("POST", path, body ?? {}, options);
+    },
     delete: async (path, options) => {
       await call("DELETE", path, undefined, options);
     },

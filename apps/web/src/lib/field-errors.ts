@@ -7,7 +7,8 @@ export type FieldErrors<Field extends string> = {
   other: unknown;
 };
 
-type Problem = { field: string; rule: string };
+/** One broken rule of a request, as the BFF names it (`details.problems[]` of a 400). */
+export type Problem = { field: string; rule: string };
 
 function problemsOf(details: unknown): Problem[] | undefined {
   if (typeof details !== "object" || details === null) return undefined;
@@ -19,12 +20,17 @@ function problemsOf(details: unknown): Problem[] | undefined {
   );
 }
 
+/** The problems of a 400 validation error from the BFF; undefined for any other error. */
+export function validationProblems(error: unknown): Problem[] | undefined {
+  return error instanceof ApiError && error.status === 400 ? problemsOf(error.details) : undefined;
+}
+
 /**
  * Splits the BFF's 400 (`details.problems: [{ field, rule }]`) onto the form's fields, so each message
  * appears under the field it is about. Anything else stays whole, for the form's error banner.
  */
 export function fieldErrorsOf<Field extends string>(error: unknown, formFields: readonly Field[]): FieldErrors<Field> {
-  const problems = error instanceof ApiError && error.status === 400 ? problemsOf(error.details) : undefined;
+  const problems = validationProblems(error);
   if (!problems || problems.length === 0) return { fields: {}, other: error };
   const fields: Partial<Record<Field, string>> = {};
   const unmatched: string[] = [];

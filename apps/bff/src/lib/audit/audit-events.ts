@@ -22,6 +22,7 @@ import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
 import { activityActions } from "@portcullis/contract";
 import { auditChainLockName, hashEvent, normaliseDetails } from "./audit-chain.ts";
+import { queueNotificationsForAudit } from "../../notifications/queue.ts";
 
 /** What happened: the contract's list, so the API, the activity log's filters and the recorder agree. */
 export const auditActions = activityActions;
@@ -130,6 +131,21 @@ async function appendToChain(trx: Db, events: readonly AuditEventInput[]): Promi
   });
   // Bounded statements: PostgreSQL takes at most 65,535 parameters, and PGlite fails well before that.
   for (let start = 0; start < rows.length; start += insertChunk) await trx.insertInto("audit_event").values(rows.slice(start, start + insertChunk)).execute();
+  // The transactional outbox: notifications commit with the events they announce (no query for events that notify nothing).
+  await queueNotificationsForAudit(
+    trx,
+    rows.map((row, index) => ({
+      id: row.id,
+      at,
+      action: row.action,
+      outcome: row.outcome,
+      actor: { oid: row.actor_oid, name: row.actor_name },
+      vmId: row.vm_id,
+      vmName: row.vm_name,
+      details: events[index]?.details ?? {},
+      error: row.error,
+    })),
+  );
   return rows.map((row) => row.id);
 }
 

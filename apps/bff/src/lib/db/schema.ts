@@ -21,6 +21,9 @@ export interface JitPolicyTable {
   /** JSON array of the NSG ids that held the VM's rules when the policy was last saved. */
   nsg_ids: ColumnType<unknown, string | undefined, string>;
   justification_required: Generated<boolean>;
+  /** The policy's approval rule (contract ApprovalSettings), null: requests open at once. */
+  approval: ColumnType<unknown, string | null | undefined, string | null>;
+  break_glass: Generated<boolean>;
 }
 
 export interface RoleAssignmentTable {
@@ -108,6 +111,13 @@ export interface JitGrantTable {
   private_ips: ColumnType<unknown, string, string>;
   os_type: string | null;
   admin_username: string | null;
+  /** The access request it came from (approval or break-glass). */
+  request_id: string | null;
+  break_glass: Generated<boolean>;
+  /** The requester's user name (e-mail of their notifications); null for grants from before it was kept. */
+  requester_username: string | null;
+  /** When the "expiring in 10 minutes" notification was queued. */
+  expiry_warned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** What the reconciler last found wrong around one VM. */
@@ -115,6 +125,89 @@ export interface VmDriftTable {
   vm_id: string;
   detected_at: Timestamp;
   findings: ColumnType<unknown, string, string>;
+}
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type AccessRequestStatusValue = "pending" | "opened" | "failed" | "denied" | "lapsed" | "cancelled";
+
+/** A request that waits for approval, or was break-glass (src/approvals). */
+export interface AccessRequestTable {
+  id: string;
+  vm_id: string;
+  vm_name: string;
+  resource_group: string;
+  subscription_id: string;
+  requester_oid: string;
+  requester_name: string;
+  requester_username: string;
+  requester_ip: string | null;
+  ports: ColumnType<unknown, string, string>;
+  source_prefixes: ColumnType<unknown, string, string>;
+  duration_minutes: number;
+  justification: string | null;
+  status: AccessRequestStatusValue;
+  /** The policy's approval rule when the request was made. */
+  approval: ColumnType<unknown, string, string>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  decided_at: NullableTimestamp;
+  break_glass: Generated<boolean>;
+  reviewed_at: NullableTimestamp;
+  reviewed_by_oid: string | null;
+  reviewed_by_name: string | null;
+  review_comment: string | null;
+  grant_id: string | null;
+  error: string | null;
+  correlation_id: string | null;
+}
+
+/** One approver's decision on one request (at most one each). */
+export interface AccessRequestDecisionTable {
+  request_id: string;
+  approver_oid: string;
+  approver_name: string;
+  decision: "approve" | "deny";
+  comment: string | null;
+  at: Timestamp;
+}
+
+export interface NotificationSubscriptionTable {
+  id: string;
+  name: string;
+  kind: "webhook" | "teams" | "slack" | "email";
+  /** URL, or JSON array of e-mail addresses. Secret-bearing: never logged, never returned whole. */
+  target: string;
+  /** HMAC key of a generic webhook. */
+  secret: string | null;
+  /** E-mail: also to the requester of the request the event is about. */
+  to_requester: Generated<boolean>;
+  scope: string;
+  events: ColumnType<unknown, string, string>;
+  enabled: Generated<boolean>;
+  created_at: Timestamp;
+  created_by: string;
+}
+
+/** A notification to deliver, queued in the transaction of the change it announces. */
+export interface NotificationOutboxTable {
+  id: string;
+  subscription_id: string | null;
+  subscription_name: string;
+  kind: "webhook" | "teams" | "slack" | "email";
+  target: string;
+  event: string;
+  vm_name: string | null;
+  payload: ColumnType<unknown, string, string>;
+  status: "pending" | "delivered" | "failed";
+  attempts: Generated<number>;
+  next_attempt_at: NullableTimestamp;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: NullableTimestamp;
+  claimed_by: string | null;
+  lease_until: NullableTimestamp;
 }
 
 /** Every table the BFF owns, as Kysely sees them. */
@@ -125,4 +218,8 @@ export interface DatabaseSchema {
   audit_checkpoint: AuditCheckpointTable;
   jit_grant: JitGrantTable;
   vm_drift: VmDriftTable;
+  access_request: AccessRequestTable;
+  access_request_decision: AccessRequestDecisionTable;
+  notification_subscription: NotificationSubscriptionTable;
+  notification_outbox: NotificationOutboxTable;
 }

@@ -5,6 +5,7 @@ import { policyPlacement } from "./0003-policy-placement.ts";
 import { auditEvents } from "./0004-audit-events.ts";
 import { accessGrants } from "./0005-access-grants.ts";
 import { auditChain } from "./0006-audit-chain.ts";
+import { approvalsNotifications } from "./0007-approvals-notifications.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0004-audit-events": auditEvents,
   "0005-access-grants": accessGrants,
   "0006-audit-chain": auditChain,
+  "0007-approvals-notifications": approvalsNotifications,
 };

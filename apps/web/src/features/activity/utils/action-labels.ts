@@ -16,10 +16,18 @@ export const actionLabels: Record<ActivityAction, string> = {
   "request.revoked": "Access revoked",
   "request.expired": "Access expired",
   "request.close-retried": "Closing retried",
+  "request.lapsed": "Request lapsed",
+  "request.cancelled": "Request cancelled",
+  "request.break-glass": "Break-glass access",
+  "request.break-glass-reviewed": "Break-glass reviewed",
   "drift.found": "Drift found",
   "drift.repaired": "Drift repaired",
   "rbac.assignment-added": "Role assigned",
   "rbac.assignment-removed": "Role removed",
+  "notification.subscription-added": "Notification subscription added",
+  "notification.subscription-changed": "Notification subscription changed",
+  "notification.subscription-removed": "Notification subscription removed",
+  "notification.failed": "Notification failed",
 };
 
 export const outcomeLabels = { success: "Success", failure: "Failure" } as const;

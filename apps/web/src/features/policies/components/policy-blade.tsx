@@ -4,7 +4,7 @@ import type { PutPoliciesResponse, VmRow } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { usePolicies } from "../api/get-policies.ts";
 import { useVmPolicy } from "../api/get-vm-policy.ts";
-import { defaultForm, formFromPolicyPorts } from "../utils/policy-form.ts";
+import { defaultForm, formFromPolicy } from "../utils/policy-form.ts";
 import { Blade, BladeBody, BladeFooter } from "../../../components/blade.tsx";
 import { PolicyEditor } from "./policy-editor.tsx";
 
@@ -63,7 +63,7 @@ export function PolicyBlade({ target, onClose, onSaved }: PolicyBladeProps) {
   );
 }
 
-/** Edit starts from the first VM's stored rules; every VM's version guards against a concurrent change. */
+/** Edit starts from the first VM's stored rules, approval and break-glass; every VM's version guards against a concurrent change. */
 function EditPolicy({ vms, onClose, onSaved }: { vms: readonly BladeVm[]; onClose: () => void; onSaved: (result: PutPoliciesResponse) => void }) {
   const first = vms[0];
   const policy = useVmPolicy(first?.id);
@@ -107,7 +107,7 @@ function EditPolicy({ vms, onClose, onSaved }: { vms: readonly BladeVm[]; onClos
     <PolicyEditor
       verb="edit"
       vmIds={vms.map((vm) => vm.id)}
-      initialForm={formFromPolicyPorts(stored.ports)}
+      initialForm={formFromPolicy(stored)}
       expectedVersions={expectedVersions}
       onCancel={onClose}
       onSaved={onSaved}

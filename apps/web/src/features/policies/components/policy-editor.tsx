@@ -7,9 +7,11 @@ import { usePolicyPreview } from "../api/preview-policies.ts";
 import { useSavePolicies } from "../api/put-policies.ts";
 import { useDebouncedValue } from "../hooks/use-debounced-value.ts";
 import { failedNsgName } from "../utils/failed-nsg.ts";
-import { newRule, policyPortsFromForm, validatePolicyForm, type PolicyForm, type PortRuleForm } from "../utils/policy-form.ts";
+import type { ApprovalForm } from "../utils/approval-form.ts";
+import { newRule, putBodyFromForm, validatePolicyForm, type PolicyForm, type PortRuleForm } from "../utils/policy-form.ts";
 import { serverFieldErrors } from "../utils/problem-fields.ts";
 import { BladeBody, BladeFooter } from "../../../components/blade.tsx";
+import { ApprovalFields } from "./approval-fields.tsx";
 import { NsgChangeList } from "./nsg-changes.tsx";
 import { PolicyPreview, type PreviewState } from "./policy-preview.tsx";
 import { PortRuleFields } from "./port-rule-fields.tsx";
@@ -37,12 +39,13 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
   const save = useSavePolicies();
 
   const clientErrors = validatePolicyForm(form);
-  const ports = Object.keys(clientErrors).length === 0 ? policyPortsFromForm(form) : null;
-  const body: PutPoliciesBody | undefined = ports ? { vmIds: [...vmIds], ports } : undefined;
-  const settled = useDebouncedValue(body, previewDebounceMs);
+  const body: PutPoliciesBody | undefined = (Object.keys(clientErrors).length === 0 ? putBodyFromForm(vmIds, form) : null) ?? undefined;
+  // The plan depends on the ports alone: approval and break-glass change no NSG rule, so they are not planned again.
+  const planned: PutPoliciesBody | undefined = body ? { vmIds: body.vmIds, ports: body.ports } : undefined;
+  const settled = useDebouncedValue(planned, previewDebounceMs);
   // Once saved, the plan is history: no need to plan the saved rules again.
-  const preview = usePolicyPreview(body === undefined || saved ? undefined : settled);
-  const waiting = body !== undefined && JSON.stringify(body) !== JSON.stringify(settled);
+  const preview = usePolicyPreview(planned === undefined || saved ? undefined : settled);
+  const waiting = planned !== undefined && JSON.stringify(planned) !== JSON.stringify(settled);
 
   const previewProblems = preview.isError ? serverFieldErrors(preview.error) : undefined;
   const saveProblems = save.isError ? serverFieldErrors(save.error) : undefined;
@@ -57,7 +60,11 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
   }
 
   function changeRule(index: number, patch: Partial<PortRuleForm>) {
-    change({ rules: form.rules.map((rule, i) => (i === index ? { ...rule, ...patch } : rule)) });
+    change({ ...form, rules: form.rules.map((rule, i) => (i === index ? { ...rule, ...patch } : rule)) });
+  }
+
+  function changeApproval(patch: Partial<ApprovalForm>) {
+    change({ ...form, approval: { ...form.approval, ...patch } });
   }
 
   function submit() {
@@ -95,7 +102,7 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
   }
 
   const previewState: PreviewState = (() => {
-    if (body === undefined) return { kind: "invalid" };
+    if (planned === undefined) return { kind: "invalid" };
     if (refusedByServer) return { kind: "refused", other: previewProblems?.other };
     if (preview.isError && !preview.isFetching) {
       return { kind: "failed", error: previewProblems?.other ?? preview.error, retry: () => void preview.refetch(), retrying: preview.isFetching };
@@ -118,17 +125,25 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
               rule={rule}
               index={index}
               errors={errors}
+              approvalRequired={form.approval.required}
               onChange={(patch) => changeRule(index, patch)}
-              onRemove={form.rules.length > 1 ? () => change({ rules: form.rules.filter((_rule, i) => i !== index) }) : undefined}
+              onRemove={form.rules.length > 1 ? () => change({ ...form, rules: form.rules.filter((_rule, i) => i !== index) }) : undefined}
             />
           ))}
           {errors.ports ? <Alert severity="error">{errors.ports}</Alert> : null}
           <div>
-            <Button startIcon={<AddIcon />} onClick={() => change({ rules: [...form.rules, newRule(undefined)] })}>
+            <Button startIcon={<AddIcon />} onClick={() => change({ ...form, rules: [...form.rules, newRule(undefined)] })}>
               Add port
             </Button>
           </div>
         </Stack>
+        <ApprovalFields
+          approval={form.approval}
+          breakGlass={form.breakGlass}
+          errors={errors}
+          onChange={changeApproval}
+          onBreakGlassChange={(breakGlass) => change({ ...form, breakGlass })}
+        />
         <PolicyPreview state={previewState} />
         {save.isError && saveBanner !== undefined ? (
           <ErrorAlert

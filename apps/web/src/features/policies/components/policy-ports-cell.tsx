@@ -1,9 +1,9 @@
-import { Box, Skeleton, Typography } from "@mui/material";
+import { Box, Chip, Skeleton, Typography } from "@mui/material";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { usePolicies } from "../api/get-policies.ts";
 import { describePolicyPort } from "../utils/describe-policy.ts";
 
-/** The Configured tab's "Ports" cell: the VM's policy rules, joined from one list of all policies. */
+/** The Configured tab's "Ports" cell: the VM's policy rules, joined from one list of all policies, and an "Approval" chip where requests wait for it. */
 export function PolicyPortsCell({ vmId }: { vmId: string }) {
   const policies = usePolicies();
   if (policies.isPending) return <Skeleton variant="text" width={160} aria-label="Loading ports" />;
@@ -31,6 +31,16 @@ export function PolicyPortsCell({ vmId }: { vmId: string }) {
           {describePolicyPort(port)}
         </Typography>
       ))}
+      {policy.approval ? (
+        <Chip
+          size="small"
+          variant="outlined"
+          color="info"
+          label="Approval"
+          title={`${policy.approval.requiredApprovals} approval${policy.approval.requiredApprovals === 1 ? "" : "s"} needed`}
+          sx={{ mt: 0.5 }}
+        />
+      ) : null}
     </Box>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, IconButton, MenuItem, Paper, Stack, TextField, Typography } from "@mui/material";
+import { Alert, FormControlLabel, IconButton, MenuItem, Paper, Stack, Switch, TextField, Typography } from "@mui/material";
 import DeleteOutlineIcon from "@mui/icons-material/DeleteOutlineOutlined";
 import { JitProtocolSchema, type JitProtocolName } from "@portcullis/contract";
 import type { FieldErrors } from "../utils/problem-fields.ts";
@@ -10,6 +10,8 @@ type PortRuleFieldsProps = {
   rule: PortRuleForm;
   index: number;
   errors: FieldErrors;
+  /** The policy requires approval: each port may opt out ("Needs approval" off). */
+  approvalRequired: boolean;
   /** Absent when this is the only rule: a policy needs at least one port. */
   onRemove: (() => void) | undefined;
   onChange: (patch: Partial<PortRuleForm>) => void;
@@ -21,8 +23,8 @@ function asProtocol(value: string): JitProtocolName {
   return protocols.find((protocol) => protocol === value) ?? "TCP";
 }
 
-/** One port of the policy: port, protocol, allowed sources and the longest access a request may get. */
-export function PortRuleFields({ rule, index, errors, onRemove, onChange }: PortRuleFieldsProps) {
+/** One port of the policy: port, protocol, allowed sources, the longest access a request may get, and whether it needs approval. */
+export function PortRuleFields({ rule, index, errors, approvalRequired, onRemove, onChange }: PortRuleFieldsProps) {
   const field = `ports[${index}]`;
   const idPrefix = `rule-${rule.key}`;
   const ruleError = errors[field];
@@ -66,6 +68,18 @@ export function PortRuleFields({ rule, index, errors, onRemove, onChange }: Port
           </IconButton>
         </Stack>
         <SourceFields rule={rule} index={index} errors={errors} onChange={onChange} />
+        {approvalRequired ? (
+          <Stack>
+            <FormControlLabel
+              control={<Switch checked={rule.requireApproval} onChange={(event) => onChange({ requireApproval: event.target.checked })} />}
+              label="Needs approval"
+            />
+            <Typography variant="body2" sx={{ color: errors[`${field}.requireApproval`] ? "error.main" : "text.secondary", ml: 5.75, mt: -0.75 }}>
+              {errors[`${field}.requireApproval`] ??
+                (rule.requireApproval ? "Requests for this port wait for approval." : "Requests for this port alone open at once.")}
+            </Typography>
+          </Stack>
+        ) : null}
         {ruleError ? <Alert severity="error">{ruleError}</Alert> : null}
       </Stack>
     </Paper>

@@ -1,12 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { PolicyPort } from "@portcullis/contract";
+import { PutPoliciesBodySchema, type Policy, type PolicyPort } from "@portcullis/contract";
+import { defaultApprovalForm, type ApprovalForm } from "./approval-form.ts";
 import {
   customDuration,
   defaultForm,
   defaultPorts,
+  formFromPolicy,
   formFromPolicyPorts,
   newRule,
   policyPortsFromForm,
+  putBodyFromForm,
   validatePolicyForm,
   type PolicyForm,
   type PortRuleForm,
@@ -17,7 +20,7 @@ function rule(patch: Partial<PortRuleForm>): PortRuleForm {
 }
 
 function form(...rules: PortRuleForm[]): PolicyForm {
-  return { rules };
+  return { rules, approval: { ...defaultApprovalForm }, breakGlass: false };
 }
 
 describe("proposed ports", () => {
@@ -106,5 +109,91 @@ describe("validation mirrors the server", () => {
 
   it("accepts the same port once for TCP and once for UDP", () => {
     expect(validatePolicyForm(form(rule({ port: "3389" }), rule({ port: "3389", protocol: "UDP" })))).toEqual({});
+  });
+});
+
+describe("the Approval section in the PUT body", () => {
+  const vmIds = ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01"];
+  const withApproval = (approval: Partial<ApprovalForm>, ...rules: PortRuleForm[]): PolicyForm => ({
+    rules: rules.length > 0 ? rules : [rule({})],
+    approval: { ...defaultApprovalForm, required: true, ...approval },
+    breakGlass: false,
+  });
+
+  it("with approval off, sends approval null (removing a stored rule) and break-glass as switched", () => {
+    const body = putBodyFromForm(vmIds, { ...form(rule({})), breakGlass: true });
+    expect(body).toEqual({
+      vmIds,
+      ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" }],
+      approval: null,
+      breakGlass: true,
+    });
+  });
+
+  it("sends two approvals from the Approver role, named users and a group, with the wait and where the clock starts", () => {
+    const body = putBodyFromForm(
+      vmIds,
+      withApproval({
+        requiredApprovals: " 2 ",
+        roleHolders: true,
+        users: ["alex@contoso.test", "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e05"],
+        groups: ["ops-group-id"],
+        maxWait: "P3D",
+        clockStartsAt: "request",
+      }),
+    );
+    expect(body?.approval).toEqual({
+      requiredApprovals: 2,
+      approvers: { roleHolders: true, users: ["alex@contoso.test", "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e05"], groups: ["ops-group-id"] },
+      allowSelfApproval: false,
+      maxWait: "P3D",
+      clockStartsAt: "request",
+    });
+    // What the BFF parses: the contract accepts the body as sent.
+    expect(PutPoliciesBodySchema.safeParse(body).success).toBe(true);
+  });
+
+  it("says per port whether it needs approval (on by default), so one port can open at once", () => {
+    const body = putBodyFromForm(vmIds, withApproval({}, rule({ port: "22" }), rule({ port: "3389", requireApproval: false })));
+    expect(body?.ports.map((port) => [port.port, port.requireApproval])).toEqual([
+      [22, true],
+      [3389, false],
+    ]);
+    expect(body?.approval).toMatchObject({ requiredApprovals: 1, approvers: { roleHolders: true, users: [], groups: [] }, maxWait: "PT24H", clockStartsAt: "approval" });
+  });
+
+  it.each<[string, Partial<ApprovalForm>, Record<string, RegExp>]>([
+    ["no number of approvals", { requiredApprovals: "" }, { "approval.requiredApprovals": /whole number from 1 to 10/ }],
+    ["eleven approvals", { requiredApprovals: "11" }, { "approval.requiredApprovals": /whole number from 1 to 10/ }],
+    ["no approver at all", { roleHolders: false }, { "approval.approvers": /at least one approver/ }],
+    ["fewer named users than approvals, and nothing else", { roleHolders: false, users: ["alex"], requiredApprovals: "2" }, { "approval.approvers": /2 approvals are needed but only 1 user is named/ }],
+  ])("refuses %s on its field, and sends nothing", (_case, approval, expected) => {
+    const input = withApproval(approval);
+    const errors = validatePolicyForm(input);
+    expect(Object.keys(errors)).toEqual(Object.keys(expected));
+    for (const [field, message] of Object.entries(expected)) expect(errors[field]).toMatch(message);
+    expect(putBodyFromForm(vmIds, input)).toBeNull();
+  });
+
+  it("accepts fewer named users than approvals when a group can supply the rest", () => {
+    expect(validatePolicyForm(withApproval({ roleHolders: false, users: ["alex"], groups: ["ops"], requiredApprovals: "2" }))).toEqual({});
+  });
+
+  it("an edited policy comes back through the form as stored: rule, per-port choice and break-glass", () => {
+    const stored: Pick<Policy, "ports" | "approval" | "breakGlass"> = {
+      ports: [
+        { port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H", requireApproval: true },
+        { port: 3389, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT1H", requireApproval: false },
+      ],
+      approval: { requiredApprovals: 2, approvers: { roleHolders: false, users: ["alex"], groups: ["ops"] }, allowSelfApproval: true, maxWait: "PT30M", clockStartsAt: "approval" },
+      breakGlass: true,
+    };
+    const body = putBodyFromForm(vmIds, formFromPolicy(stored));
+    expect(body).toEqual({ vmIds, ports: stored.ports, approval: stored.approval, breakGlass: true });
+  });
+
+  it("keeps a port's opt-out while approval is off, so switching approval on again keeps it", () => {
+    const body = putBodyFromForm(vmIds, form(rule({ port: "22" }), rule({ port: "3389", requireApproval: false })));
+    expect(body?.ports.map((port) => port.requireApproval)).toEqual([undefined, false]);
   });
 });

@@ -2,10 +2,13 @@ import {
   defaultRequestDuration,
   type AllowedSourcesBody,
   type JitProtocolName,
+  type Policy,
   type PolicyPort,
+  type PutPoliciesBody,
   type VmSummary,
 } from "@portcullis/contract";
 import { validatePolicy, type JitPortRule } from "@portcullis/core";
+import { approvalFormFrom, approvalFromForm, defaultApprovalForm, validateApprovalForm, type ApprovalForm } from "./approval-form.ts";
 import { durationPresets, durationProblem, isoToMinutes, minutesToIso } from "./iso-duration.ts";
 import { canonicalField, humanizeRule, type FieldErrors } from "./problem-fields.ts";
 
@@ -27,9 +30,16 @@ export type PortRuleForm = {
   duration: string;
   customHours: string;
   customMinutes: string;
+  /** "Needs approval": with the policy's approval on, whether requests for this port wait for it. */
+  requireApproval: boolean;
 };
 
-export type PolicyForm = { rules: PortRuleForm[] };
+export type PolicyForm = {
+  rules: PortRuleForm[];
+  approval: ApprovalForm;
+  /** "Allow break-glass". */
+  breakGlass: boolean;
+};
 
 let keyCounter = 0;
 function nextKey(): string {
@@ -48,6 +58,7 @@ export function newRule(port: number | undefined): PortRuleForm {
     duration: defaultRequestDuration,
     customHours: "3",
     customMinutes: "0",
+    requireApproval: true,
   };
 }
 
@@ -60,12 +71,19 @@ export function defaultPorts(vms: ReadonlyArray<Pick<VmSummary, "osType">>): num
 }
 
 export function defaultForm(vms: ReadonlyArray<Pick<VmSummary, "osType">>): PolicyForm {
-  return { rules: defaultPorts(vms).map((port) => newRule(port)) };
+  return { rules: defaultPorts(vms).map((port) => newRule(port)), approval: { ...defaultApprovalForm }, breakGlass: false };
 }
 
-/** Fills the blade from a stored policy (Edit). */
+/** Fills the blade from a stored policy (Edit): its rules, its approval rule and whether break-glass is allowed. */
+export function formFromPolicy(policy: Pick<Policy, "ports" | "approval" | "breakGlass">): PolicyForm {
+  return { ...formFromPolicyPorts(policy.ports), approval: approvalFormFrom(policy.approval), breakGlass: policy.breakGlass === true };
+}
+
+/** Fills the blade's rules from stored ports, without approval or break-glass. */
 export function formFromPolicyPorts(ports: readonly PolicyPort[]): PolicyForm {
   return {
+    approval: { ...defaultApprovalForm },
+    breakGlass: false,
     rules: ports.map((port) => {
       const minutes = isoToMinutes(port.maxRequestDuration) ?? 180;
       const canonical = minutesToIso(minutes);
@@ -79,6 +97,7 @@ export function formFromPolicyPorts(ports: readonly PolicyPort[]): PolicyForm {
         duration: preset ? canonical : customDuration,
         customHours: String(Math.floor(minutes / 60)),
         customMinutes: String(minutes % 60),
+        requireApproval: port.requireApproval !== false,
       };
     }),
   };
@@ -112,11 +131,12 @@ function allowedSources(rule: PortRuleForm): AllowedSourcesBody {
 }
 
 /**
- * The rules the server would refuse, keyed by canonical field (`ports[1].allowedSources.prefixes[0]`).
- * The domain checks are the server's own (`validatePolicy` from @portcullis/core), so both agree.
+ * The rules the server would refuse, keyed by canonical field (`ports[1].allowedSources.prefixes[0]`,
+ * `approval.requiredApprovals`). The domain checks are the server's own (`validatePolicy` from @portcullis/core),
+ * so both agree.
  */
 export function validatePolicyForm(form: PolicyForm): FieldErrors {
-  const errors: FieldErrors = {};
+  const errors: FieldErrors = { ...validateApprovalForm(form.approval) };
   if (form.rules.length === 0) errors.ports = "add at least one port";
   const domainRules: JitPortRule[] = form.rules.map((rule, index) => {
     const port = parsePort(rule.port);
@@ -142,7 +162,10 @@ export function validatePolicyForm(form: PolicyForm): FieldErrors {
   return errors;
 }
 
-/** The contract's rules for a valid form; null while any field has an error. */
+/**
+ * The contract's rules for a valid form; null while any field has an error. With approval on, each port says
+ * whether it needs it; without, only a port that opts out says so.
+ */
 export function policyPortsFromForm(form: PolicyForm): PolicyPort[] | null {
   if (Object.keys(validatePolicyForm(form)).length > 0) return null;
   return form.rules.map((rule) => {
@@ -152,6 +175,18 @@ export function policyPortsFromForm(form: PolicyForm): PolicyPort[] | null {
       protocol: rule.protocol,
       allowedSources: allowedSources(rule),
       maxRequestDuration: minutesToIso("minutes" in duration ? duration.minutes : 180),
+      // A port that opts out keeps saying so while approval is off, so switching it on again keeps the choice.
+      ...(form.approval.required || !rule.requireApproval ? { requireApproval: rule.requireApproval } : {}),
     };
   });
+}
+
+/**
+ * The PUT for a valid form: the rules, the approval rule (`null` when "Require approval" is off, which removes a
+ * stored one) and break-glass, applied alike to every VM. Null while any field has an error.
+ */
+export function putBodyFromForm(vmIds: readonly string[], form: PolicyForm): PutPoliciesBody | null {
+  const ports = policyPortsFromForm(form);
+  if (!ports) return null;
+  return { vmIds: [...vmIds], ports, approval: approvalFromForm(form.approval), breakGlass: form.breakGlass };
 }

@@ -18,6 +18,15 @@ describe("canonicalField", () => {
     ["ports.3.allowedSources.prefixes", "ports[3].allowedSources.prefixes"],
     ["ports.1", "ports[1]"],
     ["ports", "ports"],
+    ["ports[0].requireApproval", "ports[0].requireApproval"],
+    ["approval.requiredApprovals", "approval.requiredApprovals"],
+    ["body.approval.maxWait", "approval.maxWait"],
+    ["approval.approvers", "approval.approvers"],
+    ["approval.approvers.roleHolders", "approval.approvers"],
+    ["approval.approvers.users.2", "approval.approvers.users"],
+    ["approval.approvers.groups[0]", "approval.approvers.groups"],
+    ["approval", "approval"],
+    ["breakGlass", "breakGlass"],
   ])("%s is the form's %s", (field, canonical) => {
     expect(canonicalField(field)).toBe(canonical);
   });

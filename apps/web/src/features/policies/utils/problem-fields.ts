@@ -1,19 +1,30 @@
-import { ApiError } from "../../../lib/api-error.ts";
+import { validationProblems as problemsOf } from "../../../lib/field-errors.ts";
 
 /** Messages per canonical field of the policy form (`ports[1].allowedSources.prefixes[0]`). */
 export type FieldErrors = Record<string, string>;
 
-type Problem = { field: string; rule: string };
+const approvalFields = new Set(["requiredApprovals", "allowSelfApproval", "maxWait", "clockStartsAt"]);
+
+/** The Approval section's field a problem under `approval` names: `approval.approvers.users.2` is the users list. */
+function approvalField(parts: readonly string[]): string {
+  const [, name, sub] = parts;
+  if (name === undefined) return "approval";
+  if (name === "approvers") return sub === "users" || sub === "groups" ? `approval.approvers.${sub}` : "approval.approvers";
+  return approvalFields.has(name) ? `approval.${name}` : "approval";
+}
 
 /**
  * The form field a problem names, in one spelling whatever produced it: zod paths joined with dots
  * (`ports.1.allowedSources.prefixes.0`) and the domain's bracket paths (`ports[1].allowedSources.prefixes[0]`)
- * alike. `maxRequestMinutes` (the domain's name) is the form's `maxRequestDuration`. Undefined when the
- * field is not one the form shows (`vmIds`, `expectedVersions`, ...).
+ * alike. `maxRequestMinutes` (the domain's name) is the form's `maxRequestDuration`. The Approval section's
+ * fields keep their contract names (`approval.requiredApprovals`, `breakGlass`). Undefined when the field is not
+ * one the form shows (`vmIds`, `expectedVersions`, ...).
  */
 export function canonicalField(field: string): string | undefined {
   const parts = field.replace(/\[(\d+)\]/g, ".$1").split(".").filter((part) => part !== "");
   if (parts[0] === "body") parts.shift();
+  if (parts[0] === "approval") return approvalField(parts);
+  if (parts[0] === "breakGlass") return "breakGlass";
   if (parts[0] !== "ports") return undefined;
   if (parts.length === 1) return "ports";
   const index = parts[1];
@@ -29,6 +40,8 @@ export function canonicalField(field: string): string | undefined {
     case "maxRequestDuration":
     case "maxRequestMinutes":
       return `${rule}.maxRequestDuration`;
+    case "requireApproval":
+      return `${rule}.requireApproval`;
     case "allowedSources":
       if (sub !== "prefixes") return `${rule}.allowedSources`;
       return item !== undefined && /^\d+$/.test(item) ? `${rule}.allowedSources.prefixes[${item}]` : `${rule}.allowedSources.prefixes`;
@@ -42,18 +55,6 @@ export function humanizeRule(text: string): string {
   return text
     .replace(/ports\[(\d+)\]\.allowedSources\.prefixes\[(\d+)\]/g, (_m, rule: string, item: string) => `rule ${Number(rule) + 1}, address ${Number(item) + 1}`)
     .replace(/ports\[(\d+)\]/g, (_m, rule: string) => `rule ${Number(rule) + 1}`);
-}
-
-function problemsOf(error: unknown): Problem[] | undefined {
-  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
-  const details = error.details;
-  if (typeof details !== "object" || details === null) return undefined;
-  const problems = (details as { problems?: unknown }).problems;
-  if (!Array.isArray(problems)) return undefined;
-  return problems.filter(
-    (problem): problem is Problem =>
-      typeof problem === "object" && problem !== null && typeof problem.field === "string" && typeof problem.rule === "string",
-  );
 }
 
 /**

@@ -2,7 +2,8 @@ import type { ListGrantsQuery } from "./get-grants.ts";
 
 /**
  * Every requests query key starts with `requestKeys.all`; grants sit under `requestKeys.grants()`, so one
- * invalidation after a request, revoke or extend reaches every list and every single grant.
+ * invalidation after a request, revoke or extend reaches every list and every single grant. The caller's access
+ * requests (those that wait for approval) sit under `requestKeys.accessRequests()`.
  * VM ids are compared lower-case, as ARM does.
  */
 export const requestKeys = {
@@ -13,4 +14,6 @@ export const requestKeys = {
   grantList: (query: ListGrantsQuery) =>
     [...requestKeys.grants(), "list", { scope: query.scope, status: query.status, vmId: query.vmId?.toLowerCase() }] as const,
   grant: (id: string) => [...requestKeys.grants(), "one", id] as const,
+  accessRequests: () => [...requestKeys.all, "access-requests"] as const,
+  myAccessRequests: () => [...requestKeys.accessRequests(), "mine"] as const,
 };

@@ -1,11 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { hashKey, partialMatchKey } from "@tanstack/react-query";
-import type { Grant, Policy } from "@portcullis/contract";
+import type { AccessRequest, Grant, Policy } from "@portcullis/contract";
 import { createApiClient } from "../../../lib/api-client.ts";
+import { cancelAccessRequest } from "./cancel-access-request.ts";
 import { createAccessRequest } from "./create-access-request.ts";
 import { extendGrant } from "./extend-grant.ts";
 import { getGrant, isSettling } from "./get-grant.ts";
 import { getGrants } from "./get-grants.ts";
+import { accessRequestsRefetchInterval, getMyAccessRequests, pendingRequestsRefetchMs } from "./get-my-access-requests.ts";
 import { getMyIp } from "./get-my-ip.ts";
 import { getRequestPolicy } from "./get-request-policy.ts";
 import { requestKeys } from "./request-keys.ts";
@@ -46,6 +48,29 @@ const policy: Policy = {
   version: 1,
 };
 
+const waiting: AccessRequest = {
+  id: "r-1",
+  vmId,
+  vmName: "vm-dev-api-03",
+  resourceGroup: "rg-dev-apps",
+  subscriptionId: "00000000-0000-0000-0000-000000000002",
+  requester: { oid: "dev-oid", name: "Dana Developer", username: "dev@contoso.test" },
+  ports: [{ port: 22, protocol: "TCP" }],
+  sourcePrefixes: ["203.0.113.7/32"],
+  durationMinutes: 60,
+  justification: "deploy",
+  status: "pending",
+  createdAt: "2025-03-02T13:05:00Z",
+  expiresAt: "2025-03-03T13:05:00Z",
+  decidedAt: null,
+  approval: { required: 2, remaining: 2, clockStartsAt: "approval", decisions: [] },
+  canDecide: false,
+  breakGlass: false,
+  review: null,
+  grantId: null,
+  error: null,
+};
+
 type Call = { url: string; method: string; body: unknown };
 
 function server(status: number, answer: unknown) {
@@ -83,6 +108,14 @@ describe("requests API", () => {
     ["reads one grant", 200, grant, (c) => getGrant(c, "g/1"), { url: "/api/grants/g%2F1", method: "GET", body: undefined }],
     ["revokes", 200, { ...grant, status: "closed", statusReason: "UserRequested" }, (c) => revokeGrant(c, "g-1"), { url: "/api/grants/g-1/revoke", method: "POST", body: {} }],
     ["extends", 200, grant, (c) => extendGrant(c, "g-1", { addMinutes: 30 }), { url: "/api/grants/g-1/extend", method: "POST", body: { addMinutes: 30 } }],
+    [
+      "lists the caller's access requests",
+      200,
+      { items: [waiting] },
+      (c) => getMyAccessRequests(c),
+      { url: "/api/access-requests?scope=mine&status=all", method: "GET", body: undefined },
+    ],
+    ["cancels a waiting request", 200, { ...waiting, status: "cancelled" }, (c) => cancelAccessRequest(c, "r/1"), { url: "/api/access-requests/r%2F1/cancel", method: "POST", body: {} }],
   ])("%s", async (_case, status, answer, send, expected) => {
     const { client, calls } = server(status, answer);
     await send(client);
@@ -99,6 +132,31 @@ describe("requests API", () => {
 
     const missing = server(404, { error: { code: "NotFound", message: "no policy" } });
     await expect(getRequestPolicy(missing.client, vmId)).resolves.toBeNull();
+  });
+
+  it("when the ports opened (201), then the blade gets the grant to show how to connect", async () => {
+    const opened = server(201, grant);
+    await expect(createAccessRequest(opened.client, body)).resolves.toEqual({ kind: "grant", grant });
+  });
+
+  it("when the request waits for approval (202), then the blade gets the request, not a grant", async () => {
+    const pending = server(202, waiting);
+    const result = await createAccessRequest(pending.client, body);
+    expect(result).toEqual({ kind: "request", request: waiting });
+  });
+
+  it("sends break-glass with the request", async () => {
+    const emergency = server(201, { ...grant, breakGlass: true, requestId: "r-9" });
+    const result = await createAccessRequest(emergency.client, { ...body, breakGlass: true });
+    expect(emergency.calls[0]?.body).toMatchObject({ breakGlass: true });
+    expect(result).toMatchObject({ kind: "grant", grant: { breakGlass: true } });
+  });
+
+  it("reads the caller's requests every 10 s while one waits, and not otherwise", () => {
+    expect(accessRequestsRefetchInterval({ items: [waiting] })).toBe(pendingRequestsRefetchMs);
+    expect(pendingRequestsRefetchMs).toBe(10_000);
+    expect(accessRequestsRefetchInterval({ items: [{ ...waiting, status: "opened" }] })).toBe(false);
+    expect(accessRequestsRefetchInterval(undefined)).toBe(false);
   });
 
   it("refuses a grant that is not the contract's shape", async () => {
@@ -124,6 +182,9 @@ describe("requestKeys", () => {
     expect(partialMatchKey(requestKeys.policy(vmId), requestKeys.grants())).toBe(false);
     expect(partialMatchKey(requestKeys.grants(), ["inventory"])).toBe(false);
     expect(partialMatchKey(requestKeys.grants(), ["policies"])).toBe(false);
+    // A new request or a cancel refreshes the caller's access requests, which sit outside the grants.
+    expect(partialMatchKey(requestKeys.myAccessRequests(), requestKeys.accessRequests())).toBe(true);
+    expect(partialMatchKey(requestKeys.myAccessRequests(), requestKeys.grants())).toBe(false);
   });
 
   it("gives one VM one key whatever the letter case of its id", () => {

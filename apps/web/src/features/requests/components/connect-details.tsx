@@ -3,7 +3,7 @@ import { Box, Button, Stack, Typography } from "@mui/material";
 import ContentCopyIcon from "@mui/icons-material/ContentCopy";
 import DownloadIcon from "@mui/icons-material/FileDownloadOutlined";
 import type { Grant } from "@portcullis/contract";
-import { portLabel } from "../utils/port-label.ts";
+import { portLabel } from "../../../lib/port-label.ts";
 import { downloadRdpFile } from "../utils/rdp-file.ts";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {

@@ -22,7 +22,7 @@ import { fieldErrorsOf } from "../../../lib/field-errors.ts";
 import { useExtendGrant } from "../api/extend-grant.ts";
 import { useNow } from "../hooks/use-now.ts";
 import { asExtendChoice, extendChoices, extendMinutesOf, type ExtendChoice } from "../utils/extend-choice.ts";
-import { formatEndTime } from "../utils/grant-time.ts";
+import { formatEndTime } from "../../../lib/format.ts";
 
 type ExtendGrantDialogProps = {
   /** The grant to extend; the dialog is open while it is set. */

@@ -3,7 +3,8 @@ import type { Grant } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useGrant } from "../api/get-grant.ts";
 import { useNow } from "../hooks/use-now.ts";
-import { grantStatusText, sourceText } from "../utils/grant-status.ts";
+import { sourceText } from "../../../lib/access-text.ts";
+import { grantStatusText } from "../utils/grant-status.ts";
 import { closesInText, openUntilText } from "../utils/grant-time.ts";
 import { openingText } from "../utils/request-text.ts";
 import { ConnectDetails } from "./connect-details.tsx";
@@ -48,6 +49,9 @@ export function GrantResult({ grant: created, nsgNames }: GrantResultProps) {
         <AlertTitle>{openUntilText(grant.endsAt, now)}</AlertTitle>
         {closesInText(grant.endsAt, now)}. Source: {sourceText(grant.sourcePrefixes)}.
       </Alert>
+      {grant.breakGlass ? (
+        <Alert severity="warning">Opened through break-glass: admins are notified and will review this access.</Alert>
+      ) : null}
       <ConnectDetails grant={grant} />
     </Stack>
   );

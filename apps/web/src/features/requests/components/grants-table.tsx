@@ -1,9 +1,10 @@
 import { Box, Button, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
 import type { Grant } from "@portcullis/contract";
 import { formatTimestamp } from "../../../lib/format.ts";
-import { grantStatusText, isActiveGrant, sourceText } from "../utils/grant-status.ts";
+import { sourceText } from "../../../lib/access-text.ts";
+import { grantStatusText, isActiveGrant } from "../utils/grant-status.ts";
 import { openUntilText } from "../utils/grant-time.ts";
-import { portLabel } from "../utils/port-label.ts";
+import { portLabel } from "../../../lib/port-label.ts";
 
 export type GrantActions = {
   /** Absent for a grant the user may not revoke. */

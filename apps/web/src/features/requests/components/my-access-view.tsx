@@ -1,16 +1,20 @@
 import { useState, type ReactNode } from "react";
 import { Alert, FormControlLabel, Paper, Snackbar, Stack, Switch, Typography } from "@mui/material";
 import { Link } from "react-router";
-import type { Grant } from "@portcullis/contract";
+import type { AccessRequest, Grant } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useCurrentUser } from "../../../lib/auth/current-user.tsx";
 import { canSomewhere } from "../../../lib/permissions.ts";
 import { useGrants } from "../api/get-grants.ts";
+import { useMyAccessRequests } from "../hooks/use-my-access-requests.ts";
 import { useNow } from "../hooks/use-now.ts";
+import { pendingRequests, recentlyEndedRequests } from "../utils/my-requests.ts";
+import { AccessRequestsTable } from "./access-requests-table.tsx";
+import { CancelRequestDialog } from "./cancel-request-dialog.tsx";
 import { ExtendGrantDialog } from "./extend-grant-dialog.tsx";
 import { GrantsTable, type GrantActions } from "./grants-table.tsx";
 import { RevokeGrantDialog } from "./revoke-grant-dialog.tsx";
-import { formatEndTime } from "../utils/grant-time.ts";
+import { formatEndTime } from "../../../lib/format.ts";
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -23,7 +27,10 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** The signed-in user's open and recent grants (everyone's for those who may revoke any), with Extend and Revoke. */
+/**
+ * The signed-in user's requests waiting for approval (with Cancel), open and recent grants (everyone's for those who
+ * may revoke any) with Extend and Revoke, and requests of the last week that ended without access.
+ */
 export function MyAccessView() {
   const me = useCurrentUser();
   const mayRevokeAny = canSomewhere(me, "jit.request.revoke.any");
@@ -34,6 +41,10 @@ export function MyAccessView() {
   const now = useNow();
   const [revoking, setRevoking] = useState<Grant | undefined>(undefined);
   const [extending, setExtending] = useState<Grant | undefined>(undefined);
+  const [cancelling, setCancelling] = useState<AccessRequest | undefined>(undefined);
+  const requests = useMyAccessRequests();
+  const waiting = pendingRequests(requests.data?.items ?? []);
+  const ended = recentlyEndedRequests(requests.data?.items ?? [], now);
   const [notice, setNotice] = useState<string | undefined>(undefined);
 
   function actionsFor(grant: Grant): GrantActions {
@@ -50,13 +61,28 @@ export function MyAccessView() {
       <Stack spacing={1}>
         <Typography variant="h1">My access</Typography>
         <Typography variant="body2" sx={{ color: "text.secondary", maxWidth: 880 }}>
-          Ports opened for you, and until when. To ask for access, select a VM on the Configured tab of{" "}
+          Ports opened for you, and until when, and your requests waiting for approval. To ask for access, select a VM on the Configured tab of{" "}
           <Link to="/jit?tab=configured">Just-in-time VM access</Link> and press Request access.
         </Typography>
         {mayRevokeAny ? (
           <FormControlLabel control={<Switch checked={everyone} onChange={(event) => setEveryone(event.target.checked)} />} label="Show everyone's" />
         ) : null}
       </Stack>
+      {requests.isError ? (
+        <ErrorAlert
+          error={requests.error}
+          title="Your requests waiting for approval could not be loaded"
+          onRetry={() => void requests.refetch()}
+          retrying={requests.isFetching}
+        />
+      ) : null}
+      {waiting.length > 0 ? (
+        <Section title="Waiting for approval">
+          <Paper variant="outlined">
+            <AccessRequestsTable label="Requests waiting for approval" requests={waiting} variant="pending" onCancel={setCancelling} />
+          </Paper>
+        </Section>
+      ) : null}
       <Section title="Active">
         {active.isError ? (
           <ErrorAlert error={active.error} title="Open access could not be loaded" onRetry={() => void active.refetch()} retrying={active.isFetching} />
@@ -89,6 +115,21 @@ export function MyAccessView() {
           </Paper>
         )}
       </Section>
+      {ended.length > 0 ? (
+        <Section title="Requests not granted">
+          <Paper variant="outlined">
+            <AccessRequestsTable label="Requests not granted" requests={ended} variant="ended" />
+          </Paper>
+        </Section>
+      ) : null}
+      <CancelRequestDialog
+        request={cancelling}
+        onClose={() => setCancelling(undefined)}
+        onCancelled={(request) => {
+          setCancelling(undefined);
+          setNotice(`Your request for ${request.vmName} is cancelled.`);
+        }}
+      />
       <RevokeGrantDialog
         grant={revoking}
         onClose={() => setRevoking(undefined)}

@@ -1,17 +1,20 @@
 import { useState } from "react";
 import { Alert, Button, LinearProgress, Stack, TextField, Typography } from "@mui/material";
-import type { CreateAccessRequestBody, Grant } from "@portcullis/contract";
+import type { CreateAccessRequestBody } from "@portcullis/contract";
 import { BladeBody, BladeFooter } from "../../../components/blade.tsx";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
-import { useCreateAccessRequest } from "../api/create-access-request.ts";
+import { approvalsNeededText } from "../../../lib/access-text.ts";
+import { useCreateAccessRequest, type CreateAccessRequestResult } from "../api/create-access-request.ts";
 import type { RequestPolicy } from "../api/get-request-policy.ts";
 import type { RequestTarget } from "../hooks/request-access.tsx";
 import { requestFieldErrors } from "../utils/problem-fields.ts";
 import {
   everyoneRanges,
   formMaxMinutes,
+  formWaitsForApproval,
   initialRequestForm,
   maxJustificationLength,
+  portNeedsApproval,
   requestBodyFromForm,
   selectedPorts,
   togglePort,
@@ -19,8 +22,10 @@ import {
   type RequestForm,
 } from "../utils/request-form.ts";
 import { openingText, rangeHint } from "../utils/request-text.ts";
+import { BreakGlassField } from "./break-glass-field.tsx";
 import { GrantResult } from "./grant-result.tsx";
 import { PortSwitches } from "./port-switches.tsx";
+import { RequestSentResult } from "./request-sent-result.tsx";
 import { RequestSourceFields } from "./request-source-fields.tsx";
 import { TimeRangeField } from "./time-range-field.tsx";
 
@@ -32,12 +37,15 @@ type RequestAccessFormProps = {
   onClose: () => void;
 };
 
-/** The request form; once the server has opened the ports, the grant and how to connect. */
+/**
+ * The request form; once the server has opened the ports, the grant and how to connect, or, where the policy asks
+ * for approval, that the request waits for it.
+ */
 export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFormProps) {
   const [form, setForm] = useState<RequestForm>(() => initialRequestForm(policy, myIp !== null));
   const [attempted, setAttempted] = useState(false);
   const [sent, setSent] = useState<CreateAccessRequestBody | undefined>(undefined);
-  const [grant, setGrant] = useState<Grant | undefined>(undefined);
+  const [result, setResult] = useState<CreateAccessRequestResult | undefined>(undefined);
   const create = useCreateAccessRequest();
   const nsgNames = vm.nsgNames ?? [];
 
@@ -47,6 +55,9 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
   const chosen = selectedPorts(policy, form);
   const max = formMaxMinutes(policy, form);
   const busy = create.isPending;
+  const waits = formWaitsForApproval(policy, form);
+  const submitLabel = waits ? "Request approval" : "Open ports";
+  const justificationRequired = policy.justificationRequired || form.breakGlass;
 
   function change(next: RequestForm) {
     setForm(next);
@@ -59,14 +70,14 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
     if (Object.keys(clientErrors).length > 0) return;
     const body = requestBodyFromForm(vm.id, policy, form);
     setSent(body);
-    create.mutate(body, { onSuccess: setGrant });
+    create.mutate(body, { onSuccess: setResult });
   }
 
-  if (grant) {
+  if (result) {
     return (
       <>
         <BladeBody>
-          <GrantResult grant={grant} nsgNames={nsgNames} />
+          {result.kind === "grant" ? <GrantResult grant={result.grant} nsgNames={nsgNames} /> : <RequestSentResult request={result.request} />}
         </BladeBody>
         <BladeFooter>
           <Button variant="contained" onClick={onClose}>
@@ -86,8 +97,14 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
             selected={form.selected}
             errors={errors}
             disabled={busy}
+            needsApproval={(port) => portNeedsApproval(policy, port)}
             onToggle={(key, on) => change(togglePort(policy, form, key, on))}
           />
+          {waits && policy.approval ? (
+            <Typography variant="body2" role="note" sx={{ color: "text.secondary" }}>
+              {approvalsNeededText(policy.approval.requiredApprovals)} before the ports open; approvers are notified when you send the request.
+            </Typography>
+          ) : null}
           <RequestSourceFields
             source={form.source}
             prefixes={form.prefixes}
@@ -106,38 +123,42 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
             disabled={busy}
             onChange={(patch) => change({ ...form, ...patch })}
           />
+          {/* Break-glass skips approval, so it is offered only where some port needs approval. */}
+          {policy.breakGlass && policy.ports.some((port) => portNeedsApproval(policy, port)) ? (
+            <BreakGlassField checked={form.breakGlass} error={errors.breakGlass} disabled={busy} onChange={(breakGlass) => change({ ...form, breakGlass })} />
+          ) : null}
           <TextField
             id="request-justification"
             label="Justification"
             multiline
             minRows={3}
-            required={policy.justificationRequired}
+            required={justificationRequired}
             value={form.justification}
             onChange={(event) => change({ ...form, justification: event.target.value })}
             error={errors.justification !== undefined}
             helperText={
               errors.justification ??
-              `${policy.justificationRequired ? "Required by this VM's policy. " : ""}Why you need access; auditors read it. ${[...form.justification].length}/${maxJustificationLength}`
+              `${form.breakGlass ? "Required for break-glass. " : policy.justificationRequired ? "Required by this VM's policy. " : ""}Why you need access; ${waits ? "approvers and " : ""}auditors read it. ${[...form.justification].length}/${maxJustificationLength}`
             }
             disabled={busy}
           />
-          {server?.other !== undefined ? <ErrorAlert error={server.other} title="Access was not opened" onClose={() => create.reset()} /> : null}
-          {attempted && Object.keys(clientErrors).length > 0 ? <Alert severity="warning">Fix the highlighted fields, then press Open ports again.</Alert> : null}
+          {server?.other !== undefined ? <ErrorAlert error={server.other} title={waits ? "The request was not sent" : "Access was not opened"} onClose={() => create.reset()} /> : null}
+          {attempted && Object.keys(clientErrors).length > 0 ? <Alert severity="warning">Fix the highlighted fields, then press {submitLabel} again.</Alert> : null}
         </Stack>
       </BladeBody>
       <BladeFooter>
         <Stack spacing={1}>
-          {busy ? <LinearProgress aria-label="Opening ports" /> : null}
+          {busy ? <LinearProgress aria-label={waits ? "Sending the request" : "Opening ports"} /> : null}
           <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
-            <Button variant="contained" onClick={submit} loading={busy}>
-              Open ports
+            <Button variant="contained" color={form.breakGlass ? "warning" : "primary"} onClick={submit} loading={busy}>
+              {submitLabel}
             </Button>
             <Button onClick={onClose} disabled={busy}>
               Cancel
             </Button>
             {busy && sent ? (
               <Typography variant="body2" role="status" sx={{ color: "text.secondary" }}>
-                {openingText(sent.ports, nsgNames)}
+                {waits ? "Sending the request for approval…" : openingText(sent.ports, nsgNames)}
               </Typography>
             ) : null}
           </Stack>

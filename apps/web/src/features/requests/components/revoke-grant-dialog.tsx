@@ -3,8 +3,8 @@ import { Button, Dialog, DialogActions, DialogContent, DialogContentText, Dialog
 import type { Grant } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useRevokeGrant } from "../api/revoke-grant.ts";
-import { sourceText } from "../utils/grant-status.ts";
-import { portNumbers } from "../utils/port-label.ts";
+import { sourceText } from "../../../lib/access-text.ts";
+import { portNumbers } from "../../../lib/port-label.ts";
 
 type RevokeGrantDialogProps = {
   /** The grant to revoke; the dialog is open while it is set. */

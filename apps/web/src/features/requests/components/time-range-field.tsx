@@ -1,5 +1,6 @@
 import { MenuItem, Stack, TextField } from "@mui/material";
-import { describeMinutes, durationOptions } from "../utils/duration-options.ts";
+import { describeMinutes } from "../../../lib/format.ts";
+import { durationOptions } from "../utils/duration-options.ts";
 import { customDuration } from "../utils/request-form.ts";
 
 type TimeRangeFieldProps = {

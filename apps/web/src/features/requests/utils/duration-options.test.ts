@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultDurationMinutes, describeMinutes, durationOptions, maxDurationMinutes } from "./duration-options.ts";
+import { describeMinutes } from "../../../lib/format.ts";
+import { defaultDurationMinutes, durationOptions, maxDurationMinutes } from "./duration-options.ts";
 
 describe("durationOptions", () => {
   it.each([

@@ -33,11 +33,3 @@ export function durationOptions(max: number): number[] {
   if (!options.includes(max)) options.push(max);
   return options;
 }
-
-/** "30 min", "1 h", "1 h 30 min". */
-export function describeMinutes(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest} min`;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Grant } from "@portcullis/contract";
-import { grantStatusText, isActiveGrant, sourceText } from "./grant-status.ts";
+import { grantStatusText, isActiveGrant } from "./grant-status.ts";
 
 const now = new Date("2025-03-02T13:23:00Z");
 type StatusFields = Pick<Grant, "status" | "statusReason" | "endsAt">;
@@ -32,13 +32,5 @@ describe("isActiveGrant", () => {
     ["failed", false],
   ])("%s is active: %s", (status, active) => {
     expect(isActiveGrant({ status })).toBe(active);
-  });
-});
-
-describe("sourceText", () => {
-  it("shows single addresses without their prefix length, ranges and Any as such", () => {
-    expect(sourceText(["203.0.113.7/32", "2001:db8::1/128", "10.0.0.0/8"])).toBe("203.0.113.7, 2001:db8::1, 10.0.0.0/8");
-    expect(sourceText(["*"])).toBe("Any (the Internet)");
-    expect(sourceText([])).toBe("None");
   });
 });

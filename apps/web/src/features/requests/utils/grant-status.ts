@@ -31,9 +31,3 @@ export function grantStatusText(grant: Pick<Grant, "status" | "statusReason" | "
       return grant.statusReason ? reasonText[grant.statusReason] : "Closed";
   }
 }
-
-/** "203.0.113.7/32" shown as the address it is; ranges as typed. */
-export function sourceText(prefixes: readonly string[]): string {
-  if (prefixes.length === 0) return "None";
-  return prefixes.map((prefix) => (prefix === "*" ? "Any (the Internet)" : prefix.replace(/\/(32|128)$/, ""))).join(", ");
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closesInText, formatEndTime, openUntilText } from "./grant-time.ts";
+import { formatEndTime } from "../../../lib/format.ts";
+import { closesInText, openUntilText } from "./grant-time.ts";
 
 const utc = { locale: "en-GB", timeZone: "UTC" };
 const now = new Date("2025-03-02T13:23:00Z");

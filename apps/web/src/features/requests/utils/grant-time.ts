@@ -1,22 +1,4 @@
-import { describeMinutes } from "./duration-options.ts";
-
-/** Locale and time zone of the reader by default; tests pin them. */
-export type TimeFormatOptions = { locale?: string; timeZone?: string };
-
-function sameDay(a: Date, b: Date, timeZone: string | undefined): boolean {
-  const day = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
-  return day.format(a) === day.format(b);
-}
-
-/** "14:05" (or "2:05 PM", as the reader's locale writes times) today, with the date on another day. */
-export function formatEndTime(endsAt: string | Date, now: Date, options: TimeFormatOptions = {}): string {
-  const end = new Date(endsAt);
-  if (Number.isNaN(end.getTime())) return String(endsAt);
-  const { locale, timeZone } = options;
-  const time = new Intl.DateTimeFormat(locale, { timeZone, timeStyle: "short" });
-  if (sameDay(end, now, timeZone)) return time.format(end);
-  return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(end);
-}
+import { describeMinutes, formatEndTime, type TimeFormatOptions } from "../../../lib/format.ts";
 
 /** "Open until 14:05" (with the date when it is not today). */
 export function openUntilText(endsAt: string | Date, now: Date, options?: TimeFormatOptions): string {

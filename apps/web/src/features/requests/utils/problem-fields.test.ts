@@ -27,6 +27,7 @@ describe("requestFieldOf", () => {
     ["ports", "ports"],
     ["durationMinutes", "durationMinutes"],
     ["justification", "justification"],
+    ["breakGlass", "breakGlass"],
     ["sources.prefixes[1]", "sources.prefixes[1]"],
     ["sources.prefixes.0", "sources.prefixes[0]"],
     ["sources.prefixes", "sources.prefixes"],

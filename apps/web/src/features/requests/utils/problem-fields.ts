@@ -1,21 +1,7 @@
 import type { CreateAccessRequestBody } from "@portcullis/contract";
-import { ApiError } from "../../../lib/api-error.ts";
-import { portKey } from "./port-label.ts";
+import { portKey } from "../../../lib/port-label.ts";
 import type { RequestFieldErrors } from "./request-form.ts";
-
-type Problem = { field: string; rule: string };
-
-function problemsOf(error: unknown): Problem[] | undefined {
-  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
-  const details = error.details;
-  if (typeof details !== "object" || details === null) return undefined;
-  const problems = (details as { problems?: unknown }).problems;
-  if (!Array.isArray(problems)) return undefined;
-  return problems.filter(
-    (problem): problem is Problem =>
-      typeof problem === "object" && problem !== null && typeof problem.field === "string" && typeof problem.rule === "string",
-  );
-}
+import { validationProblems as problemsOf, type Problem } from "../../../lib/field-errors.ts";
 
 /**
  * The form field a problem names, whichever spelling produced it: zod's dotted paths (`sources.prefixes.1`)
@@ -35,6 +21,7 @@ export function requestFieldOf(field: string, body: Pick<CreateAccessRequestBody
     }
     case "durationMinutes":
     case "justification":
+    case "breakGlass":
       return name;
     case "sources":
       if (second !== "prefixes") return "sources";

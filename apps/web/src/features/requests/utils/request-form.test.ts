@@ -4,8 +4,10 @@ import {
   customDuration,
   everyoneRanges,
   formMaxMinutes,
+  formWaitsForApproval,
   initialRequestForm,
   opensToEveryone,
+  portNeedsApproval,
   requestBodyFromForm,
   togglePort,
   validateRequestForm,
@@ -24,7 +26,7 @@ function form(patch: Partial<RequestForm> = {}): RequestForm {
 
 describe("initialRequestForm", () => {
   it("starts with every port off, My IP, and an hour or the shortest max when less", () => {
-    expect(initialRequestForm({ ports: [ssh] })).toEqual({ selected: [], source: "my-ip", prefixes: [""], duration: "60", customMinutes: "", justification: "" });
+    expect(initialRequestForm({ ports: [ssh] })).toEqual({ selected: [], source: "my-ip", prefixes: [""], duration: "60", customMinutes: "", justification: "", breakGlass: false });
     expect(initialRequestForm(policy).duration).toBe("30");
   });
 
@@ -98,6 +100,34 @@ describe("validateRequestForm", () => {
   ])("when %s, then the form names that field", (_case, patch, required, field) => {
     const errors = validateRequestForm({ ...policy, justificationRequired: required }, form(patch));
     expect(Object.keys(errors)).toEqual([field]);
+  });
+});
+
+describe("approval and break-glass", () => {
+  const approval = { requiredApprovals: 2, approvers: { roleHolders: true, users: [], groups: [] }, allowSelfApproval: false, maxWait: "PT24H", clockStartsAt: "approval" as const };
+  const dnsAtOnce: PolicyPort = { ...dns, requireApproval: false };
+  const gated = { ports: [ssh, rdp, dnsAtOnce], justificationRequired: false, approval };
+
+  it("marks the ports that need approval: all of them unless a port opts out, none without an approval rule", () => {
+    expect(gated.ports.map((port) => portNeedsApproval(gated, port))).toEqual([true, true, false]);
+    expect(portNeedsApproval({ approval: null }, ssh)).toBe(false);
+    expect(portNeedsApproval({}, ssh)).toBe(false);
+  });
+
+  it("waits when any chosen port needs approval (a mix waits as a whole), and not with break-glass", () => {
+    expect(formWaitsForApproval(gated, form({ selected: ["53/UDP"] }))).toBe(false);
+    expect(formWaitsForApproval(gated, form({ selected: ["53/UDP", "22/TCP"] }))).toBe(true);
+    expect(formWaitsForApproval(gated, form({ selected: ["22/TCP"], breakGlass: true }))).toBe(false);
+    expect(formWaitsForApproval(policy, form({ selected: ["22/TCP"] }))).toBe(false);
+  });
+
+  it("requires a justification for break-glass even where the policy does not, and sends the flag", () => {
+    const emergency = form({ selected: ["22/TCP"], breakGlass: true });
+    expect(validateRequestForm(policy, emergency)).toEqual({ justification: "Break-glass access needs a justification: say what the emergency is." });
+    const said = { ...emergency, justification: "Production down, INC-9001" };
+    expect(validateRequestForm(policy, said)).toEqual({});
+    expect(requestBodyFromForm(vmId, policy, said)).toMatchObject({ breakGlass: true, justification: "Production down, INC-9001" });
+    expect(requestBodyFromForm(vmId, policy, form({ selected: ["22/TCP"] }))).not.toHaveProperty("breakGlass");
   });
 });
 

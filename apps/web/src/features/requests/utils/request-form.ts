@@ -1,6 +1,6 @@
-import type { CreateAccessRequestBody, PolicyPort } from "@portcullis/contract";
+import type { ApprovalSettings, CreateAccessRequestBody, PolicyPort } from "@portcullis/contract";
 import { defaultDurationMinutes, durationOptions, maxDurationMinutes } from "./duration-options.ts";
-import { portKey } from "./port-label.ts";
+import { portKey } from "../../../lib/port-label.ts";
 
 export type SourceChoice = "my-ip" | "ranges";
 
@@ -17,11 +17,14 @@ export type RequestForm = {
   duration: string;
   customMinutes: string;
   justification: string;
+  /** "Emergency (break-glass)": open at once although approval is required (only where the policy allows it). */
+  breakGlass: boolean;
 };
 
 /**
  * Messages per field of the form: `ports` (the group), `port:22/TCP` (one switch), `durationMinutes`,
- * `sources` (the choice, My IP), `sources.prefixes` and `sources.prefixes[1]` (one range), `justification`.
+ * `sources` (the choice, My IP), `sources.prefixes` and `sources.prefixes[1]` (one range), `justification`,
+ * `breakGlass` (the emergency switch).
  */
 export type RequestFieldErrors = Record<string, string>;
 
@@ -38,6 +41,7 @@ export function initialRequestForm(policy: PolicyPorts, myIpKnown = true): Reque
     duration: String(defaultDurationMinutes(maxDurationMinutes(policy.ports))),
     customMinutes: "",
     justification: "",
+    breakGlass: false,
   };
 }
 
@@ -105,7 +109,8 @@ export function validateRequestForm(policy: PolicyPorts & { justificationRequire
   if (minutes === null) errors.durationMinutes = "Enter a whole number of minutes.";
   else if (minutes < 5 || minutes > max) errors.durationMinutes = `Must be between 5 and ${max} minutes for the chosen ports.`;
   const justification = form.justification.trim();
-  if (policy.justificationRequired && justification === "") errors.justification = "This VM's policy requires a justification.";
+  if (form.breakGlass && justification === "") errors.justification = "Break-glass access needs a justification: say what the emergency is.";
+  else if (policy.justificationRequired && justification === "") errors.justification = "This VM's policy requires a justification.";
   else if ([...justification].length > maxJustificationLength) errors.justification = `At most ${maxJustificationLength} characters.`;
   return errors;
 }
@@ -119,5 +124,21 @@ export function requestBodyFromForm(vmId: string, policy: PolicyPorts, form: Req
     sources: form.source === "my-ip" ? { kind: "my-ip" } : { kind: "ranges", prefixes: form.prefixes.map((prefix) => prefix.trim()) },
     durationMinutes: durationMinutesOf(form) ?? 0,
     ...(justification === "" ? {} : { justification }),
+    ...(form.breakGlass ? { breakGlass: true } : {}),
   };
+}
+
+type ApprovalPolicy = PolicyPorts & { approval?: ApprovalSettings | null };
+
+/** Whether a request for this port waits for approval: the policy has an approval rule and the port does not opt out. */
+export function portNeedsApproval(policy: Pick<ApprovalPolicy, "approval">, port: Pick<PolicyPort, "requireApproval">): boolean {
+  return policy.approval !== null && policy.approval !== undefined && port.requireApproval !== false;
+}
+
+/**
+ * Whether the form as filled would wait for approval: any chosen port needs it (a mix waits as a whole, as on the
+ * server) and break-glass is off. The server decides; this only words the button and the hint.
+ */
+export function formWaitsForApproval(policy: ApprovalPolicy, form: Pick<RequestForm, "selected" | "breakGlass">): boolean {
+  return !form.breakGlass && selectedPorts(policy, form).some((port) => portNeedsApproval(policy, port));
 }

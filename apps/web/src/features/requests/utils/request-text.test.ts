@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PolicyPort } from "@portcullis/contract";
-import { portKey, portLabel, portNumbers } from "./port-label.ts";
+import { portKey, portLabel, portNumbers } from "../../../lib/port-label.ts";
 import { openingText, portCaption, rangeHint } from "./request-text.ts";
 import { rdpFileName } from "./rdp-file.ts";
 

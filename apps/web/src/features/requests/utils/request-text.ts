@@ -1,6 +1,7 @@
 import type { AllowedSourcesBody, PolicyPort } from "@portcullis/contract";
-import { describeMinutes, portMaxMinutes } from "./duration-options.ts";
-import { portNumbers } from "./port-label.ts";
+import { describeMinutes } from "../../../lib/format.ts";
+import { portMaxMinutes } from "./duration-options.ts";
+import { portNumbers } from "../../../lib/port-label.ts";
 
 function listed(values: readonly string[]): string {
   if (values.length <= 1) return values[0] ?? "";

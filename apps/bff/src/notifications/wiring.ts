@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { NotificationsConfig } from "../lib/config.ts";
+import type { DatabaseSchema } from "../lib/db/schema.ts";
+import type { Logger } from "../lib/logger.ts";
+import { systemClock, type Clock } from "../scheduler/clock.ts";
+import type { PeriodicJob } from "../scheduler/scheduler.ts";
+import { createDeliveryJob, deliveryPeriodicJob, type DeliveryJob, type DeliveryTuning } from "./delivery-job.ts";
+import { createExpiryWarningJob, expiryWarningPeriodicJob, type ExpiryWarningJob } from "./expiry-warning-job.ts";
+import type { NotificationRouteDeps } from "./routes.ts";
+import { createMailer } from "./senders.ts";
+import { createNotificationService, type NotificationService } from "./service.ts";
+
+/** Knobs tests turn; production uses the defaults. */
+export interface NotificationTuning {
+  delivery?: DeliveryTuning;
+  /** How often the delivery job runs; default 2 s. */
+  deliveryEveryMs?: number;
+  /** How often the expiry warning job runs; default 30 s. */
+  expiryWarningEveryMs?: number;
+}
+
+export interface NotificationDeps {
+  db: Kysely<DatabaseSchema>;
+  logger: Logger;
+  config: NotificationsConfig;
+  /** Origin of the portal: links in cards and e-mails. */
+  publicUrl: string;
+  /** Business time (grants' ends, for the expiry warning). */
+  clock?: Clock;
+  tuning?: NotificationTuning;
+}
+
+export interface Notifications {
+  routes: NotificationRouteDeps;
+  service: NotificationService;
+  /** Run them directly in tests; the scheduler runs `jobs`. */
+  delivery: DeliveryJob;
+  expiryWarnings: ExpiryWarningJob;
+  jobs: PeriodicJob[];
+  /** Closes the SMTP transport. */
+  close(): void;
+}
+
+/** Subscriptions and the delivery log (routes), and the two jobs: delivery (every 2 s) and the expiry warning (every 30 s). */
+export function assembleNotifications(deps: NotificationDeps): Notifications {
+  const { config } = deps;
+  const delivery = deps.tuning?.delivery ?? {};
+  const deliveryClock = delivery.clock ?? systemClock;
+  const mailer =
+    config.smtpUrl === undefined || config.smtpFrom === undefined ? null : createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, timeoutMs: delivery.timeoutMs ?? 10_000 });
+  const service = createNotificationService({
+    db: deps.db,
+    logger: deps.logger,
+    urls: { allowHttpLocalhost: config.allowHttpLocalhost },
+    smtpConfigured: mailer !== null,
+    clock: deliveryClock,
+  });
+  const deliveryJob = createDeliveryJob({ db: deps.db, logger: deps.logger, render: { publicUrl: deps.publicUrl }, mailer, instanceId: randomUUID(), tuning: delivery });
+  const expiryWarnings = createExpiryWarningJob({ db: deps.db, logger: deps.logger, clock: deps.clock ?? systemClock, deliveryClock });
+  return {
+    routes: { service },
+    service,
+    delivery: deliveryJob,
+    expiryWarnings,
+    jobs: [deliveryPeriodicJob(deliveryJob, deps.tuning?.deliveryEveryMs), expiryWarningPeriodicJob(expiryWarnings, deps.tuning?.expiryWarningEveryMs)],
+    close() {
+      mailer?.close();
+    },
+  };
+}

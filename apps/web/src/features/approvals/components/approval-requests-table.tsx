@@ -1,0 +1,126 @@
+import { Box, Button, Skeleton, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from "@mui/material";
+import type { AccessRequest } from "@portcullis/contract";
+import { accessRequestStatusText, approvalProgressText, sourceText } from "../../../lib/access-text.ts";
+import { describeMinutes, formatTimestamp } from "../../../lib/format.ts";
+import { portLabel } from "../../../lib/port-label.ts";
+
+type ApprovalRequestsTableProps = {
+  label: string;
+  /** Undefined while loading. */
+  requests: readonly AccessRequest[] | undefined;
+  /** `decide`: requests waiting on the caller. `review`: break-glass accesses to review. */
+  variant: "decide" | "review";
+  onOpen: (request: AccessRequest) => void;
+  empty: string;
+};
+
+const muted = { color: "text.secondary" } as const;
+
+const headers = {
+  decide: ["Requester", "VM", "Ports", "Source", "Duration", "Justification", "Requested", "Waits until", "Approvals"],
+  review: ["Requester", "VM", "Ports", "Source", "Duration", "Justification", "Opened", "Status"],
+} as const;
+
+function RequestRow({ request, variant, onOpen }: { request: AccessRequest; variant: "decide" | "review"; onOpen: (request: AccessRequest) => void }) {
+  const action = variant === "decide" ? "Decide" : "Review";
+  return (
+    <TableRow hover onClick={() => onOpen(request)} sx={{ cursor: "pointer" }}>
+      <TableCell>
+        <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: "nowrap" }}>
+          {request.requester.name}
+        </Typography>
+        <Typography variant="caption" sx={muted}>
+          {request.requester.username}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: "nowrap" }} title={request.vmId}>
+          {request.vmName}
+        </Typography>
+        <Typography variant="caption" sx={muted}>
+          {request.resourceGroup}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        {request.ports.map((port) => (
+          <Box key={`${port.port}/${port.protocol}`} sx={{ whiteSpace: "nowrap" }}>
+            {portLabel(port)}
+          </Box>
+        ))}
+      </TableCell>
+      <TableCell>{sourceText(request.sourcePrefixes)}</TableCell>
+      <TableCell sx={{ whiteSpace: "nowrap" }}>{describeMinutes(request.durationMinutes)}</TableCell>
+      <TableCell sx={{ maxWidth: 240 }}>
+        <Typography variant="body2" noWrap title={request.justification ?? undefined}>
+          {request.justification ?? ""}
+        </Typography>
+      </TableCell>
+      <TableCell sx={{ whiteSpace: "nowrap" }}>
+        <time dateTime={request.createdAt}>{formatTimestamp(request.createdAt)}</time>
+      </TableCell>
+      {variant === "decide" ? (
+        <>
+          <TableCell sx={{ whiteSpace: "nowrap" }}>
+            <time dateTime={request.expiresAt}>{formatTimestamp(request.expiresAt)}</time>
+          </TableCell>
+          <TableCell sx={{ whiteSpace: "nowrap" }}>{approvalProgressText(request.approval)}</TableCell>
+        </>
+      ) : (
+        <TableCell>{accessRequestStatusText(request)}</TableCell>
+      )}
+      <TableCell align="right">
+        <Button
+          size="small"
+          aria-label={`${action} the request of ${request.requester.name} for ${request.vmName}`}
+          onClick={(event) => {
+            // The row opens the same blade; one opening is enough.
+            event.stopPropagation();
+            onOpen(request);
+          }}
+        >
+          {action}
+        </Button>
+      </TableCell>
+    </TableRow>
+  );
+}
+
+/** Requests as rows; a row (or its button) opens the blade to decide or review it. */
+export function ApprovalRequestsTable({ label, requests, variant, onOpen, empty }: ApprovalRequestsTableProps) {
+  const columns = headers[variant].length + 1;
+  return (
+    <TableContainer>
+      <Table size="small" aria-label={label} aria-busy={requests === undefined}>
+        <TableHead>
+          <TableRow>
+            {headers[variant].map((header) => (
+              <TableCell key={header}>{header}</TableCell>
+            ))}
+            <TableCell align="right">Actions</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {requests === undefined ? (
+            [0, 1].map((row) => (
+              <TableRow key={row} aria-hidden>
+                <TableCell colSpan={columns}>
+                  <Skeleton variant="text" />
+                </TableCell>
+              </TableRow>
+            ))
+          ) : requests.length === 0 ? (
+            <TableRow>
+              <TableCell colSpan={columns} sx={{ py: 4, textAlign: "center", borderBottom: "none" }}>
+                <Typography variant="body2" sx={muted}>
+                  {empty}
+                </Typography>
+              </TableCell>
+            </TableRow>
+          ) : (
+            requests.map((request) => <RequestRow key={request.id} request={request} variant={variant} onOpen={onOpen} />)
+          )}
+        </TableBody>
+      </Table>
+    </TableContainer>
+  );
+}

@@ -1,0 +1,82 @@
+import { useState, type ReactNode } from "react";
+import { Alert, Paper, Snackbar, Stack, Typography } from "@mui/material";
+import { ErrorAlert } from "../../../components/error-alert.tsx";
+import { useApprovals } from "../api/get-approvals.ts";
+import { awaitingDecision, awaitingReview } from "../utils/approval-lists.ts";
+import type { Notice } from "../utils/decision-text.ts";
+import { ApprovalRequestsTable } from "./approval-requests-table.tsx";
+import { DecisionBlade, type DecisionTarget } from "./decision-blade.tsx";
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Stack component="section" aria-label={title} spacing={1}>
+      <Typography variant="h2" sx={{ fontSize: "1.1rem", fontWeight: 600 }}>
+        {title}
+      </Typography>
+      {children}
+    </Stack>
+  );
+}
+
+/** Requests waiting on the caller's approval, and break-glass accesses to review. */
+export function ApprovalsView() {
+  const approvals = useApprovals();
+  const [target, setTarget] = useState<DecisionTarget | undefined>(undefined);
+  const [notice, setNotice] = useState<Notice | undefined>(undefined);
+  const items = approvals.data?.items;
+  const toDecide = items ? awaitingDecision(items) : undefined;
+  const toReview = items ? awaitingReview(items) : undefined;
+
+  return (
+    <Stack spacing={3}>
+      <Stack spacing={1}>
+        <Typography variant="h1">Pending approvals</Typography>
+        <Typography variant="body2" sx={{ color: "text.secondary", maxWidth: 880 }}>
+          Requests for access that wait on your decision. The ports open once enough approvers have approved; one denial ends
+          the request. A request nobody decides in time lapses.
+        </Typography>
+      </Stack>
+      {approvals.isError ? (
+        <ErrorAlert error={approvals.error} title="The requests waiting for approval could not be loaded" onRetry={() => void approvals.refetch()} retrying={approvals.isFetching} />
+      ) : (
+        <>
+          <Section title="Waiting for your decision">
+            <Paper variant="outlined">
+              <ApprovalRequestsTable
+                label="Requests waiting for your decision"
+                requests={toDecide}
+                variant="decide"
+                onOpen={(request) => setTarget({ request, mode: "decide" })}
+                empty="Nothing waits for your approval."
+              />
+            </Paper>
+          </Section>
+          <Section title="Break-glass to review">
+            <Paper variant="outlined">
+              <ApprovalRequestsTable
+                label="Break-glass accesses to review"
+                requests={toReview}
+                variant="review"
+                onOpen={(request) => setTarget({ request, mode: "review" })}
+                empty="No break-glass access waits for review."
+              />
+            </Paper>
+          </Section>
+        </>
+      )}
+      <DecisionBlade
+        target={target}
+        onClose={() => setTarget(undefined)}
+        onDone={(done) => {
+          setTarget(undefined);
+          setNotice(done);
+        }}
+      />
+      <Snackbar open={notice !== undefined} autoHideDuration={8000} onClose={() => setNotice(undefined)}>
+        <Alert severity={notice?.severity ?? "success"} variant="filled" onClose={() => setNotice(undefined)}>
+          {notice?.text}
+        </Alert>
+      </Snackbar>
+    </Stack>
+  );
+}
