@@ -108,7 +108,7 @@ async function oneBff(ctx: ScenarioContext): Promise<void> {
     const vmIds = await listVmIds(stack.bff.arm);
     ctx.setting("grants (N)", vmIds.length);
     ctx.setting("SCHEDULER_INTERVAL_MS", stack.bff.config.scheduler.intervalMs);
-    ctx.note("One BFF: in process, PGlite in memory. One sweep claims and closes all of them, so p50 = p99 = max; the number moves with where the end second falls in the scheduler's interval (0.8 s to 2.4 s over nine runs).");
+    ctx.note("One BFF: in process (the emulator shares its event loop), PGlite in memory. The scheduler wakes when the next grant ends (not on its 1 s tick), one sweep claims and closes all of them, so p50 = p99 = max: the time to claim 1,000 grants, write 100 NSGs (8 at a time) and record 1,000 closes with their audit events.");
     await enableSsh(stack, vmIds);
     await measureExpiry(ctx, {
       label: "",
@@ -150,7 +150,7 @@ async function threeBffs(ctx: ScenarioContext): Promise<void> {
     ctx.note(
       `${replicaCount} BFFs: separate processes (as apps/bff/src/scheduler/multi-replica.test.ts runs them) on one PostgreSQL database and one emulator (which checks no tokens there); SSH enabled through PUT /api/policies, grants requested round-robin through the three, scheduler at its default interval in each.`,
     );
-    ctx.note(`${replicaCount} BFFs: a sweep claims up to 1,000 due grants in one transaction, so the first process to sweep after the end second takes all ${grantCount} and the others find none; lateness is then one process's close of all of them.`);
+    ctx.note(`${replicaCount} BFFs: a sweep claims up to 1,000 due grants in one transaction, so the first process to sweep after the end second takes all ${grantCount} and the others find none; lateness is then one process's close of all of them. This keeps one write per NSG (subnet NSGs are shared by many VMs; splitting the batch across processes wrote them once per share, which the multi-replica test refuses).`);
     ctx.note(`${replicaCount} BFFs: closes per process are summed from each process's "expiry sweep" log lines; exactly once is checked on the audit trail (one request.expired event per grant).`);
     const vmIds = await listVmIds(stack.arm);
     const admin = stack.admins[0] as ApiCaller;

@@ -27,7 +27,7 @@ export interface CloseOutcome {
  * thousand grants over a hundred NSGs ending together need this many in flight to close within a couple of
  * seconds; ARM's 429s are retried per NSG with its Retry-After.
  */
-const closeConcurrency = 16;
+const closeConcurrency = 8;
 
 /**
  * Writes grants' Allow rules: one whole-NSG write per NSG per operation, under the NSG locks, with the same

@@ -172,6 +172,13 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
       });
     },
 
+    /** The earliest end of an open grant after `now` (null when none). */
+    async nextEndAfter(now: Date): Promise<Date | null> {
+      const row = await db.selectFrom("jit_grant").select((eb) => eb.fn.min("ends_at").as("next")).where("status", "=", "open").where("ends_at", ">", now).executeTakeFirst();
+      const next = row?.next as Date | string | null | undefined;
+      return next === null || next === undefined ? null : new Date(next);
+    },
+
     async releaseLease(id: string, claimedBy: string): Promise<void> {
       await db.updateTable("jit_grant").set({ claimed_by: null, lease_until: null }).where("id", "=", id).where("claimed_by", "=", claimedBy).execute();
     },

@@ -23,6 +23,15 @@ export interface SweepReport {
   retried: number;
 }
 
+/**
+ * Grants claimed per round. One process takes a whole second's worth of ends, so each NSG is written once for all
+ * of them (subnet NSGs are shared by many VMs: splitting the work across replicas would write them once per share).
+ */
+const defaultBatchLimit = 1_000;
+
+/** A sweep started this long after an end second finds the grant due on every replica's clock. */
+const endSlackMs = 20;
+
 /** Who closes expired grants in the audit trail. */
 export const schedulerActor: AuditActor = { oid: "portcullis", name: "Portcullis scheduler", ip: null };
 
@@ -33,7 +42,7 @@ export const schedulerActor: AuditActor = { oid: "portcullis", name: "Portcullis
  */
 export function createExpiryJob(deps: ExpiryJobDeps) {
   const leaseMs = deps.leaseMs ?? defaultLeaseMs;
-  const limit = deps.batchLimit ?? 1_000;
+  const limit = deps.batchLimit ?? defaultBatchLimit;
   return {
     async sweep(): Promise<SweepReport> {
       const report: SweepReport = { claimed: 0, closed: 0, retried: 0 };
@@ -49,6 +58,16 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
       }
       if (report.claimed > 0) deps.logger.info({ ...report }, "expiry sweep");
       return report;
+    },
+
+    /**
+     * Milliseconds until the next open grant ends (its end second plus a few milliseconds), or null when none
+     * ends in the future: the scheduler starts the next sweep then, so closes do not wait for the interval's tick.
+     */
+    async msUntilNextEnd(): Promise<number | null> {
+      const now = deps.clock.now();
+      const next = await deps.grants.nextEndAfter(now);
+      return next === null ? null : next.getTime() - now.getTime() + endSlackMs;
     },
 
     /** PGlite only (one process per database): leases held by an earlier process end now, so its work is taken over. */

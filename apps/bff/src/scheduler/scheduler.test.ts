@@ -27,6 +27,38 @@ function manualTimer() {
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 describe("the scheduler", () => {
+  it("starts the next expiry sweep when the next grant ends, if that is sooner than the interval", async () => {
+    const timers = manualTimer();
+    const nextEnds: Array<number | null> = [250, null, 5_000];
+    let sweeps = 0;
+    const scheduler = createScheduler({
+      expiry: { sweep: async () => void sweeps++, msUntilNextEnd: async () => nextEnds.shift() ?? null },
+      reconciler: { run: async () => undefined },
+      timer: timers.timer,
+      intervalMs: 1000,
+      reconcileIntervalMs: 60_000,
+      logger: createLogger("silent"),
+    });
+    scheduler.start();
+    timers.fire(1000);
+    await settle();
+    await settle();
+    // A grant ends in 250 ms: the next sweep waits only that long.
+    expect(timers.waiting().sort((a, b) => a - b)).toEqual([250, 60_000]);
+    timers.fire(250);
+    await settle();
+    await settle();
+    // Nothing ends: back to the interval.
+    expect(timers.waiting().sort((a, b) => a - b)).toEqual([1000, 60_000]);
+    timers.fire(1000);
+    await settle();
+    await settle();
+    // The next end is later than the interval: the interval wins.
+    expect(timers.waiting().sort((a, b) => a - b)).toEqual([1000, 60_000]);
+    expect(sweeps).toBe(3);
+    await scheduler.stop();
+  });
+
   it("runs each job on its own interval, never two runs of one job at once, and stops cleanly", async () => {
     const timers = manualTimer();
     let sweeps = 0;

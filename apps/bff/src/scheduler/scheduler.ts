@@ -2,7 +2,11 @@ import type { Logger } from "../lib/logger.ts";
 import type { Timer } from "./clock.ts";
 
 export interface SchedulerDeps {
-  expiry: { sweep(): Promise<unknown> };
+  expiry: {
+    sweep(): Promise<unknown>;
+    /** Milliseconds until the next open grant ends (null: none); the next sweep starts then when it is sooner than the interval. */
+    msUntilNextEnd?(): Promise<number | null>;
+  };
   reconciler: { run(): Promise<unknown> };
   timer: Timer;
   intervalMs: number;
@@ -30,7 +34,13 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const pending = new Map<string, { cancel(): void }>();
   const running = new Set<Promise<void>>();
 
-  function loop(name: string, job: () => Promise<unknown>, everyMs: number): void {
+  /** Waits `everyMs` between runs, or less when `sooner` says the next run is due earlier. */
+  function loop(name: string, job: () => Promise<unknown>, everyMs: number, sooner?: () => Promise<number | null>): void {
+    const nextDelay = async (): Promise<number> => {
+      if (sooner === undefined) return everyMs;
+      const ms = await sooner().catch(() => null);
+      return ms === null ? everyMs : Math.max(0, Math.min(everyMs, ms));
+    };
     const tick = (): void => {
       pending.delete(name);
       if (stopped) return;
@@ -39,9 +49,10 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
           () => undefined,
           (error: unknown) => deps.logger.error({ err: error, job: name }, "a scheduled job failed; it runs again at its next interval"),
         )
-        .finally(() => {
+        .then(nextDelay)
+        .then((delay) => {
           running.delete(run);
-          if (!stopped) pending.set(name, deps.timer.schedule(tick, everyMs));
+          if (!stopped) pending.set(name, deps.timer.schedule(tick, delay));
         });
       running.add(run);
     };
@@ -52,7 +63,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     start() {
       if (!stopped) return;
       stopped = false;
-      loop("expiry", () => deps.expiry.sweep(), deps.intervalMs);
+      const { expiry } = deps;
+      loop("expiry", () => expiry.sweep(), deps.intervalMs, expiry.msUntilNextEnd === undefined ? undefined : () => expiry.msUntilNextEnd?.() ?? Promise.resolve(null));
       loop("reconcile", () => deps.reconciler.run(), deps.reconcileIntervalMs);
       for (const job of deps.jobs ?? []) loop(job.name, () => job.run(), job.everyMs);
     },
