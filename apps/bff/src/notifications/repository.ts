@@ -165,6 +165,12 @@ export function createNotificationRepository(db: Db) {
       return query.orderBy("created_at", "desc").orderBy("id", "desc").limit(filter.limit).execute();
     },
 
+    /** Deletes finished deliveries (delivered or failed) created before `before`; pending ones stay whatever their age. Returns how many. */
+    async pruneFinished(before: Date): Promise<number> {
+      const deleted = await db.deleteFrom("notification_outbox").where("status", "in", ["delivered", "failed"]).where("created_at", "<", before).returning("id").execute();
+      return deleted.length;
+    },
+
     async getDelivery(id: string): Promise<OutboxRow | null> {
       return (await db.selectFrom("notification_outbox").selectAll().where("id", "=", id).executeTakeFirst()) ?? null;
     },

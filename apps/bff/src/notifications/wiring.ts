@@ -8,6 +8,7 @@ import type { PeriodicJob } from "../scheduler/scheduler.ts";
 import { createDeliveryJob, deliveryPeriodicJob, type DeliveryJob, type DeliveryTuning } from "./delivery-job.ts";
 import { createExpiryWarningJob, expiryWarningPeriodicJob, type ExpiryWarningJob } from "./expiry-warning-job.ts";
 import type { NotificationRouteDeps } from "./routes.ts";
+import { createNotificationRepository } from "./repository.ts";
 import { createMailer } from "./senders.ts";
 import { createNotificationService, type NotificationService } from "./service.ts";
 
@@ -42,7 +43,24 @@ export interface Notifications {
   close(): void;
 }
 
-/** Subscriptions and the delivery log (routes), and the two jobs: delivery (every 2 s) and the expiry warning (every 30 s). */
+/** How long the delivery log keeps finished deliveries. */
+export const deliveryLogRetentionDays = 30;
+
+/** A periodic job that keeps the delivery log to its last `deliveryLogRetentionDays` days of finished deliveries. */
+export function outboxPruningJob(db: Kysely<DatabaseSchema>, logger: Logger, clock: Clock = systemClock): PeriodicJob {
+  const repository = createNotificationRepository(db);
+  return {
+    name: "notification-outbox-prune",
+    everyMs: 3600_000,
+    async run() {
+      const pruned = await repository.pruneFinished(new Date(clock.now().getTime() - deliveryLogRetentionDays * 24 * 3600_000));
+      if (pruned > 0) logger.info({ pruned }, "pruned finished notification deliveries");
+      return pruned;
+    },
+  };
+}
+
+/** Subscriptions and the delivery log (routes), and the jobs: delivery (every 2 s), the expiry warning (every 30 s), pruning (hourly). */
 export function assembleNotifications(deps: NotificationDeps): Notifications {
   const { config } = deps;
   const delivery = deps.tuning?.delivery ?? {};
@@ -63,7 +81,11 @@ export function assembleNotifications(deps: NotificationDeps): Notifications {
     service,
     delivery: deliveryJob,
     expiryWarnings,
-    jobs: [deliveryPeriodicJob(deliveryJob, deps.tuning?.deliveryEveryMs), expiryWarningPeriodicJob(expiryWarnings, deps.tuning?.expiryWarningEveryMs)],
+    jobs: [
+      deliveryPeriodicJob(deliveryJob, deps.tuning?.deliveryEveryMs),
+      expiryWarningPeriodicJob(expiryWarnings, deps.tuning?.expiryWarningEveryMs),
+      outboxPruningJob(deps.db, deps.logger, deliveryClock),
+    ],
     close() {
       mailer?.close();
     },
