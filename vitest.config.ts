@@ -1,6 +1,9 @@
 import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
+/** BFF tests that start several BFF processes or replicas against PostgreSQL. */
+const replicaTests = ["src/**/multi-replica.test.ts", "src/scheduler/restart.test.ts"];
+
 export default defineConfig({
   test: {
     // Vitest's default leaves one core free, which on a 2-core machine runs the files one at a time; the tests wait
@@ -10,7 +13,12 @@ export default defineConfig({
       { test: { name: "contract", root: "packages/contract", include: ["src/**/*.test.ts"] } },
       { test: { name: "core", root: "packages/core", include: ["src/**/*.test.ts"], testTimeout: 30_000 } },
       { test: { name: "azure-emulator", root: "apps/azure-emulator", include: ["src/**/*.test.ts"], testTimeout: 30_000 } },
-      { test: { name: "bff", root: "apps/bff", include: ["src/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 } },
+      { test: { name: "bff", root: "apps/bff", include: ["src/**/*.test.ts"], exclude: replicaTests, testTimeout: 30_000, hookTimeout: 60_000 } },
+      // Several BFF processes (or pools) on the PostgreSQL server: run alone, one file at a time, after everything else,
+      // so they neither exhaust its connections nor starve each other of CPU.
+      {
+        test: { name: "bff-replicas", root: "apps/bff", include: replicaTests, fileParallelism: false, sequence: { groupOrder: 1 }, testTimeout: 60_000, hookTimeout: 60_000 },
+      },
       { test: { name: "web", root: "apps/web", include: ["src/**/*.test.ts"] } },
       { test: { name: "local-issuer", root: "apps/local-issuer", include: ["src/**/*.test.ts"] } },
       { test: { name: "bench", root: "bench", include: ["**/*.test.ts"] } },
