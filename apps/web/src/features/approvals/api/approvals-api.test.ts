@@ -5,31 +5,11 @@ import { approvalKeys } from "./approval-keys.ts";
 import { decideAccessRequest } from "./decide-access-request.ts";
 import { getApprovals } from "./get-approvals.ts";
 import { getRequesterHistory } from "./get-requester-history.ts";
+import { accessRequestFixture } from "../../../test-support/access-request.ts";
 
 type Call = { url: string; method: string; body: unknown };
 
-const answered = {
-  id: "r-1",
-  vmId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01",
-  vmName: "vm-web-01",
-  resourceGroup: "rg",
-  subscriptionId: "s",
-  requester: { oid: "dev-oid", name: "Dana Developer", username: "dev@contoso.test" },
-  ports: [{ port: 22, protocol: "TCP" }],
-  sourcePrefixes: ["203.0.113.7/32"],
-  durationMinutes: 60,
-  justification: "deploy",
-  status: "pending",
-  createdAt: "2026-03-10T12:00:00Z",
-  expiresAt: "2026-03-11T12:00:00Z",
-  decidedAt: null,
-  approval: { required: 2, remaining: 1, clockStartsAt: "approval", decisions: [] },
-  canDecide: false,
-  breakGlass: false,
-  review: null,
-  grantId: null,
-  error: null,
-};
+const answered = accessRequestFixture("r-1");
 
 function server(status: number, answer: unknown) {
   const calls: Call[] = [];

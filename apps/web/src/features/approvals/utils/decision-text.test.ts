@@ -3,34 +3,13 @@ import type { AccessRequest, RequesterHistoryResponse } from "@portcullis/contra
 import { awaitingDecision, awaitingReview } from "./approval-lists.ts";
 import { approvedEndsAt, decisionNotice, denyBlockedReason, reviewBlockedReason } from "./decision-text.ts";
 import { historyCountsText, historyGrantStatus } from "./history-text.ts";
+import { accessRequestFixture } from "../../../test-support/access-request.ts";
 
 const utc = { locale: "en-GB", timeZone: "UTC" };
 const now = new Date("2026-03-10T13:05:00Z");
 
 function request(id: string, patch: Partial<AccessRequest> = {}): AccessRequest {
-  return {
-    id,
-    vmId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01",
-    vmName: "vm-web-01",
-    resourceGroup: "rg",
-    subscriptionId: "s",
-    requester: { oid: "dev-oid", name: "Dana Developer", username: "dev@contoso.test" },
-    ports: [{ port: 22, protocol: "TCP" }],
-    sourcePrefixes: ["203.0.113.7/32"],
-    durationMinutes: 60,
-    justification: "deploy",
-    status: "pending",
-    createdAt: "2026-03-10T12:00:00Z",
-    expiresAt: "2026-03-11T12:00:00Z",
-    decidedAt: null,
-    approval: { required: 2, remaining: 1, clockStartsAt: "approval", decisions: [] },
-    canDecide: true,
-    breakGlass: false,
-    review: null,
-    grantId: null,
-    error: null,
-    ...patch,
-  };
+  return accessRequestFixture(id, { canDecide: true, ...patch });
 }
 
 describe("Deny and Mark reviewed need a comment", () => {

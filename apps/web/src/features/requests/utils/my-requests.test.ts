@@ -2,33 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { AccessRequest } from "@portcullis/contract";
 import { openedSince, pendingIds, pendingRequests, recentlyEndedRequests } from "./my-requests.ts";
 import { requestSentText } from "./request-sent-text.ts";
+import { accessRequestFixture } from "../../../test-support/access-request.ts";
 
 const now = new Date("2026-03-10T12:00:00Z");
 
 function request(id: string, patch: Partial<AccessRequest> = {}): AccessRequest {
-  return {
-    id,
-    vmId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01",
-    vmName: "vm-web-01",
-    resourceGroup: "rg",
-    subscriptionId: "s",
-    requester: { oid: "dev-oid", name: "Dana Developer", username: "dev@contoso.test" },
-    ports: [{ port: 22, protocol: "TCP" }],
-    sourcePrefixes: ["203.0.113.7/32"],
-    durationMinutes: 60,
-    justification: "deploy",
-    status: "pending",
-    createdAt: "2026-03-10T11:00:00Z",
-    expiresAt: "2026-03-11T11:00:00Z",
-    decidedAt: null,
-    approval: { required: 2, remaining: 1, clockStartsAt: "approval", decisions: [] },
-    canDecide: false,
-    breakGlass: false,
-    review: null,
-    grantId: null,
-    error: null,
-    ...patch,
-  };
+  return accessRequestFixture(id, { createdAt: "2026-03-10T11:00:00Z", expiresAt: "2026-03-11T11:00:00Z", ...patch });
 }
 
 describe("My access: requests", () => {
