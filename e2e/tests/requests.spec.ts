@@ -27,7 +27,7 @@ test("a requester opens SSH to their own IP for an hour, sees it in the NSG, and
     const ssh = blade.getByRole("switch", { name: "22 (SSH) TCP" });
     await expect(ssh).not.toBeChecked();
     await ssh.check();
-    await expect(blade.getByText("Max 3 h · sources: you choose")).toBeVisible();
+    await expect(blade.getByText("Max 3 h · sources: you choose, up to a /24 (IPv4) or /56 (IPv6)")).toBeVisible();
     const myIp = blade.getByRole("radio", { name: /^My IP \(/ });
     await expect(myIp).toBeChecked();
     // The address the server saw this browser connect from.

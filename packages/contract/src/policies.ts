@@ -6,8 +6,15 @@ export const JitProtocolSchema = z.enum(["TCP", "UDP", "Any"]);
 export type JitProtocolName = z.infer<typeof JitProtocolSchema>;
 
 export const AllowedSourcesSchema = z.discriminatedUnion("kind", [
-  /** The requester chooses (My IP or a range); shown as "Per request". */
-  z.object({ kind: z.literal("per-request") }),
+  /**
+   * The requester chooses (My IP or ranges); shown as "Per request". `maxPrefixSize` is the widest source a
+   * requester may pick, as prefix lengths (the union of the sources counts, not each one): default a /24 of IPv4
+   * and a /56 of IPv6; at widest /8 and /16 (anything wider is "any", which must be chosen explicitly).
+   */
+  z.object({
+    kind: z.literal("per-request"),
+    maxPrefixSize: z.object({ ipv4: z.number().int(), ipv6: z.number().int() }).optional(),
+  }),
   /** Any source, including the whole Internet: must be chosen explicitly. */
   z.object({ kind: z.literal("any") }),
   /** Only these IPs/CIDRs (or subsets of them). */

@@ -1,6 +1,7 @@
 export * from "./net/parse.ts";
 export * from "./net/compare.ts";
 export * from "./net/ranges.ts";
+export * from "./net/coverage.ts";
 export * from "./nsg/types.ts";
 export * from "./nsg/default-rules.ts";
 export * from "./nsg/matchers.ts";
@@ -30,7 +31,7 @@ export type {
   VmNicPosition,
   VmPosition,
 } from "./planner/types.ts";
-export { checkSourcePrefix, jitProtocols, maxAllowedPrefixes, maxRequestMinutes, minRequestMinutes, validatePolicy } from "./planner/policy-validation.ts";
+export { checkSourcePrefix, jitProtocols, maxAllowedPrefixes, maxRequestMinutes, minRequestMinutes, sourceLimitsOf, validatePolicy, widestPrefixSizeLimits } from "./planner/policy-validation.ts";
 export type { PolicyIssue, PrefixCheck } from "./planner/policy-validation.ts";
 export {
   allowRuleName,
@@ -70,7 +71,7 @@ export { portsOverlap, protocolsOverlap, supersededGrants, supersededReason } fr
 export type { ExistingGrant, GrantCloseReason, GrantStatus, SupersedingRequest } from "./requests/supersede.ts";
 export { extendGrant, latestGrantEnd } from "./requests/extend-grant.ts";
 export type { ExtendGrantInput, ExtendGrantResult } from "./requests/extend-grant.ts";
-export { checkTrustedProxies, resolveClientIp } from "./requests/client-ip.ts";
+export { checkTrustedProxies, expandTrustedProxies, resolveClientIp } from "./requests/client-ip.ts";
 export type { ResolveClientIpInput } from "./requests/client-ip.ts";
 export { diffRules } from "./planner/diff.ts";
 export { approvedGrantWindow, decisionRefusal, isInApproverSet, maxWaitMinutes, needsApproval, requestLapsesAt, tallyDecisions } from "./approvals/approvals.ts";

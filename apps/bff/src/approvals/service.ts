@@ -194,7 +194,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             action: "request.created",
             outcome: "success",
             vmId: record.vmId,
-            details: requestDetails(record, { approvalRequired: true, required: approval.requiredApprovals, expiresAt: record.expiresAt.toISOString(), clockStartsAt: approval.clockStartsAt }),
+            details: requestDetails(record, { approvalRequired: true, required: approval.requiredApprovals, expiresAt: record.expiresAt.toISOString(), clockStartsAt: approval.clockStartsAt, opensToAnyAddress: fitted.opensToAnyAddress }),
             correlationId: caller.correlationId,
           },
         ]);

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { checkTrustedProxies, expandTrustedProxies, parseCidr } from "@portcullis/core";
 import { authEnvShape, checkSignInMatchesAzure, resolveAuth, type AuthConfig, type EntraJwksOverride, type RateLimits } from "./config-auth.ts";
 
 export type { AuthConfig, RateLimits } from "./config-auth.ts";
@@ -156,16 +157,7 @@ function isLoopbackHost(hostname: string): boolean {
 }
 
 function isProxyEntry(entry: string): boolean {
-  if (namedProxyRanges.has(entry)) return true;
-  if (entry.includes("/")) {
-    try {
-      ipaddr.parseCIDR(entry);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-  return ipaddr.isValid(entry);
+  return namedProxyRanges.has(entry.toLowerCase()) || parseCidr(entry).ok;
 }
 
 const EnvSchema = z.object({
@@ -240,6 +232,12 @@ const EnvSchema = z.object({
         code: "custom",
         message: `TRUST_PROXY: must be a comma-separated list of IP addresses, CIDRs or loopback/linklocal/uniquelocal (bad: ${bad.join(", ")})`,
       });
+      return z.NEVER;
+    }
+    // The same checker "My IP" uses: strict CIDRs, and nothing that (however it is split) trusts the Internet.
+    const problems = checkTrustedProxies(expandTrustedProxies(entries));
+    if (problems.length > 0) {
+      ctx.addIssue({ code: "custom", message: `TRUST_PROXY: ${problems.map((p) => p.rule).join("; ")}` });
       return z.NEVER;
     }
     return entries;

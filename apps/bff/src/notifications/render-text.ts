@@ -1,3 +1,4 @@
+import { describeCoverage, isWide, sourceCoverage } from "@portcullis/core";
 import { eventLabel, type NotificationPayload, type OutboxEvent } from "./notification-events.ts";
 
 /** One outbox row as the renderers see it. */
@@ -92,6 +93,14 @@ export function summaryOf(message: OutboxMessage): string {
   }
 }
 
+/** The sources, with a warning when together they open more than a requester could pick (judged by core's coverage). */
+export function sourceText(sources: readonly string[] | undefined): string | undefined {
+  if (sources === undefined || sources.length === 0) return undefined;
+  const coverage = sourceCoverage(sources);
+  const listed = sources.join(", ");
+  return isWide(coverage) ? `${listed} (warning: this opens the port to ${describeCoverage(coverage)})` : listed;
+}
+
 /** The facts cards and e-mails list, in order; absent ones are left out. Values are plain text. */
 export function factsOf(message: OutboxMessage): Fact[] {
   const p = message.payload;
@@ -99,7 +108,7 @@ export function factsOf(message: OutboxMessage): Fact[] {
     ["VM", p.vmName ?? undefined],
     ["Requester", p.requester === undefined ? undefined : p.requester.username === undefined ? p.requester.name : `${p.requester.name} (${p.requester.username})`],
     ["Ports", portsText(p)],
-    ["Source", p.sources === undefined || p.sources.length === 0 ? undefined : p.sources.join(", ")],
+    ["Source", sourceText(p.sources)],
     ["Duration", durationText(p.durationMinutes)],
     ["Justification", p.justification === undefined ? undefined : clip(p.justification)],
     ["Comment", p.comment === undefined ? undefined : clip(p.comment)],

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { NotificationPayload } from "./notification-events.ts";
 import { escapeSlack, escapeTeamsMarkdown, renderSlack, renderTeams } from "./render-chat.ts";
 import { renderEmail } from "./render-email.ts";
-import type { OutboxMessage } from "./render-text.ts";
+import { factsOf, type OutboxMessage } from "./render-text.ts";
 import { renderWebhook, verifyWebhookSignature } from "./render-webhook.ts";
 
 const hostile = "fix [click](https://evil.example) *now* <script>alert('x')</script> & <@U123>";
@@ -116,5 +116,17 @@ describe("e-mail", () => {
     expect(pending.subject).toBe("[Portcullis] Request waiting for approval: vm-prod-web-01");
     expect(pending.text).toContain("Dana Developer asks for access to vm-prod-web-01 (22/TCP); 2 approvals needed.");
     expect(pending.text).toContain("https://jit.contoso.test/approvals");
+  });
+});
+
+describe("the Source fact warns by the addresses covered, not the spelling", () => {
+  it.each([
+    [["203.0.113.7/32"], "203.0.113.7/32"],
+    [["*"], "* (warning: this opens the port to every IPv4 address and every IPv6 address)"],
+    [["0.0.0.0/1", "128.0.0.0/1"], "0.0.0.0/1, 128.0.0.0/1 (warning: this opens the port to every IPv4 address)"],
+    [["10.0.0.0/16"], "10.0.0.0/16 (warning: this opens the port to 65,536 IPv4 addresses (as wide as a /16))"],
+  ])("%j reads %s", (sources, text) => {
+    const facts = Object.fromEntries(factsOf({ ...message, payload: { ...message.payload, sources } }).map((f) => [f.title, f.value]));
+    expect(facts["Source"]).toBe(text);
   });
 });

@@ -74,7 +74,13 @@ export function touchesVm(touched: ReadonlySet<string>, vmId: string): boolean {
 }
 
 function portKey(port: PolicyPort): string {
-  const sources = port.allowedSources.kind === "prefixes" ? `prefixes:${port.allowedSources.prefixes.join(",")}` : port.allowedSources.kind;
+  const allowed = port.allowedSources;
+  const sources =
+    allowed.kind === "prefixes"
+      ? `prefixes:${allowed.prefixes.join(",")}`
+      : allowed.kind === "per-request" && allowed.maxPrefixSize !== undefined
+        ? `per-request:${allowed.maxPrefixSize.ipv4},${allowed.maxPrefixSize.ipv6}`
+        : allowed.kind;
   return [port.port, port.protocol, sources, isoDurationMinutes(port.maxRequestDuration)].join("|");
 }
 

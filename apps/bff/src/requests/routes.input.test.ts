@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Request } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { demo } from "../policies/testing.ts";
+import { demo, rulesNow } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { clientIpOf, trustedProxyList } from "./client-ip.ts";
@@ -56,6 +56,46 @@ describe("refused access requests: each names the field and the rule, and nothin
     expect(res.body.error.details.problems).toContainEqual({ field, rule });
     expect(res.body.error.message).toContain(`${field}: ${rule}`);
     await expectNothingWritten();
+  });
+
+  const atMost24 = "this VM's policy lets a requester open at most a /24 (256 IPv4 addresses)";
+  it.each([
+    ["two /1s", ["0.0.0.0/1", "128.0.0.0/1"], `together these sources open port 22 to every IPv4 address, the whole Internet; ${atMost24}`],
+    ["four /2s", ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"], `together these sources open port 22 to every IPv4 address, the whole Internet; ${atMost24}`],
+    ["one /1", ["128.0.0.0/1"], `together these sources open port 22 to 2,147,483,648 IPv4 addresses (as wide as a /1); ${atMost24}`],
+    ["::/1 and 8000::/1", ["::/1", "8000::/1"], "together these sources open port 22 to every IPv6 address, the whole Internet; this VM's policy lets a requester open at most a /56 (about 2^72 IPv6 addresses)"],
+    ["twenty /24s", Array.from({ length: 20 }, (_, i) => `198.51.${i}.0/24`), `together these sources open port 22 to 5,120 IPv4 addresses (as wide as a /19); ${atMost24}`],
+  ])("the whole Internet (or too much of it) in disguise, %s: 400 by the addresses covered, nothing written, one failed event", async (_case, prefixes, rule) => {
+    const before = await bff.database.kysely.selectFrom("audit_event").select("seq").orderBy("seq", "desc").limit(1).executeTakeFirst();
+    const nsgBefore = emulator.control.counters().writes;
+    const res = await requestAccess(bff, dev, { ...valid, sources: { kind: "ranges", prefixes } });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.details.problems).toContainEqual({ field: "sources.prefixes", rule });
+    expect(emulator.control.counters().writes).toBe(nsgBefore);
+    await expectNothingWritten();
+    const events = await bff.database.kysely.selectFrom("audit_event").selectAll().where("seq", ">", before?.seq ?? "0").execute();
+    expect(events.map((e) => [e.action, e.outcome])).toEqual([["request.created", "failure"]]);
+    expect(events[0]?.details).toMatchObject({ sources: prefixes, opensToAnyAddress: true });
+    expect(events[0]?.error).toContain(rule);
+  });
+
+  it("a per-request port's own widest source is stored and applies: a /20 opens where the port allows a /20, a /19 does not", async () => {
+    const limited = { ...sshPerRequest, allowedSources: { kind: "per-request", maxPrefixSize: { ipv4: 20, ipv6: 48 } } };
+    const put = await request(bff.app).put("/api/policies").set("authorization", admin).send({ vmIds: [demo.app03], ports: [limited] });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const stored = await request(bff.app).get("/api/policies/vm").query({ vmId: demo.app03 }).set("authorization", admin);
+    expect(stored.body.ports[0].allowedSources).toEqual({ kind: "per-request", maxPrefixSize: { ipv4: 20, ipv6: 48 } });
+    const ask = { vmId: demo.app03, ports: [{ port: 22 }], durationMinutes: 30 };
+    const wide = await requestAccess(bff, admin, { ...ask, sources: { kind: "ranges", prefixes: ["198.51.96.0/19"] } });
+    expect(wide.status).toBe(400);
+    expect(wide.body.error.details.problems).toContainEqual({ field: "sources.prefixes", rule: "together these sources open port 22 to 8,192 IPv4 addresses (as wide as a /19); this VM's policy lets a requester open at most a /20 (4,096 IPv4 addresses)" });
+    const fits = await requestAccess(bff, admin, { ...ask, sources: { kind: "ranges", prefixes: ["198.51.96.0/20"] } });
+    expect(fits.status, JSON.stringify(fits.body)).toBe(201);
+    const allow = (await rulesNow(bff.arm, demo.nsgApp03)).filter((rule) => rule.name.startsWith("portcullis-jit-allow-"));
+    expect(allow.map((rule) => [rule.access, rule.sourceAddressPrefixes])).toEqual([["Allow", ["198.51.96.0/20"]]]);
+    expect((await request(bff.app).post(`/api/grants/${fits.body.id}/revoke`).set("authorization", admin)).status).toBe(200);
+    await bff.policies.remove([demo.app03], { actor: { oid: "test", name: "test", ip: null }, correlationId: null });
+    await bff.database.kysely.deleteFrom("jit_grant").execute();
   });
 
   it("the policy API stores justificationRequired; a PUT without it keeps the stored value", async () => {

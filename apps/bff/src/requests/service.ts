@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import type { AccessRequest, CreateAccessRequestBody, Grant } from "@portcullis/contract";
-import { fitRequest, needsApproval, supersededGrants, type FittedRequest, type JitPolicy } from "@portcullis/core";
+import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
 import { recordAuditEvent, recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
-import { NotFoundError } from "../lib/errors.ts";
+import { InputError, NotFoundError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { policyOperationError } from "../policies/errors.ts";
 import { toJitPolicy } from "../policies/policy-mapping.ts";
@@ -145,6 +145,31 @@ export function createRequestService(deps: RequestServiceDeps) {
   }
 
   /**
+   * A request the policy refused (400) leaves one trace: a failed `request.created` event with what was asked
+   * and why not, so someone probing the policy shows up in the activity log. Nothing else is stored.
+   */
+  async function recordRefusal(body: CreateAccessRequestBody, caller: Caller, error: unknown): Promise<void> {
+    if (!(error instanceof InputError)) return;
+    const asked = body.sources.kind === "ranges" ? body.sources.prefixes : caller.ip === null ? [] : [caller.ip];
+    const coverage = sourceCoverage(asked);
+    await recordAuditEvent(deps.db, {
+      actor: actorOf(caller),
+      action: "request.created",
+      outcome: "failure",
+      vmId: body.vmId,
+      details: {
+        ports: body.ports.map((p) => (p.protocol === undefined ? { port: p.port } : { port: p.port, protocol: p.protocol })),
+        sources: asked,
+        durationMinutes: body.durationMinutes,
+        opensToAnyAddress: isWide(coverage),
+        ...errorDetails(error),
+      },
+      error: error.message,
+      correlationId: caller.correlationId,
+    }).catch((e: unknown) => deps.logger.error({ err: e }, "could not record a refused access request"));
+  }
+
+  /**
    * Opens a fitted request: reads the VM's NSGs, stores the grant (`opening`) with `spec.stored`'s work and audit
    * events in the same transaction, writes the Allow rules, and marks it open (or failed, with `spec.failed`).
    */
@@ -238,7 +263,10 @@ export function createRequestService(deps: RequestServiceDeps) {
    */
   async function create(body: CreateAccessRequestBody, caller: Caller): Promise<CreateOutcome> {
     const now = deps.clock.now();
-    const { policy, jitPolicy, fitted } = await fitToPolicy(body, caller, now);
+    const { policy, jitPolicy, fitted } = await fitToPolicy(body, caller, now).catch(async (error: unknown) => {
+      await recordRefusal(body, caller, error);
+      throw error;
+    });
     const waits = needsApproval(policy.approval, policy.ports, fitted.ports);
     if (body.breakGlass === true) approvals.checkBreakGlass(policy, fitted);
     if (waits && body.breakGlass !== true) return { kind: "pending", request: await approvals.submit(policy, fitted, caller, now) };

@@ -1,5 +1,6 @@
 import { armIdKey } from "../inventory/arm-id.ts";
 import { cidrIsSubsetOf } from "../net/compare.ts";
+import { coverageOfCidrs, describeCoverage, exceedsLimits } from "../net/coverage.ts";
 import { parseCidrStrict } from "../net/parse.ts";
 import type { Cidr, IpFamily } from "../net/parse.ts";
 import type { Nsg } from "../nsg/types.ts";
@@ -9,6 +10,7 @@ import type { JitRuleSet, JitTransform } from "./nsg-plan.ts";
 import { indexNsgs, invalidInput, planAll } from "./plan-common.ts";
 import { coverageOf, ipsOfFamily } from "./position.ts";
 import type { CoverageSuccess } from "./position.ts";
+import { sourceLimitsOf } from "./policy-validation.ts";
 import { allowRuleDescription, grantIdPattern, parseAllowRuleDescription } from "./rule-descriptions.ts";
 import { parseJitRuleName, protocolGroupOf, vmHash } from "./rule-names.ts";
 import type { ProtocolGroup } from "./rule-names.ts";
@@ -74,6 +76,16 @@ function checkSources(grant: Grant, rules: readonly JitPortRule[]): SourcesByFam
       }
     }
     add(cidr.family, everyone ? "any" : cidr);
+  }
+  // The same rule as request fitting, judged on the union: no split of the Internet into pieces gets past it.
+  const granted = [...byFamily.values()].flatMap((cidrs) => (cidrs === "any" ? [] : cidrs));
+  const coverage = coverageOfCidrs(granted, { everyAddress: [...byFamily.values()].includes("any") });
+  for (const rule of rules) {
+    if (rule.allowedSources.kind === "any") continue;
+    if (coverage.everyAddress) return invalidInput(`Grant ${grant.id}: its sources together admit ${describeCoverage(coverage)}, which the policy does not allow for port ${rule.port}`);
+    if (rule.allowedSources.kind === "per-request" && exceedsLimits(coverage, sourceLimitsOf(rule)) !== null) {
+      return invalidInput(`Grant ${grant.id}: its sources together admit ${describeCoverage(coverage)}, wider than the policy lets a requester pick for port ${rule.port}`);
+    }
   }
   return byFamily;
 }

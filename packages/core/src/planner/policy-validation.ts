@@ -1,4 +1,5 @@
 import { cidrEquals } from "../net/compare.ts";
+import { coverageOfCidrs, defaultPrefixSizeLimits, describeCoverage, familyBits, isEveryAddressWord, type PrefixSizeLimits } from "../net/coverage.ts";
 import { formatCidr, formatIp, parseCidr, parseCidrStrict } from "../net/parse.ts";
 import type { Cidr } from "../net/parse.ts";
 import type { JitPolicy, JitPortRule, JitProtocol } from "./types.ts";
@@ -20,7 +21,14 @@ export interface PolicyIssue {
 /** The text a CIDR strictly parses to (host bits clear), or the reason it is refused. */
 export type PrefixCheck = { ok: true; cidr: Cidr } | { ok: false; rule: string };
 
-const everyAddress = new Set(["*", "any"]);
+/** The widest per-request limit a policy may set; wider is "any", which must be chosen explicitly. */
+export const widestPrefixSizeLimits: PrefixSizeLimits = { ipv4: 8, ipv6: 16 };
+
+/** The limits a port puts on what a requester may pick: its own on a "per request" port, the defaults otherwise. */
+export function sourceLimitsOf(rule: Pick<JitPortRule, "allowedSources">): PrefixSizeLimits {
+  const sources = rule.allowedSources;
+  return sources.kind === "per-request" && sources.maxPrefixSize !== undefined ? sources.maxPrefixSize : defaultPrefixSizeLimits;
+}
 
 /**
  * Checks one source prefix as ARM would, and refuses addresses that mean
@@ -29,7 +37,7 @@ const everyAddress = new Set(["*", "any"]);
  */
 export function checkSourcePrefix(text: string): PrefixCheck {
   const lower = text.trim().toLowerCase();
-  if (everyAddress.has(lower)) {
+  if (isEveryAddressWord(lower) && lower !== "internet") {
     return { ok: false, rule: `"${text}" would admit every address; choose "any" as the allowed sources explicitly instead` };
   }
   if (lower === "internet") {
@@ -92,6 +100,26 @@ function validatePrefixes(prefixes: unknown, field: string, issues: PolicyIssue[
     }
     seen.push({ cidr: check.cidr, index });
   });
+  // However they are split, prefixes that add up to a whole family are "any" in disguise.
+  const coverage = coverageOfCidrs(seen.map((entry) => entry.cidr));
+  if (coverage.everyAddress) {
+    issues.push({ field, rule: `together these prefixes admit ${describeCoverage(coverage)}; choose "any" as the allowed sources explicitly instead` });
+  }
+}
+
+function validateLimits(limits: unknown, field: string, issues: PolicyIssue[]): void {
+  if (limits === undefined) return;
+  if (typeof limits !== "object" || limits === null) {
+    issues.push({ field, rule: "must give ipv4 and ipv6 prefix lengths" });
+    return;
+  }
+  for (const family of ["ipv4", "ipv6"] as const) {
+    const value: unknown = (limits as Record<string, unknown>)[family];
+    const widest = widestPrefixSizeLimits[family];
+    if (!isWholeNumberIn(value, widest, familyBits[family])) {
+      issues.push({ field: `${field}.${family}`, rule: `must be a prefix length from ${widest} to ${familyBits[family]} (/${widest} is the widest; wider sources need "any" explicitly)` });
+    }
+  }
 }
 
 function validatePortRule(rule: JitPortRule, index: number, earlier: readonly JitPortRule[], issues: PolicyIssue[]): void {
@@ -114,7 +142,9 @@ function validatePortRule(rule: JitPortRule, index: number, earlier: readonly Ji
   const kind = typeof sources === "object" && sources !== null ? (sources as { kind?: unknown }).kind : undefined;
   if (kind === "prefixes") {
     validatePrefixes((sources as { prefixes?: unknown }).prefixes, `${field}.allowedSources.prefixes`, issues);
-  } else if (kind !== "per-request" && kind !== "any") {
+  } else if (kind === "per-request") {
+    validateLimits((sources as { maxPrefixSize?: unknown }).maxPrefixSize, `${field}.allowedSources.maxPrefixSize`, issues);
+  } else if (kind !== "any") {
     issues.push({ field: `${field}.allowedSources.kind`, rule: "must be per-request, any or prefixes" });
   }
 }

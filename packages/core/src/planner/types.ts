@@ -1,13 +1,16 @@
+import type { PrefixSizeLimits } from "../net/coverage.ts";
 import type { NsgRule } from "../nsg/types.ts";
 
 /** The API's (and Defender's) protocol spelling for a JIT port. */
 export type JitProtocol = "TCP" | "UDP" | "Any";
 
 /**
- * Who may be granted access: the requester's own choice (`per-request`), any
- * address (`any`, which must be chosen explicitly), or a fixed list of CIDRs.
+ * Who may be granted access: the requester's own choice (`per-request`, at
+ * most `maxPrefixSize` wide in total, default a /24 of IPv4 and a /56 of
+ * IPv6), any address (`any`, which must be chosen explicitly), or a fixed list
+ * of CIDRs (or subsets of them).
  */
-export type AllowedSources = { kind: "per-request" } | { kind: "any" } | { kind: "prefixes"; prefixes: string[] };
+export type AllowedSources = { kind: "per-request"; maxPrefixSize?: PrefixSizeLimits } | { kind: "any" } | { kind: "prefixes"; prefixes: string[] };
 
 export interface JitPortRule {
   port: number;

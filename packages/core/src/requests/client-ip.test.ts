@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTrustedProxies, resolveClientIp } from "./client-ip.ts";
+import { checkTrustedProxies, expandTrustedProxies, resolveClientIp } from "./client-ip.ts";
 
 const proxies = ["10.0.0.0/24", "2001:db8:ffff::/48", "127.0.0.1"];
 
@@ -47,5 +47,28 @@ describe("checkTrustedProxies", () => {
     ["::/0", "::/0 would trust every address, which lets any client choose its own IP"],
   ])("refuses %s", (entry, rule) => {
     expect(checkTrustedProxies(["127.0.0.1", entry])).toEqual([{ field: "trustedProxies[1]", rule }]);
+  });
+
+  it.each([
+    { list: ["0.0.0.0/1", "128.0.0.0/1"], rule: "together the entries trust every IPv4 address, which lets any client choose its own IP" },
+    { list: ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"], rule: "together the entries trust every IPv4 address, which lets any client choose its own IP" },
+    { list: ["::/1", "8000::/1"], rule: "together the entries trust every IPv6 address, which lets any client choose its own IP" },
+    { list: ["128.0.0.0/1"], rule: /^together the entries trust [\d,]+ IPv4 addresses \(as wide as a \/1\) on the public Internet, more than a \/8/ },
+    { list: ["20.0.0.0/8", "21.0.0.0/8"], rule: /^together the entries trust 33,554,432 IPv4 addresses \(as wide as a \/7\) on the public Internet/ },
+  ])("refuses a list that together trusts too much of the Internet: $list", ({ list, rule }) => {
+    const problems = checkTrustedProxies(list);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.field).toBe("trustedProxies");
+    expect(problems[0]?.rule).toMatch(rule);
+  });
+
+  it("accepts wide private ranges (they are not the public Internet) and a CDN's published ranges", () => {
+    expect(checkTrustedProxies(expandTrustedProxies(["loopback", "linklocal", "uniquelocal"]))).toEqual([]);
+    expect(checkTrustedProxies(["103.21.244.0/22", "104.16.0.0/13", "172.64.0.0/13", "2400:cb00::/32", "2606:4700::/32"])).toEqual([]);
+  });
+
+  it("resolveClientIp trusts nobody when the list together trusts too much (a forged header is ignored)", () => {
+    expect(resolveClientIp({ remoteAddress: "203.0.113.7", forwardedFor: "198.51.100.1", trustedProxies: ["0.0.0.0/1", "128.0.0.0/1"] })).toBe("203.0.113.7");
+    expect(resolveClientIp({ remoteAddress: "10.0.0.5", forwardedFor: "198.51.100.1", trustedProxies: ["10.0.0.0/8"] })).toBe("198.51.100.1");
   });
 });

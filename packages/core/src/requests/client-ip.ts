@@ -1,5 +1,7 @@
 import { cidrContainsIp } from "../net/compare.ts";
+import { coverageOfCidrs, describeCoverage, describeLimit, exceedsLimits, type PrefixSizeLimits, type SourceCoverage } from "../net/coverage.ts";
 import { formatIp, parseCidrStrict } from "../net/parse.ts";
+import { publicCidrs } from "../net/ranges.ts";
 import type { Cidr, IpAddress } from "../net/parse.ts";
 import { parseClientAddress } from "./client-address.ts";
 import type { RequestProblem } from "./types.ts";
@@ -32,7 +34,8 @@ function parseProxies(list: readonly string[]): Cidr[] {
     // An entry that does not parse, or a /0, trusts nobody: failing closed keeps forged headers out.
     if (parsed.ok && parsed.value.prefixLength > 0) cidrs.push(parsed.value);
   }
-  return cidrs;
+  // A list that together trusts too much of the Internet (two /1s are a /0) trusts nobody, for the same reason.
+  return trustsTooMuch(coverageOfCidrs(cidrs)) === null ? cidrs : [];
 }
 
 /**
@@ -65,20 +68,52 @@ export function resolveClientIp(input: ResolveClientIpInput): string | null {
   return formatIp(current);
 }
 
+/** The ranges TRUST_PROXY's names stand for (as Express's proxy-addr reads them). */
+const namedProxyRanges: Readonly<Record<string, readonly string[]>> = {
+  loopback: ["127.0.0.0/8", "::1/128"],
+  linklocal: ["169.254.0.0/16", "fe80::/10"],
+  uniquelocal: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+};
+
+/** A trusted-proxy list with the names `loopback`, `linklocal` and `uniquelocal` expanded to their CIDRs. */
+export function expandTrustedProxies(list: readonly string[]): string[] {
+  return list.flatMap((entry) => namedProxyRanges[entry.trim().toLowerCase()] ?? [entry]);
+}
+
 /**
- * Problems with a trusted-proxy list, for checking configuration at start-up
- * (`resolveClientIp` itself ignores the entries refused here). Entries must
- * be strict CIDRs or bare IPs; a /0 is refused, since trusting every address
- * lets any client set its own IP. Proxies reached over IPv4 are written as
- * IPv4 (mapped peers are compared as IPv4).
+ * Public addresses a proxy list may trust at most: a /8 of IPv4, a /16 of IPv6. Every client inside a trusted
+ * range may choose its own IP, so a list this wide (whatever its spelling: one /0, two /1s, many small pieces)
+ * is a mistake, not a proxy fleet; private and other non-public ranges do not count against it.
+ */
+const maxTrustedPublic: PrefixSizeLimits = { ipv4: 8, ipv6: 16 };
+
+/** Why a proxy list trusts too much, or null. */
+function trustsTooMuch(coverage: SourceCoverage): string | null {
+  if (coverage.everyAddress) return `together the entries trust ${describeCoverage(coverage)}, which lets any client choose its own IP`;
+  const publicPart = coverageOfCidrs(publicCidrs(coverage.merged));
+  const excess = exceedsLimits(publicPart, maxTrustedPublic);
+  if (excess === null) return null;
+  return `together the entries trust ${describeCoverage(publicPart)} on the public Internet, more than ${describeLimit(excess.family, excess.limit)}; every client in a trusted range can choose its own IP, so list only your proxies`;
+}
+
+/**
+ * Problems with a trusted-proxy list (names already expanded, see `expandTrustedProxies`), for checking
+ * configuration at start-up (`resolveClientIp` itself ignores the entries refused here, and a list that trusts
+ * too much as a whole). Entries must be strict CIDRs or bare IPs; a /0 is refused, and so is a list whose union
+ * covers a whole family or more public addresses than a /8 (IPv4) or /16 (IPv6). Proxies reached over IPv4 are
+ * written as IPv4 (mapped peers are compared as IPv4).
  */
 export function checkTrustedProxies(list: readonly string[]): RequestProblem[] {
   const problems: RequestProblem[] = [];
+  const cidrs: Cidr[] = [];
   list.forEach((text, index) => {
     const field = `trustedProxies[${index}]`;
     const parsed = parseCidrStrict(text.trim());
     if (!parsed.ok) problems.push({ field, rule: `"${text}" is not an IPv4 or IPv6 address or CIDR with its host bits clear (${parsed.reason})` });
     else if (parsed.value.prefixLength === 0) problems.push({ field, rule: `${text} would trust every address, which lets any client choose its own IP` });
+    else cidrs.push(parsed.value);
   });
+  const tooMuch = trustsTooMuch(coverageOfCidrs(cidrs));
+  if (tooMuch !== null) problems.push({ field: "trustedProxies", rule: tooMuch });
   return problems;
 }

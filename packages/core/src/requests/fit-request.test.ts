@@ -10,6 +10,7 @@ const any: AllowedSources = { kind: "any" };
 const withMax = (rule: JitPortRule, maxRequestMinutes: number): JitPortRule => ({ ...rule, maxRequestMinutes });
 const myIp = (ip: string): AccessRequest["sources"] => ({ kind: "my-ip", ip });
 const ranges = (...list: string[]): AccessRequest["sources"] => ({ kind: "ranges", prefixes: list });
+const atMost24 = "this VM's policy lets a requester open at most a /24 (256 IPv4 addresses)";
 const baseRequest: AccessRequest = { ports: [{ port: 22 }], sources: myIp("203.0.113.7"), durationMinutes: 60 };
 const linux = policy(port(22));
 
@@ -37,11 +38,16 @@ describe("fitRequest: requests that fit", () => {
     { when: "the same port twice", policy: policy(port(22), port(3389)), request: { ports: [{ port: 3389 }, { port: 22 }, { port: 3389, protocol: "TCP" }] }, expected: { ports: [{ port: 3389, protocol: "TCP" }, { port: 22, protocol: "TCP" }] } },
     { when: "My IP over IPv6", request: { sources: myIp("2001:DB8::7") }, expected: { sourcePrefixes: ["2001:db8::7/128"] } },
     { when: "My IP as IPv4-mapped IPv6", request: { sources: myIp("::ffff:203.0.113.7") }, expected: { sourcePrefixes: ["203.0.113.7/32"] } },
-    { when: "ranges given as bare IPs, CIDRs, duplicates and spaces", request: { sources: ranges("203.0.113.7", " 203.0.113.7/32 ", "2001:DB8:0::/48", "2001:db8::/48") }, expected: { sourcePrefixes: ["203.0.113.7/32", "2001:db8::/48"] } },
+    { when: "ranges given as bare IPs, CIDRs, duplicates and spaces", request: { sources: ranges("203.0.113.7", " 203.0.113.7/32 ", "2001:DB8:0::/56", "2001:db8::/56") }, expected: { sourcePrefixes: ["203.0.113.7/32", "2001:db8::/56"] } },
     { when: "a narrower CIDR than the policy's (Defender refuses this)", policy: policy(port(22, "TCP", prefixes("198.51.100.0/24"))), request: { sources: ranges("198.51.100.128/25") }, expected: { sourcePrefixes: ["198.51.100.128/25"] } },
     { when: "exactly the policy's CIDR", policy: policy(port(22, "TCP", prefixes("198.51.100.0/24", "2001:db8::/32"))), request: { sources: ranges("198.51.100.0/24", "2001:db8:5::/48") }, expected: { sourcePrefixes: ["198.51.100.0/24", "2001:db8:5::/48"] } },
     { when: "My IP inside the policy's CIDR", policy: policy(port(22, "TCP", prefixes("203.0.113.0/24"))), request: {}, expected: { sourcePrefixes: ["203.0.113.7/32"] } },
-    { when: "any specific source on a per-request port", request: { sources: ranges("10.0.0.0/8") }, expected: { sourcePrefixes: ["10.0.0.0/8"] } },
+    { when: "a /24 on a per-request port (the default widest)", request: { sources: ranges("10.0.0.0/24") }, expected: { sourcePrefixes: ["10.0.0.0/24"] } },
+    { when: "two /25s and a host inside them on a per-request port (256 addresses in all)", request: { sources: ranges("10.0.0.0/25", "10.0.0.128/25", "10.0.0.7") }, expected: { sourcePrefixes: ["10.0.0.0/25", "10.0.0.128/25", "10.0.0.7/32"] } },
+    { when: "a /56 of IPv6 on a per-request port", request: { sources: ranges("2001:db8:0:100::/56") }, expected: { sourcePrefixes: ["2001:db8:0:100::/56"] } },
+    { when: "a /20 where the port's limit is /20", policy: policy(port(22, "TCP", { kind: "per-request", maxPrefixSize: { ipv4: 20, ipv6: 48 } })), request: { sources: ranges("10.0.16.0/20") }, expected: { sourcePrefixes: ["10.0.16.0/20"], opensToAnyAddress: false } },
+    { when: "two /1s when the port allows any source (flagged as any)", policy: policy(port(22, "TCP", any)), request: { sources: ranges("0.0.0.0/1", "128.0.0.0/1") }, expected: { sourcePrefixes: ["0.0.0.0/1", "128.0.0.0/1"], opensToAnyAddress: true } },
+    { when: "a /16 when the port allows any source (wider than a /24: flagged)", policy: policy(port(22, "TCP", any)), request: { sources: ranges("10.1.0.0/16") }, expected: { sourcePrefixes: ["10.1.0.0/16"], opensToAnyAddress: true } },
     { when: "* when every port allows any source", policy: policy(port(22, "TCP", any), port(3389, "TCP", any)), request: { ports: [{ port: 22 }, { port: 3389 }], sources: ranges("*") }, expected: { sourcePrefixes: ["*"], opensToAnyAddress: true } },
     { when: "Any and Internet when the port allows any source", policy: policy(port(22, "TCP", any)), request: { sources: ranges("Any", "Internet") }, expected: { sourcePrefixes: ["*"], opensToAnyAddress: true } },
     { when: "0.0.0.0/0 and ::/0 when the port allows any source", policy: policy(port(22, "TCP", any)), request: { sources: ranges("0.0.0.0/0", "::/0") }, expected: { sourcePrefixes: ["0.0.0.0/0", "::/0"], opensToAnyAddress: true } },
@@ -109,6 +115,14 @@ describe("fitRequest: requests that do not fit", () => {
       request: { ports: [{ port: 22 }, { port: 3389 }], sources: ranges("*") },
       problems: [{ field: "sources.prefixes[0]", rule: `\`*\` opens the port to the whole Internet; ${everyone}` }],
     },
+    { when: "two /1s (all of IPv4) on a per-request port", request: { sources: ranges("0.0.0.0/1", "128.0.0.0/1") }, problems: [{ field: "sources.prefixes", rule: `together these sources open port 22 to every IPv4 address, the whole Internet; ${atMost24}` }] },
+    { when: "four /2s (all of IPv4) on a per-request port", request: { sources: ranges("0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2") }, problems: [{ field: "sources.prefixes", rule: `together these sources open port 22 to every IPv4 address, the whole Internet; ${atMost24}` }] },
+    { when: "one /1 on a per-request port", request: { sources: ranges("128.0.0.0/1") }, problems: [{ field: "sources.prefixes", rule: `together these sources open port 22 to 2,147,483,648 IPv4 addresses (as wide as a /1); ${atMost24}` }] },
+    { when: "a /8 on a per-request port", request: { sources: ranges("10.0.0.0/8") }, problems: [{ field: "sources.prefixes", rule: `together these sources open port 22 to 16,777,216 IPv4 addresses (as wide as a /8); ${atMost24}` }] },
+    { when: "two /24s on a per-request port (the union is what counts)", request: { sources: ranges("10.0.0.0/24", "10.0.5.0/24") }, problems: [{ field: "sources.prefixes", rule: `together these sources open port 22 to 512 IPv4 addresses (as wide as a /23); ${atMost24}` }] },
+    { when: "::/1 and 8000::/1 on a per-request port", request: { sources: ranges("::/1", "8000::/1") }, problems: [{ field: "sources.prefixes", rule: "together these sources open port 22 to every IPv6 address, the whole Internet; this VM's policy lets a requester open at most a /56 (about 2^72 IPv6 addresses)" }] },
+    { when: "a /48 of IPv6 on a per-request port", request: { sources: ranges("2001:db8::/48") }, problems: [{ field: "sources.prefixes", rule: "together these sources open port 22 to about 2^80 IPv6 addresses (as wide as a /48); this VM's policy lets a requester open at most a /56 (about 2^72 IPv6 addresses)" }] },
+    { when: "a /24 where the port's limit is /28", policy: policy(port(22, "TCP", { kind: "per-request", maxPrefixSize: { ipv4: 28, ipv6: 64 } })), request: { sources: ranges("10.0.0.0/24") }, problems: [{ field: "sources.prefixes", rule: "together these sources open port 22 to 256 IPv4 addresses (as wide as a /24); this VM's policy lets a requester open at most a /28 (16 IPv4 addresses)" }] },
     { when: "a CIDR with host bits set", request: { sources: ranges("10.0.0.1/24") }, problems: [{ field: "sources.prefixes[0]", rule: "host bits set: 10.0.0.1/24 has address bits after its prefix length; did you mean 10.0.0.0/24?" }] },
     { when: "an IPv6 CIDR with host bits set", request: { sources: ranges("2001:db8::1/64") }, problems: [{ field: "sources.prefixes[0]", rule: "host bits set: 2001:db8::1/64 has address bits after its prefix length; did you mean 2001:db8::/64?" }] },
     { when: "a host name", request: { sources: ranges("office.example.com") }, problems: [{ field: "sources.prefixes[0]", rule: '"office.example.com" is not an IPv4 or IPv6 address or CIDR (service tags are not accepted)' }] },

@@ -1,7 +1,8 @@
 import { cidrIsSubsetOf } from "../net/compare.ts";
+import { coverageOfCidrs, describeCoverage, describeLimit, exceedsLimits, isEveryAddressWord, isWide, type SourceCoverage } from "../net/coverage.ts";
 import { formatCidr, formatIp, parseCidrStrict } from "../net/parse.ts";
 import type { Cidr } from "../net/parse.ts";
-import { checkSourcePrefix } from "../planner/policy-validation.ts";
+import { checkSourcePrefix, sourceLimitsOf } from "../planner/policy-validation.ts";
 import type { JitPortRule } from "../planner/types.ts";
 import { parseClientAddress } from "./client-address.ts";
 import { portLabel } from "./port-label.ts";
@@ -10,13 +11,12 @@ import type { RequestedSources, RequestProblem } from "./types.ts";
 /** Sources one request may name; more belong in a larger prefix. */
 export const maxRequestSources = 20;
 
-/** Words that mean "every address"; `Internet` is the NSG service tag, which the grant would write as `*`. */
-const everyoneWords = new Set(["*", "any", "internet"]);
 /** Allowed prefixes a "not within" message lists before summarising the rest. */
 const listedAllowed = 5;
 
 export interface FittedSources {
   prefixes: string[];
+  /** The sources are wider than the requested ports' limits (what "any" means): the portal warns, the audit flags it. */
   opensToAnyAddress: boolean;
 }
 
@@ -24,7 +24,7 @@ type Source = { kind: "everyone"; canonical: string; shown: string } | { kind: "
 type SourceCheck = { ok: true; source: Source } | { ok: false; rule: string };
 
 function parseSource(text: string): SourceCheck {
-  if (everyoneWords.has(text.toLowerCase())) return { ok: true, source: { kind: "everyone", canonical: "*", shown: text } };
+  if (isEveryAddressWord(text)) return { ok: true, source: { kind: "everyone", canonical: "*", shown: text } };
   const strict = parseCidrStrict(text);
   if (strict.ok && strict.value.prefixLength === 0) return { ok: true, source: { kind: "everyone", canonical: formatCidr(strict.value), shown: text } };
   const check = checkSourcePrefix(text);
@@ -44,8 +44,8 @@ function withinPrefixes(cidr: Cidr, allowed: readonly string[]): boolean {
   });
 }
 
-/** Why the policy of the requested ports refuses this source, or null when every one of them admits it. */
-function policyRefusal(source: Source, rules: readonly JitPortRule[]): string | null {
+/** Why the policy of the requested ports refuses this one source, or null when every one of them admits it. */
+function sourceRefusal(source: Source, rules: readonly JitPortRule[]): string | null {
   if (source.kind === "everyone") {
     if (rules.every((rule) => rule.allowedSources.kind === "any")) return null;
     return `\`${source.shown}\` opens the port to the whole Internet; this VM's policy does not allow any source`;
@@ -57,6 +57,26 @@ function policyRefusal(source: Source, rules: readonly JitPortRule[]): string | 
     }
   }
   return null;
+}
+
+/**
+ * Why the sources together open more than a "per request" port lets a requester pick, or null. Judged on the
+ * union of the addresses (so two /1s are all of IPv4, and many /24s add up), never on one entry's spelling.
+ */
+function sizeRefusal(coverage: SourceCoverage, rules: readonly JitPortRule[]): string | null {
+  for (const rule of rules) {
+    if (rule.allowedSources.kind !== "per-request") continue;
+    const excess = exceedsLimits(coverage, sourceLimitsOf(rule));
+    if (excess === null) continue;
+    const opened = coverage.everyAddress ? `${describeCoverage(coverage)}, the whole Internet` : describeCoverage(coverage);
+    return `together these sources open ${portLabel(rule, rules)} to ${opened}; this VM's policy lets a requester open at most ${describeLimit(excess.family, excess.limit)}`;
+  }
+  return null;
+}
+
+/** Whether the granted sources count as "any" for the ports: wider than what a per-request port would allow. */
+function opensWide(coverage: SourceCoverage, rules: readonly JitPortRule[]): boolean {
+  return coverage.everyAddress || rules.some((rule) => isWide(coverage, sourceLimitsOf(rule)));
 }
 
 function fitMyIp(ip: unknown, rules: readonly JitPortRule[], problems: RequestProblem[]): FittedSources {
@@ -71,8 +91,9 @@ function fitMyIp(ip: unknown, rules: readonly JitPortRule[], problems: RequestPr
     problems.push({ field, rule: check.rule });
     return { prefixes: [], opensToAnyAddress: false };
   }
-  const refusal = policyRefusal(check.source, rules);
+  const refusal = sourceRefusal(check.source, rules);
   if (refusal !== null) problems.push({ field, rule: refusal });
+  // "My IP" is always one address.
   return { prefixes: [check.source.canonical], opensToAnyAddress: false };
 }
 
@@ -83,30 +104,42 @@ function fitRanges(prefixes: unknown, rules: readonly JitPortRule[], problems: R
     return { prefixes: [], opensToAnyAddress: false };
   }
   const fitted: string[] = [];
-  let opensToAnyAddress = false;
+  const cidrs: Cidr[] = [];
+  let everyone = false;
+  let refusedOne = false;
   prefixes.forEach((raw: unknown, index) => {
     const itemField = `${field}[${index}]`;
     if (typeof raw !== "string") {
       problems.push({ field: itemField, rule: "must be a string" });
+      refusedOne = true;
       return;
     }
     const check = parseSource(raw.trim());
     if (!check.ok) {
       problems.push({ field: itemField, rule: check.rule });
+      refusedOne = true;
       return;
     }
-    const refusal = policyRefusal(check.source, rules);
+    const refusal = sourceRefusal(check.source, rules);
     if (refusal !== null) {
       problems.push({ field: itemField, rule: refusal });
+      refusedOne = true;
       return;
     }
-    if (check.source.kind === "everyone") opensToAnyAddress = true;
+    if (check.source.kind === "everyone") everyone = true;
+    else cidrs.push(check.source.cidr);
     if (!fitted.includes(check.source.canonical)) fitted.push(check.source.canonical);
   });
   if (fitted.length > maxRequestSources) {
     problems.push({ field, rule: `at most ${maxRequestSources} different sources per request (${fitted.length} given); use a larger prefix` });
   }
-  return { prefixes: fitted, opensToAnyAddress };
+  const coverage = coverageOfCidrs(cidrs, { everyAddress: everyone });
+  // Each entry's own problem is clearer than a sum that includes it, so the union is judged once they all pass.
+  if (!refusedOne) {
+    const tooWide = sizeRefusal(coverage, rules);
+    if (tooWide !== null) problems.push({ field, rule: tooWide });
+  }
+  return { prefixes: fitted, opensToAnyAddress: opensWide(coverage, rules) };
 }
 
 /**

@@ -2,7 +2,9 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import ipaddr from "ipaddr.js";
 import { cidrContainsIp, cidrIsSubsetOf } from "../net/compare.ts";
+import { exceedsLimits, isWide, sourceCoverage } from "../net/coverage.ts";
 import { parseCidrStrict } from "../net/parse.ts";
+import { sourceLimitsOf } from "../planner/policy-validation.ts";
 import type { Cidr } from "../net/parse.ts";
 import { nsg, rule } from "../test-support/fixtures.ts";
 import { planGrant } from "../planner/plan-grant.ts";
@@ -25,11 +27,6 @@ function rulesOf(policy: JitPolicy, grant: FittedRequest): JitPortRule[] {
     if (found === undefined) throw new Error(`fitted port ${port.port}/${port.protocol} is not in the policy`);
     return found;
   });
-}
-
-function isEveryone(source: string): boolean {
-  const parsed = parseCidrStrict(source);
-  return source === "*" || (parsed.ok && parsed.value.prefixLength === 0);
 }
 
 function cidrOf(text: string): Cidr {
@@ -62,28 +59,32 @@ describe("request fitting properties", () => {
     expect(fittedWithFixedSources).toBeGreaterThan(20);
   });
 
-  it("fitting never yields a /0 or * source unless every port allows any", () => {
-    let fittedToEveryone = 0;
-    let refusedEveryone = 0;
+  it("fitting never yields sources that cover more than the policy allows, however they are spelled", () => {
+    let fittedWide = 0;
+    let refusedWide = 0;
     fc.assert(
       fc.property(caseArb, (input) => {
         const result = fitRequest(input);
-        const askedEveryone = input.request.sources.kind === "ranges" && input.request.sources.prefixes.some((p) => ["*", "any", "internet"].includes(p.toLowerCase()) || isEveryone(p));
+        const asked = input.request.sources.kind === "ranges" ? input.request.sources.prefixes : [];
         if (!result.ok) {
-          if (askedEveryone && result.problems.some((p) => p.rule.includes("opens the port to the whole Internet"))) refusedEveryone++;
+          const askedCoverage = sourceCoverage(asked);
+          if (asked.length > 0 && askedCoverage.unparsed.length === 0 && isWide(askedCoverage) && result.problems.some((p) => p.field.startsWith("sources"))) refusedWide++;
           return;
         }
-        const everyone = result.grant.sourcePrefixes.some(isEveryone);
-        expect(result.grant.opensToAnyAddress).toBe(everyone);
-        if (everyone) {
-          fittedToEveryone++;
-          expect(rulesOf(input.policy, result.grant).every((r) => r.allowedSources.kind === "any")).toBe(true);
+        const rules = rulesOf(input.policy, result.grant);
+        const coverage = sourceCoverage(result.grant.sourcePrefixes);
+        if (coverage.everyAddress) expect(rules.every((r) => r.allowedSources.kind === "any"), `${result.grant.sourcePrefixes.join(", ")} on ${rules.map((r) => r.allowedSources.kind).join(", ")}`).toBe(true);
+        for (const rule of rules) {
+          if (rule.allowedSources.kind === "per-request") expect(exceedsLimits(coverage, sourceLimitsOf(rule)), `${result.grant.sourcePrefixes.join(", ")} within the port's limit`).toBeNull();
         }
+        const wide = coverage.everyAddress || rules.some((rule) => isWide(coverage, sourceLimitsOf(rule)));
+        expect(result.grant.opensToAnyAddress).toBe(wide);
+        if (wide) fittedWide++;
       }),
       runs,
     );
-    expect(fittedToEveryone).toBeGreaterThan(3);
-    expect(refusedEveryone).toBeGreaterThan(20);
+    expect(fittedWide).toBeGreaterThan(3);
+    expect(refusedWide).toBeGreaterThan(20);
   });
 
   it("endsAt - startsAt equals the requested duration and never exceeds the max", () => {

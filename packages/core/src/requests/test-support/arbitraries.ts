@@ -16,6 +16,14 @@ const v4CidrArb = fc.tuple(fc.ipV4(), fc.integer({ min: 8, max: 32 })).map(([ip,
 const v6CidrArb = fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 16, max: 128 })).map(([bytes, length]) => canonical(ipaddr.fromByteArray([...bytes]).toString(), length));
 export const cidrArb = fc.oneof(v4CidrArb, v6CidrArb);
 export const everyoneTokens = ["*", "Any", "Internet", "0.0.0.0/0", "::/0"];
+/** All (or half) of an address family spelled as pieces: what the union rule exists for. */
+export const disguisedEveryone: readonly (readonly string[])[] = [
+  ["0.0.0.0/1", "128.0.0.0/1"],
+  ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"],
+  ["128.0.0.0/1"],
+  ["::/1", "8000::/1"],
+  ["10.0.0.0/25", "10.0.0.128/25", "10.0.1.0/24"],
+];
 
 /** A random prefix inside `prefix` (possibly `prefix` itself), as a CIDR or, for one host, a bare IP. */
 export function subsetArb(prefix: string): fc.Arbitrary<string> {
@@ -39,6 +47,7 @@ export function subsetArb(prefix: string): fc.Arbitrary<string> {
 const allowedSourcesArb = (pool: string[]): fc.Arbitrary<AllowedSources> =>
   fc.oneof(
     fc.constant<AllowedSources>({ kind: "per-request" }),
+    fc.record({ ipv4: fc.integer({ min: 8, max: 32 }), ipv6: fc.integer({ min: 16, max: 128 }) }).map((maxPrefixSize): AllowedSources => ({ kind: "per-request", maxPrefixSize })),
     fc.constant<AllowedSources>({ kind: "any" }),
     fc.subarray(pool, { minLength: 1 }).map((prefixes): AllowedSources => ({ kind: "prefixes", prefixes })),
   );
@@ -68,6 +77,7 @@ export function requestArb(policy: JitPolicy): fc.Arbitrary<AccessRequest> {
   const sourcesArb: fc.Arbitrary<AccessRequest["sources"]> = fc.oneof(
     fc.oneof(hostArb, fc.ipV4()).map((ip) => ({ kind: "my-ip" as const, ip })),
     fc.array(fc.oneof({ weight: 6, arbitrary: insideArb }, { weight: 2, arbitrary: cidrArb }, { weight: 2, arbitrary: everyoneArb }), { minLength: 1, maxLength: 4 }).map((prefixes) => ({ kind: "ranges" as const, prefixes })),
+    fc.constantFrom(...disguisedEveryone).map((prefixes) => ({ kind: "ranges" as const, prefixes: [...prefixes] })),
   );
   return fc.record({
     ports: fc.array(portArb, { minLength: 1, maxLength: 3 }),

@@ -44,7 +44,35 @@ export function SourceFields({ rule, index, errors, onChange }: SourceFieldsProp
       </RadioGroup>
       {kindError ? <FormHelperText>{kindError}</FormHelperText> : null}
       {rule.sourceKind === "per-request" ? (
-        <FormHelperText sx={{ mx: 0 }}>The requester chooses: their own IP (the default) or a range they name.</FormHelperText>
+        <>
+          <FormHelperText sx={{ mx: 0 }}>
+            The requester chooses: their own IP (the default) or ranges they name, together no wider than the limits below.
+          </FormHelperText>
+          <Stack direction={{ xs: "column", sm: "row" }} spacing={1} sx={{ mt: 1 }}>
+            <TextField
+              size="small"
+              id={`rule-${rule.key}-max-prefix-v4`}
+              label="Widest IPv4 range (/n)"
+              value={rule.maxPrefixV4}
+              onChange={(event) => onChange({ maxPrefixV4: event.target.value })}
+              error={errors[`${field}.maxPrefixSize.ipv4`] !== undefined}
+              helperText={errors[`${field}.maxPrefixSize.ipv4`] ?? "8 to 32; /24 is 256 addresses"}
+              slotProps={{ htmlInput: { inputMode: "numeric" } }}
+              sx={{ maxWidth: 200 }}
+            />
+            <TextField
+              size="small"
+              id={`rule-${rule.key}-max-prefix-v6`}
+              label="Widest IPv6 range (/n)"
+              value={rule.maxPrefixV6}
+              onChange={(event) => onChange({ maxPrefixV6: event.target.value })}
+              error={errors[`${field}.maxPrefixSize.ipv6`] !== undefined}
+              helperText={errors[`${field}.maxPrefixSize.ipv6`] ?? "16 to 128; /56 is one site"}
+              slotProps={{ htmlInput: { inputMode: "numeric" } }}
+              sx={{ maxWidth: 200 }}
+            />
+          </Stack>
+        </>
       ) : null}
       {rule.sourceKind === "any" ? (
         <Alert severity="error" variant="outlined" sx={{ mt: 1 }}>

@@ -4,7 +4,7 @@ import { describeIsoDuration } from "./iso-duration.ts";
 export function describeSources(sources: AllowedSourcesBody): string {
   switch (sources.kind) {
     case "per-request":
-      return "per request";
+      return sources.maxPrefixSize === undefined ? "per request" : `per request (up to /${sources.maxPrefixSize.ipv4}, /${sources.maxPrefixSize.ipv6})`;
     case "any":
       return "any source";
     case "prefixes": {

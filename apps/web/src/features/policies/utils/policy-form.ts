@@ -7,7 +7,7 @@ import {
   type PutPoliciesBody,
   type VmSummary,
 } from "@portcullis/contract";
-import { validatePolicy, type JitPortRule } from "@portcullis/core";
+import { defaultPrefixSizeLimits, sourceLimitsOf, validatePolicy, type JitPortRule } from "@portcullis/core";
 import { approvalFormFrom, approvalFromForm, defaultApprovalForm, validateApprovalForm, type ApprovalForm } from "./approval-form.ts";
 import { durationPresets, durationProblem, isoToMinutes, minutesToIso } from "./iso-duration.ts";
 import { canonicalField, humanizeRule, type FieldErrors } from "./problem-fields.ts";
@@ -26,6 +26,9 @@ export type PortRuleForm = {
   sourceKind: SourceKind;
   /** The "IP addresses / CIDR ranges" list; kept while another source kind is chosen. */
   prefixes: string[];
+  /** "Per request": the widest source a requester may pick, as prefix lengths typed (`24`, `56`). */
+  maxPrefixV4: string;
+  maxPrefixV6: string;
   /** An ISO duration from `durationPresets`, or `customDuration`. */
   duration: string;
   customHours: string;
@@ -55,6 +58,8 @@ export function newRule(port: number | undefined): PortRuleForm {
     protocol: "TCP",
     sourceKind: "per-request",
     prefixes: [""],
+    maxPrefixV4: String(defaultPrefixSizeLimits.ipv4),
+    maxPrefixV6: String(defaultPrefixSizeLimits.ipv6),
     duration: defaultRequestDuration,
     customHours: "3",
     customMinutes: "0",
@@ -94,6 +99,8 @@ export function formFromPolicyPorts(ports: readonly PolicyPort[]): PolicyForm {
         protocol: port.protocol,
         sourceKind: port.allowedSources.kind,
         prefixes: port.allowedSources.kind === "prefixes" ? [...port.allowedSources.prefixes] : [""],
+        maxPrefixV4: String(sourceLimitsOf(port).ipv4),
+        maxPrefixV6: String(sourceLimitsOf(port).ipv6),
         duration: preset ? canonical : customDuration,
         customHours: String(Math.floor(minutes / 60)),
         customMinutes: String(minutes % 60),
@@ -125,8 +132,20 @@ export function ruleMinutes(rule: PortRuleForm): { minutes: number } | { problem
   return problem ? { problem } : { minutes };
 }
 
+/** A typed prefix length; NaN (refused by the domain check on its field) when it is not a whole number. */
+function prefixLength(text: string): number {
+  const trimmed = text.trim().replace(/^\//, "");
+  return wholeNumber.test(trimmed) ? Number(trimmed) : Number.NaN;
+}
+
 function allowedSources(rule: PortRuleForm): AllowedSourcesBody {
   if (rule.sourceKind === "prefixes") return { kind: "prefixes", prefixes: rule.prefixes.map((prefix) => prefix.trim()) };
+  if (rule.sourceKind === "per-request") {
+    const limits = { ipv4: prefixLength(rule.maxPrefixV4), ipv6: prefixLength(rule.maxPrefixV6) };
+    // The defaults are not written, so a policy saved without touching them keeps following them.
+    const isDefault = limits.ipv4 === defaultPrefixSizeLimits.ipv4 && limits.ipv6 === defaultPrefixSizeLimits.ipv6;
+    return isDefault ? { kind: "per-request" } : { kind: "per-request", maxPrefixSize: limits };
+  }
   return { kind: rule.sourceKind };
 }
 

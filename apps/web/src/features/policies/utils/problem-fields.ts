@@ -43,6 +43,7 @@ export function canonicalField(field: string): string | undefined {
     case "requireApproval":
       return `${rule}.requireApproval`;
     case "allowedSources":
+      if (sub === "maxPrefixSize") return item === "ipv4" || item === "ipv6" ? `${rule}.allowedSources.maxPrefixSize.${item}` : `${rule}.allowedSources.maxPrefixSize.ipv4`;
       if (sub !== "prefixes") return `${rule}.allowedSources`;
       return item !== undefined && /^\d+$/.test(item) ? `${rule}.allowedSources.prefixes[${item}]` : `${rule}.allowedSources.prefixes`;
     default:

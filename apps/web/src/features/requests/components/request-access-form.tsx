@@ -9,7 +9,7 @@ import type { RequestPolicy } from "../api/get-request-policy.ts";
 import type { RequestTarget } from "../hooks/request-access.tsx";
 import { requestFieldErrors } from "../utils/problem-fields.ts";
 import {
-  everyoneRanges,
+  sourceSizeCheck,
   formMaxMinutes,
   formWaitsForApproval,
   initialRequestForm,
@@ -110,7 +110,7 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
             prefixes={form.prefixes}
             myIp={myIp}
             hint={rangeHint(chosen.length > 0 ? chosen : policy.ports)}
-            everyone={everyoneRanges(policy, form)}
+            wideWarning={sourceSizeCheck(policy, form).warning}
             errors={errors}
             disabled={busy}
             onChange={(patch) => change({ ...form, ...patch })}

@@ -9,8 +9,8 @@ type RequestSourceFieldsProps = {
   /** The caller's address as the server sees it; null when it could not tell, undefined while asking. */
   myIp: string | null | undefined;
   hint: string;
-  /** Typed ranges that open the ports to the whole Internet (which the policy allows). */
-  everyone: readonly string[];
+  /** Set when the typed ranges open more than a requester could pick (which the chosen ports allow): core's words. */
+  wideWarning: string | null;
   errors: RequestFieldErrors;
   disabled: boolean;
   onChange: (patch: { source?: SourceChoice; prefixes?: readonly string[] }) => void;
@@ -23,7 +23,7 @@ function myIpLabel(myIp: string | null | undefined): string {
 }
 
 /** Where access is granted from: the requester's own address, or the ranges they name. */
-export function RequestSourceFields({ source, prefixes, myIp, hint, everyone, errors, disabled, onChange }: RequestSourceFieldsProps) {
+export function RequestSourceFields({ source, prefixes, myIp, hint, wideWarning, errors, disabled, onChange }: RequestSourceFieldsProps) {
   const choiceError = errors.sources;
   const listError = errors["sources.prefixes"];
 
@@ -75,10 +75,9 @@ export function RequestSourceFields({ source, prefixes, myIp, hint, everyone, er
             {hint}
           </FormHelperText>
           {listError ? <FormHelperText error>{listError}</FormHelperText> : null}
-          {everyone.length > 0 ? (
+          {wideWarning !== null ? (
             <Alert severity="error" variant="outlined">
-              {everyone.join(", ")} lets any address on the Internet reach these ports while access is open. Name only
-              the addresses you connect from unless you really need this.
+              {wideWarning} Name only the addresses you connect from unless you really need this.
             </Alert>
           ) : null}
           <div>

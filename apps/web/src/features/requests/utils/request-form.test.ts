@@ -2,11 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { PolicyPort } from "@portcullis/contract";
 import {
   customDuration,
-  everyoneRanges,
+  sourceSizeCheck,
   formMaxMinutes,
   formWaitsForApproval,
   initialRequestForm,
-  opensToEveryone,
   portNeedsApproval,
   requestBodyFromForm,
   togglePort,
@@ -131,20 +130,24 @@ describe("approval and break-glass", () => {
   });
 });
 
-describe("opening to the whole Internet", () => {
-  it.each(["*", "Any", "internet", "0.0.0.0/0", "::/0", " 0.0.0.0/0 "])("%s lets everyone in", (text) => {
-    expect(opensToEveryone(text)).toBe(true);
+describe("sources judged by the addresses they cover (core's rule, as the server judges them)", () => {
+  const ranges = (prefixes: string[], selected: string[]) => form({ source: "ranges", prefixes, selected });
+
+  it.each([["*"], ["0.0.0.0/0"], ["0.0.0.0/1", "128.0.0.0/1"], ["128.0.0.0/1"], ["10.0.0.0/16"], ["::/1", "8000::/1"]])("%j on a per-request port is a problem on the list, before the server is asked", (...prefixes) => {
+    const check = sourceSizeCheck(policy, ranges(prefixes, ["22/TCP"]));
+    expect(check.problem).toMatch(/^Together these open port 22 to .*; this VM's policy lets you open at most a \/(24|56) /);
+    expect(validateRequestForm(policy, ranges(prefixes, ["22/TCP"]))["sources.prefixes"]).toBe(check.problem);
   });
 
-  it.each(["203.0.113.7", "10.0.0.0/8", "0.0.0.0/1", "2001:db8::/32"])("%s does not", (text) => {
-    expect(opensToEveryone(text)).toBe(false);
+  it.each([["203.0.113.7"], ["203.0.113.0/24"], ["203.0.113.0/25", "203.0.113.128/25"], ["2001:db8::/56"]])("%j on a per-request port is fine", (...prefixes) => {
+    expect(sourceSizeCheck(policy, ranges(prefixes, ["22/TCP"]))).toEqual({ problem: null, warning: null });
   });
 
-  it("warns only when every chosen port's policy allows any source", () => {
-    const ranges = { source: "ranges" as const, prefixes: ["*", "10.0.0.1"] };
-    expect(everyoneRanges(policy, form({ ...ranges, selected: ["53/UDP"] }))).toEqual(["*"]);
-    // With SSH too, the server refuses `*` on the field instead of opening anything.
-    expect(everyoneRanges(policy, form({ ...ranges, selected: ["53/UDP", "22/TCP"] }))).toEqual([]);
-    expect(everyoneRanges(policy, form({ selected: ["53/UDP"] }))).toEqual([]);
+  it("warns (not refuses) where every chosen port allows any source, by coverage: two /1s are the whole of IPv4", () => {
+    expect(sourceSizeCheck(policy, ranges(["0.0.0.0/1", "128.0.0.0/1"], ["53/UDP"]))).toEqual({ problem: null, warning: "These sources open the chosen ports to every IPv4 address while access is open." });
+    expect(sourceSizeCheck(policy, ranges(["*"], ["53/UDP"])).warning).toBe("These sources open the chosen ports to every IPv4 address and every IPv6 address while access is open.");
+    expect(sourceSizeCheck(policy, ranges(["203.0.113.7"], ["53/UDP"])).warning).toBeNull();
+    expect(sourceSizeCheck(policy, form({ selected: ["53/UDP"] }))).toEqual({ problem: null, warning: null });
   });
 });
+

@@ -1,4 +1,5 @@
 import type { ApprovalSettings, CreateAccessRequestBody, PolicyPort } from "@portcullis/contract";
+import { describeCoverage, describeLimit, exceedsLimits, isWide, sourceCoverage, sourceLimitsOf } from "@portcullis/core";
 import { defaultDurationMinutes, durationOptions, maxDurationMinutes } from "./duration-options.ts";
 import { portKey } from "../../../lib/port-label.ts";
 
@@ -74,21 +75,24 @@ export function durationMinutesOf(form: Pick<RequestForm, "duration" | "customMi
   return /^\d+$/.test(text) ? Number(text) : null;
 }
 
-/** `*`, `Any`, `Internet` or any /0: a source that lets in the whole Internet. */
-export function opensToEveryone(prefix: string): boolean {
-  const text = prefix.trim().toLowerCase();
-  return text === "*" || text === "any" || text === "internet" || /\/0$/.test(text);
-}
-
-/** True when every chosen port's policy allows any source, so typing `*` would be accepted (with a warning). */
-export function everyoneAllowed(ports: readonly PolicyPort[]): boolean {
-  return ports.length > 0 && ports.every((port) => port.allowedSources.kind === "any");
-}
-
-/** The ranges typed that would open the chosen ports to the whole Internet (which their policy allows). */
-export function everyoneRanges(policy: PolicyPorts, form: RequestForm): string[] {
-  if (form.source !== "ranges" || !everyoneAllowed(selectedPorts(policy, form))) return [];
-  return form.prefixes.filter(opensToEveryone).map((prefix) => prefix.trim());
+/**
+ * The typed ranges, judged as the server judges them (core's coverage: the union of the addresses, never the
+ * spelling): `problem` when a chosen "per request" port refuses that much, `warning` when the chosen ports accept
+ * it but it is wider than a requester could pick (what "any" means), null otherwise or while nothing parses.
+ */
+export function sourceSizeCheck(policy: PolicyPorts, form: Pick<RequestForm, "selected" | "source" | "prefixes">): { problem: string | null; warning: string | null } {
+  const none = { problem: null, warning: null };
+  if (form.source !== "ranges") return none;
+  const ports = selectedPorts(policy, form);
+  const coverage = sourceCoverage(form.prefixes.filter((prefix) => prefix.trim() !== ""));
+  if (ports.length === 0 || coverage.merged.length === 0) return none;
+  for (const port of ports) {
+    if (port.allowedSources.kind !== "per-request") continue;
+    const excess = exceedsLimits(coverage, sourceLimitsOf(port));
+    if (excess !== null) return { problem: `Together these open port ${port.port} to ${describeCoverage(coverage)}; this VM's policy lets you open at most ${describeLimit(excess.family, excess.limit)}.`, warning: null };
+  }
+  const wide = ports.some((port) => isWide(coverage, sourceLimitsOf(port)));
+  return wide ? { problem: null, warning: `These sources open the chosen ports to ${describeCoverage(coverage)} while access is open.` } : none;
 }
 
 /**
@@ -103,6 +107,8 @@ export function validateRequestForm(policy: PolicyPorts & { justificationRequire
     form.prefixes.forEach((prefix, index) => {
       if (prefix.trim() === "") errors[`sources.prefixes[${index}]`] = "Enter an IP address or CIDR range, or remove this line.";
     });
+    const { problem } = sourceSizeCheck(policy, form);
+    if (problem !== null) errors["sources.prefixes"] = problem;
   }
   const minutes = durationMinutesOf(form);
   const max = formMaxMinutes(policy, form);

@@ -35,7 +35,7 @@ const any: PolicyPort = { port: 5986, protocol: "TCP", allowedSources: { kind: "
 
 describe("portCaption", () => {
   it.each([
-    [perRequest, "Max 3 h · sources: you choose"],
+    [perRequest, "Max 3 h · sources: you choose, up to a /24 (IPv4) or /56 (IPv6)"],
     [fixed, "Max 1 h 30 min · sources: 10.0.0.0/8, 203.0.113.0/24"],
     [any, "Max 24 h · sources: any, including the whole Internet"],
   ])("%j", (port, caption) => {
@@ -48,6 +48,10 @@ describe("rangeHint", () => {
     expect(rangeHint([perRequest, fixed])).toContain("must fit the policy's allowed sources (10.0.0.0/8, 203.0.113.0/24)");
     expect(rangeHint([perRequest])).toContain("must fit the policy's allowed sources");
     expect(rangeHint([any])).toContain("allows any source");
+    expect(rangeHint([perRequest])).toContain("together at most a /24 (256 IPv4 addresses) or a /56");
+    const roomy = { ...perRequest, allowedSources: { kind: "per-request" as const, maxPrefixSize: { ipv4: 20, ipv6: 48 } } };
+    expect(rangeHint([roomy])).toContain("together at most a /20 (4,096 IPv4 addresses) or a /48");
+    expect(rangeHint([roomy, perRequest])).toContain("together at most a /24 (256 IPv4 addresses) or a /56");
   });
 });
 

@@ -1,3 +1,4 @@
+import { defaultPrefixSizeLimits, describeLimit, sourceLimitsOf } from "@portcullis/core";
 import type { AllowedSourcesBody, PolicyPort } from "@portcullis/contract";
 import { describeMinutes } from "../../../lib/format.ts";
 import { portMaxMinutes } from "./duration-options.ts";
@@ -11,8 +12,10 @@ function listed(values: readonly string[]): string {
 /** A port's allowed sources for its switch's caption. */
 export function allowedSourcesText(sources: AllowedSourcesBody): string {
   switch (sources.kind) {
-    case "per-request":
-      return "you choose";
+    case "per-request": {
+      const limits = sourceLimitsOf({ allowedSources: sources });
+      return `you choose, up to a /${limits.ipv4} (IPv4) or /${limits.ipv6} (IPv6)`;
+    }
     case "any":
       return "any, including the whole Internet";
     case "prefixes":
@@ -33,7 +36,10 @@ export function rangeHint(ports: readonly PolicyPort[]): string {
   if (ports.length > 0 && ports.every((port) => port.allowedSources.kind === "any")) {
     return "IP addresses or CIDR ranges; the policy allows any source, but name only the addresses you connect from.";
   }
-  return "IP addresses or CIDR ranges; they must fit the policy's allowed sources (any specific address or range for this VM).";
+  // The narrowest limit of the chosen "per request" ports (the default while none is chosen) is what a request must keep to.
+  const [first, ...rest] = ports.filter((port) => port.allowedSources.kind === "per-request").map((port) => sourceLimitsOf(port));
+  const limits = rest.reduce((a, b) => ({ ipv4: Math.max(a.ipv4, b.ipv4), ipv6: Math.max(a.ipv6, b.ipv6) }), first ?? defaultPrefixSizeLimits);
+  return `IP addresses or CIDR ranges; they must fit the policy's allowed sources: together at most ${describeLimit("ipv4", limits.ipv4)} or ${describeLimit("ipv6", limits.ipv6)}.`;
 }
 
 /** "Opening port 22 in the network security group nsg-vm-01…", with the NSGs' names when they are known. */
