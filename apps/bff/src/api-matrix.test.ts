@@ -9,6 +9,7 @@ import { demo, ssh } from "./policies/testing.ts";
 import { scopeCovers, scopeSegments } from "./lib/auth/scope.ts";
 import type { RouteAccess } from "./lib/auth/guard.ts";
 import { listRoutes } from "./test-support/api-routes.ts";
+import { createPrincipalStore } from "./lib/auth/principal-store.ts";
 import { buildAccess } from "./lib/auth/access.ts";
 import { createAccessRequestRepository } from "./approvals/repository.ts";
 import { createGrantRepository } from "./requests/repository.ts";
@@ -79,6 +80,8 @@ const defenderFile = {
 };
 
 const grantRepository = createGrantRepository(bff.database.kysely);
+// The requester of the matrix's requests to approve: approvals re-check that the requester may still request.
+await createPrincipalStore(bff.database.kysely).remember({ oid: "matrix-requester", name: "Matrix Requester", username: "matrix@contoso.test", tenantId: "t", tenantRoles: ["Requester"], ignoredRoles: [], groups: [] });
 const accessRequests = createAccessRequestRepository(bff.database.kysely);
 /**
  * An access request on web02 (stored directly: no ARM call): by the identity (`own`), or by someone else with the
@@ -105,7 +108,7 @@ async function accessRequestFor(who: Identity, kind: "own" | "toApprove" | "toRe
     durationMinutes: 30,
     justification: "matrix",
     status: kind === "toReview" ? "opened" : "pending",
-    approval: { requiredApprovals: 2, approvers: { roleHolders: false, users: [user.username], groups: [] }, allowSelfApproval: false, maxWait: "PT1H", clockStartsAt: "approval" },
+    approval: { requiredApprovals: 2, approvers: { roleHolders: false, users: [user.oid], groups: [] }, allowSelfApproval: false, maxWait: "PT1H", clockStartsAt: "approval" },
     createdAt: now,
     expiresAt: new Date(now.getTime() + 3600_000),
     decidedAt: null,
@@ -234,7 +237,7 @@ const samples: Record<string, Sample> = {
   "GET /api/grants/:id": { requires: "signed-in", prepare: async (who) => ({ url: `/api/grants/${await ownGrant(who)}` }), ok: 200 },
   "POST /api/grants/:id/revoke": { requires: "signed-in", prepare: async (who) => ({ url: `/api/grants/${await ownGrant(who)}/revoke` }), ok: 200 },
   "POST /api/grants/:id/extend": {
-    requires: "signed-in",
+    requires: "jit.request.create at some scope",
     prepare: async (who) => {
       const oid = demoUsers.find((u) => u.username === who.username)?.oid;
       if (oid === undefined) return { url: `/api/grants/${randomUUID()}/extend`, body: { addMinutes: 5 } };

@@ -17,6 +17,7 @@ import { rbacRoutes } from "./rbac/routes.ts";
 import type { RoleAssignmentService } from "./rbac/service.ts";
 import type { AuthRuntime } from "./lib/auth/auth-runtime.ts";
 import { authenticate } from "./lib/auth/authenticate.ts";
+import type { PrincipalStore } from "./lib/auth/principal-store.ts";
 import type { RateLimits } from "./lib/config.ts";
 import { apiNotFound, errorMiddleware } from "./lib/error-middleware.ts";
 import { perIpRateLimit, perUserRateLimit } from "./lib/http/rate-limit.ts";
@@ -34,6 +35,8 @@ export interface AppDeps {
   /** Access requests and grants. */
   requests: RequestRouteDeps;
   assignments: RoleAssignmentRepository;
+  /** The last claims of each principal, kept at sign-in for re-authorizing them later. */
+  principals: PrincipalStore;
   /** Adds and removes assignments with their audit events. */
   rbac: RoleAssignmentService;
   /** The activity log (audit trail reads, exports, verification). */
@@ -75,7 +78,14 @@ function apiRouter(deps: AppDeps): Router {
   api.use(healthRoutes(deps.readyChecks));
   api.use(perIpRateLimit(deps.rateLimits.perIpPerMinute));
   api.use(authConfigRoutes(deps.auth.clientConfig));
-  api.use(authenticate({ validate: deps.auth.validate, loadAssignments: (p) => deps.assignments.listForPrincipal(p.oid, p.groups) }));
+  api.use(
+    authenticate({
+      validate: deps.auth.validate,
+      loadAssignments: (p) => deps.assignments.listForPrincipal(p.oid, p.groups),
+      remember: (p) => deps.principals.remember(p),
+      rememberFailed: (error) => deps.logger.warn({ err: error }, "could not record a principal's claims"),
+    }),
+  );
   api.use(perUserRateLimit(deps.rateLimits.perUserPerMinute));
   api.use(express.json({ limit: "100kb" }));
   api.use(meRoutes());

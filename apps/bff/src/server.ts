@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { demoUsers } from "@portcullis/local-issuer";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import { classifyVms } from "@portcullis/core";
@@ -20,6 +21,10 @@ import { createRoleAssignmentRepository, type RoleAssignmentRepository } from ".
 import { createRoleAssignmentService } from "./rbac/service.ts";
 import { loadAuditSigningKey } from "./lib/audit/audit-signing.ts";
 import { createAuthRuntime, type AuthRuntime } from "./lib/auth/auth-runtime.ts";
+import { createDirectory } from "./lib/auth/directory.ts";
+import { createPrincipalAccess } from "./lib/auth/principal-access.ts";
+import { createPrincipalStore } from "./lib/auth/principal-store.ts";
+import { localTenantId } from "./lib/config-auth.ts";
 import { startLocalSignIn, type LocalIssuerInfo, type LocalSignIn } from "./lib/auth/local-sign-in.ts";
 import { createArmClients, createArmCredential, probeArm, readEstate, type ArmClients, type ArmCredential } from "./lib/azure/index.ts";
 import { describeConfig, type Config } from "./lib/config.ts";
@@ -102,6 +107,8 @@ export async function assembleBff(config: Config, database: Database, options: A
   const { logger } = options;
   const publicUrl = options.publicUrl ?? config.publicUrl ?? `http://localhost:${config.port}`;
   const assignments = createRoleAssignmentRepository(database.kysely);
+  const principals = createPrincipalStore(database.kysely);
+  const principalAccess = createPrincipalAccess({ principals, loadAssignments: (oid, groups) => assignments.listForPrincipal(oid, groups) });
   let local: LocalSignIn | null = null;
   if (config.auth.mode === "local") {
     local = await startLocalSignIn({
@@ -141,6 +148,8 @@ export async function assembleBff(config: Config, database: Database, options: A
     });
     const { requests, ...jobs } = assembleAccessRequests({
       db: database.kysely,
+      principals,
+      principalAccess,
       policies: policyRepository,
       drift,
       arm,
@@ -161,10 +170,26 @@ export async function assembleBff(config: Config, database: Database, options: A
     const app = createApp({
       logger,
       inventory,
-      policies: { policies, repository: policyRepository, arm },
+      policies: {
+        policies,
+        repository: policyRepository,
+        arm,
+        directory: createDirectory({ principals, ...(local === null ? {} : { localUsers: demoUsers, localTenantId }) }),
+      },
       requests: { requests, trustedProxies: trustedProxyList(config.trustProxy) },
       assignments,
-      rbac: createRoleAssignmentService({ db: database.kysely, logger }),
+      principals,
+      rbac: createRoleAssignmentService({
+        db: database.kysely,
+        logger,
+        // A removed assignment withdraws what it backed at once: pending requests end, open grants close (setting).
+        async afterRemove(removed, context) {
+          const oids = removed.principalType === "user" ? [removed.principalId] : await principals.membersOf(removed.principalId);
+          const cancelled = await requests.approvals.cancelForLostAccess(oids, removed.scope, context.actor, context.correlationId);
+          const revoked = config.revokeOnRoleRemoval ? await requests.revokeForLostAccess(oids, removed.scope, context.actor, context.correlationId) : 0;
+          if (cancelled + revoked > 0) logger.info({ assignmentId: removed.id, cancelled, revoked }, "withdrew the access a removed role assignment backed");
+        },
+      }),
       activity,
       notifications: notifications.routes,
       auth,

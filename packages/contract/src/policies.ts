@@ -73,13 +73,29 @@ export const IsoApprovalWaitSchema = z.string().superRefine((text, ctx) => {
   }
 });
 
+/** A named approver as saved: the immutable object id (and tenant) an approval is matched on, and how to show them. */
+export const NamedApproverSchema = z.object({
+  oid: z.string(),
+  /** The user's tenant (`tid`); null when only the object id was given and Portcullis has not seen the user. */
+  tenantId: z.string().nullable(),
+  name: z.string(),
+  username: z.string().nullable(),
+});
+export type NamedApprover = z.infer<typeof NamedApproverSchema>;
+
 /** Who may approve: holders of the Approver role at the VM's scope, named users, members of named groups (any of them). */
 export const ApproverSetSchema = z
   .object({
     /** Anyone holding `jit.request.approve` at the VM's scope (the Approver role, or Admin). */
     roleHolders: z.boolean(),
-    /** Users by object id (`oid`) or user name (`preferred_username`), matched case-insensitively. */
+    /**
+     * Named users. On save, each may be an object id or a user name (`preferred_username`); names are resolved to
+     * object ids then (400 for a name nobody has), and the stored policy lists object ids only. Approvals match on
+     * the object id (and tenant), never on the name, which can change or repeat across tenants.
+     */
     users: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
+    /** Sent by the BFF: who each entry of `users` is (object id, tenant, name). Ignored on save. */
+    named: z.array(NamedApproverSchema).max(50).optional(),
     /** Entra group ids, as in the token's `groups` claim. */
     groups: z.array(z.string().trim().min(1).max(200)).max(50).default([]),
   })

@@ -127,8 +127,13 @@ export const AccessRequestSchema = z.object({
   /** For break-glass: the after-the-fact review (null until reviewed). */
   review: z.object({ by: z.object({ oid: z.string(), name: z.string() }), comment: z.string(), at: z.string() }).nullable(),
   grantId: z.string().nullable(),
-  /** Why opening failed, for `failed`. */
+  /** Why opening failed, for `failed` (`RequesterNoLongerAuthorized: ...` when the requester lost their access). */
   error: z.string().nullable(),
+  /**
+   * Pending requests: whether the requester still holds `jit.request.create` on the VM now (false when their role
+   * changed since the request; approving then ends the request instead of opening it).
+   */
+  requesterStillAuthorized: z.boolean().optional(),
 });
 export type AccessRequest = z.infer<typeof AccessRequestSchema>;
 

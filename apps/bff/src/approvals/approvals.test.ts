@@ -1,6 +1,7 @@
 import type { AccessRequest, ApprovalSettings, Grant, PolicyPort } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { localTenantId } from "../lib/config-auth.ts";
 import { demo } from "../policies/testing.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { signInAs } from "../test-support/sign-in.ts";
@@ -141,6 +142,22 @@ describe("approvals: N of M, self-approval, approver sets, lapse, the clock, can
     expect(await sshRules()).toEqual([]);
     expect((await decide("approver2", pending.id, "approve")).body.status).toBe("opened");
     expect(await sshRules()).toHaveLength(1);
+  });
+
+  it("named approvers are saved as object ids (with tenant and name): a user name given once is resolved, an unknown one is a 400 naming the entry", async () => {
+    const saved = await putPolicy({ requiredApprovals: 1, approvers: { roleHolders: false, users: ["APPROVER2@contoso.test", "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e06"], groups: [] } });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    const stored = await request(bff.app).get("/api/policies/vm").query({ vmId: demo.web01 }).set("authorization", auth.admin ?? "");
+    expect(stored.body.approval.approvers.users).toEqual(["5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e06"]);
+    expect(stored.body.approval.approvers.named).toEqual([{ oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e06", tenantId: localTenantId, name: "Blake Approver", username: "approver2@contoso.test" }]);
+    const unknown = await putPolicy({ requiredApprovals: 1, approvers: { roleHolders: false, users: ["approver2@contoso.test", "nobody@contoso.test"], groups: [] } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.details.problems).toEqual([
+      { field: "approval.approvers.users.1", rule: '"nobody@contoso.test" is not a user Portcullis knows: give their object id, or ask them to sign in to Portcullis once' },
+    ]);
+    // The refused save changed nothing.
+    const after = await request(bff.app).get("/api/policies/vm").query({ vmId: demo.web01 }).set("authorization", auth.admin ?? "");
+    expect(after.body.version).toBe(stored.body.version);
   });
 
   it("a policy whose named approvers cannot reach the count is refused, naming the field", async () => {

@@ -15,6 +15,7 @@ import { createPolicyService } from "../policies/service.ts";
 import { demo } from "../policies/testing.ts";
 import type { Caller } from "../requests/service.ts";
 import { allowRules, sshPerRequest } from "../requests/testing.ts";
+import { principalDeps } from "../test-support/principals.ts";
 import { assembleAccessRequests, type AccessRequests } from "../requests/wiring.ts";
 import { createDriftRepository } from "../scheduler/drift-repository.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
@@ -45,6 +46,7 @@ describe("approvals on two BFF replicas sharing one PostgreSQL database", () => 
       replicas.push(
         assembleAccessRequests({
           db: database.kysely,
+          ...principalDeps(database.kysely),
           policies: createPolicyRepository(database.kysely),
           drift: createDriftRepository(database.kysely),
           arm,

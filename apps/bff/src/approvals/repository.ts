@@ -184,6 +184,12 @@ export function createAccessRequestRepository(db: Db) {
         .execute();
     },
 
+    /** Every pending request of one requester (no cap: a role removal must reach them all). */
+    async pendingFor(requesterOid: string): Promise<AccessRequestRecord[]> {
+      const rows = await db.selectFrom("access_request").selectAll().where("requester_oid", "=", requesterOid.toLowerCase()).where("status", "=", "pending").orderBy("created_at").execute();
+      return withDecisions(db, rows);
+    },
+
     async list(filter: AccessRequestFilter): Promise<AccessRequestRecord[]> {
       let query = db.selectFrom("access_request").selectAll();
       if (filter.requesterOid !== undefined) query = query.where("requester_oid", "=", filter.requesterOid);

@@ -3,6 +3,10 @@ import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, Grant, R
 import { approvedGrantWindow, decisionRefusal, isInApproverSet, requestLapsesAt, tallyDecisions, type Decider, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { Access } from "../lib/auth/access.ts";
+import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
+import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
+import type { PrincipalStore } from "../lib/auth/principal-store.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -19,6 +23,10 @@ export interface ApprovalServiceDeps {
   policies: PolicyRepository;
   clock: Clock;
   logger: Logger;
+  /** Keeps the requester's claims when they file a request (so they can be re-authorized when they are not the caller). */
+  principals: PrincipalStore;
+  /** What the requester may do now, checked at every approval. */
+  principalAccess: PrincipalAccess;
   /** The request service's fitting (policy lookup and `fitRequest`), shared so both paths refuse alike. */
   fitToPolicy(body: CreateAccessRequestBody, caller: Caller, now: Date): Promise<{ policy: PolicyRecord; jitPolicy: JitPolicy; fitted: FittedRequest }>;
   /** The request service's opening path (NSG writes, grant row, audit). */
@@ -43,7 +51,7 @@ function actorOf(caller: Caller): AuditActor {
 
 function deciderOf(caller: Caller, vmId: string): Decider {
   const principal = caller.access.principal;
-  return { oid: caller.oid, username: principal.username, groups: principal.groups, holdsApproverRole: caller.access.has("jit.request.approve", vmId) };
+  return { oid: caller.oid, tenantId: principal.tenantId, groups: principal.groups, holdsApproverRole: caller.access.has("jit.request.approve", vmId) };
 }
 
 /** The details every audit event about an access request carries (the keys notifications and the activity log read). */
@@ -79,7 +87,27 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     return record.breakGlass && record.review === null && record.requesterOid !== caller.oid && caller.access.has("jit.request.approve", record.vmId);
   }
 
-  function toView(record: AccessRequestRecord, caller: Caller, now: Date): AccessRequest {
+  /** Whether the requester still holds `jit.request.create` on the request's VM (their claims as last seen, assignments as stored now). */
+  function stillAuthorized(access: Access | null, record: AccessRequestRecord): boolean {
+    return access !== null && access.has("jit.request.create", record.vmId);
+  }
+
+  /** Views of several requests, reading each requester's access once. */
+  async function toViews(records: readonly AccessRequestRecord[], caller: Caller, now: Date): Promise<AccessRequest[]> {
+    const accessOf = new Map<string, Promise<Access | null>>();
+    const views: AccessRequest[] = [];
+    for (const record of records) {
+      let access = accessOf.get(record.requesterOid);
+      if (access === undefined) {
+        access = deps.principalAccess.of(record.requesterOid);
+        accessOf.set(record.requesterOid, access);
+      }
+      views.push(toView(record, caller, now, record.status === "pending" ? stillAuthorized(await access, record) : undefined));
+    }
+    return views;
+  }
+
+  function toView(record: AccessRequestRecord, caller: Caller, now: Date, requesterAuthorized?: boolean): AccessRequest {
     const tally = tallyDecisions(record.approval, record.decisions);
     return {
       id: record.id,
@@ -107,6 +135,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       review: record.review === null ? null : { by: { oid: record.review.byOid, name: record.review.byName }, comment: record.review.comment, at: record.review.at.toISOString() },
       grantId: record.grantId,
       error: record.error,
+      ...(requesterAuthorized === undefined ? {} : { requesterStillAuthorized: requesterAuthorized }),
     };
   }
 
@@ -167,7 +196,26 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
   async function reload(id: string, caller: Caller): Promise<AccessRequest> {
     const record = await repository.get(id);
     if (record === null) throw new NotFoundError(`Access request ${id} was not found`, { details: { requestId: id } });
-    return toView(record, caller, deps.clock.now());
+    const [view] = await toViews([record], caller, deps.clock.now());
+    return view as AccessRequest;
+  }
+
+  /**
+   * Ends a pending request whose requester no longer holds `jit.request.create` on its VM: `failed` with the reason
+   * RequesterNoLongerAuthorized and a `request.failed` event (which notifies), in one transaction under the
+   * request's lock. Returns the message, or null when the request was no longer pending.
+   */
+  async function endUnauthorized(id: string, actor: AuditActor, correlationId: string | null, now: Date): Promise<string | null> {
+    return deps.db.transaction().execute(async (trx) => {
+      const locked = await repository.lockForDecision(trx, id);
+      if (locked === null || locked.status !== "pending") return null;
+      const message = `RequesterNoLongerAuthorized: ${locked.requesterName} no longer holds jit.request.create on ${locked.vmName}, so the request cannot open`;
+      await repository.setStatus(trx, id, { status: "failed", decidedAt: now, error: message });
+      await recordAuditEvents(trx, [
+        { actor, action: "request.failed", outcome: "failure", vmId: locked.vmId, details: requestDetails(locked, { reason: "RequesterNoLongerAuthorized" }), error: message, correlationId },
+      ]);
+      return message;
+    });
   }
 
   return {
@@ -186,6 +234,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const approval = policy.approval;
       if (approval === null) throw new Error("submit needs a policy with an approval rule");
       const record = newRecord(policy, fitted, caller, now, approval, false);
+      await deps.principals.remember(caller.access.principal);
       await deps.db.transaction().execute(async (trx) => {
         await repository.insert(record, trx);
         await recordAuditEvents(trx, [
@@ -216,7 +265,8 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     },
 
     async get(id: string, caller: Caller): Promise<AccessRequest> {
-      return toView(await visible(id, caller), caller, deps.clock.now());
+      const [view] = await toViews([await visible(id, caller)], caller, deps.clock.now());
+      return view as AccessRequest;
     },
 
     async list(query: { scope: "mine" | "approvals" | "all"; status: "pending" | "all" }, caller: Caller): Promise<AccessRequest[]> {
@@ -234,7 +284,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         if (!caller.access.hasAtSomeScope("jit.request.revoke.any")) throw new NotAllowedError("Listing every access request needs the jit.request.revoke.any permission (Admin)", { details: { permission: "jit.request.revoke.any" } });
         records = (await repository.list({ ...status, since, limit: listLimit })).filter((r) => caller.access.has("jit.request.revoke.any", r.vmId));
       }
-      return records.map((r) => toView(r, caller, now));
+      return toViews(records, caller, now);
     },
 
     /**
@@ -246,6 +296,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const now = deps.clock.now();
       const record = await visible(id, caller);
       refuse(record, caller, now);
+      // An approval lends the approver's authority to the request, never more than the requester's own: re-check it.
+      if (!stillAuthorized(await deps.principalAccess.of(record.requesterOid), record)) {
+        const ended = await endUnauthorized(id, actorOf(caller), caller.correlationId, now);
+        const message = ended ?? `${record.requesterName} no longer holds jit.request.create on ${record.vmName}`;
+        throw new ConflictError(`The request cannot be approved: ${message.replace(/^RequesterNoLongerAuthorized: /, "")}. It has been ended.`, {
+          details: { requestId: id, reason: "RequesterNoLongerAuthorized" },
+        });
+      }
       const tally = tallyDecisions(record.approval, [...record.decisions, { approverOid: caller.oid, decision: "approve" as const }]);
       const actor = actorOf(caller);
       const approvedEvent = (locked: AccessRequestRecord, remaining: number, approvals: number, extra: Record<string, unknown> = {}): AuditEventInput => ({
@@ -369,6 +427,36 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         return { id: view.id, vmName: view.vmName, ports: view.ports, createdAt: view.createdAt, status: view.status, statusReason: view.statusReason, breakGlass: g.breakGlass };
       });
       return { requester: { oid: record.requesterOid, name: record.requesterName }, grants, counts: await repository.countsFor(record.requesterOid, since) };
+    },
+
+    /**
+     * After a role assignment at `scope` was removed: cancels the pending requests, on VMs within that scope, of the
+     * principals it applied to who no longer hold `jit.request.create` there (`request.cancelled`, reason
+     * RequesterNoLongerAuthorized, by the admin who removed it). Returns how many were cancelled.
+     */
+    async cancelForLostAccess(oids: readonly string[], scope: string, actor: AuditActor, correlationId: string | null): Promise<number> {
+      const now = deps.clock.now();
+      const within = scopeSegments(scope);
+      let cancelled = 0;
+      for (const oid of oids) {
+        const pending = (await repository.pendingFor(oid)).filter((r) => scopeCovers(within, scopeSegments(r.vmId)));
+        if (pending.length === 0) continue;
+        const access = await deps.principalAccess.of(oid);
+        for (const record of pending.filter((r) => !stillAuthorized(access, r))) {
+          const done = await deps.db.transaction().execute(async (trx) => {
+            const locked = await repository.lockForDecision(trx, record.id);
+            if (locked === null || locked.status !== "pending") return false;
+            const message = `RequesterNoLongerAuthorized: ${locked.requesterName} no longer holds jit.request.create on ${locked.vmName}`;
+            await repository.setStatus(trx, record.id, { status: "cancelled", decidedAt: now, error: message });
+            await recordAuditEvents(trx, [
+              { actor, action: "request.cancelled", outcome: "success", vmId: locked.vmId, details: requestDetails(locked, { reason: "RequesterNoLongerAuthorized" }), error: message, correlationId },
+            ]);
+            return true;
+          });
+          if (done) cancelled += 1;
+        }
+      }
+      return cancelled;
     },
 
     /** Lapses pending requests past their wait (`request.lapsed`, which notifies the requester); returns how many. */

@@ -20,6 +20,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
         : { entraTenant: config.auth.tenantId, allowedTenants: config.auth.allowedTenantIds, spaClientId: config.auth.spaClientId, apiClientId: config.auth.apiClientId },
     rateLimits: config.rateLimits,
     scheduler: config.scheduler,
+    revokeOnRoleRemoval: config.revokeOnRoleRemoval,
     audit: { retentionDays: config.audit.retentionDays ?? "forever", signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY" },
     notifications: {
       // Scheme, host and port only: the URL's user name and password stay out of the log.

@@ -72,6 +72,8 @@ export interface Config {
   auth: AuthConfig;
   rateLimits: RateLimits;
   scheduler: SchedulerConfig;
+  /** Removing a role assignment also revokes the open grants it no longer backs (pending requests are always cancelled). */
+  revokeOnRoleRemoval: boolean;
   audit: AuditConfig;
   notifications: NotificationsConfig;
 }
@@ -245,6 +247,7 @@ const EnvSchema = z.object({
   SCHEDULER_INTERVAL_MS: integer("SCHEDULER_INTERVAL_MS", 50, 60_000, 1_000),
   RECONCILE_INTERVAL_SECONDS: integer("RECONCILE_INTERVAL_SECONDS", 1, 86_400, 60),
   RECONCILE_REPAIR: boolean("RECONCILE_REPAIR", false),
+  REVOKE_ON_ROLE_REMOVAL: boolean("REVOKE_ON_ROLE_REMOVAL", true),
   AUDIT_RETENTION_DAYS: optionalText.transform((v, ctx) => {
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 36_500) {
@@ -369,6 +372,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     auth,
     rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
     scheduler: { intervalMs: e.SCHEDULER_INTERVAL_MS, reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS, reconcileRepair: e.RECONCILE_REPAIR },
+    revokeOnRoleRemoval: e.REVOKE_ON_ROLE_REMOVAL,
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY },
     notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, allowHttpLocalhost: e.NOTIFY_ALLOW_HTTP_LOCALHOST ?? auth.mode === "local" },
   };

@@ -33,6 +33,7 @@ describe("which audit events notify", () => {
     ["request.failed", { settled: true }, "failure", "request.failed"],
     // The expiry job's cleanup of a failed opening: the failure was announced when it happened.
     ["request.failed", { reason: "OpenFailed" }, "failure", null],
+    ["request.failed", { reason: "RequesterNoLongerAuthorized" }, "failure", "request.failed"],
     ["request.expired", {}, "success", "request.expired"],
     ["request.revoked", {}, "success", "request.revoked"],
     ["drift.found", {}, "success", "drift.found"],

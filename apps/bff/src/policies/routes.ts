@@ -4,6 +4,7 @@ import {
   PutPoliciesBodySchema,
   RemovePoliciesBodySchema,
   type ApprovalSettings,
+  type NamedApprover,
   type ExportPoliciesResponse,
   type ImportPoliciesResponse,
   type ListPoliciesResponse,
@@ -15,7 +16,9 @@ import { validatePolicy } from "@portcullis/core";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { authorize, guard } from "../lib/auth/guard.ts";
+import type { Directory } from "../lib/auth/directory.ts";
 import { InputError, NotFoundError } from "../lib/errors.ts";
+import type { FieldProblem } from "../lib/http/validation.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { parseDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
 import { policyIssueProblems, toJitPolicy, toPolicy } from "./policy-mapping.ts";
@@ -28,6 +31,27 @@ export interface PolicyRouteDeps {
   policies: PolicyService;
   repository: PolicyRepository;
   arm: ArmClients;
+  /** Resolves named approvers to object ids when a policy is saved. */
+  directory: Directory;
+}
+
+/**
+ * Named approvers as object ids: each name is resolved through the directory now (400 naming the entry when nobody
+ * has it), so approvals later match the immutable id and tenant, never a user name.
+ */
+async function resolveApprovers(approval: ApprovalSettings, directory: Directory): Promise<ApprovalSettings> {
+  const problems: FieldProblem[] = [];
+  const named: NamedApprover[] = [];
+  for (const [index, text] of approval.approvers.users.entries()) {
+    const found = await directory.findUser(text);
+    if (found === null) {
+      problems.push({ field: `approval.approvers.users.${index}`, rule: `"${text}" is not a user Portcullis knows: give their object id, or ask them to sign in to Portcullis once` });
+    } else if (!named.some((entry) => entry.oid === found.oid)) {
+      named.push(found);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  return { ...approval, approvers: { ...approval.approvers, users: named.map((entry) => entry.oid), named } };
 }
 
 function contextOf(req: Request): OperationContext {
@@ -106,8 +130,10 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
   router.put(
     "/policies",
     guard(writeAnywhere, async (req, res) => {
-      const { vmIds, ports, expectedVersions, justificationRequired, approval, breakGlass } = parsePutBody(req.body);
+      const { vmIds, ports, expectedVersions, justificationRequired, approval: asked, breakGlass } = parsePutBody(req.body);
       await authorizeEach(req, "jit.policy.write", vmIds);
+      const approval = asked === undefined || asked === null ? asked : await resolveApprovers(asked, deps.directory);
+      if (approval !== undefined && approval !== null) checkApproval(approval);
       const targets = vmIds.map((vmId) => ({
         vmId,
         ports,

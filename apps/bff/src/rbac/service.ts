@@ -29,7 +29,17 @@ function assignmentDetails(a: Pick<RoleAssignment, "principalType" | "principalI
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createRoleAssignmentService(deps: { db: Kysely<DatabaseSchema>; logger: Logger }): RoleAssignmentService {
+export interface RoleAssignmentServiceDeps {
+  db: Kysely<DatabaseSchema>;
+  logger: Logger;
+  /**
+   * Runs after a removal committed (the composition root wires the access it withdraws: pending requests cancelled,
+   * open grants revoked). A failure is logged; the removal stands, and approvals re-check the requester anyway.
+   */
+  afterRemove?(removed: RoleAssignment, context: AuditContext): Promise<void>;
+}
+
+export function createRoleAssignmentService(deps: RoleAssignmentServiceDeps): RoleAssignmentService {
   async function recordFailure(action: AuditAction, context: AuditContext, details: Record<string, unknown>, error: unknown): Promise<void> {
     try {
       await recordAuditEvent(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
@@ -56,17 +66,20 @@ export function createRoleAssignmentService(deps: { db: Kysely<DatabaseSchema>; 
     },
 
     async delete(id, context) {
+      let removed: RoleAssignment;
       try {
-        await deps.db.transaction().execute(async (trx) => {
+        removed = await deps.db.transaction().execute(async (trx) => {
           // Not a uuid cannot name an assignment; asking the database would only fail on the cast.
-          const removed = uuidPattern.test(id) ? await createRoleAssignmentRepository(trx).remove(id.toLowerCase()) : undefined;
-          if (removed === undefined) throw new NotFoundError(`No role assignment ${id}`);
-          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(removed), correlationId: context.correlationId });
+          const gone = uuidPattern.test(id) ? await createRoleAssignmentRepository(trx).remove(id.toLowerCase()) : undefined;
+          if (gone === undefined) throw new NotFoundError(`No role assignment ${id}`);
+          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(gone), correlationId: context.correlationId });
+          return gone;
         });
       } catch (error) {
         await recordFailure("rbac.assignment-removed", context, { assignmentId: id }, error);
         throw error;
       }
+      await deps.afterRemove?.(removed, context).catch((error: unknown) => deps.logger.error({ err: error, assignmentId: id }, "withdrawing the access of a removed role assignment failed"));
     },
   };
 }

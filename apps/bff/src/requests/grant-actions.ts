@@ -1,7 +1,7 @@
 import type { Grant } from "@portcullis/contract";
 import { extendGrant } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { recordAuditEvent } from "../lib/audit/audit-events.ts";
+import { recordAuditEvent, type AuditActor } from "../lib/audit/audit-events.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, NotAllowedError, NotFoundError } from "../lib/errors.ts";
@@ -83,10 +83,29 @@ export function createGrantActions(deps: GrantActionDeps) {
       throw closeError(result.failed[0]?.error ?? new Error("closing failed"));
     },
 
-    /** Moves an open grant's end later, within the policy's max from its original start (requester only). */
+    /**
+     * Closes an open grant on Portcullis's own authority (the requester lost the permission that got it): no caller
+     * check; `actor` is who caused it. Returns whether it closed now (false: already ending, or ARM retries later).
+     */
+    async revokeAs(id: string, actor: AuditActor, correlationId: string | null, why: Record<string, unknown>): Promise<boolean> {
+      const claimed = await deps.grants.claimForClose(id, "Revoked", deps.lease());
+      if (claimed === null) return false;
+      const result = await deps.closer.close([claimed], actor, correlationId, why);
+      return result.closed.length > 0;
+    },
+
+    /**
+     * Moves an open grant's end later, within the policy's max from its original start: the requester only, and only
+     * while they still hold `jit.request.create` on the VM (lengthening access is checked like opening it).
+     */
     async extend(id: string, addMinutes: number, caller: Caller): Promise<Grant> {
       const record = await mustGet(id);
       if (!isOwner(record, caller)) throw new NotAllowedError(`Only the requester may extend grant ${id}`, { details: { grantId: id } });
+      if (!caller.access.has("jit.request.create", record.vmId)) {
+        throw new NotAllowedError(`You no longer hold jit.request.create on VM ${record.vmName}, so grant ${id} cannot be extended; it keeps its end`, {
+          details: { permission: "jit.request.create", scope: grantVmId(record), reason: "RequesterNoLongerAuthorized" },
+        });
+      }
       if (record.status !== "open") throw new ConflictError(`Grant ${id} is ${record.status}: only an open grant can be extended`, { details: { grantId: id, status: record.status } });
       const policy = await deps.policies.get(record.vmId);
       if (policy === null) throw new ConflictError(`VM ${record.vmName} no longer has a JIT policy: its grants cannot be extended`, { details: { grantId: id } });

@@ -66,7 +66,8 @@ export function createGrantCloser(deps: GrantCloserDeps) {
   }
 
   return {
-    async close(records: readonly GrantRecord[], actor: AuditActor, correlationId: string | null = null): Promise<ClosedGrants> {
+    /** `why` is added to the closing events' details (e.g. the revocation's cause). */
+    async close(records: readonly GrantRecord[], actor: AuditActor, correlationId: string | null = null, why: Record<string, unknown> = {}): Promise<ClosedGrants> {
       if (records.length === 0) return { closed: [], failed: [] };
       const outcome = await deps.writer.close(records, Date.now() + timeoutMs);
       const lease = { claimedBy: deps.instanceId, now: deps.clock.now(), until: deps.clock.now() };
@@ -78,7 +79,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
             action: closeAction(record.statusReason),
             outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
             vmId: record.vmId,
-            details: grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString(), closeAttempts: record.closeAttempts }),
+            details: grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString(), closeAttempts: record.closeAttempts, ...why }),
             error: record.statusReason === "OpenFailed" ? record.lastError : null,
             correlationId: correlationId ?? record.correlationId,
           })),

@@ -50,6 +50,12 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
       return row === undefined ? null : toRecord(row);
     },
 
+    /** Every open grant of one requester (no cap: a role removal must reach them all). */
+    async openFor(requesterOid: string): Promise<GrantRecord[]> {
+      const rows = await db.selectFrom("jit_grant").selectAll().where("requester_oid", "=", requesterOid.toLowerCase()).where("status", "=", "open").orderBy("created_at").execute();
+      return rows.map(toRecord);
+    },
+
     async list(filter: GrantListFilter): Promise<GrantRecord[]> {
       let query = db.selectFrom("jit_grant").selectAll();
       if (filter.requesterOid !== undefined) query = query.where("requester_oid", "=", filter.requesterOid);

@@ -105,7 +105,8 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
 
   router.post(
     "/grants/:id/extend",
-    guard(signedIn, async (req, res) => {
+    // Lengthening access is checked like opening it: the service checks the permission again at the grant's VM.
+    guard({ kind: "permission", permission: "jit.request.create", scope: "some" }, async (req, res) => {
       const id = grantId(req);
       const { addMinutes } = parseInput(ExtendGrantBodySchema, req.body, "body");
       const body: Grant = await deps.requests.extend(id, addMinutes, await callerOf(req));

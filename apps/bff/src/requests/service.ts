@@ -5,6 +5,9 @@ import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
 import { recordAuditEvent, recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
+import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
+import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
+import type { PrincipalStore } from "../lib/auth/principal-store.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { InputError, NotFoundError } from "../lib/errors.ts";
@@ -34,6 +37,8 @@ export interface Caller {
 
 export interface RequestServiceDeps {
   db: Kysely<DatabaseSchema>;
+  principals: PrincipalStore;
+  principalAccess: PrincipalAccess;
   grants: GrantRepository;
   policies: PolicyRepository;
   arm: ArmClients;
@@ -255,7 +260,16 @@ export function createRequestService(deps: RequestServiceDeps) {
     }
   }
 
-  const approvals = createApprovalService({ db: deps.db, policies: deps.policies, clock: deps.clock, logger: deps.logger, fitToPolicy, openFitted });
+  const approvals = createApprovalService({
+    db: deps.db,
+    policies: deps.policies,
+    clock: deps.clock,
+    logger: deps.logger,
+    principals: deps.principals,
+    principalAccess: deps.principalAccess,
+    fitToPolicy,
+    openFitted,
+  });
 
   /**
    * A new request: opened at once (201 with the grant) when its ports need no approval or it is break-glass,
@@ -302,9 +316,29 @@ export function createRequestService(deps: RequestServiceDeps) {
 
   const actions = createGrantActions({ ...deps, lease, timeoutMs });
 
+  /**
+   * After a role assignment at `scope` was removed: revokes the open grants, on VMs within that scope, of the
+   * principals it applied to who no longer hold `jit.request.create` there (reason RequesterNoLongerAuthorized, by
+   * the admin who removed it). Returns how many closed now; one ARM could not close stays due and is retried.
+   */
+  async function revokeForLostAccess(oids: readonly string[], scope: string, actor: AuditActor, correlationId: string | null): Promise<number> {
+    const within = scopeSegments(scope);
+    let revoked = 0;
+    for (const oid of oids) {
+      const open = (await deps.grants.openFor(oid)).filter((g) => scopeCovers(within, scopeSegments(g.vmId)));
+      if (open.length === 0) continue;
+      const access = await deps.principalAccess.of(oid);
+      for (const grant of open.filter((g) => access === null || !access.has("jit.request.create", g.vmId))) {
+        if (await actions.revokeAs(grant.id, actor, correlationId, { cause: "RequesterNoLongerAuthorized" })) revoked += 1;
+      }
+    }
+    return revoked;
+  }
+
   return {
     create,
     approvals,
+    revokeForLostAccess,
     ...actions,
     async list(query: { scope: "mine" | "all"; status: GrantListStatus; vmId?: string | undefined }, caller: Caller): Promise<Grant[]> {
       const records = await deps.grants.list({

@@ -7,6 +7,8 @@ import type { SchedulerConfig } from "../lib/config.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { NsgLockManager } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
+import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
+import type { PrincipalStore } from "../lib/auth/principal-store.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
 import { systemClock, systemTimer, type Clock, type Timer } from "../scheduler/clock.ts";
 import type { DriftRepository } from "../scheduler/drift-repository.ts";
@@ -36,6 +38,10 @@ export interface AccessRequestTuning {
 
 export interface AccessRequestDeps {
   db: Kysely<DatabaseSchema>;
+  /** Requesters' last-seen claims: kept when they file a request, read back to re-authorize them. */
+  principals: PrincipalStore;
+  /** What a requester may do now, when someone else (an approver) acts on their request. */
+  principalAccess: PrincipalAccess;
   policies: PolicyRepository;
   drift: DriftRepository;
   arm: ArmClients;
@@ -75,6 +81,8 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
   const closer = createGrantCloser({ grants, writer, clock, instanceId, logger: deps.logger, ...timeouts, ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }) });
   const requests = createRequestService({
     db: deps.db,
+    principals: deps.principals,
+    principalAccess: deps.principalAccess,
     grants,
     policies: deps.policies,
     arm: deps.arm,

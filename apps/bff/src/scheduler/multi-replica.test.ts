@@ -20,6 +20,7 @@ import { createPolicyService } from "../policies/service.ts";
 import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
 import { openedGrant } from "../requests/service.ts";
 import { allowRules } from "../requests/testing.ts";
+import { principalDeps } from "../test-support/principals.ts";
 import { assembleAccessRequests } from "../requests/wiring.ts";
 import { startChildBff, type ChildBff } from "../test-support/child-bff.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
@@ -67,6 +68,7 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
     const policyService = createPolicyService({ db: database.kysely, repository: policies, arm, locks, inventory: { policiesChanged: async () => undefined }, logger });
     const { requests } = assembleAccessRequests({
       db: database.kysely,
+      ...principalDeps(database.kysely),
       policies,
       drift: createDriftRepository(database.kysely),
       arm,

@@ -6,6 +6,7 @@ import path from "node:path";
 import { startEmulator, type RunningEmulator } from "@portcullis/azure-emulator";
 import { createLocalArmTokenVerifier, type LocalArmTokenVerifier } from "../lib/auth/arm-token-verifier.ts";
 import { loadConfig, type Config, type ConfigOverrides } from "../lib/config.ts";
+import type { TestEngine } from "../lib/db/test-engines.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
@@ -44,6 +45,8 @@ export interface TestBffOptions {
   clock?: Clock;
   armRequestTimeoutMs?: number;
   requests?: AccessRequestTuning;
+  /** Storage engine (default: in-memory PGlite); tests that must hold on both engines pass each of `testEngines`. */
+  engine?: TestEngine;
 }
 
 /** The BFF in-process on an in-memory PGlite, listening (the local issuer is served at `<url>/oidc`). */
@@ -66,7 +69,8 @@ function listen(server: Server): Promise<number> {
 
 export async function assembleTestBff(emulator: TestEmulator, options: TestBffOptions = {}): Promise<InProcessBff> {
   const config = testConfig(emulator, options.env, options.overrides);
-  const database = await openDatabase({ kind: "pglite-memory" });
+  const opened = options.engine === undefined ? null : await options.engine.open();
+  const database = opened?.database ?? (await openDatabase({ kind: "pglite-memory" }));
   await migrateToLatest(database);
   const issuerDataDir = await mkdtemp(path.join(tmpdir(), "portcullis-bff-issuer-"));
   const server = createServer();
@@ -94,7 +98,8 @@ export async function assembleTestBff(emulator: TestEmulator, options: TestBffOp
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await assembled.close();
-      await database.close();
+      if (opened === null) await database.close();
+      else await opened.cleanup();
       await rm(issuerDataDir, { recursive: true, force: true });
     },
   };

@@ -6,9 +6,10 @@ function rule(overrides: Partial<ApprovalSettings> = {}): ApprovalSettings {
   return ApprovalSettingsSchema.parse({ requiredApprovals: 2, approvers: { roleHolders: true }, ...overrides });
 }
 
-const approverA: Decider = { oid: "a-oid", username: "approver@contoso.test", groups: [], holdsApproverRole: true };
-const approverB: Decider = { oid: "b-oid", username: "approver2@contoso.test", groups: [], holdsApproverRole: true };
-const requester: Decider = { oid: "r-oid", username: "dev@contoso.test", groups: [], holdsApproverRole: true };
+const tenant = "t-1";
+const approverA: Decider = { oid: "a-oid", tenantId: tenant, groups: [], holdsApproverRole: true };
+const approverB: Decider = { oid: "b-oid", tenantId: tenant, groups: [], holdsApproverRole: true };
+const requester: Decider = { oid: "r-oid", tenantId: tenant, groups: [], holdsApproverRole: true };
 const now = new Date("2026-11-24T12:00:00Z");
 
 function pending(overrides: Partial<DecidableRequest> = {}): DecidableRequest {
@@ -39,12 +40,21 @@ describe("isInApproverSet", () => {
     expect(isInApproverSet(rule({ approvers: { roleHolders: false, users: ["someone"], groups: [] } }).approvers, approverA)).toBe(false);
   });
 
-  it("matches named users by oid or user name, and groups, case-insensitively", () => {
-    const set = rule({ approvers: { roleHolders: false, users: ["APPROVER2@contoso.test", "X-OID"], groups: ["Ops-Group"] } }).approvers;
+  it("matches named users by object id, and groups, case-insensitively; never by a user name", () => {
+    const set = rule({ approvers: { roleHolders: false, users: ["B-OID", "approver@contoso.test"], groups: ["Ops-Group"] } }).approvers;
     expect(isInApproverSet(set, { ...approverB, holdsApproverRole: false })).toBe(true);
-    expect(isInApproverSet(set, { oid: "x-oid", username: "", groups: [], holdsApproverRole: false })).toBe(true);
-    expect(isInApproverSet(set, { oid: "g", username: "g@contoso.test", groups: ["ops-group"], holdsApproverRole: false })).toBe(true);
-    expect(isInApproverSet(set, { oid: "n", username: "n@contoso.test", groups: ["other"], holdsApproverRole: true })).toBe(false);
+    // A name left in `users` (saved before names were resolved) matches nobody, whoever carries that name today.
+    expect(isInApproverSet(set, { ...approverA, holdsApproverRole: false })).toBe(false);
+    expect(isInApproverSet(set, { oid: "g", tenantId: tenant, groups: ["ops-group"], holdsApproverRole: false })).toBe(true);
+    expect(isInApproverSet(set, { oid: "n", tenantId: tenant, groups: ["other"], holdsApproverRole: true })).toBe(false);
+  });
+
+  it("matches a resolved named user on object id and tenant: the same object id from another tenant is not them", () => {
+    const set = rule({ approvers: { roleHolders: false, users: ["b-oid"], named: [{ oid: "b-oid", tenantId: tenant, name: "Blake", username: "approver2@contoso.test" }], groups: [] } }).approvers;
+    expect(isInApproverSet(set, { ...approverB, holdsApproverRole: false })).toBe(true);
+    expect(isInApproverSet(set, { ...approverB, tenantId: "t-2", holdsApproverRole: false })).toBe(false);
+    const unseen = rule({ approvers: { roleHolders: false, users: ["b-oid"], named: [{ oid: "b-oid", tenantId: null, name: "b-oid", username: null }], groups: [] } }).approvers;
+    expect(isInApproverSet(unseen, { ...approverB, tenantId: "t-2", holdsApproverRole: false })).toBe(true);
   });
 });
 

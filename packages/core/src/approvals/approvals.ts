@@ -30,18 +30,29 @@ export function needsApproval(rule: ApprovalSettings | null | undefined, policyP
 /** Who is deciding: their identity from the token and whether they hold the Approver role (`jit.request.approve`) at the VM's scope. */
 export interface Decider {
   oid: string;
-  username: string;
+  /** The token's `tid`. */
+  tenantId: string;
   /** Group ids from the token, any case. */
   groups: readonly string[];
   holdsApproverRole: boolean;
 }
 
-/** Whether `who` is in the approver set: a role holder (when the set admits them), a named user (oid or user name), or a member of a named group. */
+/**
+ * Whether `who` is in the approver set: a role holder (when the set admits them), a named user, or a member of a
+ * named group. Named users match on the object id, and on the tenant too where the saved policy knows it; never on
+ * a user name (mutable, and not unique across tenants). An entry that is not an object id (a name saved before
+ * names were resolved) matches nobody.
+ */
 export function isInApproverSet(approvers: ApprovalSettings["approvers"], who: Decider): boolean {
   if (approvers.roleHolders && who.holdsApproverRole) return true;
   const oid = who.oid.toLowerCase();
-  const username = who.username.toLowerCase();
-  if (approvers.users.some((user) => user.toLowerCase() === oid || (username !== "" && user.toLowerCase() === username))) return true;
+  const tenant = who.tenantId.toLowerCase();
+  const named = approvers.named?.find((entry) => entry.oid.toLowerCase() === oid);
+  if (named !== undefined) {
+    if (named.tenantId === null || named.tenantId.toLowerCase() === tenant) return true;
+  } else if (approvers.users.some((user) => user.toLowerCase() === oid)) {
+    return true;
+  }
   const groups = new Set(who.groups.map((g) => g.toLowerCase()));
   return approvers.groups.some((group) => groups.has(group.toLowerCase()));
 }

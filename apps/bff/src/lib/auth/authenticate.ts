@@ -16,6 +16,12 @@ export interface AuthenticateDeps {
   validate: TokenValidator;
   /** Stored assignments that may apply to the principal (by oid or group). */
   loadAssignments(principal: Principal): Promise<RoleAssignment[]>;
+  /**
+   * Keeps the principal's current claims for re-authorizing them later when they are not the caller (see
+   * principal-store.ts). Best effort: a failure is reported to `rememberFailed` and the request goes on.
+   */
+  remember?(principal: Principal): Promise<void>;
+  rememberFailed?(error: unknown): void;
 }
 
 const contexts = new WeakMap<Request, AuthContext>();
@@ -54,6 +60,9 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
     } catch (error) {
       if (error instanceof TokenRejectedError) throw invalidToken(error.problem);
       throw error;
+    }
+    if (deps.remember !== undefined) {
+      await deps.remember(principal).catch((error: unknown) => deps.rememberFailed?.(error));
     }
     let access: Promise<Access> | undefined;
     contexts.set(req, {

@@ -211,9 +211,21 @@ export interface NotificationOutboxTable {
 }
 
 /** Every table the BFF owns, as Kysely sees them. */
+/** The last claims seen for a principal (see migration 0010). */
+export interface PrincipalTable {
+  oid: string;
+  tenant_id: string;
+  name: string;
+  username: string;
+  tenant_roles: ColumnType<unknown, string, string>;
+  groups: ColumnType<unknown, string, string>;
+  seen_at: Timestamp;
+}
+
 export interface DatabaseSchema {
   jit_policy: JitPolicyTable;
   role_assignment: RoleAssignmentTable;
+  principal: PrincipalTable;
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
   jit_grant: JitGrantTable;

@@ -32,6 +32,11 @@ function RequestRow({ request, variant, onOpen }: { request: AccessRequest; vari
         <Typography variant="caption" sx={muted}>
           {request.requester.username}
         </Typography>
+        {request.requesterStillAuthorized === false ? (
+          <Typography variant="caption" sx={{ display: "block", color: "error.main", fontWeight: 600 }}>
+            No longer has access: role changed
+          </Typography>
+        ) : null}
       </TableCell>
       <TableCell>
         <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: "nowrap" }} title={request.vmId}>

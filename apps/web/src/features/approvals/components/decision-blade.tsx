@@ -49,6 +49,12 @@ function DecisionForm({ target, onClose, onDone }: { target: DecisionTarget; onC
               Break-glass: opened at once without approval{mode === "review" ? "; review what was done and why" : ""}.
             </Alert>
           ) : null}
+          {request.requesterStillAuthorized === false ? (
+            <Alert severity="error">
+              {request.requester.name} no longer holds access to request ports on {request.vmName} (their role changed since they asked).
+              Approving ends the request instead of opening anything; deny it to tell them why.
+            </Alert>
+          ) : null}
           <RequestDetails request={request} />
           {request.breakGlass ? null : <DecisionsSoFar request={request} />}
           <Divider />

@@ -49,7 +49,8 @@ export function approvalFormFrom(settings: ApprovalSettings | null | undefined):
     required: true,
     requiredApprovals: String(settings.requiredApprovals),
     roleHolders: settings.approvers.roleHolders,
-    users: [...settings.approvers.users],
+    // Saved approvers are object ids; the form shows who they are (their user name) and the BFF resolves it again.
+    users: settings.approvers.users.map((oid) => settings.approvers.named?.find((entry) => entry.oid === oid)?.username ?? oid),
     groups: [...settings.approvers.groups],
     allowSelfApproval: settings.allowSelfApproval,
     maxWait: settings.maxWait,

@@ -192,6 +192,28 @@ describe("the Approval section in the PUT body", () => {
     expect(body).toEqual({ vmIds, ports: stored.ports, approval: stored.approval, breakGlass: true });
   });
 
+  it("shows saved approvers by user name (the server stores object ids) and keeps a per-request port's widest source", () => {
+    const oid = "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e06";
+    const stored: Pick<Policy, "ports" | "approval" | "breakGlass"> = {
+      ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request", maxPrefixSize: { ipv4: 20, ipv6: 48 } }, maxRequestDuration: "PT3H" }],
+      approval: {
+        requiredApprovals: 1,
+        approvers: { roleHolders: false, users: [oid], named: [{ oid, tenantId: "t", name: "Blake Approver", username: "approver2@contoso.test" }], groups: [] },
+        allowSelfApproval: false,
+        maxWait: "PT24H",
+        clockStartsAt: "approval",
+      },
+      breakGlass: false,
+    };
+    const edited = formFromPolicy(stored);
+    expect(edited.approval.users).toEqual(["approver2@contoso.test"]);
+    expect(edited.rules[0]).toMatchObject({ maxPrefixV4: "20", maxPrefixV6: "48" });
+    const body = putBodyFromForm(vmIds, edited);
+    expect(body?.ports[0]?.allowedSources).toEqual({ kind: "per-request", maxPrefixSize: { ipv4: 20, ipv6: 48 } });
+    expect(body?.approval?.approvers.users).toEqual(["approver2@contoso.test"]);
+    expect(validatePolicyForm({ ...edited, rules: [{ ...edited.rules[0]!, maxPrefixV4: "4" }] })).toEqual({ "ports[0].allowedSources.maxPrefixSize.ipv4": expect.stringMatching(/from 8 to 32/) });
+  });
+
   it("keeps a port's opt-out while approval is off, so switching approval on again keeps it", () => {
     const body = putBodyFromForm(vmIds, form(rule({ port: "22" }), rule({ port: "3389", requireApproval: false })));
     expect(body?.ports.map((port) => port.requireApproval)).toEqual([undefined, false]);

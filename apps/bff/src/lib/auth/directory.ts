@@ -1,0 +1,45 @@
+import type { NamedApprover } from "@portcullis/contract";
+import type { PrincipalStore } from "./principal-store.ts";
+
+/** A user of the local issuer (local mode): known before they ever sign in. */
+export interface LocalDirectoryUser {
+  oid: string;
+  username: string;
+  name: string;
+}
+
+/**
+ * Finds people by object id or user name: the local issuer's users (local mode) and every principal Portcullis has
+ * seen sign in. Names are resolved once, when a policy is saved; from then on only the object id counts.
+ */
+export interface Directory {
+  /** The user `text` names (object id or user name); null when nobody (or more than one) has that user name. */
+  findUser(text: string): Promise<NamedApprover | null>;
+}
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isObjectId(text: string): boolean {
+  return guid.test(text.trim());
+}
+
+export function createDirectory(deps: { principals: PrincipalStore; localUsers?: readonly LocalDirectoryUser[]; localTenantId?: string }): Directory {
+  const local = deps.localUsers ?? [];
+  const fromLocal = (user: LocalDirectoryUser): NamedApprover => ({ oid: user.oid.toLowerCase(), tenantId: deps.localTenantId ?? null, name: user.name, username: user.username });
+  return {
+    async findUser(text) {
+      const wanted = text.trim().toLowerCase();
+      if (isObjectId(wanted)) {
+        const seen = await deps.principals.get(wanted);
+        if (seen !== null) return { oid: seen.oid, tenantId: seen.tenantId, name: seen.name, username: seen.username };
+        const user = local.find((u) => u.oid.toLowerCase() === wanted);
+        // An object id is immutable, so one Portcullis has not seen yet is still a precise name (its tenant unknown).
+        return user === undefined ? { oid: wanted, tenantId: null, name: wanted, username: null } : fromLocal(user);
+      }
+      const user = local.find((u) => u.username.toLowerCase() === wanted);
+      if (user !== undefined) return fromLocal(user);
+      const seen = await deps.principals.findByUsername(wanted);
+      return seen === null ? null : { oid: seen.oid, tenantId: seen.tenantId, name: seen.name, username: seen.username };
+    },
+  };
+}
