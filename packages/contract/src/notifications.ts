@@ -104,6 +104,15 @@ export const UpdateNotificationSubscriptionBodySchema = z.object({
 export const ListNotificationSubscriptionsResponseSchema = z.object({ items: z.array(NotificationSubscriptionSchema) });
 export type ListNotificationSubscriptionsResponse = z.infer<typeof ListNotificationSubscriptionsResponseSchema>;
 
+/**
+ * What a failed webhook, Teams or Slack attempt records as `lastError` (and as the error of its `notification.failed`
+ * event), besides `http-<status>` for an answer that was not 2xx: coarse on purpose, so that the log cannot tell one
+ * closed port, filtered host or internal service from another. `refused-address`: the host resolved, at send time, to
+ * an address notifications may not reach (the check the subscription passed when it was saved failed later).
+ */
+export const webhookFailureOutcomes = ["unreachable", "tls-error", "timeout", "refused-address"] as const;
+export type WebhookFailureOutcome = (typeof webhookFailureOutcomes)[number];
+
 /** `pending` waits for its next attempt; `delivered`; `failed` gave up after the last retry. */
 export const DeliveryStatusSchema = z.enum(["pending", "delivered", "failed"]);
 
@@ -120,6 +129,7 @@ export const NotificationDeliverySchema = z.object({
   attempts: z.number().int(),
   /** HTTP status of the last attempt (webhooks), when there was one. */
   lastStatusCode: z.number().int().nullable(),
+  /** Webhooks: one of `webhookFailureOutcomes` or `http-<status>`; e-mail and unsent deliveries: a short sentence. */
   lastError: z.string().nullable(),
   createdAt: z.string(),
   nextAttemptAt: z.string().nullable(),

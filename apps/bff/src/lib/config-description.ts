@@ -27,6 +27,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       smtp: config.notifications.smtpUrl === undefined ? "off" : smtpServer(config.notifications.smtpUrl),
       smtpFrom: config.notifications.smtpFrom ?? null,
       allowHttpLocalhost: config.notifications.allowHttpLocalhost,
+      allowedHosts: config.notifications.allowedHosts,
     },
   };
 }

@@ -40,7 +40,7 @@ export interface AuditConfig {
   signingKey: string | undefined;
 }
 
-/** Notifications (src/notifications): e-mail over SMTP and the development allowance for http webhooks. */
+/** Notifications (src/notifications): e-mail over SMTP, the development allowance for http webhooks, the address allow-list. */
 export interface NotificationsConfig {
   /** SMTP_URL (`smtp://user:pass@host:587` or `smtps://...`); undefined: e-mail subscriptions are refused. Holds a password: never logged. */
   smtpUrl: string | undefined;
@@ -48,6 +48,11 @@ export interface NotificationsConfig {
   smtpFrom: string | undefined;
   /** NOTIFY_ALLOW_HTTP_LOCALHOST: webhooks may be plain http to localhost (default: on in local mode, off in Entra mode). */
   allowHttpLocalhost: boolean;
+  /**
+   * NOTIFY_ALLOWED_HOSTS: webhook hosts exempt from the address rules (they may resolve to private, loopback or other
+   * non-public addresses), as WHATWG URL parsing spells them: lower case, punycode, no trailing dot.
+   */
+  allowedHosts: string[];
 }
 
 export interface Config {
@@ -162,6 +167,19 @@ function isProxyEntry(entry: string): boolean {
   return namedProxyRanges.has(entry.toLowerCase()) || parseCidr(entry).ok;
 }
 
+/** An allow-list entry as URL parsing spells the host (so it compares equal to `URL.hostname`); null if not a bare host. */
+function canonicalHost(entry: string): string | null {
+  if (/[\s/@?#*\\]/.test(entry)) return null;
+  // A colon outside brackets is a port (which `URL` would drop silently when it is 443).
+  if (entry.includes(":") && !/^\[[^\]]+\]$/.test(entry)) return null;
+  try {
+    const url = new URL(`https://${entry}/`);
+    return url.port === "" && url.hostname !== "" ? url.hostname.replace(/\.$/, "") : null;
+  } catch {
+    return null;
+  }
+}
+
 const EnvSchema = z.object({
   PORT: integer("PORT", 0, 65535, 8080),
   HOST: optionalText.transform((v) => v ?? "0.0.0.0"),
@@ -266,6 +284,15 @@ const EnvSchema = z.object({
     if (falseWords.has(word)) return false;
     ctx.addIssue({ code: "custom", message: `NOTIFY_ALLOW_HTTP_LOCALHOST: must be true or false (got "${v}")` });
     return z.NEVER;
+  }),
+  NOTIFY_ALLOWED_HOSTS: optionalText.transform((v, ctx) => {
+    const entries = commaList(v);
+    const bad = entries.filter((e) => canonicalHost(e) === null);
+    if (bad.length > 0) {
+      ctx.addIssue({ code: "custom", message: `NOTIFY_ALLOWED_HOSTS: must be a comma-separated list of host names or IP addresses, without scheme, port, path or wildcard (bad: ${bad.join(", ")})` });
+      return z.NEVER;
+    }
+    return [...new Set(entries.map((e) => canonicalHost(e) ?? e))];
   }),
   ...authEnvShape,
 });
@@ -374,7 +401,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     scheduler: { intervalMs: e.SCHEDULER_INTERVAL_MS, reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS, reconcileRepair: e.RECONCILE_REPAIR },
     revokeOnRoleRemoval: e.REVOKE_ON_ROLE_REMOVAL,
     audit: { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY },
-    notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, allowHttpLocalhost: e.NOTIFY_ALLOW_HTTP_LOCALHOST ?? auth.mode === "local" },
+    notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, allowHttpLocalhost: e.NOTIFY_ALLOW_HTTP_LOCALHOST ?? auth.mode === "local", allowedHosts: e.NOTIFY_ALLOWED_HOSTS },
   };
 }
 

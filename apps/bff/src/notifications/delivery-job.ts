@@ -11,7 +11,9 @@ import type { OutboxMessage, RenderContext } from "./render-text.ts";
 import { renderWebhook } from "./render-webhook.ts";
 import { emailTargets } from "./queue.ts";
 import { createNotificationRepository, payloadOf, type AttemptResult, type ClaimedDelivery, type OutboxRow } from "./repository.ts";
-import { postOnce, type Mailer, type SendOutcome } from "./senders.ts";
+import type { AddressPolicy } from "./address-guard.ts";
+import type { Mailer, SendOutcome } from "./senders.ts";
+import { postWebhook, type WebhookClient } from "./webhook-post.ts";
 
 /** Knobs tests turn; production uses the defaults. */
 export interface DeliveryTuning {
@@ -27,6 +29,8 @@ export interface DeliveryTuning {
   random?: () => number;
   /** Time of claims, attempts and retries: real time (not the business clock), so deliveries are never held back. */
   clock?: Clock;
+  /** The CA webhook connections trust instead of the system's (a local HTTPS receiver in tests). */
+  tlsCa?: string;
 }
 
 export const defaultRetryDelaysMs = [10_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000, 3_600_000] as const;
@@ -38,6 +42,8 @@ export interface DeliveryJobDeps {
   render: RenderContext;
   /** Null without SMTP_URL (e-mail deliveries then fail with that reason). */
   mailer: Mailer | null;
+  /** Where webhook, Teams and Slack deliveries may connect (checked again before every attempt). */
+  addresses: AddressPolicy;
   /** This process's id: the holder of its leases. */
   instanceId?: string;
   tuning?: DeliveryTuning;
@@ -70,6 +76,7 @@ export function createDeliveryJob(deps: DeliveryJobDeps) {
   // Long enough for a whole round (every attempt of it runs in parallel, each bounded by the timeout).
   const leaseMs = timeoutMs * 3 + 30_000;
   const repository = createNotificationRepository(deps.db);
+  const client: WebhookClient = { timeoutMs, addresses: deps.addresses, ...(tuning.tlsCa === undefined ? {} : { tlsCa: tuning.tlsCa }) };
 
   function backoffMs(attempt: number): number {
     const base = delays[Math.min(attempt, delays.length) - 1] ?? delays.at(-1) ?? 60_000;
@@ -82,18 +89,19 @@ export function createDeliveryJob(deps: DeliveryJobDeps) {
     switch (row.kind) {
       case "webhook":
         if (secret === null) return { ok: false, statusCode: null, error: "not sent: the subscription and its signing key were removed", permanent: true };
-        return postOnce(row.target, renderWebhook(message, deps.render, secret, clock.now()), timeoutMs);
+        return postWebhook(row.target, renderWebhook(message, deps.render, secret, clock.now()), client);
       case "teams":
-        return postOnce(row.target, renderTeams(message, deps.render), timeoutMs);
+        return postWebhook(row.target, renderTeams(message, deps.render), client);
       case "slack":
-        return postOnce(row.target, renderSlack(message, deps.render), timeoutMs);
+        return postWebhook(row.target, renderSlack(message, deps.render), client);
       case "email":
         if (deps.mailer === null) return { ok: false, statusCode: null, error: "not sent: SMTP_URL is not configured on the server", permanent: true };
         return deps.mailer.send(emailTargets(row.target), renderEmail(message, deps.render));
     }
   }
 
-  async function settle(claimed: ClaimedDelivery): Promise<AttemptResult> {
+  /** The attempt's result, and its diagnostic for the server log (which the delivery log and the audit trail never get). */
+  async function settle(claimed: ClaimedDelivery): Promise<{ result: AttemptResult; diagnostic: string | undefined }> {
     let outcome: SendOutcome;
     try {
       outcome = await attempt(claimed);
@@ -104,9 +112,9 @@ export function createDeliveryJob(deps: DeliveryJobDeps) {
     }
     const at = clock.now();
     const number = claimed.row.attempts + 1;
-    if (outcome.ok) return { id: claimed.row.id, attempt: number, ok: true, statusCode: outcome.statusCode, at };
+    if (outcome.ok) return { result: { id: claimed.row.id, attempt: number, ok: true, statusCode: outcome.statusCode, at }, diagnostic: undefined };
     const nextAttemptAt = outcome.permanent === true || number >= maxAttempts ? null : new Date(at.getTime() + backoffMs(number));
-    return { id: claimed.row.id, attempt: number, ok: false, statusCode: outcome.statusCode, error: outcome.error ?? "failed", at, nextAttemptAt };
+    return { result: { id: claimed.row.id, attempt: number, ok: false, statusCode: outcome.statusCode, error: outcome.error ?? "failed", at, nextAttemptAt }, diagnostic: outcome.diagnostic };
   }
 
   async function auditFailures(trx: Kysely<DatabaseSchema>, changed: readonly OutboxRow[], results: ReadonlyMap<string, AttemptResult>): Promise<void> {
@@ -143,11 +151,13 @@ export function createDeliveryJob(deps: DeliveryJobDeps) {
     const now = clock.now();
     const claimed = await repository.claimDue(instanceId, now, new Date(now.getTime() + leaseMs), concurrency);
     if (claimed.length === 0) return { claimed: 0, delivered: 0, failed: 0 };
-    const results = await Promise.all(claimed.map(settle));
+    const settled = await Promise.all(claimed.map(settle));
+    const results = settled.map((s) => s.result);
     const byId = new Map(results.map((r) => [r.id, r]));
+    const diagnostics = new Map(settled.map((s) => [s.result.id, s.diagnostic]));
     const changed = await repository.recordAttempts(instanceId, results, (trx, rows) => auditFailures(trx, rows, byId));
     for (const row of changed) {
-      if (row.status !== "delivered") deps.logger.warn({ deliveryId: row.id, subscription: row.subscription_name, event: row.event, attempt: row.attempts, status: row.status, error: row.last_error }, "a notification delivery failed");
+      if (row.status !== "delivered") deps.logger.warn({ deliveryId: row.id, subscription: row.subscription_name, event: row.event, attempt: row.attempts, status: row.status, error: row.last_error, diagnostic: diagnostics.get(row.id) }, "a notification delivery failed");
     }
     return { claimed: claimed.length, delivered: results.filter((r) => r.ok).length, failed: results.filter((r) => !r.ok).length };
   }

@@ -6,6 +6,7 @@ import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { createLogger } from "../lib/logger.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
+import { fakeDns } from "./testing.ts";
 
 const prodSub = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 const webRg = `${prodSub}/resourceGroups/rg-web-prod`;
@@ -30,7 +31,11 @@ describe("notification subscriptions through the API", () => {
         done();
       },
     });
-    bff = await assembleTestBff(emulator, { env: { NOTIFY_ALLOW_HTTP_LOCALHOST: "false" }, logger: createLogger("trace", sink) });
+    bff = await assembleTestBff(emulator, {
+      env: { NOTIFY_ALLOW_HTTP_LOCALHOST: "false" },
+      logger: createLogger("trace", sink),
+      notifications: { resolveHost: fakeDns({ "hooks.example.com": ["20.50.1.2"] }).resolve },
+    });
     for (const user of ["admin", "dev", "approver", "auditor", "reader"]) tokens[user] = await signInAs(bff, `${user}@contoso.test`);
     // Riley Reader is Admin of one resource group only.
     const reader = demoUsers.find((u) => u.username === "reader@contoso.test");

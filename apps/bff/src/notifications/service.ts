@@ -18,7 +18,8 @@ import { systemClock, type Clock } from "../scheduler/clock.ts";
 import type { NotificationPayload } from "./notification-events.ts";
 import { emailTargets } from "./queue.ts";
 import { createNotificationRepository, toDelivery, toSubscription, type SubscriptionRow } from "./repository.ts";
-import { checkWebhookUrl, type UrlPolicy } from "./targets.ts";
+import { vetHost, type AddressPolicy } from "./address-guard.ts";
+import { checkWebhookUrl, targetDisplay } from "./targets.ts";
 
 /** A create body as the contract's schema parsed it. */
 export interface CreateSubscriptionInput {
@@ -36,12 +37,16 @@ export interface CreateSubscriptionInput {
 export interface NotificationServiceDeps {
   db: Kysely<DatabaseSchema>;
   logger: Logger;
-  urls: UrlPolicy;
+  /** The URL and address rules webhook targets must pass. */
+  urls: AddressPolicy;
   /** Whether SMTP_URL is set (e-mail subscriptions are refused without it). */
   smtpConfigured: boolean;
   /** Real time (test deliveries are due at once by the delivery job's clock). */
   clock?: Clock;
 }
+
+/** How long saving waits for the webhook host to resolve. */
+const resolveTimeoutMs = 5_000;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -90,14 +95,29 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     }
   }
 
-  /** The target to store (URL or JSON list of addresses) after the rules; 400 naming the field otherwise. */
-  function targetOf(input: CreateSubscriptionInput): string {
+  /**
+   * The target to store (URL or JSON list of addresses) after the rules; 400 naming the field otherwise. A webhook's
+   * host must resolve, and only to addresses notifications may reach (checked again before every attempt).
+   */
+  async function targetOf(input: CreateSubscriptionInput): Promise<string> {
     if (input.kind === "email") {
       if (!deps.smtpConfigured) throw problem("kind", "e-mail needs SMTP_URL configured on the server");
       return JSON.stringify([...new Set((input.emails ?? []).map((a) => a.toLowerCase()))]);
     }
     if (input.url === undefined) throw problem("url", `is required for ${input.kind}`);
-    return checkWebhookUrl(input.kind, input.url, deps.urls).href;
+    const url = checkWebhookUrl(input.kind, input.url, deps.urls);
+    const verdict = await vetHost(url, deps.urls, resolveTimeoutMs);
+    if (verdict.kind === "unresolved") throw problem("url", `must name a host that resolves (${url.hostname} does not resolve)`);
+    if (verdict.kind === "refused") {
+      throw problem("url", `must not resolve to a ${verdict.addressClass} address (notifications go to public addresses only, unless the operator lists the host in NOTIFY_ALLOWED_HOSTS)`);
+    }
+    return url.href;
+  }
+
+  /** What the audit trail keeps about a refused create: the subscription as asked for, its URL as scheme and host only. */
+  function attemptDetails(input: CreateSubscriptionInput, scope: string): Record<string, unknown> {
+    const target = input.kind === "email" ? JSON.stringify(input.emails ?? []) : (input.url ?? "");
+    return { name: input.name, kind: input.kind, targetDisplay: targetDisplay(input.kind, target, input.toRequester === true), scope, events: input.events, enabled: input.enabled };
   }
 
   return {
@@ -110,28 +130,34 @@ export function createNotificationService(deps: NotificationServiceDeps) {
     async create(input: CreateSubscriptionInput, access: Access, context: AuditContext): Promise<CreateNotificationSubscriptionResponse> {
       const scope = normalizeScope(input.scope);
       requireWrite(access, scope);
-      const target = targetOf(input);
       const generated = input.kind === "webhook" && input.secret === undefined ? randomBytes(32).toString("base64url") : undefined;
-      const row = await deps.db.transaction().execute(async (trx) => {
-        const stored = await repository.insertSubscription(
-          {
-            id: randomUUID(),
-            name: input.name,
-            kind: input.kind,
-            target,
-            secret: input.kind === "webhook" ? (input.secret ?? generated ?? null) : null,
-            toRequester: input.kind === "email" && input.toRequester === true,
-            scope,
-            events: [...new Set(input.events)],
-            enabled: input.enabled,
-            createdAt: clock.now(),
-            createdBy: context.actor.name,
-          },
-          trx,
-        );
-        await recordAuditEvent(trx, { actor: context.actor, action: "notification.subscription-added", outcome: "success", details: subscriptionDetails(toSubscription(stored)), correlationId: context.correlationId });
-        return stored;
-      });
+      let row: SubscriptionRow;
+      try {
+        const target = await targetOf(input);
+        row = await deps.db.transaction().execute(async (trx) => {
+          const stored = await repository.insertSubscription(
+            {
+              id: randomUUID(),
+              name: input.name,
+              kind: input.kind,
+              target,
+              secret: input.kind === "webhook" ? (input.secret ?? generated ?? null) : null,
+              toRequester: input.kind === "email" && input.toRequester === true,
+              scope,
+              events: [...new Set(input.events)],
+              enabled: input.enabled,
+              createdAt: clock.now(),
+              createdBy: context.actor.name,
+            },
+            trx,
+          );
+          await recordAuditEvent(trx, { actor: context.actor, action: "notification.subscription-added", outcome: "success", details: subscriptionDetails(toSubscription(stored)), correlationId: context.correlationId });
+          return stored;
+        });
+      } catch (error) {
+        await recordFailure("notification.subscription-added", context, attemptDetails(input, scope), error);
+        throw error;
+      }
       return { subscription: toSubscription(row), ...(generated === undefined ? {} : { secret: generated }) };
     },
 

@@ -17,15 +17,21 @@ function problemsOf(load: () => unknown): string[] {
 
 describe("notification settings", () => {
   it("without SMTP_URL there is no e-mail; http to localhost is allowed in local mode and not in Entra mode unless set", () => {
-    expect(loadConfig(emulator).notifications).toEqual({ smtpUrl: undefined, smtpFrom: undefined, allowHttpLocalhost: true });
+    expect(loadConfig(emulator).notifications).toEqual({ smtpUrl: undefined, smtpFrom: undefined, allowHttpLocalhost: true, allowedHosts: [] });
     expect(loadConfig({ ...azure, ...entra }).notifications.allowHttpLocalhost).toBe(false);
     expect(loadConfig({ ...azure, ...entra, NOTIFY_ALLOW_HTTP_LOCALHOST: "true" }).notifications.allowHttpLocalhost).toBe(true);
     expect(loadConfig({ ...emulator, NOTIFY_ALLOW_HTTP_LOCALHOST: "off" }).notifications.allowHttpLocalhost).toBe(false);
   });
 
+  it("NOTIFY_ALLOWED_HOSTS lists hosts as URLs spell them (lower case, punycode, no trailing dot, IPv6 in brackets), and the start-up description shows them", () => {
+    const config = loadConfig({ ...emulator, NOTIFY_ALLOWED_HOSTS: " Hooks.Internal.Example. , 10.0.0.5,[FD00::1], bücher.example,hooks.internal.example" });
+    expect(config.notifications.allowedHosts).toEqual(["hooks.internal.example", "10.0.0.5", "[fd00::1]", "xn--bcher-kva.example"]);
+    expect(describeConfig(config)).toMatchObject({ notifications: { allowedHosts: ["hooks.internal.example", "10.0.0.5", "[fd00::1]", "xn--bcher-kva.example"] } });
+  });
+
   it("reads SMTP_URL and SMTP_FROM, and the start-up description shows the server but never the password", () => {
     const config = loadConfig({ ...emulator, SMTP_URL: "smtp://notify:Sup3r-secret@mail.contoso.test:587", SMTP_FROM: "Portcullis <jit@contoso.test>" });
-    expect(config.notifications).toEqual({ smtpUrl: "smtp://notify:Sup3r-secret@mail.contoso.test:587", smtpFrom: "Portcullis <jit@contoso.test>", allowHttpLocalhost: true });
+    expect(config.notifications).toEqual({ smtpUrl: "smtp://notify:Sup3r-secret@mail.contoso.test:587", smtpFrom: "Portcullis <jit@contoso.test>", allowHttpLocalhost: true, allowedHosts: [] });
     const described = JSON.stringify(describeConfig(config));
     expect(described).toContain('"smtp":"smtp://mail.contoso.test:587"');
     expect(described).not.toContain("Sup3r-secret");
@@ -42,4 +48,13 @@ describe("notification settings", () => {
     expect(problems).toEqual([problem]);
     expect(problems.join("")).not.toContain("pw@");
   });
+
+  it.each(["https://hooks.internal.example", "hooks.internal.example:8443", "hooks.internal.example:443", "hooks.internal.example/x", "*.internal.example", "user@hooks.internal.example", "fd00::1"])(
+    "NOTIFY_ALLOWED_HOSTS with %j is refused at start-up: host names only",
+    (entry) => {
+      expect(problemsOf(() => loadConfig({ ...emulator, NOTIFY_ALLOWED_HOSTS: `ok.example, ${entry}` }))).toEqual([
+        `NOTIFY_ALLOWED_HOSTS: must be a comma-separated list of host names or IP addresses, without scheme, port, path or wildcard (bad: ${entry})`,
+      ]);
+    },
+  );
 });

@@ -7,7 +7,8 @@ export interface UrlPolicy {
   allowHttpLocalhost: boolean;
 }
 
-const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** The hosts NOTIFY_ALLOW_HTTP_LOCALHOST opens, spelled as `URL.hostname` spells them. */
+export const localDevHosts: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /** Where Teams incoming webhooks and Power Automate "Workflows" webhooks live. */
 const teamsHostSuffixes = [".webhook.office.com", ".logic.azure.com", ".environment.api.powerplatform.com"];
@@ -30,7 +31,7 @@ export function checkWebhookUrl(kind: Exclude<ChannelKind, "email">, raw: string
     throw urlProblem("must be an absolute URL such as https://example.com/hook");
   }
   if (url.username !== "" || url.password !== "") throw urlProblem("must not contain a user name or password");
-  const local = loopbackHosts.has(url.hostname.toLowerCase());
+  const local = localDevHosts.has(url.hostname);
   const devLocal = local && policy.allowHttpLocalhost;
   if (url.protocol === "http:") {
     if (!local) throw urlProblem("must use https (http is allowed only to localhost, in development)");

@@ -1,6 +1,9 @@
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { generate } from "selfsigned";
 import { SMTPServer } from "smtp-server";
+import type { HostResolver } from "./address-guard.ts";
 
 /** Test support: an HTTP receiver and an SMTP server on 127.0.0.1 that record what the delivery job sends. */
 export interface ReceivedRequest {
@@ -10,20 +13,41 @@ export interface ReceivedRequest {
 }
 
 export interface TestReceiver {
-  /** e.g. http://127.0.0.1:41234 */
+  /** e.g. http://127.0.0.1:41234 (https with a certificate) */
   url: string;
+  port: number;
   received: ReceivedRequest[];
   close(): Promise<void>;
 }
 
+/** A key and certificate for an HTTPS receiver. */
+export interface TestCertificate {
+  keyPem: string;
+  certPem: string;
+}
+
+/** A self-signed certificate (its own CA, to trust in tests) for these host names and 127.0.0.1. */
+export async function testCertificate(hostNames: readonly string[]): Promise<TestCertificate> {
+  const pems = await generate([{ name: "commonName", value: hostNames[0] ?? "localhost" }], {
+    keyType: "ec",
+    curve: "P-256",
+    algorithm: "sha256",
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "subjectAltName", altNames: [...hostNames.map((value) => ({ type: 2 as const, value })), { type: 7 as const, ip: "127.0.0.1" }] },
+    ],
+  });
+  return { keyPem: pems.private, certPem: pems.cert };
+}
+
 /**
  * Answers each request with `answer(request, index)` (its status), or never answers when it returns "hang".
- * The index counts requests from 0.
+ * The index counts requests from 0. With `tls`, it speaks HTTPS with that certificate.
  */
-export async function startReceiver(answer: (request: ReceivedRequest, index: number) => number | "hang" = () => 200): Promise<TestReceiver> {
+export async function startReceiver(answer: (request: ReceivedRequest, index: number) => number | "hang" = () => 200, options: { tls?: TestCertificate } = {}): Promise<TestReceiver> {
   const received: ReceivedRequest[] = [];
   const hanging: ServerResponse[] = [];
-  const server: Server = createServer((req, res) => {
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
@@ -34,17 +58,50 @@ export async function startReceiver(answer: (request: ReceivedRequest, index: nu
       // A redirect points elsewhere on this receiver, so a test sees whether it was followed.
       else res.writeHead(status, { "content-type": "text/plain", ...(status >= 300 && status < 400 ? { location: "/elsewhere" } : {}) }).end(status < 300 ? "ok" : "no");
     });
-  });
+  };
+  const server: Server = options.tls === undefined ? createServer(handle) : createTlsServer({ key: options.tls.keyPem, cert: options.tls.certPem }, handle);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls === undefined ? "http" : "https"}://127.0.0.1:${port}`,
+    port,
     received,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A port on 127.0.0.1 that nothing listens on (it was free a moment ago). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** A DNS for tests (they have none): `answers` by host name, editable between calls; every question is recorded. */
+export interface FakeDns {
+  resolve: HostResolver;
+  answers: Map<string, string[]>;
+  asked: string[];
+}
+
+/** An unknown name fails as getaddrinfo does (ENOTFOUND). */
+export function fakeDns(answers: Record<string, string[]> = {}): FakeDns {
+  const dns: FakeDns = {
+    answers: new Map(Object.entries(answers)),
+    asked: [],
+    async resolve(host) {
+      dns.asked.push(host);
+      const found = dns.answers.get(host);
+      if (found === undefined) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" });
+      return [...found];
+    },
+  };
+  return dns;
 }
 
 export interface ReceivedMail {

@@ -5,6 +5,7 @@ import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
 import { systemClock, type Clock } from "../scheduler/clock.ts";
 import type { PeriodicJob } from "../scheduler/scheduler.ts";
+import { systemResolver, type AddressPolicy, type HostResolver } from "./address-guard.ts";
 import { createDeliveryJob, deliveryPeriodicJob, type DeliveryJob, type DeliveryTuning } from "./delivery-job.ts";
 import { createExpiryWarningJob, expiryWarningPeriodicJob, type ExpiryWarningJob } from "./expiry-warning-job.ts";
 import type { NotificationRouteDeps } from "./routes.ts";
@@ -19,6 +20,8 @@ export interface NotificationTuning {
   deliveryEveryMs?: number;
   /** How often the expiry warning job runs; default 30 s. */
   expiryWarningEveryMs?: number;
+  /** Resolves webhook hosts (at save and before each attempt); default: the operating system's resolver. */
+  resolveHost?: HostResolver;
 }
 
 export interface NotificationDeps {
@@ -67,14 +70,15 @@ export function assembleNotifications(deps: NotificationDeps): Notifications {
   const deliveryClock = delivery.clock ?? systemClock;
   const mailer =
     config.smtpUrl === undefined || config.smtpFrom === undefined ? null : createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, timeoutMs: delivery.timeoutMs ?? 10_000 });
+  const addresses: AddressPolicy = { allowHttpLocalhost: config.allowHttpLocalhost, allowedHosts: new Set(config.allowedHosts), resolve: deps.tuning?.resolveHost ?? systemResolver };
   const service = createNotificationService({
     db: deps.db,
     logger: deps.logger,
-    urls: { allowHttpLocalhost: config.allowHttpLocalhost },
+    urls: addresses,
     smtpConfigured: mailer !== null,
     clock: deliveryClock,
   });
-  const deliveryJob = createDeliveryJob({ db: deps.db, logger: deps.logger, render: { publicUrl: deps.publicUrl }, mailer, instanceId: randomUUID(), tuning: delivery });
+  const deliveryJob = createDeliveryJob({ db: deps.db, logger: deps.logger, render: { publicUrl: deps.publicUrl }, mailer, addresses, instanceId: randomUUID(), tuning: delivery });
   const expiryWarnings = createExpiryWarningJob({ db: deps.db, logger: deps.logger, clock: deps.clock ?? systemClock, deliveryClock });
   return {
     routes: { service },

@@ -10,6 +10,7 @@ import type { TestEngine } from "../lib/db/test-engines.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
+import type { NotificationTuning } from "../notifications/wiring.ts";
 import type { AccessRequestTuning } from "../requests/wiring.ts";
 import type { Clock } from "../scheduler/clock.ts";
 import { assembleBff, startBff, type AssembledBff, type RunningBff } from "../server.ts";
@@ -47,6 +48,8 @@ export interface TestBffOptions {
   requests?: AccessRequestTuning;
   /** Storage engine (default: in-memory PGlite); tests that must hold on both engines pass each of `testEngines`. */
   engine?: TestEngine;
+  /** Notification delivery knobs, and the resolver of webhook hosts (tests have no DNS: see notifications/testing.ts). */
+  notifications?: NotificationTuning;
 }
 
 /** The BFF in-process on an in-memory PGlite, listening (the local issuer is served at `<url>/oidc`). */
@@ -85,6 +88,7 @@ export async function assembleTestBff(emulator: TestEmulator, options: TestBffOp
     ...(options.armRequestTimeoutMs === undefined ? {} : { armRequestTimeoutMs: options.armRequestTimeoutMs }),
     ...(options.clock === undefined ? {} : { clock: options.clock }),
     ...(options.requests === undefined ? {} : { requests: options.requests }),
+    ...(options.notifications === undefined ? {} : { notifications: options.notifications }),
   });
   server.on("request", assembled.app);
   if (options.bindArmTokens !== false && assembled.localIssuer !== null) emulator.armTokens.bind(assembled.localIssuer, emulator.url);

@@ -45,7 +45,7 @@ function asKind(value: string): ChannelKind {
 }
 
 const urlHelp: Record<Exclude<ChannelKind, "email">, string> = {
-  webhook: "Receives JSON, signed with HMAC-SHA256 and a timestamp. https (http only to localhost in development).",
+  webhook: "Receives JSON, signed with HMAC-SHA256 and a timestamp. https to a public address (http only to localhost in development).",
   teams: "The Teams channel's incoming webhook URL; it is a secret and is shown shortened afterwards.",
   slack: "The Slack app's incoming webhook URL; it is a secret and is shown shortened afterwards.",
 };

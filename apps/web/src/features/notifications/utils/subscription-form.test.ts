@@ -90,9 +90,20 @@ describe("delivery log text", () => {
   it("names events, the test, and the last attempt's result", () => {
     expect(deliveryEventLabel("request.pending-approval")).toBe("Request waiting for approval");
     expect(deliveryEventLabel("test")).toBe("Test notification");
-    expect(lastResultText({ lastStatusCode: 500, lastError: "Internal Server Error" })).toBe("HTTP 500 · Internal Server Error");
-    expect(lastResultText({ lastStatusCode: null, lastError: "connect ECONNREFUSED 127.0.0.1:9" })).toBe("connect ECONNREFUSED 127.0.0.1:9");
+    expect(lastResultText({ lastStatusCode: 500, lastError: "http-500" })).toBe("HTTP 500");
+    expect(lastResultText({ lastStatusCode: 302, lastError: "http-302" })).toBe("HTTP 302 · redirects are not followed");
+    expect(lastResultText({ lastStatusCode: 204, lastError: null })).toBe("HTTP 204");
     expect(lastResultText({ lastStatusCode: null, lastError: null })).toBe("—");
+    expect(lastResultText({ lastStatusCode: null, lastError: "SMTP: Invalid login: 535 Authentication failed" })).toBe("SMTP: Invalid login: 535 Authentication failed");
+  });
+
+  it.each([
+    ["unreachable", "Unreachable (no connection to the endpoint)"],
+    ["tls-error", "TLS error (certificate not trusted, or not for this host)"],
+    ["timeout", "Timed out (no answer in time)"],
+    ["refused-address", "Refused: the host resolves to an address notifications may not reach"],
+  ])("words the coarse webhook outcome %s", (lastError, text) => {
+    expect(lastResultText({ lastStatusCode: null, lastError })).toBe(text);
   });
 
   it("sums up a subscription's events", () => {
