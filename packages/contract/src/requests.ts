@@ -1,6 +1,21 @@
 import { z } from "zod";
 import { JitProtocolSchema } from "./policies.ts";
 
+/** Rows per page of the grant and access-request lists. */
+export const maxListPageSize = 500;
+export const defaultListPageSize = 100;
+
+/**
+ * Keyset paging of the grant and access-request lists, newest first: `cursor` is the `nextCursor` of the previous
+ * page, opaque to clients (a cursor from another list is refused).
+ */
+const ListPagingFields = {
+  cursor: z.string().max(200).optional(),
+  pageSize: z.coerce.number().int().min(1).max(maxListPageSize).default(defaultListPageSize),
+};
+/** Cursor for the next (older) page; null on the last page. */
+const NextCursorSchema = z.string().nullable();
+
 export const RequestSourcesSchema = z.discriminatedUnion("kind", [
   /** The caller's own address as the BFF sees it (through trusted proxies). */
   z.object({ kind: z.literal("my-ip") }),
@@ -68,8 +83,9 @@ export const ListGrantsQuerySchema = z.object({
   scope: z.enum(["mine", "all"]).default("mine"),
   status: z.enum(["active", "recent", "all"]).default("all"),
   vmId: z.string().max(400).optional(),
+  ...ListPagingFields,
 });
-export const ListGrantsResponseSchema = z.object({ items: z.array(GrantSchema) });
+export const ListGrantsResponseSchema = z.object({ items: z.array(GrantSchema), nextCursor: NextCursorSchema });
 export type ListGrantsResponse = z.infer<typeof ListGrantsResponseSchema>;
 
 export const ExtendGrantBodySchema = z.object({
@@ -144,8 +160,9 @@ export type AccessRequest = z.infer<typeof AccessRequestSchema>;
 export const ListAccessRequestsQuerySchema = z.object({
   scope: z.enum(["mine", "approvals", "all"]).default("mine"),
   status: z.enum(["pending", "all"]).default("all"),
+  ...ListPagingFields,
 });
-export const ListAccessRequestsResponseSchema = z.object({ items: z.array(AccessRequestSchema) });
+export const ListAccessRequestsResponseSchema = z.object({ items: z.array(AccessRequestSchema), nextCursor: NextCursorSchema });
 export type ListAccessRequestsResponse = z.infer<typeof ListAccessRequestsResponseSchema>;
 
 /** `POST /api/access-requests/:id/approve`: comment optional. */

@@ -1,5 +1,6 @@
 import { sql, type ExpressionBuilder, type Kysely } from "kysely";
 import type { VmActivitySummary } from "@portcullis/contract";
+import { vmWithin } from "../lib/auth/scope-filter.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { ActivityFilter } from "./activity-filter.ts";
 import { eventColumns, type EventRow } from "./event-mapping.ts";
@@ -15,15 +16,10 @@ export interface ActivityRepository {
   summaries(vmIds: readonly string[], since: Date): Promise<Map<string, VmActivitySummary>>;
 }
 
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function visible(eb: ExpressionBuilder<DatabaseSchema, "audit_event">, visibility: Visibility) {
   if (visibility.kind === "all") return eb.lit(true);
   return eb.or([
-    // A scope covers the VM itself and everything below it, by whole path segments.
-    ...visibility.vmScopes.flatMap((scope) => [eb("vm_id", "=", scope), eb("vm_id", "like", `${escapeLike(scope)}/%`)]),
+    vmWithin("vm_id", { kind: "some", scopes: visibility.vmScopes }),
     ...(visibility.actorOid === null ? [] : [eb("actor_oid", "=", visibility.actorOid)]),
   ]);
 }

@@ -1,6 +1,5 @@
-import { rolePermissions, tenantScope } from "@portcullis/contract";
 import type { Access } from "../lib/auth/access.ts";
-import { normalizeScope } from "../lib/auth/scope.ts";
+import { scopesWith } from "../lib/auth/scope-filter.ts";
 import { NotAllowedError } from "../lib/errors.ts";
 
 /**
@@ -19,10 +18,9 @@ export type Visibility =
     };
 
 export function visibilityFor(access: Access): Visibility {
-  if (access.has("jit.activity.read", tenantScope)) return { kind: "all" };
-  const vmScopes = [
-    ...new Set(access.assignments.filter((a) => rolePermissions[a.role].includes("jit.activity.read")).map((a) => normalizeScope(a.scope))),
-  ];
+  const readers = scopesWith(access, "jit.activity.read");
+  if (readers.kind === "all") return { kind: "all" };
+  const vmScopes = readers.scopes;
   const actorOid = access.hasAtSomeScope("jit.request.create") ? access.principal.oid : null;
   if (vmScopes.length === 0 && actorOid === null) {
     throw new NotAllowedError("Missing permission jit.activity.read or jit.request.create at any scope", {

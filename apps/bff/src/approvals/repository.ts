@@ -3,7 +3,10 @@ import type { GrantPort } from "@portcullis/core";
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import type { AccessRequestDecisionTable, AccessRequestTable, DatabaseSchema } from "../lib/db/schema.ts";
+import { vmWithin, type ScopeSet } from "../lib/auth/scope-filter.ts";
+import { afterCursor, pageOf, type KeysetCursor } from "../lib/db/keyset-paging.ts";
 import { dateValue, jsonValue } from "../lib/db/row-values.ts";
+import { listFilterSql, type AccessRequestListFilter } from "./list-filters.ts";
 
 /** One approver's decision. */
 export interface DecisionRecord {
@@ -126,15 +129,6 @@ async function withDecisions(db: Db, rows: Selectable<AccessRequestTable>[]): Pr
   return rows.map((row) => toRecord(row, byRequest.get(row.id) ?? []));
 }
 
-export interface AccessRequestFilter {
-  requesterOid?: string;
-  status?: AccessRequestStatus;
-  /** Only break-glass requests not yet reviewed. */
-  awaitingReview?: boolean;
-  since?: Date;
-  limit: number;
-}
-
 /** Stores access requests and decisions. Decisions on one request are serialised by a row lock (`lockPending`). */
 export function createAccessRequestRepository(db: Db) {
   return {
@@ -190,14 +184,16 @@ export function createAccessRequestRepository(db: Db) {
       return withDecisions(db, rows);
     },
 
-    async list(filter: AccessRequestFilter): Promise<AccessRequestRecord[]> {
-      let query = db.selectFrom("access_request").selectAll();
-      if (filter.requesterOid !== undefined) query = query.where("requester_oid", "=", filter.requesterOid);
-      if (filter.status !== undefined) query = query.where("status", "=", filter.status);
-      if (filter.awaitingReview === true) query = query.where("break_glass", "=", true).where("reviewed_at", "is", null);
-      if (filter.since !== undefined) query = query.where("created_at", ">=", filter.since);
-      const rows = await query.orderBy("created_at", "desc").orderBy("id").limit(filter.limit).execute();
-      return withDecisions(db, rows);
+    /**
+     * One page of a list, newest first by (created_at, id), after `cursor`: the filter is the caller's
+     * authorization, so rows they may not see never take a place on a page.
+     */
+    async page(filter: AccessRequestListFilter, cursor: KeysetCursor | undefined, pageSize: number): Promise<{ records: AccessRequestRecord[]; nextCursor: string | null }> {
+      let query = db.selectFrom("access_request").selectAll().where(listFilterSql(filter));
+      if (cursor !== undefined) query = query.where(afterCursor(cursor));
+      const rows = await query.orderBy("created_at", "desc").orderBy("id", "desc").limit(pageSize + 1).execute();
+      const page = pageOf("access-requests", rows, pageSize);
+      return { records: await withDecisions(db, page.rows), nextCursor: page.nextCursor };
     },
 
     /**
@@ -210,14 +206,15 @@ export function createAccessRequestRepository(db: Db) {
       return withDecisions(trx, rows);
     },
 
-    /** The requester's outcomes over the period: for approvers' context. */
-    async countsFor(requesterOid: string, since: Date): Promise<{ opened: number; denied: number; lapsed: number; cancelled: number; breakGlass: number }> {
+    /** The requester's outcomes over the period on VMs in `vmScopes` (what the reader may see): for approvers' context. */
+    async countsFor(requesterOid: string, since: Date, vmScopes: ScopeSet): Promise<{ opened: number; denied: number; lapsed: number; cancelled: number; breakGlass: number }> {
       const rows = await db
         .selectFrom("access_request")
         .select(["status", "break_glass"])
         .select((eb) => eb.fn.countAll<string | number>().as("n"))
         .where("requester_oid", "=", requesterOid)
         .where("created_at", ">=", since)
+        .where(vmWithin("vm_id", vmScopes))
         .groupBy(["status", "break_glass"])
         .execute();
       const counts = { opened: 0, denied: 0, lapsed: 0, cancelled: 0, breakGlass: 0 };

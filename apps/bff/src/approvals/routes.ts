@@ -40,7 +40,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
     "/access-requests",
     guard(signedIn, async (req, res) => {
       const query = parseInput(ListAccessRequestsQuerySchema, req.query, "query");
-      const body: ListAccessRequestsResponse = { items: await deps.approvals.list(query, await deps.callerOf(req)) };
+      const body: ListAccessRequestsResponse = await deps.approvals.list(query, await deps.callerOf(req));
       res.json(body);
     }),
   );

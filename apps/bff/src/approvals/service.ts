@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, Grant, RequesterHistoryResponse } from "@portcullis/contract";
-import { approvedGrantWindow, decisionRefusal, isInApproverSet, requestLapsesAt, tallyDecisions, type Decider, type FittedRequest, type JitPolicy } from "@portcullis/core";
+import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, Grant } from "@portcullis/contract";
+import { approvedGrantWindow, decisionRefusal, requestLapsesAt, tallyDecisions, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
@@ -12,11 +12,12 @@ import { ConflictError, InputError, NotAllowedError, NotFoundError } from "../li
 import type { Logger } from "../lib/logger.ts";
 import { toJitPolicy, type PolicyRecord } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
-import { grantVmId, toGrant } from "../requests/grant-record.ts";
-import { toRecord as toGrantRecord } from "../requests/grant-rows.ts";
+import { grantVmId } from "../requests/grant-record.ts";
 import type { Caller, OpenSpec } from "../requests/service.ts";
 import type { Clock } from "../scheduler/clock.ts";
+import { createApprovalLists, type ApprovalListDeps } from "./lists.ts";
 import { createAccessRequestRepository, type AccessRequestRecord } from "./repository.ts";
+import { canReview, canSee, deciderOf, requestDetails, toView } from "./request-view.ts";
 
 export interface ApprovalServiceDeps {
   db: Kysely<DatabaseSchema>;
@@ -31,6 +32,8 @@ export interface ApprovalServiceDeps {
   fitToPolicy(body: CreateAccessRequestBody, caller: Caller, now: Date): Promise<{ policy: PolicyRecord; jitPolicy: JitPolicy; fitted: FittedRequest }>;
   /** The request service's opening path (NSG writes, grant row, audit). */
   openFitted(spec: OpenSpec): Promise<Grant>;
+  /** The grant component's read of a requester's recent grants (their history, shown beside a request). */
+  grants: ApprovalListDeps["grants"];
 }
 
 /** The VM a request is about, as stored with it. */
@@ -41,103 +44,13 @@ type RequestedAccess = Pick<FittedRequest, "ports" | "sourcePrefixes" | "duratio
 /** Raised inside a decision's transaction (rolling it back) when a concurrent approval made this one the last. */
 class LastApprovalError extends Error {}
 
-/** How far back approvers see a requester's history. */
-const historyDays = 30;
-const listLimit = 200;
-
 function actorOf(caller: Caller): AuditActor {
   return { oid: caller.oid, name: caller.name, ip: caller.ip };
-}
-
-function deciderOf(caller: Caller, vmId: string): Decider {
-  const principal = caller.access.principal;
-  return { oid: caller.oid, tenantId: principal.tenantId, groups: principal.groups, holdsApproverRole: caller.access.has("jit.request.approve", vmId) };
-}
-
-/** The details every audit event about an access request carries (the keys notifications and the activity log read). */
-function requestDetails(record: AccessRequestRecord, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    requestId: record.id,
-    vmName: record.vmName,
-    ports: record.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
-    sources: [...record.sourcePrefixes],
-    durationMinutes: record.durationMinutes,
-    ...(record.justification === null ? {} : { justification: record.justification }),
-    requester: { oid: record.requesterOid, name: record.requesterName, username: record.requesterUsername },
-    ...extra,
-  };
 }
 
 /** Approvals: pending requests, decisions (N of M), cancel, lapse, break-glass and its review. */
 export function createApprovalService(deps: ApprovalServiceDeps) {
   const repository = createAccessRequestRepository(deps.db);
-
-  /** Whether the caller may see the request: its requester, someone who may decide it, or an admin of the VM. */
-  function canSee(record: AccessRequestRecord, caller: Caller): boolean {
-    if (record.requesterOid === caller.oid) return true;
-    if (caller.access.has("jit.request.revoke.any", record.vmId)) return true;
-    return isInApproverSet(record.approval.approvers, deciderOf(caller, record.vmId)) || (record.breakGlass && caller.access.has("jit.request.approve", record.vmId));
-  }
-
-  function canDecide(record: AccessRequestRecord, caller: Caller, now: Date): boolean {
-    return decisionRefusal({ ...record, rule: record.approval }, deciderOf(caller, record.vmId), now) === null;
-  }
-
-  function canReview(record: AccessRequestRecord, caller: Caller): boolean {
-    return record.breakGlass && record.review === null && record.requesterOid !== caller.oid && caller.access.has("jit.request.approve", record.vmId);
-  }
-
-  /** Whether the requester still holds `jit.request.create` on the request's VM (their claims as last seen, assignments as stored now). */
-  function stillAuthorized(access: Access | null, record: AccessRequestRecord): boolean {
-    return access !== null && access.has("jit.request.create", record.vmId);
-  }
-
-  /** Views of several requests, reading each requester's access once. */
-  async function toViews(records: readonly AccessRequestRecord[], caller: Caller, now: Date): Promise<AccessRequest[]> {
-    const accessOf = new Map<string, Promise<Access | null>>();
-    const views: AccessRequest[] = [];
-    for (const record of records) {
-      let access = accessOf.get(record.requesterOid);
-      if (access === undefined) {
-        access = deps.principalAccess.of(record.requesterOid);
-        accessOf.set(record.requesterOid, access);
-      }
-      views.push(toView(record, caller, now, record.status === "pending" ? stillAuthorized(await access, record) : undefined));
-    }
-    return views;
-  }
-
-  function toView(record: AccessRequestRecord, caller: Caller, now: Date, requesterAuthorized?: boolean): AccessRequest {
-    const tally = tallyDecisions(record.approval, record.decisions);
-    return {
-      id: record.id,
-      vmId: grantVmId(record),
-      vmName: record.vmName,
-      resourceGroup: record.resourceGroup,
-      subscriptionId: record.subscriptionId,
-      requester: { oid: record.requesterOid, name: record.requesterName, username: record.requesterUsername },
-      ports: record.ports.map((p) => ({ port: p.port, protocol: p.protocol })),
-      sourcePrefixes: [...record.sourcePrefixes],
-      durationMinutes: record.durationMinutes,
-      justification: record.justification,
-      status: record.status,
-      createdAt: record.createdAt.toISOString(),
-      expiresAt: record.expiresAt.toISOString(),
-      decidedAt: record.decidedAt?.toISOString() ?? null,
-      approval: {
-        required: tally.required,
-        remaining: record.status === "opened" || record.status === "failed" ? 0 : tally.remaining,
-        clockStartsAt: record.approval.clockStartsAt,
-        decisions: record.decisions.map((d) => ({ approver: { oid: d.approverOid, name: d.approverName }, decision: d.decision, comment: d.comment, at: d.at.toISOString() })),
-      },
-      canDecide: canDecide(record, caller, now),
-      breakGlass: record.breakGlass,
-      review: record.review === null ? null : { by: { oid: record.review.byOid, name: record.review.byName }, comment: record.review.comment, at: record.review.at.toISOString() },
-      grantId: record.grantId,
-      error: record.error,
-      ...(requesterAuthorized === undefined ? {} : { requesterStillAuthorized: requesterAuthorized }),
-    };
-  }
 
   async function visible(id: string, caller: Caller): Promise<AccessRequestRecord> {
     const record = await repository.get(id);
@@ -173,6 +86,26 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       correlationId: caller.correlationId,
       decisions: [],
     };
+  }
+
+  /** Whether the requester still holds `jit.request.create` on the request's VM (their claims as last seen, assignments as stored now). */
+  function stillAuthorized(access: Access | null, record: AccessRequestRecord): boolean {
+    return access !== null && access.has("jit.request.create", record.vmId);
+  }
+
+  /** Views of several requests, reading each requester's access once (pending ones say whether it still holds). */
+  async function toViews(records: readonly AccessRequestRecord[], caller: Caller, now: Date): Promise<AccessRequest[]> {
+    const accessOf = new Map<string, Promise<Access | null>>();
+    const views: AccessRequest[] = [];
+    for (const record of records) {
+      let access = accessOf.get(record.requesterOid);
+      if (access === undefined) {
+        access = deps.principalAccess.of(record.requesterOid);
+        accessOf.set(record.requesterOid, access);
+      }
+      views.push(toView(record, caller, now, record.status === "pending" ? stillAuthorized(await access, record) : undefined));
+    }
+    return views;
   }
 
   /** Refuses a decision the caller may not make (403/409), with the core's reason. */
@@ -220,6 +153,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
 
   return {
     repository,
+    ...createApprovalLists({ repository, grants: deps.grants, clock: deps.clock, visible, toViews }),
 
     /** Refuses break-glass where the policy does not allow it, or without a justification (400 naming the field). */
     checkBreakGlass(policy: PolicyRecord, fitted: FittedRequest): void {
@@ -267,24 +201,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
     async get(id: string, caller: Caller): Promise<AccessRequest> {
       const [view] = await toViews([await visible(id, caller)], caller, deps.clock.now());
       return view as AccessRequest;
-    },
-
-    async list(query: { scope: "mine" | "approvals" | "all"; status: "pending" | "all" }, caller: Caller): Promise<AccessRequest[]> {
-      const now = deps.clock.now();
-      const since = new Date(now.getTime() - historyDays * 24 * 3600_000);
-      const status = query.status === "pending" ? { status: "pending" as const } : {};
-      let records: AccessRequestRecord[];
-      if (query.scope === "mine") {
-        records = await repository.list({ requesterOid: caller.oid, ...status, since, limit: listLimit });
-      } else if (query.scope === "approvals") {
-        const pending = (await repository.list({ status: "pending", limit: 1000 })).filter((r) => canDecide(r, caller, now));
-        const review = query.status === "pending" ? [] : (await repository.list({ awaitingReview: true, limit: listLimit })).filter((r) => canReview(r, caller));
-        records = [...pending, ...review];
-      } else {
-        if (!caller.access.hasAtSomeScope("jit.request.revoke.any")) throw new NotAllowedError("Listing every access request needs the jit.request.revoke.any permission (Admin)", { details: { permission: "jit.request.revoke.any" } });
-        records = (await repository.list({ ...status, since, limit: listLimit })).filter((r) => caller.access.has("jit.request.revoke.any", r.vmId));
-      }
-      return toViews(records, caller, now);
     },
 
     /**
@@ -415,18 +331,6 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         await recordAuditEvents(trx, [{ actor: actorOf(caller), action: "request.break-glass-reviewed", outcome: "success", vmId: record.vmId, details: requestDetails(record, { comment, grantId: record.grantId }), correlationId: caller.correlationId }]);
       });
       return reload(id, caller);
-    },
-
-    /** Recent grants and outcomes of the request's requester, for whoever decides it. */
-    async requesterHistory(id: string, caller: Caller): Promise<RequesterHistoryResponse> {
-      const record = await visible(id, caller);
-      const since = new Date(deps.clock.now().getTime() - historyDays * 24 * 3600_000);
-      const rows = await deps.db.selectFrom("jit_grant").selectAll().where("requester_oid", "=", record.requesterOid).where("created_at", ">=", since).orderBy("created_at", "desc").limit(20).execute();
-      const grants = rows.map(toGrantRecord).map((g) => {
-        const view = toGrant(g);
-        return { id: view.id, vmName: view.vmName, ports: view.ports, createdAt: view.createdAt, status: view.status, statusReason: view.statusReason, breakGlass: g.breakGlass };
-      });
-      return { requester: { oid: record.requesterOid, name: record.requesterName }, grants, counts: await repository.countsFor(record.requesterOid, since) };
     },
 
     /**

@@ -41,33 +41,32 @@ function actor(caller: Caller) {
 
 /** Reading, revoking and extending one grant. */
 export function createGrantActions(deps: GrantActionDeps) {
-  async function mustGet(id: string): Promise<GrantRecord> {
-    const record = await deps.grants.get(id);
-    if (record === null) throw new NotFoundError(`No grant ${id}`, { details: { grantId: id } });
-    return record;
-  }
-
   function isOwner(record: GrantRecord, caller: Caller): boolean {
     return record.requesterOid === caller.oid;
+  }
+
+  /**
+   * The grant when the caller may see it: its requester, or someone who may revoke any grant on its VM. Anyone
+   * else gets the very answer an unknown id gets, so they learn neither that it exists nor its VM.
+   */
+  async function visible(id: string, caller: Caller): Promise<GrantRecord> {
+    const record = await deps.grants.get(id);
+    if (record === null || !(isOwner(record, caller) || caller.access.has(revokeAny, record.vmId))) {
+      throw new NotFoundError(`No grant ${id}`, { details: { grantId: id } });
+    }
+    return record;
   }
 
   return {
     /** The requester, or someone who may revoke any grant on the VM. */
     async get(id: string, caller: Caller): Promise<Grant> {
-      const record = await mustGet(id);
-      if (!isOwner(record, caller) && !caller.access.has(revokeAny, record.vmId)) {
-        throw new NotAllowedError(`Grant ${id} is not yours: seeing it needs ${revokeAny} on VM ${record.vmName}`, { details: { permission: revokeAny, scope: grantVmId(record) } });
-      }
-      return toGrant(record);
+      return toGrant(await visible(id, caller));
     },
 
     /** Closes an open grant now: the requester's own (`UserRequested`), or anyone's with revoke.any on the VM (`Revoked`). */
     async revoke(id: string, caller: Caller): Promise<Grant> {
-      const record = await mustGet(id);
+      const record = await visible(id, caller);
       const owner = isOwner(record, caller);
-      if (!owner && !caller.access.has(revokeAny, record.vmId)) {
-        throw new NotAllowedError(`Grant ${id} is not yours: revoking it needs ${revokeAny} on VM ${record.vmName}`, { details: { permission: revokeAny, scope: grantVmId(record) } });
-      }
       if (record.status === "closing") return toGrant(record);
       if (record.status === "closed" || record.status === "failed") throw new ConflictError(`Grant ${id} has already ended (${record.status})`, { details: { grantId: id, status: record.status } });
       if (record.status === "opening") throw new ConflictError(`Grant ${id} is still opening; try again in a moment`, { details: { grantId: id, status: record.status } });
@@ -99,7 +98,8 @@ export function createGrantActions(deps: GrantActionDeps) {
      * while they still hold `jit.request.create` on the VM (lengthening access is checked like opening it).
      */
     async extend(id: string, addMinutes: number, caller: Caller): Promise<Grant> {
-      const record = await mustGet(id);
+      const record = await visible(id, caller);
+      // Someone who may see the grant (an admin of its VM) learns nothing new from this refusal.
       if (!isOwner(record, caller)) throw new NotAllowedError(`Only the requester may extend grant ${id}`, { details: { grantId: id } });
       if (!caller.access.has("jit.request.create", record.vmId)) {
         throw new NotAllowedError(`You no longer hold jit.request.create on VM ${record.vmName}, so grant ${id} cannot be extended; it keeps its end`, {

@@ -1,19 +1,11 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, GrantStatusValue } from "../lib/db/schema.ts";
 import type { GrantRecord } from "./grant-record.ts";
+import { createGrantReads } from "./grant-reads.ts";
 import { toRecord, toRow } from "./grant-rows.ts";
 
 /** Work done in the same transaction as a state change (its audit events), given the rows it changed. */
 export type InTransaction = (trx: Kysely<DatabaseSchema>, changed: GrantRecord[]) => Promise<void>;
-
-export type GrantListStatus = "active" | "recent" | "all";
-
-export interface GrantListFilter {
-  requesterOid?: string;
-  vmId?: string;
-  status: GrantListStatus;
-  now: Date;
-}
 
 /** A lease: which process works on a row, from when, until when. */
 export interface Lease {
@@ -21,12 +13,6 @@ export interface Lease {
   now: Date;
   until: Date;
 }
-
-/** Ended grants show under "recent" for this long. */
-const recentMs = 7 * 24 * 3600_000;
-/** At most this many grants per list. */
-const listLimit = 500;
-const activeStatuses: GrantStatusValue[] = ["opening", "open", "closing"];
 
 /** Thrown when a row is no longer in the state the caller leased it in (another process took it over). */
 export class GrantStateChangedError extends Error {
@@ -45,10 +31,7 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
   }
 
   return {
-    async get(id: string): Promise<GrantRecord | null> {
-      const row = await db.selectFrom("jit_grant").selectAll().where("id", "=", id).executeTakeFirst();
-      return row === undefined ? null : toRecord(row);
-    },
+    ...createGrantReads(db),
 
     /** Every open grant of one requester (no cap: a role removal must reach them all). */
     async openFor(requesterOid: string): Promise<GrantRecord[]> {
@@ -56,18 +39,6 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
       return rows.map(toRecord);
     },
 
-    async list(filter: GrantListFilter): Promise<GrantRecord[]> {
-      let query = db.selectFrom("jit_grant").selectAll();
-      if (filter.requesterOid !== undefined) query = query.where("requester_oid", "=", filter.requesterOid);
-      if (filter.vmId !== undefined) query = query.where("vm_id", "=", filter.vmId.toLowerCase());
-      if (filter.status === "active") query = query.where("status", "in", activeStatuses);
-      if (filter.status === "recent") {
-        const since = new Date(filter.now.getTime() - recentMs);
-        query = query.where("status", "in", ["closed", "failed"]).where((eb) => eb(eb.fn.coalesce("closed_at", "created_at"), ">=", since));
-      }
-      const rows = await query.orderBy("created_at", "desc").orderBy("id").limit(listLimit).execute();
-      return rows.map(toRecord);
-    },
 
     /** The requester's open grants on the VM (candidates for superseding). */
     async openOnVm(requesterOid: string, vmId: string): Promise<GrantRecord[]> {

@@ -82,7 +82,7 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
       const query = parseInput(ListGrantsQuerySchema, req.query, "query");
       const caller = await callerOf(req);
       if (query.scope === "all") requirePermissionSomewhere(caller.access, "jit.request.revoke.any");
-      const body: ListGrantsResponse = { items: await deps.requests.list(query, caller) };
+      const body: ListGrantsResponse = await deps.requests.list(query, caller);
       res.json(body);
     }),
   );

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { AccessRequest, CreateAccessRequestBody, Grant } from "@portcullis/contract";
+import type { AccessRequest, CreateAccessRequestBody, Grant, ListGrantsResponse } from "@portcullis/contract";
 import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
@@ -8,7 +8,9 @@ import type { Access } from "../lib/auth/access.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
 import type { PrincipalStore } from "../lib/auth/principal-store.ts";
+import { scopesWith } from "../lib/auth/scope-filter.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
+import { cursorParam } from "../lib/db/keyset-paging.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { InputError, NotFoundError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -24,7 +26,8 @@ import { grantAuditDetails, toGrant, type GrantRecord } from "./grant-record.ts"
 import type { GrantWriter } from "./grant-writer.ts";
 import { createGrantActions } from "./grant-actions.ts";
 import { createOpener, type OpenJob } from "./opener.ts";
-import type { GrantListStatus, GrantRepository, Lease } from "./repository.ts";
+import type { GrantListStatus } from "./grant-reads.ts";
+import type { GrantRepository, Lease } from "./repository.ts";
 
 /** Who asks: the signed-in principal, what they may do, their address (through trusted proxies), the request id. */
 export interface Caller {
@@ -269,6 +272,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     principalAccess: deps.principalAccess,
     fitToPolicy,
     openFitted,
+    grants: deps.grants,
   });
 
   /**
@@ -340,15 +344,22 @@ export function createRequestService(deps: RequestServiceDeps) {
     approvals,
     revokeForLostAccess,
     ...actions,
-    async list(query: { scope: "mine" | "all"; status: GrantListStatus; vmId?: string | undefined }, caller: Caller): Promise<Grant[]> {
-      const records = await deps.grants.list({
-        ...(query.scope === "mine" ? { requesterOid: caller.oid } : {}),
-        ...(query.vmId === undefined ? {} : { vmId: query.vmId }),
+    /**
+     * A page of grants, newest first: the caller's own (`mine`), or also those of VMs where they hold
+     * jit.request.revoke.any (`all`), authorized in the query so no page is cut before the caller's scopes apply.
+     */
+    async list(query: { scope: "mine" | "all"; status: GrantListStatus; vmId?: string | undefined; cursor?: string | undefined; pageSize: number }, caller: Caller): Promise<ListGrantsResponse> {
+      const cursor = cursorParam("grants", query.cursor);
+      const { records, nextCursor } = await deps.grants.page({
         status: query.status,
         now: deps.clock.now(),
+        requesterOid: caller.oid,
+        vmScopes: query.scope === "all" ? scopesWith(caller.access, "jit.request.revoke.any") : null,
+        ...(query.vmId === undefined ? {} : { vmId: query.vmId }),
+        ...(cursor === undefined ? {} : { cursor }),
+        pageSize: query.pageSize,
       });
-      const visible = query.scope === "mine" ? records : records.filter((r) => r.requesterOid === caller.oid || caller.access.has("jit.request.revoke.any", r.vmId));
-      return visible.map(toGrant);
+      return { items: records.map(toGrant), nextCursor };
     },
   };
 }

@@ -27,7 +27,7 @@ const history = { requester: { oid: "dev-oid", name: "Dana Developer" }, grants:
 
 describe("approvals API", () => {
   it.each<[string, unknown, (client: Client) => Promise<unknown>, Call]>([
-    ["lists what the caller may decide or review", { items: [answered] }, (c) => getApprovals(c), { url: "/api/access-requests?scope=approvals&status=all", method: "GET", body: undefined }],
+    ["lists what the caller may decide or review", { items: [answered], nextCursor: null }, (c) => getApprovals(c), { url: "/api/access-requests?scope=approvals&status=all&pageSize=500", method: "GET", body: undefined }],
     ["approves without a comment", answered, (c) => decideAccessRequest(c, "r-1", { action: "approve", comment: "  " }), { url: "/api/access-requests/r-1/approve", method: "POST", body: {} }],
     ["approves with a comment", answered, (c) => decideAccessRequest(c, "r-1", { action: "approve", comment: " ok " }), { url: "/api/access-requests/r-1/approve", method: "POST", body: { comment: "ok" } }],
     ["denies with the comment", { ...answered, status: "denied" }, (c) => decideAccessRequest(c, "r/1", { action: "deny", comment: "Use staging" }), { url: "/api/access-requests/r%2F1/deny", method: "POST", body: { comment: "Use staging" } }],

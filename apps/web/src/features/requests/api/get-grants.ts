@@ -1,5 +1,6 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
-import { ListGrantsResponseSchema, type ListGrantsResponse } from "@portcullis/contract";
+import { ListGrantsResponseSchema, type Grant } from "@portcullis/contract";
+import { getAllPages } from "../../../lib/all-pages.ts";
 import type { ApiClient } from "../../../lib/api-client.ts";
 import { useApiClient } from "../../../lib/api-client-context.tsx";
 import { requestKeys } from "./request-keys.ts";
@@ -13,8 +14,9 @@ export function grantsPath(query: ListGrantsQuery): string {
   return `/grants?${params.toString()}`;
 }
 
-export async function getGrants(client: ApiClient, query: ListGrantsQuery, signal?: AbortSignal): Promise<ListGrantsResponse> {
-  return client.get(grantsPath(query), ListGrantsResponseSchema, { signal });
+/** Every grant of the list (all its pages). */
+export async function getGrants(client: ApiClient, query: ListGrantsQuery, signal?: AbortSignal): Promise<{ items: Grant[] }> {
+  return getAllPages(client, grantsPath(query), ListGrantsResponseSchema, { signal });
 }
 
 /** While a grant is open, the list is read again now and then: the server closes grants when they expire. */

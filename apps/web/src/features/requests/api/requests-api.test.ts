@@ -94,16 +94,16 @@ describe("requests API", () => {
     [
       "lists the caller's active grants",
       200,
-      { items: [grant] },
+      { items: [grant], nextCursor: null },
       (c) => getGrants(c, { scope: "mine", status: "active" }),
-      { url: "/api/grants?scope=mine&status=active", method: "GET", body: undefined },
+      { url: "/api/grants?scope=mine&status=active&pageSize=500", method: "GET", body: undefined },
     ],
     [
       "lists everyone's grants on one VM",
       200,
-      { items: [] },
+      { items: [], nextCursor: null },
       (c) => getGrants(c, { scope: "all", status: "all", vmId }),
-      { url: `/api/grants?scope=all&status=all&vmId=${encodeURIComponent(vmId)}`, method: "GET", body: undefined },
+      { url: `/api/grants?scope=all&status=all&vmId=${encodeURIComponent(vmId)}&pageSize=500`, method: "GET", body: undefined },
     ],
     ["reads one grant", 200, grant, (c) => getGrant(c, "g/1"), { url: "/api/grants/g%2F1", method: "GET", body: undefined }],
     ["revokes", 200, { ...grant, status: "closed", statusReason: "UserRequested" }, (c) => revokeGrant(c, "g-1"), { url: "/api/grants/g-1/revoke", method: "POST", body: {} }],
@@ -111,9 +111,9 @@ describe("requests API", () => {
     [
       "lists the caller's access requests",
       200,
-      { items: [waiting] },
+      { items: [waiting], nextCursor: null },
       (c) => getMyAccessRequests(c),
-      { url: "/api/access-requests?scope=mine&status=all", method: "GET", body: undefined },
+      { url: "/api/access-requests?scope=mine&status=all&pageSize=500", method: "GET", body: undefined },
     ],
     ["cancels a waiting request", 200, { ...waiting, status: "cancelled" }, (c) => cancelAccessRequest(c, "r/1"), { url: "/api/access-requests/r%2F1/cancel", method: "POST", body: {} }],
   ])("%s", async (_case, status, answer, send, expected) => {
