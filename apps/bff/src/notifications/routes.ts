@@ -13,6 +13,7 @@ import { auditContextOf } from "../lib/audit/audit-context.ts";
 import type { Access } from "../lib/auth/access.ts";
 import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { guard, type RouteAccess } from "../lib/auth/guard.ts";
+import { checkFreeText } from "../lib/http/free-text.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { subscriptionIdOf, type NotificationService } from "./service.ts";
 
@@ -45,6 +46,7 @@ export function notificationRoutes(deps: NotificationRouteDeps): Router {
     "/notifications/subscriptions",
     guard(writers, async (req, res) => {
       const input = parseInput(CreateNotificationSubscriptionBodySchema, req.body, "body");
+      checkFreeText({ name: input.name });
       const body: CreateNotificationSubscriptionResponse = await service.create(input, await accessOf(req), auditContextOf(req));
       // The generated signing key is in this answer only: keep it out of every cache.
       res.setHeader("Cache-Control", "no-store");

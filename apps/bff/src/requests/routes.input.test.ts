@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Request } from "express";
+import { freeTextRules } from "@portcullis/core";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demo } from "../policies/testing.ts";
@@ -47,6 +48,9 @@ describe("refused access requests: each names the field and the rule, and nothin
     ["* for a per-request policy", { sources: { kind: "ranges", prefixes: ["*"] } }, "sources.prefixes[0]", "`*` opens the port to the whole Internet; this VM's policy does not allow any source"],
     ["0.0.0.0/0 for a per-request policy", { sources: { kind: "ranges", prefixes: ["0.0.0.0/0"] } }, "sources.prefixes[0]", "`0.0.0.0/0` opens the port to the whole Internet; this VM's policy does not allow any source"],
     ["no justification where the policy requires one", { vmId: demo.web02 }, "justification", "is required by this VM's policy"],
+    ["a justification with a right-to-left override", { justification: "INC-1 \u202Edeliver" }, "justification", freeTextRules.bidi],
+    ["a justification with a zero-width space", { justification: "INC\u200B-1" }, "justification", freeTextRules.zeroWidth],
+    ["a justification with an escape character", { justification: "INC-1\u001b[31m" }, "justification", freeTextRules.control],
     ["no port at all", { ports: [] }, "ports", "must be at least 1"],
     ["a duration that is not a number", { durationMinutes: "an hour" }, "durationMinutes", "must be a number"],
     ["a VM id that is not one", { vmId: "/subscriptions/x/vm" }, "vmId", "must be a virtual machine id (/subscriptions/{id}/resourceGroups/{name}/providers/Microsoft.Compute/virtualMachines/{name})"],
