@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demo } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { clientIpOf, trustedProxyList } from "./client-ip.ts";
+import { resolveRequestIp, trustedProxyList } from "../lib/http/client-ip.ts";
 import { enablePolicy, rdpOffice, requestAccess, sshPerRequest } from "./testing.ts";
 
 describe("refused access requests: each names the field and the rule, and nothing is written", () => {
@@ -130,7 +130,7 @@ describe("My IP behind trusted proxies", () => {
     ["an untrusted IPv6 peer's header", "2001:db8::20", "2001:db8::9", "2001:db8::20"],
     ["an IPv4-mapped peer", "::ffff:127.0.0.1", "203.0.113.9", "203.0.113.9"],
   ])("%s", (_case, peer, header, expected) => {
-    expect(clientIpOf(fakeRequest(peer, header), trusted)).toBe(expected);
+    expect(resolveRequestIp(fakeRequest(peer, header), trusted)).toBe(expected);
   });
 
   it("TRUST_PROXY's names stand for their ranges", () => {

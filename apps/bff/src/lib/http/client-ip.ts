@@ -1,0 +1,42 @@
+import type { Request, RequestHandler } from "express";
+import { resolveClientIp } from "@portcullis/core";
+
+/** The ranges TRUST_PROXY's names stand for (as Express's proxy-addr reads them). */
+const namedRanges: Record<string, string[]> = {
+  loopback: ["127.0.0.0/8", "::1/128"],
+  linklocal: ["169.254.0.0/16", "fe80::/10"],
+  uniquelocal: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"],
+};
+
+/** TRUST_PROXY as CIDRs and IPs (its names expanded); core refuses entries that do not parse strictly. */
+export function trustedProxyList(trustProxy: readonly string[]): string[] {
+  return trustProxy.flatMap((entry) => namedRanges[entry.toLowerCase()] ?? [entry]);
+}
+
+/**
+ * The caller's address as the server can vouch for it: the TCP peer, replaced by the X-Forwarded-For entry
+ * each trusted proxy appended, and nothing a client wrote itself (a malformed entry stops the walk, so text
+ * such as `<img src=x>` never becomes an address). Decided by core's `resolveClientIp`, not by Express's
+ * `trust proxy` (which the app does not set), so the rule is the same everywhere an address is used.
+ */
+export function resolveRequestIp(req: Request, trustedProxies: readonly string[]): string | null {
+  const header = req.headers["x-forwarded-for"];
+  const forwardedFor = Array.isArray(header) ? header.join(", ") : header;
+  return resolveClientIp({ remoteAddress: req.socket.remoteAddress, forwardedFor, trustedProxies });
+}
+
+const addresses = new WeakMap<Request, string | null>();
+
+/** First in the app: resolves each request's client address once, for "My IP", the audit trail and the per-address limit. */
+export function clientAddress(trustProxy: readonly string[]): RequestHandler {
+  const trusted = trustedProxyList(trustProxy);
+  return (req, _res, next) => {
+    addresses.set(req, resolveRequestIp(req, trusted));
+    next();
+  };
+}
+
+/** The request's client address (see `clientAddress`); without that middleware, the TCP peer. */
+export function clientIpOf(req: Request): string | null {
+  return addresses.has(req) ? (addresses.get(req) ?? null) : resolveRequestIp(req, []);
+}
