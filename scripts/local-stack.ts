@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 import { startEmulator, type RunningEmulator } from "@portcullis/azure-emulator";
-import { ConfigError, createLocalArmTokenVerifier, createLogger, loadConfig, startBff, type RunningBff } from "@portcullis/bff";
+import { ConfigError, createLocalArmTokenVerifier, createLogger, listeningReach, loadConfig, startBff, type RunningBff } from "@portcullis/bff";
 
 /** Settings of the launcher itself; the BFF parses its own (apps/bff/src/lib/config.ts). */
 const LauncherEnvSchema = z.object({
@@ -13,6 +13,8 @@ const LauncherEnvSchema = z.object({
 export interface LocalStack {
   bff: RunningBff;
   emulator: RunningEmulator | null;
+  /** Who can reach the BFF (HOST; 127.0.0.1 by default with local sign-in), in words for the banner. */
+  reach: string;
   stop(): Promise<void>;
 }
 
@@ -40,7 +42,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv, log: (message: str
   if (!azureIsConfigured(env)) {
     const logger = createLogger(launcher.data.LOG_LEVEL === "silent" ? "silent" : "warn").child({ component: "azure-emulator" });
     emulator = await startEmulator({ dataDir, port: launcher.data.EMULATOR_PORT, logger, verifyToken: (token) => armTokens.verify(token) });
-    log(`Azure emulator (demo estate) at ${emulator.url}`);
+    log(`Azure emulator (demo estate) at ${emulator.url}; its control endpoint's token is in ${emulator.controlTokenFile ?? "memory only"}`);
     bffEnv = { ...bffEnv, ARM_ENDPOINT: emulator.url };
     overrides = { armCaCertPem: emulator.caCertPem };
   }
@@ -55,6 +57,7 @@ export async function startLocalStack(env: NodeJS.ProcessEnv, log: (message: str
     return {
       bff,
       emulator,
+      reach: listeningReach(config).message,
       async stop() {
         await bff.stop();
         await emulator?.stop();

@@ -8,7 +8,8 @@ const log = (message: string) => console.log(`[portcullis] ${message}`);
 async function main(): Promise<void> {
   await ensureWebBuild(log);
   const stack = await startLocalStack(process.env, log);
-  log(`Portal ready at ${stack.bff.url}  (Ctrl-C to stop)`);
+  log(`Portal ready at ${stack.bff.publicUrl}  (Ctrl-C to stop)`);
+  log(stack.reach);
 
   let stopping = false;
   const stop = async (signal: string) => {

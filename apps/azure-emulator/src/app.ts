@@ -17,14 +17,14 @@ import type { EmulatorControl } from "./types.ts";
  * The emulator's Express app: the control endpoint under /_emulator/, then ARM: count, authenticate,
  * require api-version, inject faults and read latency, limit the write rate, route.
  */
-export function createApp(state: EmulatorState, control: EmulatorControl, fallbackUrl: string): Express {
+export function createApp(state: EmulatorState, control: EmulatorControl, fallbackUrl: string, controlToken: string): Express {
   const app = express();
   app.disable("x-powered-by");
   // ETags are ARM's (in the body), not Express's content hashes.
   app.set("etag", false);
   app.locals["fallbackUrl"] = fallbackUrl;
 
-  app.use("/_emulator", controlRoutes(control));
+  app.use("/_emulator", controlRoutes(control, controlToken));
 
   app.use(countRequests(state));
   app.use(requireBearerToken(state.verifyToken));

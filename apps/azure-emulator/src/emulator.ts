@@ -1,10 +1,12 @@
+import { chmod, mkdir } from "node:fs/promises";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { createApp } from "./app.ts";
 import { acceptAnyToken } from "./arm/auth.ts";
 import { createControl, parseControlInput } from "./control/control.ts";
+import { controlTokenFile, createControlToken, writeControlToken } from "./control/control-token.ts";
 import { seedSpecSchema } from "./control/schemas.ts";
-import { EstateSaver, estateFile, loadEstate } from "./persistence.ts";
+import { EstateSaver, emulatorDir, estateFile, loadEstate } from "./persistence.ts";
 import { seedEstate } from "./seed/index.ts";
 import { createState } from "./state.ts";
 import { EstateStore } from "./store/estate-store.ts";
@@ -23,6 +25,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? "127.0.0.1";
   const dataDir = options.dataDir ?? null;
   const logger = options.logger ?? silentLogger;
+  if (dataDir !== null) {
+    // The estate, the TLS key and the control token: only this account may enter (an older directory may be wider).
+    await mkdir(emulatorDir(dataDir), { recursive: true, mode: 0o700 });
+    await chmod(emulatorDir(dataDir), 0o700);
+  }
   const tls = await loadOrCreateTls(dataDir);
   const file = dataDir === null ? null : estateFile(dataDir);
   const persisted = file === null ? null : loadEstate(file);
@@ -48,6 +55,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     await saver.flush();
   }
 
+  const controlToken = createControlToken();
+  const tokenFile = dataDir === null ? null : controlTokenFile(dataDir);
+  if (tokenFile !== null) await writeControlToken(tokenFile, controlToken);
+
   const server = createServer({ key: tls.keyPem, cert: tls.certPem });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -58,7 +69,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   const url = `https://${urlHost(host)}:${port}`;
-  server.on("request", createApp(state, control, url));
+  server.on("request", createApp(state, control, url, controlToken));
   logger.info({ url, dataDir, estate: control.estateSummary(), restored: persisted !== null }, "Azure emulator listening");
 
   let stopping: Promise<void> | null = null;
@@ -67,6 +78,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     caCertPem: tls.certPem,
     control,
+    controlToken,
+    controlTokenFile: tokenFile,
     stop() {
       stopping ??= (async () => {
         // Writes in flight finish now, so what is saved is what a client was promised.

@@ -20,16 +20,18 @@ describe("the CLI", () => {
   it.each(["SIGTERM", "SIGINT"] as const)("prints the URL, and on %s stops with exit code 0 after saving", async (signal) => {
     const child = spawn(process.execPath, [main, "--port", "0", "--data-dir", dataDir, "--seed", "empty"], { stdio: ["ignore", "pipe", "pipe"] });
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    let out = "";
     const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
       child.stdout.on("data", (chunk: Buffer) => {
         out += chunk.toString();
-        const match = /Azure emulator listening on (https:\/\/localhost:\d+)/.exec(out);
+        const match = /Azure emulator listening on (https:\/\/localhost:\d+)[\s\S]*Control endpoint token/.exec(out);
         if (match?.[1]) resolve(match[1]);
       });
       child.once("exit", () => reject(new Error(`exited early: ${out}`)));
     });
     expect(url).toMatch(/^https:\/\/localhost:\d+$/);
+    // Where the token is, never the token itself, when there is a data directory.
+    expect(out).toContain(`Control endpoint token (/_emulator/...): ${join(dataDir, "emulator", "control-token")}`);
     child.kill(signal);
     expect(await exited).toBe(0);
     expect(existsSync(join(dataDir, "emulator", "estate.json"))).toBe(true);

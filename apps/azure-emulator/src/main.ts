@@ -1,7 +1,7 @@
 /**
  * CLI: node apps/azure-emulator/src/main.ts [--port 8443] [--host 127.0.0.1] [--data-dir ./data]
  *      [--seed demo|empty|large] [--vms N --nsgs N] [--write-latency-ms N]
- * Prints the URL and the certificate path, stops cleanly on SIGINT/SIGTERM.
+ * Prints the URL, the certificate path and where the control token is; stops cleanly on SIGINT/SIGTERM.
  */
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -64,6 +64,10 @@ async function main(): Promise<void> {
   // Printed only once the signal handlers are in place, so whoever waits for this line can stop us cleanly.
   console.log(`Azure emulator listening on ${emulator.url}`);
   if (dataDir) console.log(`Trust this certificate: ${join(tlsDir(dataDir), "cert.pem")}`);
+  // The control endpoint's token: in the data directory (0600) when there is one; otherwise only here, on the
+  // operator's own terminal, since nothing else could ever learn it.
+  if (emulator.controlTokenFile !== null) console.log(`Control endpoint token (/_emulator/...): ${emulator.controlTokenFile}`);
+  else console.log(`Control endpoint token (/_emulator/...): ${emulator.controlToken}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,10 +1,11 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "./emulator.ts";
-import { estateFile } from "./persistence.ts";
+import { emulatorDir, estateFile } from "./persistence.ts";
+import { rawRequest } from "./test-support/raw-http.ts";
 import { PROD, inboundRule } from "./test-support/estate-paths.ts";
 import { sdkClients } from "./test-support/sdk-clients.ts";
 
@@ -15,6 +16,41 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
+});
+
+const modeOf = async (path: string) => (await stat(path)).mode & 0o777;
+
+describe("the data directory's modes and the control token file", () => {
+  it("When the emulator starts on an existing, world-readable directory, then its files are private (0700 / 0600)", async () => {
+    await mkdir(emulatorDir(dataDir), { recursive: true, mode: 0o755 });
+    await chmod(emulatorDir(dataDir), 0o755);
+    const emulator = await startEmulator({ dataDir, seed: { kind: "empty" } });
+    try {
+      expect(await modeOf(emulatorDir(dataDir))).toBe(0o700);
+      expect(await modeOf(join(emulatorDir(dataDir), "tls"))).toBe(0o700);
+      expect(await modeOf(join(emulatorDir(dataDir), "tls", "key.pem"))).toBe(0o600);
+      expect(await modeOf(estateFile(dataDir))).toBe(0o600);
+      expect(emulator.controlTokenFile).toBe(join(emulatorDir(dataDir), "control-token"));
+      expect(await modeOf(emulator.controlTokenFile ?? "")).toBe(0o600);
+    } finally {
+      await emulator.stop();
+    }
+  });
+
+  it("When the emulator restarts, then the file holds the new start's token, which opens the control endpoint", async () => {
+    const first = await startEmulator({ dataDir, seed: { kind: "empty" } });
+    await first.stop();
+    const second = await startEmulator({ dataDir, seed: { kind: "empty" } });
+    try {
+      const fromFile = (await readFile(second.controlTokenFile ?? "", "utf8")).trim();
+      expect(fromFile).toBe(second.controlToken);
+      expect(fromFile).not.toBe(first.controlToken);
+      expect((await rawRequest(second, "GET", "/_emulator/counters", { token: fromFile })).status).toBe(200);
+      expect((await rawRequest(second, "GET", "/_emulator/counters", { token: first.controlToken })).status).toBe(401);
+    } finally {
+      await second.stop();
+    }
+  });
 });
 
 describe("persistence", () => {

@@ -8,8 +8,13 @@ import type { EmulatorLogger } from "./types.ts";
 /** Bursts of writes within this window are saved once. */
 const COALESCE_MS = 200;
 
+/** The emulator's own directory under a data directory: estate, TLS material, control token (mode 0700). */
+export function emulatorDir(dataDir: string): string {
+  return join(dataDir, "emulator");
+}
+
 export function estateFile(dataDir: string): string {
-  return join(dataDir, "emulator", "estate.json");
+  return join(emulatorDir(dataDir), "estate.json");
 }
 
 /** Reads a persisted estate; null when there is none. A file that is not an estate stops the start-up. */
@@ -102,10 +107,10 @@ export class EstateSaver {
   private async write(): Promise<void> {
     if (!this.file) return;
     const json = JSON.stringify(this.snapshot());
-    await mkdir(dirname(this.file), { recursive: true });
+    await mkdir(dirname(this.file), { recursive: true, mode: 0o700 });
     const temp = `${this.file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
-      await writeFile(temp, json, "utf8");
+      await writeFile(temp, json, { encoding: "utf8", mode: 0o600 });
       await rename(temp, this.file);
     } catch (err) {
       await rm(temp, { force: true });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { generate } from "selfsigned";
+import { emulatorDir } from "./persistence.ts";
 
 export interface TlsMaterial {
   keyPem: string;
@@ -15,7 +16,7 @@ const RENEW_BEFORE_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export function tlsDir(dataDir: string): string {
-  return join(dataDir, "emulator", "tls");
+  return join(emulatorDir(dataDir), "tls");
 }
 
 /** A self-signed certificate for localhost, 127.0.0.1 and ::1. */

@@ -104,5 +104,12 @@ export interface RunningEmulator {
   /** The self-signed certificate the client must trust. */
   caCertPem: string;
   control: EmulatorControl;
+  /**
+   * Random per start; the HTTP control endpoint (/_emulator/...) answers 401 without it
+   * (`Authorization: Bearer <token>` or `x-emulator-token: <token>`). In-process callers use `control` instead.
+   */
+  controlToken: string;
+  /** `<dataDir>/emulator/control-token` (mode 0600) holding the token, for tools in other processes; null in memory. */
+  controlTokenFile: string | null;
   stop(): Promise<void>;
 }

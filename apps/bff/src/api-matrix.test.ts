@@ -14,6 +14,7 @@ import { buildAccess } from "./lib/auth/access.ts";
 import { createAccessRequestRepository } from "./approvals/repository.ts";
 import { createGrantRepository } from "./requests/repository.ts";
 import { createNotificationRepository } from "./notifications/repository.ts";
+import { listAuditEvents } from "./lib/audit/audit-events.ts";
 import { openedGrant } from "./requests/service.ts";
 import { storedGrant } from "./requests/testing.ts";
 import { signInAs } from "./test-support/sign-in.ts";
@@ -22,7 +23,8 @@ import { issuerSigningKey, signToken, tamper, userClaims } from "./test-support/
 
 /**
  * Every /api route (read from Express's router) times every demo user and every kind of bad token: the status,
- * the 403 message, and that a refused call made no ARM call and stored nothing.
+ * the 403 message, that a refused call made no ARM call and stored nothing but, for a write, its access.denied
+ * event, and that no answer may be cached.
  */
 const emulator = await startTestEmulator();
 const bff = await assembleTestBff(emulator);
@@ -331,6 +333,22 @@ describe("the API route matrix", () => {
       if (expected === 401 || expected === 403) {
         expect(emulator.control.counters()).toMatchObject({ requests: 0, writes: 0 });
         expect(await bff.assignments.count()).toBe(rowsBefore);
+      }
+      // Grants carry connect details: nothing under /api may be cached, refusals included.
+      expect(res.headers["cache-control"], name).toBe("no-store");
+      // A refused write leaves an access.denied event (route template, permission, scope); reads and other answers none.
+      const denied = (await listAuditEvents(bff.database.kysely, { correlationId: res.headers["x-request-id"] ?? "none" })).filter((e) => e.action === "access.denied");
+      if (expected === 403 && route.method !== "GET") {
+        const oid = demoUsers.find((u) => u.username === who.username)?.oid;
+        expect(denied).toEqual([
+          expect.objectContaining({ outcome: "failure", actor: expect.objectContaining({ oid }), error: forbidden, details: expect.objectContaining({ route: name }) }),
+        ]);
+        if (forbidden?.startsWith("Missing permission")) {
+          expect(denied[0]?.details).toMatchObject({ permission: expect.any(String), scope: expect.any(String) });
+          expect(forbidden).toContain(String(denied[0]?.details["permission"]));
+        }
+      } else {
+        expect(denied).toEqual([]);
       }
     });
   });

@@ -51,21 +51,32 @@ describe("the app serving the built SPA", () => {
     expect(res.headers["cache-control"]).toContain("immutable");
   });
 
-  it.each(["/api", "/api/nothing-here"])("answers an unknown API path %s with a 404 error body, not the SPA", async (url) => {
+  it.each(["/api", "/api/nothing-here"])("answers an unknown API path %s with a 404 error body, not the SPA, that no cache keeps", async (url) => {
     const res = await request(bff.app).get(url).set("authorization", auth);
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe("NotFound");
+    expect(res.headers["cache-control"]).toBe("no-store");
   });
 
   it("does not tell a caller without a token which API paths exist", async () => {
     const res = await request(bff.app).get("/api/nothing-here");
     expect(res.status).toBe(401);
+    expect(res.headers["cache-control"]).toBe("no-store");
+  });
+
+  it.each([
+    ["the public sign-in settings", "/api/auth/config"],
+    ["liveness", "/api/healthz"],
+    ["an OPTIONS request", "/api/me"],
+  ])("marks %s no-store too", async (what, url) => {
+    const res = what === "an OPTIONS request" ? await request(bff.app).options(url) : await request(bff.app).get(url);
+    expect(res.headers["cache-control"]).toBe("no-store");
   });
 
   it("answers a malformed JSON body with 400", async () => {
     const res = await request(bff.app).post("/api/rbac/assignments").set("authorization", auth).set("content-type", "application/json").send("{");
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe("Malformed JSON in the request body");
+    expect(res.body.error.message).toBe("body: is not valid JSON (an object or an array)");
   });
 
   it("answers a body over 100kb with 413", async () => {

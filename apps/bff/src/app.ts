@@ -2,11 +2,11 @@ import { existsSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import express, { Router, type Express } from "express";
+import express, { Router, type Express, type RequestHandler } from "express";
 import { activityRoutes } from "./activity/routes.ts";
 import type { ActivityService } from "./activity/service.ts";
 import { authConfigRoutes, meRoutes } from "./auth/routes.ts";
-import { healthRoutes, type ReadyChecks } from "./health/routes.ts";
+import { healthRoutes } from "./health/routes.ts";
 import { inventoryRoutes } from "./inventory/routes.ts";
 import { notificationRoutes, type NotificationRouteDeps } from "./notifications/routes.ts";
 import type { InventoryService } from "./inventory/service.ts";
@@ -15,11 +15,14 @@ import { requestRoutes, type RequestRouteDeps } from "./requests/routes.ts";
 import type { RoleAssignmentRepository } from "./rbac/repository.ts";
 import { rbacRoutes } from "./rbac/routes.ts";
 import type { RoleAssignmentService } from "./rbac/service.ts";
+import { recordRefusals, type AccessDenials } from "./lib/audit/access-denied.ts";
 import type { AuthRuntime } from "./lib/auth/auth-runtime.ts";
 import { authenticate } from "./lib/auth/authenticate.ts";
 import type { PrincipalStore } from "./lib/auth/principal-store.ts";
 import type { RateLimits } from "./lib/config.ts";
 import { apiNotFound, errorMiddleware } from "./lib/error-middleware.ts";
+import { clientAddress } from "./lib/http/client-ip.ts";
+import { jsonBody } from "./lib/http/json-body.ts";
 import { perIpRateLimit, perUserRateLimit } from "./lib/http/rate-limit.ts";
 import { requestLogger } from "./lib/http/request-logger.ts";
 import { securityHeaders } from "./lib/http/security-headers.ts";
@@ -43,12 +46,15 @@ export interface AppDeps {
   activity: ActivityService;
   /** Notification subscriptions and the delivery log (Admins). */
   notifications: NotificationRouteDeps;
-  readyChecks: ReadyChecks;
+  /** Readiness (database and ARM), one shared probe per few seconds: see health/routes.ts. */
+  isReady: () => Promise<boolean>;
+  /** Records refused writes as `access.denied` audit events (rate-limited per caller). */
+  denials: AccessDenials;
   auth: AuthRuntime;
   /** The local issuer, mounted at /oidc (local mode); null in Entra mode. */
   localIssuer: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   rateLimits: RateLimits;
-  /** Proxies whose X-Forwarded-For is believed (CIDRs/IPs); empty trusts none. */
+  /** Proxies whose X-Forwarded-For is believed (CIDRs/IPs or loopback/linklocal/uniquelocal); empty trusts none. */
   trustProxy: string[];
   /** Directory of the built SPA; null serves none. Defaults to apps/web/dist when it exists. */
   webDistDir?: string | null;
@@ -69,13 +75,21 @@ function serveSpa(app: Express, dir: string): void {
   });
 }
 
+/** Grants carry connect details and lists carry names: no /api answer (errors and 404s included) is kept by any cache. */
+const noStore: RequestHandler = (_req, res, next) => {
+  res.setHeader("Cache-Control", "no-store");
+  next();
+};
+
 /**
- * /api in order: public health probes; the per-address limit; the public sign-in settings; authentication
- * (everything after it needs a valid token); the per-user limit; body parsing; the guarded routes.
+ * /api in order: no-store; public health probes; the per-address limit; the public sign-in settings;
+ * authentication (everything after it needs a valid token); the per-user limit; body parsing; the guarded
+ * routes; refusals of writes recorded in the audit trail.
  */
 function apiRouter(deps: AppDeps): Router {
   const api = Router();
-  api.use(healthRoutes(deps.readyChecks));
+  api.use(noStore);
+  api.use(healthRoutes(deps.isReady));
   api.use(perIpRateLimit(deps.rateLimits.perIpPerMinute));
   api.use(authConfigRoutes(deps.auth.clientConfig));
   api.use(
@@ -87,7 +101,7 @@ function apiRouter(deps: AppDeps): Router {
     }),
   );
   api.use(perUserRateLimit(deps.rateLimits.perUserPerMinute));
-  api.use(express.json({ limit: "100kb" }));
+  api.use(jsonBody());
   api.use(meRoutes());
   api.use(inventoryRoutes(deps.inventory, deps.activity));
   api.use(policyRoutes(deps.policies));
@@ -96,6 +110,7 @@ function apiRouter(deps: AppDeps): Router {
   api.use(activityRoutes(deps.activity, deps.logger));
   api.use(notificationRoutes(deps.notifications));
   api.use(apiNotFound);
+  api.use(recordRefusals(deps.denials));
   return api;
 }
 
@@ -106,7 +121,9 @@ function identityOrigins(auth: AuthRuntime): string[] {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", deps.trustProxy.length > 0 ? deps.trustProxy : false);
+  // Client addresses come from core's resolveClientIp through TRUST_PROXY (clientIpOf), never from Express's
+  // `trust proxy`, which stays unset so req.ip (not used) can never carry a forwarded value.
+  app.use(clientAddress(deps.trustProxy));
   app.use(securityHeaders(identityOrigins(deps.auth)));
   app.use(requestLogger(deps.logger));
   // The issuer parses its own bodies, so it goes before any body parser.

@@ -1,5 +1,5 @@
 export { createApp, defaultWebDistDir, type AppDeps } from "./app.ts";
-export { startBff, assembleBff, type RunningBff, type StartBffOptions, type AssembledBff, type AssembleOptions } from "./server.ts";
+export { startBff, assembleBff, listeningReach, type RunningBff, type StartBffOptions, type AssembledBff, type AssembleOptions } from "./server.ts";
 export {
   loadConfig,
   loadStorageConfig,

@@ -6,12 +6,12 @@ import { classifyVms } from "@portcullis/core";
 import { startRetentionJob } from "./activity/retention-job.ts";
 import { createActivityService, type ActivityService } from "./activity/service.ts";
 import { createApp } from "./app.ts";
+import { createReadiness } from "./health/routes.ts";
 import { createInventoryService, type InventoryService } from "./inventory/service.ts";
 import { assembleNotifications, type Notifications, type NotificationTuning } from "./notifications/wiring.ts";
 import { createPolicyIdsRepository } from "./inventory/policy-ids-repository.ts";
 import { createPolicyRepository } from "./policies/repository.ts";
 import { createPolicyService, type PolicyService } from "./policies/service.ts";
-import { trustedProxyList } from "./requests/client-ip.ts";
 import type { RequestService } from "./requests/service.ts";
 import { assembleAccessRequests, type AccessRequests, type AccessRequestTuning } from "./requests/wiring.ts";
 import type { Clock } from "./scheduler/clock.ts";
@@ -19,6 +19,7 @@ import { createDriftRepository } from "./scheduler/drift-repository.ts";
 import { seedDemoAssignments } from "./rbac/demo-assignments.ts";
 import { createRoleAssignmentRepository, type RoleAssignmentRepository } from "./rbac/repository.ts";
 import { createRoleAssignmentService } from "./rbac/service.ts";
+import { createAccessDenials } from "./lib/audit/access-denied.ts";
 import { loadAuditSigningKey } from "./lib/audit/audit-signing.ts";
 import { createAuthRuntime, type AuthRuntime } from "./lib/auth/auth-runtime.ts";
 import { createDirectory } from "./lib/auth/directory.ts";
@@ -32,6 +33,7 @@ import { databaseTargetFromConfig, openDatabase, pingDatabase, type Database } f
 import { migrateToLatest } from "./lib/db/migrate.ts";
 import { createNsgLockManager } from "./lib/locks/nsg-locks.ts";
 import { createLogger, type Logger } from "./lib/logger.ts";
+import { ensurePrivateDir } from "./lib/private-files.ts";
 
 export interface StartBffOptions {
   logger?: Logger;
@@ -162,6 +164,9 @@ export async function assembleBff(config: Config, database: Database, options: A
       jobs: notifications.jobs,
     });
     const auth = createAuthRuntime(config.auth, local?.info ?? null);
+    // Rate-limit windows and the readiness cache follow the injected clock, so tests step past them.
+    const clock = options.clock;
+    const nowMs = clock === undefined ? Date.now : () => clock.now().getTime();
     const activity = createActivityService({
       db: database.kysely,
       signingKey: () => loadAuditSigningKey({ configuredKey: config.audit.signingKey, dataDir: config.dataDir }),
@@ -176,7 +181,7 @@ export async function assembleBff(config: Config, database: Database, options: A
         arm,
         directory: createDirectory({ principals, ...(local === null ? {} : { localUsers: demoUsers, localTenantId }) }),
       },
-      requests: { requests, trustedProxies: trustedProxyList(config.trustProxy) },
+      requests: { requests },
       assignments,
       principals,
       rbac: createRoleAssignmentService({
@@ -196,10 +201,8 @@ export async function assembleBff(config: Config, database: Database, options: A
       localIssuer: local?.handler ?? null,
       rateLimits: config.rateLimits,
       trustProxy: config.trustProxy,
-      readyChecks: {
-        database: () => pingDatabase(database),
-        arm: () => probeArm(arm, armProbeTimeoutMs),
-      },
+      isReady: createReadiness({ database: () => pingDatabase(database), arm: () => probeArm(arm, armProbeTimeoutMs) }, { logger, now: nowMs }),
+      denials: createAccessDenials({ db: database.kysely, logger, now: nowMs }),
       ...(options.webDistDir === undefined ? {} : { webDistDir: options.webDistDir }),
     });
     const issuer = local;
@@ -237,6 +240,30 @@ function urlHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127\./.test(host);
+}
+
+/**
+ * What the start-up line says about who can reach the BFF. Local sign-in has demo users with a published
+ * password, so it listens on 127.0.0.1 unless HOST says otherwise, and says so either way.
+ */
+export function listeningReach(config: Pick<Config, "host" | "auth">): { level: "info" | "warn"; message: string; loopbackOnly: boolean } {
+  if (config.auth.mode !== "local") return { level: "info", message: `BFF listening on ${config.host}`, loopbackOnly: isLoopback(config.host) };
+  if (isLoopback(config.host)) {
+    return {
+      level: "info",
+      message: `BFF listening on ${config.host} only: local sign-in has demo users with a published password, so other machines cannot reach it (set HOST to change this)`,
+      loopbackOnly: true,
+    };
+  }
+  return {
+    level: "warn",
+    message: `BFF listening on ${config.host} with local sign-in: anyone who can reach this address can sign in with the published demo password`,
+    loopbackOnly: false,
+  };
+}
+
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -265,6 +292,8 @@ function closeServer(server: Server): Promise<void> {
 export async function startBff(config: Config, options: StartBffOptions = {}): Promise<RunningBff> {
   const logger = options.logger ?? createLogger(config.logLevel);
   logger.info({ config: describeConfig(config) }, "starting the BFF");
+  // Webhook secrets, signing keys and the issuer's keys live in DATA_DIR (even with DATABASE_URL): 0700.
+  await ensurePrivateDir(config.dataDir);
   const database = await openDatabase(databaseTargetFromConfig(config), {
     logger,
     onLockCompromised: (error) => {
@@ -286,7 +315,7 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
       issuerOnly(req, res);
       return;
     }
-    res.writeHead(503, { "Retry-After": "1", "content-type": "text/plain" }).end("starting");
+    res.writeHead(503, { "Retry-After": "1", "content-type": "text/plain", "Cache-Control": "no-store" }).end("starting");
   });
   try {
     await migrateToLatest(database, logger);
@@ -298,7 +327,8 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
     await assembled.jobs.startJobs({ takeOverStoppedProcesses: database.engine === "pglite" });
     handler = assembled.app;
     const url = `http://${urlHost(config.host)}:${address.port}`;
-    logger.info({ url, publicUrl }, "BFF listening");
+    const reach = listeningReach(config);
+    logger[reach.level]({ url, publicUrl, host: config.host, signIn: config.auth.mode }, reach.message);
     const running = assembled;
     let stopping: Promise<void> | undefined;
     return {

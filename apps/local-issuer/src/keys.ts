@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from "jose";
 import type { PublicJwks } from "./types.ts";
@@ -87,6 +87,8 @@ export async function loadIssuerSecrets(dataDir: string | null): Promise<IssuerS
   }
   const dir = join(dataDir, "local-issuer");
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  // A directory left by an older version (or made by hand) may be wider: the keys sign every token.
+  await chmod(dir, 0o700);
   const signing = await loadOrCreate(join(dir, SIGNING_KEY_FILE), async () => ({ keys: [await createSigningKey()] }), parseSigningKeys);
   const cookieKeys = await loadOrCreate(join(dir, COOKIE_KEYS_FILE), async () => ({ keys: [createCookieKey()] }), parseCookieKeys);
   return { signing, cookieKeys };

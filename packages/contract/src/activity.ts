@@ -28,6 +28,8 @@ export const activityActions = [
   "notification.subscription-changed",
   "notification.subscription-removed",
   "notification.failed",
+  /** A signed-in caller was refused (403) on a write route; rate-limited per caller (see apps/bff/src/lib/audit/access-denied.ts). */
+  "access.denied",
 ] as const;
 export const ActivityActionSchema = z.enum(activityActions);
 export type ActivityAction = z.infer<typeof ActivityActionSchema>;

@@ -1,8 +1,10 @@
 import { z } from "zod";
 
-export const ReadyCheckSchema = z.object({ ok: z.boolean(), message: z.string().optional() });
+/**
+ * `GET /api/readyz` (public): whether the database and Azure Resource Manager answer. Nothing else: the reasons
+ * (which endpoint, which upstream error) go to the BFF's log, never to anonymous callers.
+ */
 export const ReadyResponseSchema = z.object({
   status: z.enum(["ready", "not-ready"]),
-  checks: z.object({ database: ReadyCheckSchema, arm: ReadyCheckSchema }),
 });
 export type ReadyResponse = z.infer<typeof ReadyResponseSchema>;

@@ -122,31 +122,68 @@ describe("request hygiene", () => {
 });
 
 describe("control endpoint", () => {
-  it("offers config, faults, counters, estate and reset over HTTP", async () => {
-    const config = await rawRequest(emulator, "PUT", "/_emulator/config", { token: null, body: { pageSize: 5, readLatencyMs: 0 } });
-    expect(config).toMatchObject({ status: 200, body: { pageSize: 5, writeLatencyMs: 30, writeRatePerSecond: null } });
-    expect((await rawRequest(emulator, "GET", "/_emulator/config", { token: null })).body).toMatchObject({ pageSize: 5 });
+  it.each([
+    ["no token", {}],
+    ["a wrong bearer token", { authorization: "Bearer not-the-control-token" }],
+    ["a wrong x-emulator-token", { "x-emulator-token": "not-the-control-token" }],
+    ["an ARM-style token (accepted on ARM paths)", { authorization: "Bearer raw-test-token" }],
+  ])("When a control call carries %s, then it is refused with 401 and changes nothing", async (_what, headers) => {
+    const config = emulator.control.getConfig();
+    for (const [method, path] of [
+      ["GET", "/_emulator/counters"],
+      ["POST", "/_emulator/faults"],
+      ["POST", "/_emulator/reset"],
+      ["PUT", "/_emulator/config"],
+    ] as const) {
+      const res = await rawRequest(emulator, method, path, { token: null, headers, body: method === "GET" ? undefined : { kind: "empty" } });
+      expect(res.status, `${method} ${path}`).toBe(401);
+      expect(res.body).toMatchObject({ error: { code: "AuthenticationFailed" } });
+    }
+    expect(emulator.control.estateSummary()).toMatchObject({ virtualMachines: 30 });
+    expect(emulator.control.getConfig()).toEqual(config);
+  });
 
-    const fault = await rawRequest(emulator, "POST", "/_emulator/faults", { token: null, body: { match: { method: "GET", pathContains: "/subscriptions" }, times: 1, fault: { kind: "status", status: 500, code: "InternalServerError" } } });
+  it("When a control call carries the token as x-emulator-token, then it is answered", async () => {
+    const res = await rawRequest(emulator, "GET", "/_emulator/estate", { token: null, headers: { "x-emulator-token": emulator.controlToken } });
+    expect(res).toMatchObject({ status: 200, body: { virtualMachines: 30 } });
+  });
+
+  it("generates a different token at every start", async () => {
+    const other = await startEmulator({ dataDir: null });
+    try {
+      expect(other.controlToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(other.controlToken).not.toBe(emulator.controlToken);
+      expect((await rawRequest(other, "GET", "/_emulator/estate", { token: emulator.controlToken })).status).toBe(401);
+    } finally {
+      await other.stop();
+    }
+  });
+
+  it("offers config, faults, counters, estate and reset over HTTP", async () => {
+    const config = await rawRequest(emulator, "PUT", "/_emulator/config", { token: emulator.controlToken, body: { pageSize: 5, readLatencyMs: 0 } });
+    expect(config).toMatchObject({ status: 200, body: { pageSize: 5, writeLatencyMs: 30, writeRatePerSecond: null } });
+    expect((await rawRequest(emulator, "GET", "/_emulator/config", { token: emulator.controlToken })).body).toMatchObject({ pageSize: 5 });
+
+    const fault = await rawRequest(emulator, "POST", "/_emulator/faults", { token: emulator.controlToken, body: { match: { method: "GET", pathContains: "/subscriptions" }, times: 1, fault: { kind: "status", status: 500, code: "InternalServerError" } } });
     expect(fault.status).toBe(201);
     expect((await rawRequest(emulator, "GET", "/subscriptions?api-version=2022-12-01")).status).toBe(500);
-    await rawRequest(emulator, "POST", "/_emulator/faults", { token: null, body: { match: {}, times: 5, fault: { kind: "status", status: 500, code: "X" } } });
-    expect((await rawRequest(emulator, "DELETE", "/_emulator/faults", { token: null })).status).toBe(204);
+    await rawRequest(emulator, "POST", "/_emulator/faults", { token: emulator.controlToken, body: { match: {}, times: 5, fault: { kind: "status", status: 500, code: "X" } } });
+    expect((await rawRequest(emulator, "DELETE", "/_emulator/faults", { token: emulator.controlToken })).status).toBe(204);
     expect((await rawRequest(emulator, "GET", "/subscriptions?api-version=2022-12-01")).status).toBe(200);
 
-    expect((await rawRequest(emulator, "GET", "/_emulator/counters", { token: null })).body).toMatchObject({ requests: 2, reads: 2, writes: 0 });
-    expect((await rawRequest(emulator, "POST", "/_emulator/counters/reset", { token: null })).status).toBe(204);
-    expect((await rawRequest(emulator, "GET", "/_emulator/counters", { token: null })).body).toMatchObject({ requests: 0 });
+    expect((await rawRequest(emulator, "GET", "/_emulator/counters", { token: emulator.controlToken })).body).toMatchObject({ requests: 2, reads: 2, writes: 0 });
+    expect((await rawRequest(emulator, "POST", "/_emulator/counters/reset", { token: emulator.controlToken })).status).toBe(204);
+    expect((await rawRequest(emulator, "GET", "/_emulator/counters", { token: emulator.controlToken })).body).toMatchObject({ requests: 0 });
 
-    expect((await rawRequest(emulator, "GET", "/_emulator/estate", { token: null })).body).toMatchObject({ virtualMachines: 30, networkSecurityGroups: 19, securityRules: 31 });
-    const reset = await rawRequest(emulator, "POST", "/_emulator/reset", { token: null, body: { kind: "empty" } });
+    expect((await rawRequest(emulator, "GET", "/_emulator/estate", { token: emulator.controlToken })).body).toMatchObject({ virtualMachines: 30, networkSecurityGroups: 19, securityRules: 31 });
+    const reset = await rawRequest(emulator, "POST", "/_emulator/reset", { token: emulator.controlToken, body: { kind: "empty" } });
     expect(reset.body).toMatchObject({ subscriptions: 0, virtualMachines: 0 });
   });
 
   it("rejects invalid control input with 400 and the reasons", async () => {
-    const res = await rawRequest(emulator, "PUT", "/_emulator/config", { token: null, body: { pageSize: 0 } });
+    const res = await rawRequest(emulator, "PUT", "/_emulator/config", { token: emulator.controlToken, body: { pageSize: 0 } });
     expect(res).toMatchObject({ status: 400, body: { error: { code: "InvalidControlRequest", details: [{ target: "pageSize" }] } } });
-    const fault = await rawRequest(emulator, "POST", "/_emulator/faults", { token: null, body: { match: {}, times: 1, fault: { kind: "explode" } } });
+    const fault = await rawRequest(emulator, "POST", "/_emulator/faults", { token: emulator.controlToken, body: { match: {}, times: 1, fault: { kind: "explode" } } });
     expect(fault.status).toBe(400);
   });
 });

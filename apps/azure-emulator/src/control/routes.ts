@@ -1,10 +1,15 @@
 import express, { Router } from "express";
 import { ArmError } from "../arm/errors.ts";
 import type { EmulatorControl } from "../types.ts";
+import { requireControlToken } from "./control-token.ts";
 
-/** The control endpoint under /_emulator/ (not an ARM path, no auth: the emulator listens on loopback). */
-export function controlRoutes(control: EmulatorControl): Router {
+/**
+ * The control endpoint under /_emulator/ (not an ARM path): fault injection, counters, reset. It needs the
+ * per-start control token even on loopback, since any local process could otherwise rewrite the estate.
+ */
+export function controlRoutes(control: EmulatorControl, controlToken: string): Router {
   const router = Router();
+  router.use(requireControlToken(controlToken));
   router.use(express.json({ limit: "1mb" }));
   router.post("/reset", (req, res) => {
     control.reset(req.body === undefined ? undefined : req.body);

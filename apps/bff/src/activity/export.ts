@@ -93,7 +93,6 @@ export async function streamExport(res: Response, format: ExportFormat, events: 
   res.status(200);
   res.setHeader("Content-Type", contentTypes[format]);
   res.setHeader("Content-Disposition", `attachment; filename="${fileName(format, now)}"`);
-  res.setHeader("Cache-Control", "no-store");
   try {
     if (format === "csv") {
       await pipeline(

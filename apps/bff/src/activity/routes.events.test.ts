@@ -1,6 +1,7 @@
 import type { ActivityEvent, ActivityPageResponse } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { demo, rdp, ssh } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
@@ -87,14 +88,17 @@ describe("the events state changes write", () => {
     expect(await eventsOf(again)).toMatchObject([{ action: "rbac.assignment-removed", outcome: "failure", error: `No role assignment ${added.body.id}` }]);
   });
 
-  it("records nothing for a body that fails validation or a caller without the permission", async () => {
-    const before = await bff.database.kysely.selectFrom("audit_event").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
+  it("records nothing for a body that fails validation, and only access.denied for a caller without the permission", async () => {
+    const count = async () => Number((await bff.database.kysely.selectFrom("audit_event").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow()).n);
+    const before = await count();
     const invalid = await request(bff.app).post("/api/rbac/assignments").set("authorization", admin).send({ principalType: "user" });
     expect(invalid.status).toBe(400);
+    expect(await count()).toBe(before);
     const forbidden = await request(bff.app).post("/api/rbac/assignments").set("authorization", auditor).send({ principalType: "user", principalId: "x", principalName: "X", role: "Admin", scope: "/" });
     expect(forbidden.status).toBe(403);
-    const after = await bff.database.kysely.selectFrom("audit_event").select((eb) => eb.fn.countAll<string>().as("n")).executeTakeFirstOrThrow();
-    expect(Number(after.n)).toBe(Number(before.n));
+    expect(await count()).toBe(before + 1);
+    const events = await listAuditEvents(bff.database.kysely, { correlationId: forbidden.headers["x-request-id"] ?? "none" });
+    expect(events.map((e) => [e.action, e.outcome, e.details["route"]])).toEqual([["access.denied", "failure", "POST /api/rbac/assignments"]]);
   });
 
   it("keeps the whole chain verifiable, which an Admin can check", async () => {

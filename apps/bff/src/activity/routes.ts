@@ -23,7 +23,6 @@ export function activityRoutes(service: ActivityService, logger: Logger): Router
     guard(readers, async (req, res) => {
       const filter = parseActivityFilter(req.query);
       const body: ActivityPageResponse = await service.page(filter, await visibilityOf(req));
-      res.setHeader("Cache-Control", "no-store");
       res.json(body);
     }),
   );
@@ -42,7 +41,6 @@ export function activityRoutes(service: ActivityService, logger: Logger): Router
     "/audit/verify",
     guard({ kind: "permission", permission: "jit.rbac.write", scope: "tenant" }, async (_req, res) => {
       const body: AuditVerifyResponse = await service.verify();
-      res.setHeader("Cache-Control", "no-store");
       res.json(body);
     }),
   );

@@ -10,6 +10,7 @@ import {
 } from "@portcullis/contract";
 import { z } from "zod";
 import { guard, type RouteAccess } from "../lib/auth/guard.ts";
+import { checkFreeText } from "../lib/http/free-text.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import type { Caller } from "../requests/service.ts";
 import type { ApprovalService } from "./service.ts";
@@ -66,6 +67,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
     guard(signedIn, async (req, res) => {
       const id = requestId(req);
       const { comment } = parseInput(ApproveAccessRequestBodySchema, req.body ?? {}, "body");
+      checkFreeText({ comment });
       const body: AccessRequest = await deps.approvals.approve(id, comment === undefined || comment === "" ? null : comment, await deps.callerOf(req));
       res.json(body);
     }),
@@ -76,6 +78,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
     guard(signedIn, async (req, res) => {
       const id = requestId(req);
       const { comment } = parseInput(DenyAccessRequestBodySchema, req.body ?? {}, "body");
+      checkFreeText({ comment });
       const body: AccessRequest = await deps.approvals.deny(id, comment, await deps.callerOf(req));
       res.json(body);
     }),
@@ -94,6 +97,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
     guard(approverSomewhere, async (req, res) => {
       const id = requestId(req);
       const { comment } = parseInput(ReviewAccessRequestBodySchema, req.body ?? {}, "body");
+      checkFreeText({ comment });
       const body: AccessRequest = await deps.approvals.review(id, comment, await deps.callerOf(req));
       res.json(body);
     }),

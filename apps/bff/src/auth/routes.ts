@@ -9,7 +9,6 @@ export function authConfigRoutes(clientConfig: AuthConfigResponse): Router {
   router.get(
     "/auth/config",
     guard({ kind: "public" }, (_req, res) => {
-      res.setHeader("Cache-Control", "no-cache");
       res.json(clientConfig);
     }),
   );

@@ -38,7 +38,7 @@ describe("loadConfig", () => {
     const config = loadConfig(emulator);
     expect(config).toMatchObject({
       port: 8080,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       dataDir: path.resolve("./data"),
       databaseUrl: undefined,
       logLevel: "info",
@@ -124,6 +124,15 @@ describe("loadConfig", () => {
       "ENTRA_TENANT_ID, ENTRA_SPA_CLIENT_ID, ENTRA_API_CLIENT_ID: required when Portcullis talks to real Azure " +
         "(ARM_ENDPOINT https://management.azure.com with an Azure credential): local sign-in has demo users with a published password",
     );
+  });
+
+  it.each([
+    ["local sign-in (demo users, published password), HOST unset", "127.0.0.1", emulator],
+    ["local sign-in, HOST set", "0.0.0.0", { ...emulator, HOST: "0.0.0.0" }],
+    ["Entra ID sign-in, HOST unset", "0.0.0.0", { ...entra, AZURE_USE_MANAGED_IDENTITY: "true" }],
+    ["Entra ID sign-in, HOST set", "10.0.0.4", { ...entra, AZURE_USE_MANAGED_IDENTITY: "true", HOST: "10.0.0.4" }],
+  ])("When %s, then the BFF listens on %s", (_when, host, env) => {
+    expect(loadConfig(env).host).toBe(host);
   });
 
   it("configures Entra ID sign-in with the documented defaults", () => {

@@ -57,6 +57,7 @@ export interface NotificationsConfig {
 
 export interface Config {
   port: number;
+  /** HOST; default 127.0.0.1 with local sign-in (demo users), 0.0.0.0 with Entra ID. */
   host: string;
   /** Absolute path. PGlite keeps its files in `<dataDir>/pglite` unless `databaseUrl` is set. */
   dataDir: string;
@@ -182,7 +183,8 @@ function canonicalHost(entry: string): string | null {
 
 const EnvSchema = z.object({
   PORT: integer("PORT", 0, 65535, 8080),
-  HOST: optionalText.transform((v) => v ?? "0.0.0.0"),
+  // Unset: decided with the sign-in mode (127.0.0.1 with local sign-in, whose demo password is published).
+  HOST: optionalText,
   DATA_DIR: optionalText.transform((v) => path.resolve(v ?? "./data")),
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
     message: "DATABASE_URL: must be a postgres:// or postgresql:// URL",
@@ -359,6 +361,11 @@ function readCaFile(file: string, problems: string[]): string | undefined {
   return pem;
 }
 
+/** Local sign-in has demo users with a published password: unless HOST says otherwise, only this machine may reach it. */
+function defaultHost(auth: AuthConfig): string {
+  return auth.mode === "local" ? "127.0.0.1" : "0.0.0.0";
+}
+
 /**
  * Parses every setting once. Nothing else in the BFF reads `process.env`.
  * Throws ConfigError listing every problem (variable and rule).
@@ -385,7 +392,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
   if (problems.length > 0 || azureCredential === undefined || auth === undefined) throw new ConfigError(problems);
   return {
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? defaultHost(auth),
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     logLevel: e.LOG_LEVEL,

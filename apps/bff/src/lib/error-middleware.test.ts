@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { apiNotFound, errorMiddleware } from "./error-middleware.ts";
 import { ConflictError, InputError, NotAllowedError, NotFoundError, UpstreamUnavailableError } from "./errors.ts";
+import { jsonBody } from "./http/json-body.ts";
 import { parseInput } from "./http/validation.ts";
 import { createLogger } from "./logger.ts";
 
@@ -18,7 +19,7 @@ function appWithLog() {
   });
   const logger = createLogger("info", sink);
   const app = express();
-  app.use("/api", express.json({ limit: "100kb" }));
+  app.use("/api", jsonBody());
   app.get("/api/input", () => {
     throw new InputError("bad thing", { details: { field: "x" } });
   });
@@ -108,18 +109,19 @@ describe("the error middleware", () => {
     expect(res.body.error.message).toBe("name: is required");
   });
 
-  it("answers malformed JSON with 400", async () => {
+  it("answers malformed JSON with 400 naming the body", async () => {
     const res = await request(appWithLog().app).post("/api/echo").set("content-type", "application/json").send("{ not json");
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ error: { code: "BadRequest", message: "Malformed JSON in the request body" } });
+    const rule = "is not valid JSON (an object or an array)";
+    expect(res.body).toEqual({ error: { code: "BadRequest", message: `body: ${rule}`, details: { problems: [{ field: "body", rule }] } } });
   });
 
-  it("answers a body over 100kb with 413", async () => {
+  it("answers a body over 100 KB with 413 naming the body", async () => {
     const res = await request(appWithLog().app)
       .post("/api/echo")
       .set("content-type", "application/json")
       .send(JSON.stringify({ name: "x".repeat(200_000), count: 1 }));
     expect(res.status).toBe(413);
-    expect(res.body.error.message).toBe("The request body is too large (limit 100kb)");
+    expect(res.body.error.message).toBe("body: is too large: at most 100 KB (after decompression)");
   });
 });

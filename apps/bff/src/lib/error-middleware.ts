@@ -1,33 +1,11 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ErrorCode, type ErrorBody } from "@portcullis/contract";
 import { z } from "zod";
+import { callerForLog } from "./auth/authenticate.ts";
 import { AppError, NotFoundError } from "./errors.ts";
+import { redactUrl } from "./http/request-logger.ts";
 import { describeZodError } from "./http/validation.ts";
 import type { Logger } from "./logger.ts";
-
-/** Errors thrown by express.json() (body-parser) carry a status and a type. */
-interface BodyParserError {
-  status: number;
-  type: string;
-  expose?: boolean;
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    typeof (error as { status?: unknown }).status === "number" &&
-    typeof (error as { type?: unknown }).type === "string"
-  );
-}
-
-const bodyParserMessages: Record<string, string> = {
-  "entity.parse.failed": "Malformed JSON in the request body",
-  "entity.too.large": "The request body is too large (limit 100kb)",
-  "encoding.unsupported": "Unsupported content encoding of the request body",
-  "charset.unsupported": "Unsupported charset of the request body",
-  "request.aborted": "The request was aborted",
-};
 
 interface Mapped {
   status: number;
@@ -44,10 +22,6 @@ function toResponse(error: unknown): Mapped {
     const { message, problems } = describeZodError(error, "input");
     return { status: 400, body: { error: { code: ErrorCode.badRequest, message, details: { problems } } } };
   }
-  if (isBodyParserError(error) && error.status >= 400 && error.status < 500) {
-    const message = bodyParserMessages[error.type] ?? "The request body could not be read";
-    return { status: error.status, body: { error: { code: ErrorCode.badRequest, message } } };
-  }
   return { status: 500, body: { error: { code: ErrorCode.internal, message: "Internal server error" } } };
 }
 
@@ -62,7 +36,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
     if (status >= 500) {
       // pino-http's per-request logger carries the request id; fall back to the app logger.
       const log = (req as { log?: Logger }).log ?? logger;
-      const context = { method: req.method, url: req.originalUrl, status };
+      const caller = callerForLog(req);
+      const context = { method: req.method, url: redactUrl(req.originalUrl), status, ...(caller === undefined ? {} : { caller }) };
       if (status === 500) log.error({ ...context, err: error }, "unhandled error");
       else log.warn({ ...context, code: body.error.code }, body.error.message);
     }

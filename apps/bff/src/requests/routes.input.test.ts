@@ -1,12 +1,13 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Request } from "express";
+import { freeTextRules } from "@portcullis/core";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demo, rulesNow } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { clientIpOf, trustedProxyList } from "./client-ip.ts";
+import { resolveRequestIp, trustedProxyList } from "../lib/http/client-ip.ts";
 import { enablePolicy, rdpOffice, requestAccess, sshPerRequest } from "./testing.ts";
 
 describe("refused access requests: each names the field and the rule, and nothing is written", () => {
@@ -47,6 +48,9 @@ describe("refused access requests: each names the field and the rule, and nothin
     ["* for a per-request policy", { sources: { kind: "ranges", prefixes: ["*"] } }, "sources.prefixes[0]", "`*` opens the port to the whole Internet; this VM's policy does not allow any source"],
     ["0.0.0.0/0 for a per-request policy", { sources: { kind: "ranges", prefixes: ["0.0.0.0/0"] } }, "sources.prefixes[0]", "`0.0.0.0/0` opens the port to the whole Internet; this VM's policy does not allow any source"],
     ["no justification where the policy requires one", { vmId: demo.web02 }, "justification", "is required by this VM's policy"],
+    ["a justification with a right-to-left override", { justification: "INC-1 \u202Edeliver" }, "justification", freeTextRules.bidi],
+    ["a justification with a zero-width space", { justification: "INC\u200B-1" }, "justification", freeTextRules.zeroWidth],
+    ["a justification with an escape character", { justification: "INC-1\u001b[31m" }, "justification", freeTextRules.control],
     ["no port at all", { ports: [] }, "ports", "must be at least 1"],
     ["a duration that is not a number", { durationMinutes: "an hour" }, "durationMinutes", "must be a number"],
     ["a VM id that is not one", { vmId: "/subscriptions/x/vm" }, "vmId", "must be a virtual machine id (/subscriptions/{id}/resourceGroups/{name}/providers/Microsoft.Compute/virtualMachines/{name})"],
@@ -166,7 +170,7 @@ describe("My IP behind trusted proxies", () => {
     ["an untrusted IPv6 peer's header", "2001:db8::20", "2001:db8::9", "2001:db8::20"],
     ["an IPv4-mapped peer", "::ffff:127.0.0.1", "203.0.113.9", "203.0.113.9"],
   ])("%s", (_case, peer, header, expected) => {
-    expect(clientIpOf(fakeRequest(peer, header), trusted)).toBe(expected);
+    expect(resolveRequestIp(fakeRequest(peer, header), trusted)).toBe(expected);
   });
 
   it("TRUST_PROXY's names stand for their ranges", () => {

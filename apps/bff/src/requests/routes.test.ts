@@ -156,7 +156,8 @@ describe("access requests through the API, the emulator and the expiry job", () 
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.message).toBe("addMinutes: must be at least 1");
     expect(emulator.control.counters().writes).toBe(0);
-    expect(await grantActions(bff, grant.id)).toEqual(["request.created:success", "request.opened:success", "request.extended:success"]);
+    // The Admin's refused extension is on the record, with the grant it was about.
+    expect(await grantActions(bff, grant.id)).toEqual(["request.created:success", "request.opened:success", "request.extended:success", "access.denied:failure"]);
 
     // The expiry job honours the new end.
     clock.advance(2 * 3600_000);

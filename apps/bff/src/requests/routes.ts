@@ -12,16 +12,14 @@ import { z } from "zod";
 import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { guard, type RouteAccess } from "../lib/auth/guard.ts";
 import { requirePermissionSomewhere } from "../lib/auth/access.ts";
+import { clientIpOf } from "../lib/http/client-ip.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { checkVmIds } from "../policies/vm-ids.ts";
 import { approvalRoutes } from "../approvals/routes.ts";
-import { clientIpOf } from "./client-ip.ts";
 import type { Caller, RequestService } from "./service.ts";
 
 export interface RequestRouteDeps {
   requests: RequestService;
-  /** CIDRs/IPs of the reverse proxies whose X-Forwarded-For is believed (see trustedProxyList). */
-  trustedProxies: readonly string[];
 }
 
 const GrantParamsSchema = z.object({
@@ -47,7 +45,7 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
       oid: context.principal.oid,
       name: context.principal.name,
       access: await context.access(),
-      ip: clientIpOf(req, deps.trustedProxies),
+      ip: clientIpOf(req),
       correlationId: typeof id === "string" ? id : null,
     };
   }
@@ -57,7 +55,7 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
   router.get(
     "/requests/my-ip",
     guard(signedIn, async (req, res) => {
-      const body: MyIpResponse = { ip: clientIpOf(req, deps.trustedProxies) };
+      const body: MyIpResponse = { ip: clientIpOf(req) };
       res.json(body);
     }),
   );

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { policy, port } from "../planner/test-support/fixtures.ts";
 import type { AllowedSources, JitPolicy, JitPortRule } from "../planner/types.ts";
 import { fitRequest } from "./fit-request.ts";
+import { freeTextRules } from "./free-text.ts";
 import type { AccessRequest, FittedRequest, RequestProblem } from "./types.ts";
 
 const now = new Date("2026-03-01T12:05:30.250Z");
@@ -151,6 +152,17 @@ describe("fitRequest: requests that do not fit", () => {
     { when: "a required justification left out", justificationRequired: true, request: {}, problems: [{ field: "justification", rule: "is required by this VM's policy" }] },
     { when: "a required justification left blank", justificationRequired: true, request: { justification: " \t\n" }, problems: [{ field: "justification", rule: "is required by this VM's policy" }] },
     { when: "a justification with a NUL character", request: { justification: "ok\u0000" }, problems: [{ field: "justification", rule: "must not contain control characters (tabs and line breaks are fine)" }] },
+    { when: "a justification with a right-to-left override", request: { justification: "INC-1 \u202Eevil" }, problems: [{ field: "justification", rule: freeTextRules.bidi }] },
+    { when: "a justification with a zero-width space", request: { justification: "INC\u200B-1" }, problems: [{ field: "justification", rule: freeTextRules.zeroWidth }] },
+    {
+      when: "a justification breaking every free-text rule, each named",
+      request: { justification: "a\u0007b\u2066c\u2060d" },
+      problems: [
+        { field: "justification", rule: freeTextRules.control },
+        { field: "justification", rule: freeTextRules.bidi },
+        { field: "justification", rule: freeTextRules.zeroWidth },
+      ],
+    },
     {
       when: "everything wrong at once, in field order",
       justificationRequired: true,

@@ -1,22 +1,11 @@
 import { jitProtocols, minRequestMinutes } from "../planner/policy-validation.ts";
 import type { GrantPort, JitPolicy, JitPortRule } from "../planner/types.ts";
 import { fitSources } from "./fit-sources.ts";
+import { freeTextProblems } from "./free-text.ts";
 import { portLabel } from "./port-label.ts";
 import type { FitRequestInput, FitRequestResult, RequestedPort, RequestProblem } from "./types.ts";
 
 export const maxJustificationLength = 1000;
-
-/** Tab, line feed and carriage return: the only control characters a justification may hold. */
-const allowedControls = new Set([0x09, 0x0a, 0x0d]);
-
-/** C0 controls and DEL other than the above (PostgreSQL text refuses NUL outright). */
-function hasControlCharacter(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if ((code < 0x20 || code === 0x7f) && !allowedControls.has(code)) return true;
-  }
-  return false;
-}
 
 function protocolList(rules: readonly JitPortRule[]): string {
   return rules.map((rule) => rule.protocol).join(" and ");
@@ -83,7 +72,7 @@ function fitJustification(text: unknown, required: boolean, problems: RequestPro
   }
   // Characters as people count them (code points), not UTF-16 units.
   if ([...trimmed].length > maxJustificationLength) problems.push({ field, rule: "must be at most 1,000 characters" });
-  if (hasControlCharacter(trimmed)) problems.push({ field, rule: "must not contain control characters (tabs and line breaks are fine)" });
+  for (const rule of freeTextProblems(trimmed)) problems.push({ field, rule });
   return trimmed;
 }
 

@@ -1,5 +1,6 @@
 import type { Request } from "express";
 import { requireAuthContext } from "../auth/authenticate.ts";
+import { clientIpOf } from "../http/client-ip.ts";
 import type { AuditActor } from "./audit-events.ts";
 
 /** Who asks and which request it is, for the audit trail. */
@@ -9,9 +10,9 @@ export interface AuditContext {
   correlationId: string | null;
 }
 
-/** The signed-in caller, their address (through trusted proxies) and the request id. */
+/** The signed-in caller, their address (core's `resolveClientIp` through TRUST_PROXY) and the request id. */
 export function auditContextOf(req: Request): AuditContext {
   const { principal } = requireAuthContext(req);
   const id = (req as { id?: unknown }).id;
-  return { actor: { oid: principal.oid, name: principal.name, ip: req.ip ?? null }, correlationId: typeof id === "string" ? id : null };
+  return { actor: { oid: principal.oid, name: principal.name, ip: clientIpOf(req) }, correlationId: typeof id === "string" ? id : null };
 }

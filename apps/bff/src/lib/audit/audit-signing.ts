@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { ensurePrivateDir, privateFileMode } from "../private-files.ts";
 
 /** The fields of a pruning checkpoint the signature covers. */
 export interface CheckpointFields {
@@ -47,10 +48,10 @@ export function auditSigningKey(secret: Buffer): AuditSigningKey {
 export async function loadAuditSigningKey(options: { configuredKey: string | undefined; dataDir: string }): Promise<AuditSigningKey> {
   if (options.configuredKey !== undefined) return auditSigningKey(Buffer.from(options.configuredKey, "utf8"));
   const file = path.join(options.dataDir, signingKeyFileName);
-  await mkdir(options.dataDir, { recursive: true });
+  await ensurePrivateDir(options.dataDir);
   try {
     // "wx": two processes starting together cannot both create it; the loser reads the winner's key.
-    await writeFile(file, `${randomBytes(32).toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+    await writeFile(file, `${randomBytes(32).toString("base64")}\n`, { mode: privateFileMode, flag: "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }

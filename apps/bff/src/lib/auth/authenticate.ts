@@ -40,6 +40,17 @@ function invalidToken(problem: string): UnauthorizedError {
   });
 }
 
+/** The caller when the request carried a validated token (so far); undefined otherwise. */
+export function authContextOf(req: Request): AuthContext | undefined {
+  return contexts.get(req);
+}
+
+/** Who called, for log lines: object id and tenant, never the token or anything from it beyond these. */
+export function callerForLog(req: Request): { oid: string; tid: string } | undefined {
+  const principal = contexts.get(req)?.principal;
+  return principal === undefined ? undefined : { oid: principal.oid, tid: principal.tenantId };
+}
+
 /** The caller, or a 401 when the request carries no validated token. */
 export function requireAuthContext(req: Request): AuthContext {
   const context = contexts.get(req);

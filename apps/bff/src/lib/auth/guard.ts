@@ -18,10 +18,13 @@ export type RouteAccess =
   | { kind: "any-permission"; permissions: readonly [Permission, ...Permission[]]; scope: "some" };
 
 const routeAccessKey = Symbol("portcullis.routeAccess");
+const routeTemplates = new WeakMap<Request, string>();
 
 /** Checks the caller against `access`, then runs `handler`. Every /api route is registered through this. */
 export function guard(access: RouteAccess, handler: RequestHandler): RequestHandler {
   const guarded: RequestHandler = async (req, res, next) => {
+    // The route as registered (`/api/grants/:id/revoke`), for the audit trail: never the raw URL with its ids and query.
+    routeTemplates.set(req, `${req.baseUrl}${typeof req.route?.path === "string" ? req.route.path : ""}`);
     if (access.kind !== "public") {
       const context = requireAuthContext(req);
       if (access.kind === "permission") {
@@ -36,6 +39,11 @@ export function guard(access: RouteAccess, handler: RequestHandler): RequestHand
   };
   Object.defineProperty(guarded, routeAccessKey, { value: access });
   return guarded;
+}
+
+/** The template of the guarded route that handled `req` (e.g. `/api/grants/:id/revoke`); undefined before a route matched. */
+export function routeTemplateOf(req: Request): string | undefined {
+  return routeTemplates.get(req);
 }
 
 /** The access a guarded handler declares; undefined for a handler registered without `guard`. */

@@ -1,6 +1,7 @@
-import { mkdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { chmod, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import lockfile from "proper-lockfile";
+import { ensurePrivateDir, privateDirMode, privateFileMode } from "../private-files.ts";
 
 /** Thrown when another process holds the PGlite directory. */
 export class DataDirLockedError extends Error {
@@ -75,7 +76,7 @@ async function tryLock(dataDir: string, onCompromised: (error: Error) => void): 
  * is gone, otherwise once it is stale (not refreshed for 20 s).
  */
 export async function lockDataDir(dataDir: string, onCompromised: (error: Error) => void): Promise<DataDirLock> {
-  await mkdir(dataDir, { recursive: true });
+  await ensurePrivateDir(dataDir);
   let release: () => Promise<void>;
   try {
     release = await tryLock(dataDir, onCompromised);
@@ -96,8 +97,10 @@ export async function lockDataDir(dataDir: string, onCompromised: (error: Error)
     await rmdir(lockPath(dataDir)).catch(() => undefined);
     release = await tryLock(dataDir, onCompromised);
   }
+  // proper-lockfile makes its lock directory with the umask's mode; nothing outside the account needs to see it.
+  await chmod(lockPath(dataDir), privateDirMode);
   const holder: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
-  await writeFile(holderPath(dataDir), `${JSON.stringify(holder)}\n`);
+  await writeFile(holderPath(dataDir), `${JSON.stringify(holder)}\n`, { mode: privateFileMode });
   let released = false;
   return {
     async release() {

@@ -5,6 +5,7 @@ import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
+import { restrictTree } from "../private-files.ts";
 import { lockDataDir, type DataDirLock } from "./data-dir-lock.ts";
 import type { DatabaseSchema } from "./schema.ts";
 
@@ -69,6 +70,15 @@ async function openPglite(dataDir: string | null, options: OpenDatabaseOptions):
   } catch (error) {
     await lock?.release();
     throw new Error(`Cannot open PGlite in ${dataDir ?? "memory"}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    // PGlite writes 0755/0644 (webhook secrets are in there): files present now become 0600, every directory
+    // 0700, so what it adds later is unreachable to other accounts too.
+    if (dataDir !== null) await restrictTree(dataDir);
+  } catch (error) {
+    await client.close();
+    await lock?.release();
+    throw new Error(`Cannot restrict the modes of ${dataDir ?? "memory"}: ${(error as Error).message}`, { cause: error });
   }
   const kysely = new Kysely<DatabaseSchema>({ dialect: new PGliteDialect(client) });
   return {

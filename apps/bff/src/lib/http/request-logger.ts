@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler } from "express";
 import { pinoHttp } from "pino-http";
+import { callerForLog } from "../auth/authenticate.ts";
 import type { Logger } from "../logger.ts";
 
 /** Query parameters that can carry a credential (sign-out sends the ID token as id_token_hint). */
@@ -26,7 +27,10 @@ export function redactUrl(url: string): string {
   return `${url.slice(0, query)}?${params.join("&")}`;
 }
 
-/** One log line per request: method, path (credentials in the query redacted), status, time; never bodies or headers. */
+/**
+ * One log line per request: method, path (credentials in the query redacted), status, time, and the signed-in
+ * caller (`caller: { oid, tid }`, once the token was validated); never bodies, headers or tokens.
+ */
 export function requestLogger(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
@@ -47,6 +51,11 @@ export function requestLogger(logger: Logger): RequestHandler {
       responseTime: value.responseTime,
     }),
     customErrorMessage: (_req, res) => `request failed with status ${res.statusCode}`,
+    // Read again when the response ends, by which time authentication has run.
+    customProps: (req) => {
+      const caller = callerForLog(req as Request);
+      return caller === undefined ? {} : { caller };
+    },
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,

@@ -28,6 +28,7 @@ export const actionLabels: Record<ActivityAction, string> = {
   "notification.subscription-changed": "Notification subscription changed",
   "notification.subscription-removed": "Notification subscription removed",
   "notification.failed": "Notification failed",
+  "access.denied": "Access denied",
 };
 
 export const outcomeLabels = { success: "Success", failure: "Failure" } as const;
