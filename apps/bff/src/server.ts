@@ -2,8 +2,8 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import { classifyVms } from "@portcullis/core";
-import { startRetentionJob } from "./activity/retention-job.ts";
-import { createActivityService, type ActivityService } from "./activity/service.ts";
+import type { ActivityService } from "./activity/service.ts";
+import { assembleActivity } from "./activity/wiring.ts";
 import { createApp } from "./app.ts";
 import { createInventoryService, type InventoryService } from "./inventory/service.ts";
 import { assembleNotifications, type Notifications, type NotificationTuning } from "./notifications/wiring.ts";
@@ -18,7 +18,7 @@ import { createDriftRepository } from "./scheduler/drift-repository.ts";
 import { seedDemoAssignments } from "./rbac/demo-assignments.ts";
 import { createRoleAssignmentRepository, type RoleAssignmentRepository } from "./rbac/repository.ts";
 import { createRoleAssignmentService } from "./rbac/service.ts";
-import { loadAuditSigningKey } from "./lib/audit/audit-signing.ts";
+import type { AuditRecorder } from "./lib/audit/audit-events.ts";
 import { createAuthRuntime, type AuthRuntime } from "./lib/auth/auth-runtime.ts";
 import { startLocalSignIn, type LocalIssuerInfo, type LocalSignIn } from "./lib/auth/local-sign-in.ts";
 import { createArmClients, createArmCredential, probeArm, readEstate, type ArmClients, type ArmCredential } from "./lib/azure/index.ts";
@@ -75,8 +75,10 @@ export interface AssembledBff {
   /** The expiry job and the reconciler (run them directly in tests), their scheduler, and the start-up sweep. */
   jobs: Omit<AccessRequests, "requests">;
   assignments: RoleAssignmentRepository;
-  /** The activity log: reads, exports, chain verification and retention pruning. */
+  /** The activity log: reads, exports, chain verification, anchors and retention pruning. */
   activity: ActivityService;
+  /** Appends to the audit trail with this BFF's audit key (tests write fixture events through it). */
+  audit: AuditRecorder;
   /** Notification subscriptions, the delivery job and the expiry warning job (run them directly in tests). */
   notifications: Omit<Notifications, "routes" | "jobs" | "close">;
   arm: ArmClients;
@@ -101,6 +103,7 @@ const armProbeTimeoutMs = 3_000;
 export async function assembleBff(config: Config, database: Database, options: AssembleOptions): Promise<AssembledBff> {
   const { logger } = options;
   const publicUrl = options.publicUrl ?? config.publicUrl ?? `http://localhost:${config.port}`;
+  const { service: activity, audit, startJobs: startActivityJobs } = await assembleActivity({ db: database.kysely, config, logger });
   const assignments = createRoleAssignmentRepository(database.kysely);
   let local: LocalSignIn | null = null;
   if (config.auth.mode === "local") {
@@ -130,9 +133,10 @@ export async function assembleBff(config: Config, database: Database, options: A
     // Replicas share PostgreSQL, so NSG writes are serialised there too; PGlite has one process only.
     const locks = createNsgLockManager(database.engine === "postgres" && config.databaseUrl !== undefined ? { postgresUrl: config.databaseUrl } : {});
     const policyRepository = createPolicyRepository(database.kysely);
-    const policies = createPolicyService({ db: database.kysely, repository: policyRepository, arm, locks, inventory, logger });
+    const policies = createPolicyService({ db: database.kysely, audit, repository: policyRepository, arm, locks, inventory, logger });
     const notifications = assembleNotifications({
       db: database.kysely,
+      audit,
       logger,
       config: config.notifications,
       publicUrl,
@@ -141,6 +145,7 @@ export async function assembleBff(config: Config, database: Database, options: A
     });
     const { requests, ...jobs } = assembleAccessRequests({
       db: database.kysely,
+      audit,
       policies: policyRepository,
       drift,
       arm,
@@ -153,18 +158,13 @@ export async function assembleBff(config: Config, database: Database, options: A
       jobs: notifications.jobs,
     });
     const auth = createAuthRuntime(config.auth, local?.info ?? null);
-    const activity = createActivityService({
-      db: database.kysely,
-      signingKey: () => loadAuditSigningKey({ configuredKey: config.audit.signingKey, dataDir: config.dataDir }),
-      retentionDays: config.audit.retentionDays,
-    });
     const app = createApp({
       logger,
       inventory,
       policies: { policies, repository: policyRepository, arm },
       requests: { requests, trustedProxies: trustedProxyList(config.trustProxy) },
       assignments,
-      rbac: createRoleAssignmentService({ db: database.kysely, logger }),
+      rbac: createRoleAssignmentService({ db: database.kysely, audit, logger }),
       activity,
       notifications: notifications.routes,
       auth,
@@ -178,7 +178,11 @@ export async function assembleBff(config: Config, database: Database, options: A
       ...(options.webDistDir === undefined ? {} : { webDistDir: options.webDistDir }),
     });
     const issuer = local;
-    const retention = startRetentionJob(activity, logger);
+    const activityJobs = await startActivityJobs().catch(async (error: unknown) => {
+      arm.close();
+      await locks.close();
+      throw error;
+    });
     return {
       app,
       inventory,
@@ -187,6 +191,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       jobs,
       assignments,
       activity,
+      audit,
       notifications: { service: notifications.service, delivery: notifications.delivery, expiryWarnings: notifications.expiryWarnings },
       arm,
       armCredential,
@@ -195,7 +200,8 @@ export async function assembleBff(config: Config, database: Database, options: A
       async close() {
         await jobs.scheduler.stop();
         notifications.close();
-        await retention.stop();
+        // Last: its final anchor must follow every event, and the server (closed by the caller first) and the jobs above append none now.
+        await activityJobs.stop();
         arm.close();
         await locks.close();
         await issuer?.close();

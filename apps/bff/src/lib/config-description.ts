@@ -20,7 +20,12 @@ export function describeConfig(config: Config): Record<string, unknown> {
         : { entraTenant: config.auth.tenantId, allowedTenants: config.auth.allowedTenantIds, spaClientId: config.auth.spaClientId, apiClientId: config.auth.apiClientId },
     rateLimits: config.rateLimits,
     scheduler: config.scheduler,
-    audit: { retentionDays: config.audit.retentionDays ?? "forever", signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY" },
+    audit: {
+      retentionDays: config.audit.retentionDays ?? "forever",
+      signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY",
+      anchorFile: config.audit.anchorFile ?? "none (database only)",
+      anchorIntervalSeconds: config.audit.anchorIntervalSeconds,
+    },
     notifications: {
       // Scheme, host and port only: the URL's user name and password stay out of the log.
       smtp: config.notifications.smtpUrl === undefined ? "off" : smtpServer(config.notifications.smtpUrl),

@@ -67,7 +67,7 @@ describe("notification delivery", () => {
 
   /** A delivery job with short retries (its own process id, as another replica would have). */
   function fastJob(tuning: DeliveryTuning = {}) {
-    return createDeliveryJob({ db: bff.database.kysely, logger: createLogger("silent"), render: { publicUrl: bff.url }, mailer: null, tuning: { retryDelaysMs: [50], timeoutMs: 2_000, ...tuning } });
+    return createDeliveryJob({ db: bff.database.kysely, audit: bff.audit, logger: createLogger("silent"), render: { publicUrl: bff.url }, mailer: null, tuning: { retryDelaysMs: [50], timeoutMs: 2_000, ...tuning } });
   }
 
   const outbox = () => bff.database.kysely.selectFrom("notification_outbox").selectAll().orderBy("created_at").execute();

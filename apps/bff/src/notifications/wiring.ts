@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { NotificationsConfig } from "../lib/config.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -23,6 +24,8 @@ export interface NotificationTuning {
 
 export interface NotificationDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   logger: Logger;
   config: NotificationsConfig;
   /** Origin of the portal: links in cards and e-mails. */
@@ -69,12 +72,13 @@ export function assembleNotifications(deps: NotificationDeps): Notifications {
     config.smtpUrl === undefined || config.smtpFrom === undefined ? null : createMailer({ smtpUrl: config.smtpUrl, from: config.smtpFrom, timeoutMs: delivery.timeoutMs ?? 10_000 });
   const service = createNotificationService({
     db: deps.db,
+    audit: deps.audit,
     logger: deps.logger,
     urls: { allowHttpLocalhost: config.allowHttpLocalhost },
     smtpConfigured: mailer !== null,
     clock: deliveryClock,
   });
-  const deliveryJob = createDeliveryJob({ db: deps.db, logger: deps.logger, render: { publicUrl: deps.publicUrl }, mailer, instanceId: randomUUID(), tuning: delivery });
+  const deliveryJob = createDeliveryJob({ db: deps.db, audit: deps.audit, logger: deps.logger, render: { publicUrl: deps.publicUrl }, mailer, instanceId: randomUUID(), tuning: delivery });
   const expiryWarnings = createExpiryWarningJob({ db: deps.db, logger: deps.logger, clock: deps.clock ?? systemClock, deliveryClock });
   return {
     routes: { service },

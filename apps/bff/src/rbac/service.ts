@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { RoleAssignment } from "@portcullis/contract";
 import type { AuditContext } from "../lib/audit/audit-context.ts";
-import { recordAuditEvent, type AuditAction } from "../lib/audit/audit-events.ts";
+import type { AuditAction, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { normalizeScope } from "../lib/auth/scope.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, NotFoundError } from "../lib/errors.ts";
@@ -29,10 +29,10 @@ function assignmentDetails(a: Pick<RoleAssignment, "principalType" | "principalI
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export function createRoleAssignmentService(deps: { db: Kysely<DatabaseSchema>; logger: Logger }): RoleAssignmentService {
+export function createRoleAssignmentService(deps: { db: Kysely<DatabaseSchema>; audit: AuditRecorder; logger: Logger }): RoleAssignmentService {
   async function recordFailure(action: AuditAction, context: AuditContext, details: Record<string, unknown>, error: unknown): Promise<void> {
     try {
-      await recordAuditEvent(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
+      await deps.audit.record(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
     } catch (recordError) {
       deps.logger.error({ err: recordError }, `could not record the audit event of a failed ${action}`);
     }
@@ -46,7 +46,7 @@ export function createRoleAssignmentService(deps: { db: Kysely<DatabaseSchema>; 
           if (created === undefined) {
             throw new ConflictError(`${input.principalType} ${input.principalId} already holds ${input.role} at scope ${normalizeScope(input.scope)}`);
           }
-          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-added", outcome: "success", details: assignmentDetails(created), correlationId: context.correlationId });
+          await deps.audit.record(trx, { actor: context.actor, action: "rbac.assignment-added", outcome: "success", details: assignmentDetails(created), correlationId: context.correlationId });
           return created;
         });
       } catch (error) {
@@ -61,7 +61,7 @@ export function createRoleAssignmentService(deps: { db: Kysely<DatabaseSchema>; 
           // Not a uuid cannot name an assignment; asking the database would only fail on the cast.
           const removed = uuidPattern.test(id) ? await createRoleAssignmentRepository(trx).remove(id.toLowerCase()) : undefined;
           if (removed === undefined) throw new NotFoundError(`No role assignment ${id}`);
-          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(removed), correlationId: context.correlationId });
+          await deps.audit.record(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(removed), correlationId: context.correlationId });
         });
       } catch (error) {
         await recordFailure("rbac.assignment-removed", context, { assignmentId: id }, error);

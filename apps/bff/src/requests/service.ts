@@ -3,7 +3,7 @@ import type { AccessRequest, CreateAccessRequestBody, Grant } from "@portcullis/
 import { fitRequest, needsApproval, supersededGrants, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
-import { recordAuditEvent, recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
@@ -34,6 +34,8 @@ export interface Caller {
 
 export interface RequestServiceDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   grants: GrantRepository;
   policies: PolicyRepository;
   arm: ArmClients;
@@ -101,7 +103,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       const superseded = jobs.flatMap((job) => job.superseded.map((g) => g.id));
       const supersededBy = new Map(jobs.flatMap((job) => job.superseded.map((g) => [g.id, job.record.id] as const)));
       await deps.grants.markOpened(ids, superseded, lease(), (trx, changed) =>
-        recordAuditEvents(
+        deps.audit.recordAll(
           trx,
           changed.map((record) => {
             const by = supersededBy.get(record.id);
@@ -200,7 +202,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     const { actor } = spec;
     const superseded = await deps.grants.insertOpening(record, supersede, async (trx) => {
       await spec.stored?.(trx, record);
-      await recordAuditEvents(trx, spec.openingEvents(record, supersede));
+      await deps.audit.recordAll(trx, spec.openingEvents(record, supersede));
     });
     audits.set(record.id, { actor, correlationId: spec.correlationId });
     try {
@@ -218,7 +220,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       try {
         await deps.grants.markOpenFailed(record.id, superseded.map((r) => r.id), message, settled, lease(), async (trx) => {
           await spec.failed?.(trx, message);
-          await recordAuditEvent(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: grantAuditDetails(record, { settled, ...errorDetails(mapped) }), error: message, correlationId: spec.correlationId });
+          await deps.audit.record(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: grantAuditDetails(record, { settled, ...errorDetails(mapped) }), error: message, correlationId: spec.correlationId });
         });
       } catch (error) {
         // The row stays `opening` under its lease; the expiry job closes it when the lease ends.
@@ -230,7 +232,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     }
   }
 
-  const approvals = createApprovalService({ db: deps.db, policies: deps.policies, clock: deps.clock, logger: deps.logger, fitToPolicy, openFitted });
+  const approvals = createApprovalService({ db: deps.db, audit: deps.audit, policies: deps.policies, clock: deps.clock, logger: deps.logger, fitToPolicy, openFitted });
 
   /**
    * A new request: opened at once (201 with the grant) when its ports need no approval or it is break-glass,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Nsg } from "@portcullis/core";
 import type { Kysely } from "kysely";
+import type { AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { NsgRetrySettings } from "../lib/azure/nsg-apply.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { SchedulerConfig } from "../lib/config.ts";
@@ -36,6 +37,8 @@ export interface AccessRequestTuning {
 
 export interface AccessRequestDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   policies: PolicyRepository;
   drift: DriftRepository;
   arm: ArmClients;
@@ -72,9 +75,10 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     ...(tuning.nsgRetry === undefined ? {} : { retry: tuning.nsgRetry }),
     ...(deps.nsgsChanged === undefined ? {} : { nsgsChanged: deps.nsgsChanged }),
   });
-  const closer = createGrantCloser({ grants, writer, clock, instanceId, logger: deps.logger, ...timeouts, ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }) });
+  const closer = createGrantCloser({ grants, audit: deps.audit, writer, clock, instanceId, logger: deps.logger, ...timeouts, ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }) });
   const requests = createRequestService({
     db: deps.db,
+    audit: deps.audit,
     grants,
     policies: deps.policies,
     arm: deps.arm,
@@ -90,6 +94,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
   const expiry = createExpiryJob({ grants, closer, clock, instanceId, logger: deps.logger, ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }) });
   const reconciler = createReconciler({
     db: deps.db,
+    audit: deps.audit,
     policies: deps.policies,
     grants,
     drift: deps.drift,

@@ -6,6 +6,7 @@ import { auditEvents } from "./0004-audit-events.ts";
 import { accessGrants } from "./0005-access-grants.ts";
 import { auditChain } from "./0006-audit-chain.ts";
 import { approvalsNotifications } from "./0007-approvals-notifications.ts";
+import { auditAnchors } from "./0008-audit-anchors.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0005-access-grants": accessGrants,
   "0006-audit-chain": auditChain,
   "0007-approvals-notifications": approvalsNotifications,
+  "0008-audit-anchors": auditAnchors,
 };
