@@ -3,8 +3,8 @@ import { demoUsers } from "@portcullis/local-issuer";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
 import { classifyVms } from "@portcullis/core";
-import { startRetentionJob } from "./activity/retention-job.ts";
-import { createActivityService, type ActivityService } from "./activity/service.ts";
+import type { ActivityService } from "./activity/service.ts";
+import { assembleActivity } from "./activity/wiring.ts";
 import { createApp } from "./app.ts";
 import { createReadiness } from "./health/routes.ts";
 import { createInventoryService, type InventoryService } from "./inventory/service.ts";
@@ -20,7 +20,7 @@ import { seedDemoAssignments } from "./rbac/demo-assignments.ts";
 import { createRoleAssignmentRepository, type RoleAssignmentRepository } from "./rbac/repository.ts";
 import { createRoleAssignmentService } from "./rbac/service.ts";
 import { createAccessDenials } from "./lib/audit/access-denied.ts";
-import { loadAuditSigningKey } from "./lib/audit/audit-signing.ts";
+import type { AuditRecorder } from "./lib/audit/audit-events.ts";
 import { createAuthRuntime, type AuthRuntime } from "./lib/auth/auth-runtime.ts";
 import { createDirectory } from "./lib/auth/directory.ts";
 import { createPrincipalAccess } from "./lib/auth/principal-access.ts";
@@ -82,8 +82,10 @@ export interface AssembledBff {
   /** The expiry job and the reconciler (run them directly in tests), their scheduler, and the start-up sweep. */
   jobs: Omit<AccessRequests, "requests">;
   assignments: RoleAssignmentRepository;
-  /** The activity log: reads, exports, chain verification and retention pruning. */
+  /** The activity log: reads, exports, chain verification, anchors and retention pruning. */
   activity: ActivityService;
+  /** Appends to the audit trail with this BFF's audit key (tests write fixture events through it). */
+  audit: AuditRecorder;
   /** Notification subscriptions, the delivery job and the expiry warning job (run them directly in tests). */
   notifications: Omit<Notifications, "routes" | "jobs" | "close">;
   arm: ArmClients;
@@ -108,6 +110,7 @@ const armProbeTimeoutMs = 3_000;
 export async function assembleBff(config: Config, database: Database, options: AssembleOptions): Promise<AssembledBff> {
   const { logger } = options;
   const publicUrl = options.publicUrl ?? config.publicUrl ?? `http://localhost:${config.port}`;
+  const { service: activity, audit, startJobs: startActivityJobs } = await assembleActivity({ db: database.kysely, config, logger });
   const assignments = createRoleAssignmentRepository(database.kysely);
   const principals = createPrincipalStore(database.kysely);
   const principalAccess = createPrincipalAccess({ principals, loadAssignments: (oid, groups) => assignments.listForPrincipal(oid, groups) });
@@ -139,9 +142,10 @@ export async function assembleBff(config: Config, database: Database, options: A
     // Replicas share PostgreSQL, so NSG writes are serialised there too; PGlite has one process only.
     const locks = createNsgLockManager(database.engine === "postgres" && config.databaseUrl !== undefined ? { postgresUrl: config.databaseUrl } : {});
     const policyRepository = createPolicyRepository(database.kysely);
-    const policies = createPolicyService({ db: database.kysely, repository: policyRepository, arm, locks, inventory, logger });
+    const policies = createPolicyService({ db: database.kysely, audit, repository: policyRepository, arm, locks, inventory, logger });
     const notifications = assembleNotifications({
       db: database.kysely,
+      audit,
       logger,
       config: config.notifications,
       publicUrl,
@@ -152,6 +156,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       db: database.kysely,
       principals,
       principalAccess,
+      audit,
       policies: policyRepository,
       drift,
       arm,
@@ -167,11 +172,6 @@ export async function assembleBff(config: Config, database: Database, options: A
     // Rate-limit windows and the readiness cache follow the injected clock, so tests step past them.
     const clock = options.clock;
     const nowMs = clock === undefined ? Date.now : () => clock.now().getTime();
-    const activity = createActivityService({
-      db: database.kysely,
-      signingKey: () => loadAuditSigningKey({ configuredKey: config.audit.signingKey, dataDir: config.dataDir }),
-      retentionDays: config.audit.retentionDays,
-    });
     const app = createApp({
       logger,
       inventory,
@@ -186,6 +186,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       principals,
       rbac: createRoleAssignmentService({
         db: database.kysely,
+        audit,
         logger,
         // A removed assignment withdraws what it backed at once: pending requests end, open grants close (setting).
         async afterRemove(removed, context) {
@@ -202,11 +203,15 @@ export async function assembleBff(config: Config, database: Database, options: A
       rateLimits: config.rateLimits,
       trustProxy: config.trustProxy,
       isReady: createReadiness({ database: () => pingDatabase(database), arm: () => probeArm(arm, armProbeTimeoutMs) }, { logger, now: nowMs }),
-      denials: createAccessDenials({ db: database.kysely, logger, now: nowMs }),
+      denials: createAccessDenials({ db: database.kysely, audit, logger, now: nowMs }),
       ...(options.webDistDir === undefined ? {} : { webDistDir: options.webDistDir }),
     });
     const issuer = local;
-    const retention = startRetentionJob(activity, logger);
+    const activityJobs = await startActivityJobs().catch(async (error: unknown) => {
+      arm.close();
+      await locks.close();
+      throw error;
+    });
     return {
       app,
       inventory,
@@ -215,6 +220,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       jobs,
       assignments,
       activity,
+      audit,
       notifications: { service: notifications.service, delivery: notifications.delivery, expiryWarnings: notifications.expiryWarnings },
       arm,
       armCredential,
@@ -223,7 +229,8 @@ export async function assembleBff(config: Config, database: Database, options: A
       async close() {
         await jobs.scheduler.stop();
         notifications.close();
-        await retention.stop();
+        // Last: its final anchor must follow every event, and the server (closed by the caller first) and the jobs above append none now.
+        await activityJobs.stop();
         arm.close();
         await locks.close();
         await issuer?.close();

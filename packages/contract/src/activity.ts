@@ -83,12 +83,31 @@ export const ActivityPageResponseSchema = z.object({
 });
 export type ActivityPageResponse = z.infer<typeof ActivityPageResponseSchema>;
 
+const AuditAnchorRefSchema = z.object({
+  seq: z.number().int(),
+  at: z.string(),
+  /** Where the anchor was kept: the database's `audit_anchor`, or an anchor file outside it. */
+  source: z.enum(["database", "file"]),
+});
+
 export const AuditVerifyResponseSchema = z.object({
   ok: z.boolean(),
+  /** Events verified (from the latest pruning checkpoint, or the first event). */
   checked: z.number().int(),
-  /** The first event whose hash or link does not match, when not ok. */
+  /**
+   * The first thing that does not hold, when not ok: an event whose hash, link or key does not match, or that
+   * differs from an anchor; or a checkpoint or anchor whose signature fails (then `seq` and `id` are its own).
+   */
   firstBroken: z.object({ seq: z.number().int(), id: z.string(), reason: z.string() }).nullable(),
+  /** Events an anchor shows existed that are gone (e.g. the newest ones cut off): seq range and how many. */
+  missing: z
+    .object({ fromSeq: z.number().int(), toSeq: z.number().int(), events: z.number().int(), anchor: AuditAnchorRefSchema })
+    .nullable(),
   checkpoint: z.object({ seq: z.number().int(), at: z.string() }).nullable(),
+  /** The newest anchor the chain was found to reach; null when there is none yet. */
+  anchor: AuditAnchorRefSchema.nullable(),
+  /** One sentence for people: what was verified, or what is wrong and where. */
+  summary: z.string(),
 });
 export type AuditVerifyResponse = z.infer<typeof AuditVerifyResponseSchema>;
 

@@ -1,7 +1,6 @@
 import type { ListVmsResponse, VmRow } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAuditEvent } from "../lib/audit/audit-events.ts";
 import { demo, ssh } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
@@ -35,8 +34,8 @@ describe("activity figures on the inventory's Configured rows", () => {
   };
 
   it("counts opened requests per VM and names the latest access and its user", async () => {
-    for (let i = 0; i < 3; i++) await recordAuditEvent(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "success", vmId: demo.web01 });
-    await recordAuditEvent(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "failure", vmId: demo.web01, error: "NSG busy" });
+    for (let i = 0; i < 3; i++) await bff.audit.record(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "success", vmId: demo.web01 });
+    await bff.audit.record(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "failure", vmId: demo.web01, error: "NSG busy" });
     const last = await bff.database.kysely.selectFrom("audit_event").select("at").where("action", "=", "request.opened").where("outcome", "=", "success").orderBy("seq", "desc").executeTakeFirstOrThrow();
 
     const rows = await configured(admin);

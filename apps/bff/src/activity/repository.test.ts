@@ -1,12 +1,11 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { recordAuditEvent, type AuditEventInput } from "../lib/audit/audit-events.ts";
-import { auditSigningKey } from "../lib/audit/audit-signing.ts";
+import type { AuditEventInput } from "../lib/audit/audit-events.ts";
 import type { Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { testEngines } from "../lib/db/test-engines.ts";
 import { createLogger } from "../lib/logger.ts";
+import { testAudit, testAuditKey } from "../test-support/audit.ts";
 import { createActivityRepository } from "./repository.ts";
 import { startRetentionJob } from "./retention-job.ts";
 import { createActivityService } from "./service.ts";
@@ -38,14 +37,14 @@ describe.each(testEngines)("activity storage on $name", (engine) => {
 
   it("sums up approved (opened) requests per VM since a time, and the latest one's time and user, in one query", async () => {
     const repository = createActivityRepository(database.kysely);
-    await recordAuditEvent(database.kysely, opened(dana, vmA));
+    await testAudit.record(database.kysely, opened(dana, vmA));
     await pause();
     const since = new Date();
     await pause();
-    await recordAuditEvent(database.kysely, opened(dana, vmA));
-    await recordAuditEvent(database.kysely, opened(dana, vmA, { outcome: "failure" }));
-    await recordAuditEvent(database.kysely, opened(dana, vmA, { action: "request.created" }));
-    await recordAuditEvent(database.kysely, opened(avery, vmA, { details: { requester: { oid: "oid-riley", name: "Riley Reader" } } }));
+    await testAudit.record(database.kysely, opened(dana, vmA));
+    await testAudit.record(database.kysely, opened(dana, vmA, { outcome: "failure" }));
+    await testAudit.record(database.kysely, opened(dana, vmA, { action: "request.created" }));
+    await testAudit.record(database.kysely, opened(avery, vmA, { details: { requester: { oid: "oid-riley", name: "Riley Reader" } } }));
     const last = (await database.kysely.selectFrom("audit_event").select("at").orderBy("seq", "desc").executeTakeFirstOrThrow()).at;
 
     const summaries = await repository.summaries([vmA.toUpperCase(), vmB], since);
@@ -56,9 +55,9 @@ describe.each(testEngines)("activity storage on $name", (engine) => {
 
   it("matches a scope by whole path segments, reading _ and % in names literally", async () => {
     const repository = createActivityRepository(database.kysely);
-    await recordAuditEvent(database.kysely, opened(dana, vmA));
-    await recordAuditEvent(database.kysely, opened(dana, vmB));
-    await recordAuditEvent(database.kysely, opened(dana, vm("rg_10", "vm-c")));
+    await testAudit.record(database.kysely, opened(dana, vmA));
+    await testAudit.record(database.kysely, opened(dana, vmB));
+    await testAudit.record(database.kysely, opened(dana, vm("rg_10", "vm-c")));
     const scoped = await repository.page({}, { kind: "limited", vmScopes: ["/subscriptions/s-1/resourcegroups/rg_1"], actorOid: null }, 10);
     expect(scoped.map((r) => r.vm_id)).toEqual([vmA.toLowerCase()]);
     const ownOrVm = await repository.page({}, { kind: "limited", vmScopes: [vmB.toLowerCase()], actorOid: "nobody" }, 10);
@@ -66,21 +65,20 @@ describe.each(testEngines)("activity storage on $name", (engine) => {
   });
 
   it("prunes at start by the configured retention, and the chain still verifies", async () => {
-    for (const n of [1, 2, 3]) await recordAuditEvent(database.kysely, opened(dana, vmA, { details: { n } }));
-    const key = auditSigningKey(randomBytes(32));
+    for (const n of [1, 2, 3]) await testAudit.record(database.kysely, opened(dana, vmA, { details: { n } }));
     const later = new Date(Date.now() + 40 * 86_400_000);
-    const service = createActivityService({ db: database.kysely, signingKey: async () => key, retentionDays: 30, now: () => later });
+    const service = createActivityService({ db: database.kysely, key: testAuditKey, retentionDays: 30, now: () => later });
     await startRetentionJob(service, createLogger("silent")).stop();
     expect(await database.kysely.selectFrom("audit_event").selectAll().execute()).toEqual([]);
     const [checkpoint] = await database.kysely.selectFrom("audit_checkpoint").selectAll().orderBy("seq", "desc").execute();
     expect(Number(checkpoint?.count)).toBe(3);
-    await recordAuditEvent(database.kysely, opened(dana, vmA));
+    await testAudit.record(database.kysely, opened(dana, vmA));
     expect(await service.verify()).toMatchObject({ ok: true, checked: 1, checkpoint: { seq: Number(checkpoint?.seq) } });
   });
 
   it("keeps events forever without a retention", async () => {
-    await recordAuditEvent(database.kysely, opened(dana, vmA));
-    const service = createActivityService({ db: database.kysely, signingKey: () => Promise.reject(new Error("no key needed")), retentionDays: undefined, now: () => new Date(Date.now() + 1e12) });
+    await testAudit.record(database.kysely, opened(dana, vmA));
+    const service = createActivityService({ db: database.kysely, key: testAuditKey, retentionDays: undefined, now: () => new Date(Date.now() + 1e12) });
     expect(await service.prune()).toBeNull();
     await startRetentionJob(service, createLogger("silent")).stop();
     expect(await database.kysely.selectFrom("audit_event").selectAll().execute()).toHaveLength(1);

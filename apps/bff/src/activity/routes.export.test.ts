@@ -1,7 +1,6 @@
 import type { ActivityEvent } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAuditEvent, recordAuditEvents } from "../lib/audit/audit-events.ts";
 import { demo } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
@@ -25,11 +24,11 @@ describe("GET /api/activity/export.csv and export.jsonl", () => {
     auditor = `Bearer ${await signInAs(bff, "auditor@contoso.test")}`;
     requester = `Bearer ${await signInAs(bff, "dev@contoso.test")}`;
     // More events than one database batch (1,000), so the export has to page through them.
-    await recordAuditEvents(
+    await bff.audit.recordAll(
       bff.database.kysely,
       Array.from({ length: bulk }, (_, i) => ({ actor: admin, action: "policy.edited" as const, outcome: "success" as const, vmId: demo.app01, details: { n: i }, correlationId: `bulk-${i}` })),
     );
-    formulaId = await recordAuditEvent(bff.database.kysely, {
+    formulaId = await bff.audit.record(bff.database.kysely, {
       actor: dev,
       action: "request.created",
       outcome: "success",
@@ -37,7 +36,7 @@ describe("GET /api/activity/export.csv and export.jsonl", () => {
       details: { vmName: "vm-prod-web-01", ports: ["22/TCP", "3389/TCP"], sources: ["203.0.113.2/32"], durationMinutes: 30, justification: '=HYPERLINK("x")' },
       correlationId: "req-formula",
     });
-    await recordAuditEvent(bff.database.kysely, { actor: dev, action: "request.failed", outcome: "failure", vmId: demo.web01, error: "-1 rules, @fault\ton NSG", details: { justification: "+cmd|' /C calc'!A0" } });
+    await bff.audit.record(bff.database.kysely, { actor: dev, action: "request.failed", outcome: "failure", vmId: demo.web01, error: "-1 rules, @fault\ton NSG", details: { justification: "+cmd|' /C calc'!A0" } });
   });
   afterAll(async () => {
     await bff?.close();
@@ -82,7 +81,7 @@ describe("GET /api/activity/export.csv and export.jsonl", () => {
   });
 
   it("gives JSON lines one whole event per line, even with newlines in the justification", async () => {
-    await recordAuditEvent(bff.database.kysely, { actor: dev, action: "request.denied", outcome: "success", vmId: demo.web01, details: { justification: "line one\nline two" } });
+    await bff.audit.record(bff.database.kysely, { actor: dev, action: "request.denied", outcome: "success", vmId: demo.web01, details: { justification: "line one\nline two" } });
     const res = await request(bff.app).get("/api/activity/export.jsonl").query({ action: "request.denied" }).set("authorization", auditor);
     const lines = res.text.trimEnd().split("\n");
     expect(lines).toHaveLength(1);

@@ -1,7 +1,7 @@
 import type { ActivityEvent, ActivityPageResponse } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAuditEvent, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditEventInput } from "../lib/audit/audit-events.ts";
 import { demo } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
@@ -21,7 +21,7 @@ describe("GET /api/activity", () => {
   const seeded: Array<{ input: AuditEventInput; id: string }> = [];
   let middle: Date;
 
-  const record = async (input: AuditEventInput) => seeded.push({ input, id: await recordAuditEvent(bff.database.kysely, input) });
+  const record = async (input: AuditEventInput) => seeded.push({ input, id: await bff.audit.record(bff.database.kysely, input) });
   const get = async (who: keyof typeof auth, query: Record<string, string | number> = {}) => request(bff.app).get("/api/activity").query(query).set("authorization", auth[who]);
   const list = async (who: keyof typeof auth, query: Record<string, string | number> = {}): Promise<ActivityEvent[]> => {
     const res = await get(who, query);

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { ActivityEvent, ActivityPageResponse, AuditVerifyResponse, VmActivitySummary } from "@portcullis/contract";
+import { appendAnchorFile, writeAuditAnchor, type AuditAnchor } from "../lib/audit/audit-anchors.ts";
 import { pruneAuditEvents, type PruneResult } from "../lib/audit/audit-retention.ts";
 import type { AuditSigningKey } from "../lib/audit/audit-signing.ts";
 import { verifyAuditChain } from "../lib/audit/audit-verify.ts";
@@ -16,17 +17,30 @@ export interface ActivityService {
   events(filter: ActivityFilter, visibility: Visibility): AsyncIterable<ActivityEvent>;
   /** Keyed by lower-cased VM id: approved requests in the last 7 days, last access and its user. */
   summaries(vmIds: readonly string[]): Promise<Map<string, VmActivitySummary>>;
+  /** Verifies the chain against the database's anchors and the anchor file (when configured). */
   verify(): Promise<AuditVerifyResponse>;
   /** Prunes by the configured retention; null when events are kept forever. */
   prune(): Promise<PruneResult | null>;
+  /**
+   * Anchors the chain's head when events were appended since the last anchor (null otherwise), and appends the
+   * anchors this process wrote to the anchor file; one the file missed (it could not be written) goes with the next.
+   */
+  anchor(): Promise<AuditAnchor | null>;
+  /**
+   * The key id of the newest keyed event when it is not this BFF's key: another replica with another key, or a
+   * changed key (either leaves events that one key cannot verify). Null when the trail agrees or has no keyed event.
+   */
+  foreignKeyId(): Promise<string | null>;
 }
 
 export interface ActivityServiceDeps {
   db: Kysely<DatabaseSchema>;
-  /** The checkpoint key (AUDIT_SIGNING_KEY or the one kept in DATA_DIR); loaded on first need. */
-  signingKey: () => Promise<AuditSigningKey>;
+  /** The audit key (AUDIT_SIGNING_KEY or the one kept in DATA_DIR): checkpoints, anchors and keyed event hashes. */
+  key: AuditSigningKey;
   /** AUDIT_RETENTION_DAYS; undefined keeps events forever. */
   retentionDays: number | undefined;
+  /** AUDIT_ANCHOR_FILE; undefined keeps anchors in the database only. */
+  anchorFile?: string | undefined;
   now?: () => Date;
   /** Rows per database read of an export. */
   exportBatchSize?: number;
@@ -38,14 +52,8 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
   const repository = createActivityRepository(deps.db);
   const now = deps.now ?? (() => new Date());
   const batchSize = deps.exportBatchSize ?? 1000;
-  let key: Promise<AuditSigningKey> | undefined;
-  const signingKey = () => {
-    key ??= deps.signingKey().catch((error: unknown) => {
-      key = undefined;
-      throw error;
-    });
-    return key;
-  };
+  const { key, anchorFile } = deps;
+  let unexported: AuditAnchor[] = [];
 
   return {
     async page(filter, visibility) {
@@ -71,11 +79,28 @@ export function createActivityService(deps: ActivityServiceDeps): ActivityServic
 
     summaries: (vmIds) => repository.summaries(vmIds, new Date(now().getTime() - weekMs)),
 
-    verify: () => verifyAuditChain(deps.db, { signingKey }),
+    verify: () => verifyAuditChain(deps.db, { signingKey: async () => key, anchorFiles: anchorFile === undefined ? [] : [anchorFile] }),
 
     async prune() {
       if (deps.retentionDays === undefined) return null;
-      return pruneAuditEvents(deps.db, { retentionDays: deps.retentionDays, key: await signingKey(), now: now() });
+      return pruneAuditEvents(deps.db, { retentionDays: deps.retentionDays, key, now: now() });
+    },
+
+    async anchor() {
+      const anchor = await writeAuditAnchor(deps.db, key, now());
+      if (anchor !== null) unexported.push(anchor);
+      if (anchorFile !== undefined) {
+        // Opened even with nothing to add: the file exists from the first start, so verification can insist on it.
+        await appendAnchorFile(anchorFile, unexported);
+      }
+      unexported = [];
+      return anchor;
+    },
+
+    async foreignKeyId() {
+      const newest = await deps.db.selectFrom("audit_event").select("key_id").where("key_id", "is not", null).orderBy("seq", "desc").limit(1).executeTakeFirst();
+      const keyId = newest?.key_id ?? null;
+      return keyId === key.keyId ? null : keyId;
     },
   };
 }

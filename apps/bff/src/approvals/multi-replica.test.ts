@@ -19,6 +19,7 @@ import { principalDeps } from "../test-support/principals.ts";
 import { assembleAccessRequests, type AccessRequests } from "../requests/wiring.ts";
 import { createDriftRepository } from "../scheduler/drift-repository.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
+import { testAudit } from "../test-support/audit.ts";
 
 function caller(oid: string, tenantRoles: Array<"Approver" | "Requester">): Caller {
   const principal = { oid, name: `User ${oid}`, username: `${oid}@contoso.test`, tenantId: "t", tenantRoles, ignoredRoles: [], groups: [] };
@@ -47,6 +48,7 @@ describe("approvals on two BFF replicas sharing one PostgreSQL database", () => 
         assembleAccessRequests({
           db: database.kysely,
           ...principalDeps(database.kysely),
+          audit: testAudit,
           policies: createPolicyRepository(database.kysely),
           drift: createDriftRepository(database.kysely),
           arm,
@@ -57,7 +59,7 @@ describe("approvals on two BFF replicas sharing one PostgreSQL database", () => 
       );
     }
     const db = databases[0] as Database;
-    const policyService = createPolicyService({ db: db.kysely, repository: createPolicyRepository(db.kysely), arm, locks: lockManagers[0] as NsgLockManager, inventory: { policiesChanged: async () => undefined }, logger });
+    const policyService = createPolicyService({ db: db.kysely, audit: testAudit, repository: createPolicyRepository(db.kysely), arm, locks: lockManagers[0] as NsgLockManager, inventory: { policiesChanged: async () => undefined }, logger });
     await policyService.put([{ vmId: demo.web01, ports: [sshPerRequest], approval: { requiredApprovals: 2, approvers: { roleHolders: true, users: [], groups: [] }, allowSelfApproval: false, maxWait: "PT1H", clockStartsAt: "approval" } }], {
       kind: "put",
       context: { actor: { oid: "test", name: "test", ip: null }, correlationId: null },

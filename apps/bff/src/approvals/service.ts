@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, Grant } from "@portcullis/contract";
 import { approvedGrantWindow, decisionRefusal, requestLapsesAt, tallyDecisions, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
@@ -21,6 +21,8 @@ import { canReview, canSee, deciderOf, requestDetails, toView } from "./request-
 
 export interface ApprovalServiceDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   policies: PolicyRepository;
   clock: Clock;
   logger: Logger;
@@ -144,7 +146,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       if (locked === null || locked.status !== "pending") return null;
       const message = `RequesterNoLongerAuthorized: ${locked.requesterName} no longer holds jit.request.create on ${locked.vmName}, so the request cannot open`;
       await repository.setStatus(trx, id, { status: "failed", decidedAt: now, error: message });
-      await recordAuditEvents(trx, [
+      await deps.audit.recordAll(trx, [
         { actor, action: "request.failed", outcome: "failure", vmId: locked.vmId, details: requestDetails(locked, { reason: "RequesterNoLongerAuthorized" }), error: message, correlationId },
       ]);
       return message;
@@ -171,7 +173,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       await deps.principals.remember(caller.access.principal);
       await deps.db.transaction().execute(async (trx) => {
         await repository.insert(record, trx);
-        await recordAuditEvents(trx, [
+        await deps.audit.recordAll(trx, [
           {
             actor: actorOf(caller),
             action: "request.created",
@@ -236,7 +238,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           const decided = await decideIn(trx, id, caller, "approve", comment, now);
           // Another approval landed meanwhile and this one completes the count: not recorded here, but as the last one below.
           if (decided.tally.remaining === 0) throw new LastApprovalError();
-          await recordAuditEvents(trx, [approvedEvent(decided.locked, decided.tally.remaining, decided.tally.approvals)]);
+          await deps.audit.recordAll(trx, [approvedEvent(decided.locked, decided.tally.remaining, decided.tally.approvals)]);
           return true;
         }).catch((error: unknown) => {
           if (error instanceof LastApprovalError) return false;
@@ -278,7 +280,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             const decided = await decideIn(trx, id, caller, "approve", comment, now);
             if (decided.tally.remaining > 0) throw new ConflictError("The request's approvals changed at the same time; try again", { details: { requestId: id } });
             await repository.setStatus(trx, id, { status: "opened", decidedAt: now, grantId });
-            await recordAuditEvents(trx, [approvedEvent(decided.locked, 0, decided.tally.approvals, { grantId, endsAt: window.endsAt.toISOString() })]);
+            await deps.audit.recordAll(trx, [approvedEvent(decided.locked, 0, decided.tally.approvals, { grantId, endsAt: window.endsAt.toISOString() })]);
           },
           failed: async (trx, message) => {
             await repository.setStatus(trx, id, { status: "failed", error: message });
@@ -296,7 +298,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       await deps.db.transaction().execute(async (trx) => {
         const decided = await decideIn(trx, id, caller, "deny", comment, now);
         await repository.setStatus(trx, id, { status: "denied", decidedAt: now });
-        await recordAuditEvents(trx, [
+        await deps.audit.recordAll(trx, [
           { actor: actorOf(caller), action: "request.denied", outcome: "success", vmId: decided.locked.vmId, details: requestDetails(decided.locked, { comment }), correlationId: caller.correlationId },
         ]);
       });
@@ -314,7 +316,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
           throw new ConflictError(`The request is ${locked?.status ?? "gone"}; only a pending request can be cancelled`, { details: { requestId: id, status: locked?.status ?? null } });
         }
         await repository.setStatus(trx, id, { status: "cancelled", decidedAt: now });
-        await recordAuditEvents(trx, [{ actor: actorOf(caller), action: "request.cancelled", outcome: "success", vmId: locked.vmId, details: requestDetails(locked), correlationId: caller.correlationId }]);
+        await deps.audit.recordAll(trx, [{ actor: actorOf(caller), action: "request.cancelled", outcome: "success", vmId: locked.vmId, details: requestDetails(locked), correlationId: caller.correlationId }]);
       });
       return reload(id, caller);
     },
@@ -328,7 +330,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       if (!canReview(record, caller)) throw new NotAllowedError("Reviewing a break-glass access needs the Approver role on the VM, and not being its requester", { details: { requestId: id } });
       await deps.db.transaction().execute(async (trx) => {
         await repository.setReview(trx, id, { byOid: caller.oid, byName: caller.name, comment, at: now });
-        await recordAuditEvents(trx, [{ actor: actorOf(caller), action: "request.break-glass-reviewed", outcome: "success", vmId: record.vmId, details: requestDetails(record, { comment, grantId: record.grantId }), correlationId: caller.correlationId }]);
+        await deps.audit.recordAll(trx, [{ actor: actorOf(caller), action: "request.break-glass-reviewed", outcome: "success", vmId: record.vmId, details: requestDetails(record, { comment, grantId: record.grantId }), correlationId: caller.correlationId }]);
       });
       return reload(id, caller);
     },
@@ -352,7 +354,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             if (locked === null || locked.status !== "pending") return false;
             const message = `RequesterNoLongerAuthorized: ${locked.requesterName} no longer holds jit.request.create on ${locked.vmName}`;
             await repository.setStatus(trx, record.id, { status: "cancelled", decidedAt: now, error: message });
-            await recordAuditEvents(trx, [
+            await deps.audit.recordAll(trx, [
               { actor, action: "request.cancelled", outcome: "success", vmId: locked.vmId, details: requestDetails(locked, { reason: "RequesterNoLongerAuthorized" }), error: message, correlationId },
             ]);
             return true;
@@ -369,7 +371,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       return deps.db.transaction().execute(async (trx) => {
         const lapsed = await repository.lapseDue(trx, now, 500);
         if (lapsed.length > 0) {
-          await recordAuditEvents(
+          await deps.audit.recordAll(
             trx,
             lapsed.map((r) => ({
               actor: { oid: "portcullis", name: "Portcullis scheduler", ip: null },

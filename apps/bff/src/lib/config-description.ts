@@ -21,7 +21,12 @@ export function describeConfig(config: Config): Record<string, unknown> {
     rateLimits: config.rateLimits,
     scheduler: config.scheduler,
     revokeOnRoleRemoval: config.revokeOnRoleRemoval,
-    audit: { retentionDays: config.audit.retentionDays ?? "forever", signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY" },
+    audit: {
+      retentionDays: config.audit.retentionDays ?? "forever",
+      signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY",
+      anchorFile: config.audit.anchorFile ?? "none (database only)",
+      anchorIntervalSeconds: config.audit.anchorIntervalSeconds,
+    },
     notifications: {
       // Scheme, host and port only: the URL's user name and password stay out of the log.
       smtp: config.notifications.smtpUrl === undefined ? "off" : smtpServer(config.notifications.smtpUrl),

@@ -32,12 +32,16 @@ export interface SchedulerConfig {
   reconcileRepair: boolean;
 }
 
-/** The audit trail: retention and the key that signs pruning checkpoints. */
+/** The audit trail: retention, the key that hashes events and signs checkpoints and anchors, and where anchors go. */
 export interface AuditConfig {
   /** Events older than this many days are pruned (daily and at start); undefined keeps them forever. */
   retentionDays: number | undefined;
   /** AUDIT_SIGNING_KEY (HMAC-SHA256 key, at least 32 characters); undefined uses a key generated in DATA_DIR. */
   signingKey: string | undefined;
+  /** AUDIT_ANCHOR_FILE (absolute path): anchors are also appended there as JSON lines; undefined: database only. */
+  anchorFile: string | undefined;
+  /** AUDIT_ANCHOR_INTERVAL_SECONDS: how often the chain's head is anchored while events are appended. */
+  anchorIntervalSeconds: number;
 }
 
 /** Notifications (src/notifications): e-mail over SMTP, the development allowance for http webhooks, the address allow-list. */
@@ -277,6 +281,8 @@ const EnvSchema = z.object({
     return Number(v);
   }),
   AUDIT_SIGNING_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "AUDIT_SIGNING_KEY: must be at least 32 characters" }),
+  AUDIT_ANCHOR_FILE: optionalText.transform((v) => (v === undefined ? undefined : path.resolve(v))),
+  AUDIT_ANCHOR_INTERVAL_SECONDS: integer("AUDIT_ANCHOR_INTERVAL_SECONDS", 1, 3600, 60),
   SMTP_URL: optionalText.refine(isSmtpUrl, { message: "SMTP_URL: must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587" }),
   SMTP_FROM: optionalText.refine((v) => v === undefined || senderPattern.test(v), { message: "SMTP_FROM: must be an e-mail address, or a name and an address such as Portcullis <jit@example.com>" }),
   NOTIFY_ALLOW_HTTP_LOCALHOST: optionalText.transform((v, ctx) => {
@@ -407,21 +413,27 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
     scheduler: { intervalMs: e.SCHEDULER_INTERVAL_MS, reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS, reconcileRepair: e.RECONCILE_REPAIR },
     revokeOnRoleRemoval: e.REVOKE_ON_ROLE_REMOVAL,
-    audit: { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY },
+    audit: auditConfigOf(e),
     notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, allowHttpLocalhost: e.NOTIFY_ALLOW_HTTP_LOCALHOST ?? auth.mode === "local", allowedHosts: e.NOTIFY_ALLOWED_HOSTS },
   };
+}
+
+const auditVariables = ["AUDIT_RETENTION_DAYS", "AUDIT_SIGNING_KEY", "AUDIT_ANCHOR_FILE", "AUDIT_ANCHOR_INTERVAL_SECONDS"] as const;
+
+function auditConfigOf(e: Pick<Env, (typeof auditVariables)[number]>): AuditConfig {
+  return { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY, anchorFile: e.AUDIT_ANCHOR_FILE, anchorIntervalSeconds: e.AUDIT_ANCHOR_INTERVAL_SECONDS };
 }
 
 /** Storage settings only (DATA_DIR, DATABASE_URL, AUDIT_*), parsed by the same rules: for tools such as `npm run audit:verify`. */
 export function loadStorageConfig(env: Record<string, string | undefined>): Pick<Config, "dataDir" | "databaseUrl" | "audit"> {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
-  for (const name of ["DATA_DIR", "DATABASE_URL", "AUDIT_RETENTION_DAYS", "AUDIT_SIGNING_KEY"] as const) {
+  for (const name of ["DATA_DIR", "DATABASE_URL", ...auditVariables] as const) {
     const result = EnvSchema.shape[name].safeParse(env[name]);
     if (result.success) values[name] = result.data;
     else problems.push(...result.error.issues.map((issue) => issue.message));
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const e = values as Pick<Env, "DATA_DIR" | "DATABASE_URL" | "AUDIT_RETENTION_DAYS" | "AUDIT_SIGNING_KEY">;
-  return { dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, audit: { retentionDays: e.AUDIT_RETENTION_DAYS, signingKey: e.AUDIT_SIGNING_KEY } };
+  const e = values as Pick<Env, "DATA_DIR" | "DATABASE_URL" | (typeof auditVariables)[number]>;
+  return { dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, audit: auditConfigOf(e) };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
-import { recordAuditEvents, type AuditActor } from "../lib/audit/audit-events.ts";
+import type { AuditActor, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
 import { systemClock, type Clock } from "../scheduler/clock.ts";
@@ -38,6 +38,8 @@ const defaultMaxAttempts = 8;
 
 export interface DeliveryJobDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   logger: Logger;
   render: RenderContext;
   /** Null without SMTP_URL (e-mail deliveries then fail with that reason). */
@@ -144,7 +146,7 @@ export function createDeliveryJob(deps: DeliveryJobDeps) {
         },
       ];
     });
-    await recordAuditEvents(trx, events);
+    await deps.audit.recordAll(trx, events);
   }
 
   async function round(): Promise<DeliveryReport> {

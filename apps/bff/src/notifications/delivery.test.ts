@@ -70,7 +70,7 @@ describe("notification delivery", () => {
   /** A delivery job with short retries (its own process id, as another replica would have). */
   function fastJob(tuning: DeliveryTuning = {}) {
     const addresses = { allowHttpLocalhost: bff.config.notifications.allowHttpLocalhost, allowedHosts: new Set(bff.config.notifications.allowedHosts), resolve: dns.resolve };
-    return createDeliveryJob({ db: bff.database.kysely, logger: createLogger("silent"), render: { publicUrl: bff.url }, mailer: null, addresses, tuning: { retryDelaysMs: [50], timeoutMs: 2_000, ...tuning } });
+    return createDeliveryJob({ db: bff.database.kysely, audit: bff.audit, logger: createLogger("silent"), render: { publicUrl: bff.url }, mailer: null, addresses, tuning: { retryDelaysMs: [50], timeoutMs: 2_000, ...tuning } });
   }
 
   const outbox = () => bff.database.kysely.selectFrom("notification_outbox").selectAll().orderBy("created_at").execute();

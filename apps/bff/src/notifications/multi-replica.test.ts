@@ -11,6 +11,7 @@ import { createDeliveryJob } from "./delivery-job.ts";
 import { createExpiryWarningJob } from "./expiry-warning-job.ts";
 import { createNotificationRepository } from "./repository.ts";
 import { fakeDns, startReceiver, type TestReceiver } from "./testing.ts";
+import { testAudit } from "../test-support/audit.ts";
 
 /** Two BFF replicas (each its own pool and jobs) on one PostgreSQL schema: each delivery and each warning happens once. */
 describe("notification jobs on two replicas sharing PostgreSQL", () => {
@@ -54,7 +55,7 @@ describe("notification jobs on two replicas sharing PostgreSQL", () => {
     const rows = Array.from({ length: 60 }, () => ({ id: randomUUID(), subscription_id: subscriptionId, subscription_name: "replicas", kind: "webhook" as const, target: `${hook.url}/hook`, event: "request.opened", vm_name: "vm", payload, status: "pending" as const, next_attempt_at: now, created_at: now }));
     await databases[0]!.kysely.insertInto("notification_outbox").values(rows).execute();
 
-    const jobs = databases.map((d) => createDeliveryJob({ db: d.kysely, logger: createLogger("silent"), render: { publicUrl: "http://localhost:8080" }, mailer: null, addresses: localReceivers, tuning: { concurrency: 4 } }));
+    const jobs = databases.map((d) => createDeliveryJob({ db: d.kysely, audit: testAudit, logger: createLogger("silent"), render: { publicUrl: "http://localhost:8080" }, mailer: null, addresses: localReceivers, tuning: { concurrency: 4 } }));
     const reports = await Promise.all(jobs.map((job) => job.run()));
 
     expect(reports.reduce((sum, r) => sum + r.delivered, 0)).toBe(60);

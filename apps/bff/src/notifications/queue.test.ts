@@ -1,6 +1,7 @@
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { recordAuditEvents, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditEventInput } from "../lib/audit/audit-events.ts";
+import { testAudit } from "../test-support/audit.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { demo } from "../policies/testing.ts";
@@ -47,7 +48,7 @@ describe("queueing notifications from the audit trail", () => {
   const outbox = () => database.kysely.selectFrom("notification_outbox").select(["subscription_name", "target", "event", "vm_name", "status"]).orderBy("subscription_name").execute();
 
   it("events that notify nothing cost no query on the notification tables and queue nothing", async () => {
-    await recordAuditEvents(database.kysely.withPlugin(recorder), [
+    await testAudit.recordAll(database.kysely.withPlugin(recorder), [
       { actor, action: "policy.edited", outcome: "success", vmId: demo.web01 },
       { actor, action: "request.extended", outcome: "success", vmId: demo.web01, details: { requester } },
       { actor, action: "request.approved", outcome: "success", vmId: demo.web01, details: { remaining: 1, requester } },
@@ -59,7 +60,7 @@ describe("queueing notifications from the audit trail", () => {
   });
 
   it("a batch that notifies costs one subscription query and one insert, with rows only for subscriptions whose scope holds the VM", async () => {
-    await recordAuditEvents(database.kysely.withPlugin(recorder), [opened(demo.web01), { actor, action: "policy.edited", outcome: "success", vmId: demo.app01 }, opened(demo.web02)]);
+    await testAudit.recordAll(database.kysely.withPlugin(recorder), [opened(demo.web01), { actor, action: "policy.edited", outcome: "success", vmId: demo.app01 }, opened(demo.web02)]);
     expect(touchingNotifications().map((s) => (s.includes('"kind":"SelectQueryNode"') ? "select" : s.includes('"kind":"InsertQueryNode"') ? "insert" : s))).toEqual(["select", "insert"]);
     expect(await outbox()).toEqual([
       { subscription_name: "team mail", target: '["secops@contoso.test"]', event: "request.opened", vm_name: "vm-prod-web-01", status: "pending" },
@@ -74,13 +75,13 @@ describe("queueing notifications from the audit trail", () => {
   it("the rows commit with the change: a rolled-back transaction queues nothing", async () => {
     await expect(
       database.kysely.transaction().execute(async (trx) => {
-        await recordAuditEvents(trx, [opened(demo.app01)]);
+        await testAudit.recordAll(trx, [opened(demo.app01)]);
         expect(await trx.selectFrom("notification_outbox").select("id").execute()).toHaveLength(3);
         throw new Error("the NSG write failed");
       }),
     ).rejects.toThrow("the NSG write failed");
     expect(await outbox()).toEqual([]);
-    await database.kysely.transaction().execute((trx) => recordAuditEvents(trx, [opened(demo.app01)]));
+    await database.kysely.transaction().execute((trx) => testAudit.recordAll(trx, [opened(demo.app01)]));
     expect((await outbox()).map((r) => r.subscription_name)).toEqual(["app tier", "team mail", "team mail (to the requester)"]);
   });
 });

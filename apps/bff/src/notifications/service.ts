@@ -8,7 +8,7 @@ import {
   type NotificationSubscription,
 } from "@portcullis/contract";
 import type { AuditContext } from "../lib/audit/audit-context.ts";
-import { recordAuditEvent, type AuditAction } from "../lib/audit/audit-events.ts";
+import type { AuditAction, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import { normalizeScope } from "../lib/auth/scope.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
@@ -36,6 +36,8 @@ export interface CreateSubscriptionInput {
 
 export interface NotificationServiceDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   logger: Logger;
   /** The URL and address rules webhook targets must pass. */
   urls: AddressPolicy;
@@ -76,7 +78,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
 
   async function recordFailure(action: AuditAction, context: AuditContext, details: Record<string, unknown>, error: unknown): Promise<void> {
     try {
-      await recordAuditEvent(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
+      await deps.audit.record(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
     } catch (recordError) {
       deps.logger.error({ err: recordError }, `could not record the audit event of a failed ${action}`);
     }
@@ -151,7 +153,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
             },
             trx,
           );
-          await recordAuditEvent(trx, { actor: context.actor, action: "notification.subscription-added", outcome: "success", details: subscriptionDetails(toSubscription(stored)), correlationId: context.correlationId });
+          await deps.audit.record(trx, { actor: context.actor, action: "notification.subscription-added", outcome: "success", details: subscriptionDetails(toSubscription(stored)), correlationId: context.correlationId });
           return stored;
         });
       } catch (error) {
@@ -172,7 +174,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
           if (updated === null) throw new NotFoundError(`No notification subscription ${id}`, { details: { subscriptionId: id } });
           const before = toSubscription(current);
           const after = toSubscription(updated);
-          await recordAuditEvent(trx, {
+          await deps.audit.record(trx, {
             actor: context.actor,
             action: "notification.subscription-changed",
             outcome: "success",
@@ -196,7 +198,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
         await deps.db.transaction().execute(async (trx) => {
           const removed = await repository.deleteSubscription(id, trx);
           if (removed === null) throw new NotFoundError(`No notification subscription ${id}`, { details: { subscriptionId: id } });
-          await recordAuditEvent(trx, { actor: context.actor, action: "notification.subscription-removed", outcome: "success", details: subscriptionDetails(toSubscription(removed)), correlationId: context.correlationId });
+          await deps.audit.record(trx, { actor: context.actor, action: "notification.subscription-removed", outcome: "success", details: subscriptionDetails(toSubscription(removed)), correlationId: context.correlationId });
         });
       } catch (error) {
         await recordFailure("notification.subscription-removed", context, { subscriptionId: id }, error);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import type { AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { NotificationsConfig } from "../lib/config.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -26,6 +27,8 @@ export interface NotificationTuning {
 
 export interface NotificationDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   logger: Logger;
   config: NotificationsConfig;
   /** Origin of the portal: links in cards and e-mails. */
@@ -73,12 +76,13 @@ export function assembleNotifications(deps: NotificationDeps): Notifications {
   const addresses: AddressPolicy = { allowHttpLocalhost: config.allowHttpLocalhost, allowedHosts: new Set(config.allowedHosts), resolve: deps.tuning?.resolveHost ?? systemResolver };
   const service = createNotificationService({
     db: deps.db,
+    audit: deps.audit,
     logger: deps.logger,
     urls: addresses,
     smtpConfigured: mailer !== null,
     clock: deliveryClock,
   });
-  const deliveryJob = createDeliveryJob({ db: deps.db, logger: deps.logger, render: { publicUrl: deps.publicUrl }, mailer, addresses, instanceId: randomUUID(), tuning: delivery });
+  const deliveryJob = createDeliveryJob({ db: deps.db, audit: deps.audit, logger: deps.logger, render: { publicUrl: deps.publicUrl }, mailer, addresses, instanceId: randomUUID(), tuning: delivery });
   const expiryWarnings = createExpiryWarningJob({ db: deps.db, logger: deps.logger, clock: deps.clock ?? systemClock, deliveryClock });
   return {
     routes: { service },

@@ -11,6 +11,7 @@ import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulato
 import { createPolicyRepository } from "./repository.ts";
 import { createPolicyService, type PolicyService } from "./service.ts";
 import { counterKey, demo, rdp, rulesNow, ssh } from "./testing.ts";
+import { testAudit } from "../test-support/audit.ts";
 
 /** Two BFF replicas: each its own database pool, lock manager and service; one PostgreSQL schema; one ARM. */
 describe("two replicas sharing PostgreSQL", () => {
@@ -34,6 +35,7 @@ describe("two replicas sharing PostgreSQL", () => {
       services.push(
         createPolicyService({
           db: database.kysely,
+          audit: testAudit,
           repository: createPolicyRepository(database.kysely),
           arm: bff.arm,
           locks: manager,

@@ -24,7 +24,7 @@ describe("the policy service when storing fails", () => {
     const real = createPolicyRepository(bff.database.kysely);
     const failing: PolicyRepository = { ...real, save: async () => Promise.reject(new Error("disk full")) };
     const locks = createNsgLockManager();
-    const service = createPolicyService({ db: bff.database.kysely, repository: failing, arm: bff.arm, locks, inventory: { policiesChanged: async () => undefined }, logger: createLogger("silent") });
+    const service = createPolicyService({ db: bff.database.kysely, audit: bff.audit, repository: failing, arm: bff.arm, locks, inventory: { policiesChanged: async () => undefined }, logger: createLogger("silent") });
     const before = { nic: await rulesNow(bff.arm, demo.nsgWeb02), subnet: await rulesNow(bff.arm, demo.nsgSnetWeb) };
     emulator.control.resetCounters();
 

@@ -1,7 +1,7 @@
 import type { ApprovalSettings, PolicyPlanResponse, PolicyPort, PutPoliciesResponse, RemovePoliciesResponse } from "@portcullis/contract";
 import type { Nsg, VmPolicyTarget } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { recordAuditEvents, type AuditAction, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditAction, AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { createNsgApplier, type AppliedNsgChanges, type NsgRetrySettings } from "../lib/azure/nsg-apply.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { VmNetworkRead } from "../lib/azure/nsg-read.ts";
@@ -41,6 +41,8 @@ export interface InventoryHooks {
 
 export interface PolicyServiceDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   repository: PolicyRepository;
   arm: ArmClients;
   locks: NsgLockManager;
@@ -103,7 +105,7 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
 
   async function recordFailure(events: AuditEventInput[]): Promise<void> {
     try {
-      await recordAuditEvents(deps.db, events);
+      await deps.audit.recordAll(deps.db, events);
     } catch (error) {
       deps.logger.error({ err: error, events: events.length }, "could not record the audit events of a failed policy operation");
     }
@@ -189,7 +191,7 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
                 };
               });
               saved = await deps.repository.save(writes, context.actor.name, (trx) =>
-                recordAuditEvents(
+                deps.audit.recordAll(
                   trx,
                   auditEvents(context, vmIds, actionFor, "success", (vmId) => {
                     const before = records.get(vmId.toLowerCase());
@@ -237,7 +239,7 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
             deadline,
             commit: async (result) => {
               await deps.repository.delete(vmIds, (trx) =>
-                recordAuditEvents(
+                deps.audit.recordAll(
                   trx,
                   auditEvents(context, vmIds, () => "policy.removed", "success", (vmId) => {
                     const before = records.get(vmId.toLowerCase()) as PolicyRecord;

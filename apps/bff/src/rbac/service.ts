@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { RoleAssignment } from "@portcullis/contract";
 import type { AuditContext } from "../lib/audit/audit-context.ts";
-import { recordAuditEvent, type AuditAction } from "../lib/audit/audit-events.ts";
+import type { AuditAction, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { normalizeScope } from "../lib/auth/scope.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, NotFoundError } from "../lib/errors.ts";
@@ -31,6 +31,8 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export interface RoleAssignmentServiceDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   logger: Logger;
   /**
    * Runs after a removal committed (the composition root wires the access it withdraws: pending requests cancelled,
@@ -42,7 +44,7 @@ export interface RoleAssignmentServiceDeps {
 export function createRoleAssignmentService(deps: RoleAssignmentServiceDeps): RoleAssignmentService {
   async function recordFailure(action: AuditAction, context: AuditContext, details: Record<string, unknown>, error: unknown): Promise<void> {
     try {
-      await recordAuditEvent(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
+      await deps.audit.record(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
     } catch (recordError) {
       deps.logger.error({ err: recordError }, `could not record the audit event of a failed ${action}`);
     }
@@ -56,7 +58,7 @@ export function createRoleAssignmentService(deps: RoleAssignmentServiceDeps): Ro
           if (created === undefined) {
             throw new ConflictError(`${input.principalType} ${input.principalId} already holds ${input.role} at scope ${normalizeScope(input.scope)}`);
           }
-          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-added", outcome: "success", details: assignmentDetails(created), correlationId: context.correlationId });
+          await deps.audit.record(trx, { actor: context.actor, action: "rbac.assignment-added", outcome: "success", details: assignmentDetails(created), correlationId: context.correlationId });
           return created;
         });
       } catch (error) {
@@ -72,7 +74,7 @@ export function createRoleAssignmentService(deps: RoleAssignmentServiceDeps): Ro
           // Not a uuid cannot name an assignment; asking the database would only fail on the cast.
           const gone = uuidPattern.test(id) ? await createRoleAssignmentRepository(trx).remove(id.toLowerCase()) : undefined;
           if (gone === undefined) throw new NotFoundError(`No role assignment ${id}`);
-          await recordAuditEvent(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(gone), correlationId: context.correlationId });
+          await deps.audit.record(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(gone), correlationId: context.correlationId });
           return gone;
         });
       } catch (error) {

@@ -1,7 +1,7 @@
 import type { Grant } from "@portcullis/contract";
 import { extendGrant } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { recordAuditEvent, type AuditActor } from "../lib/audit/audit-events.ts";
+import type { AuditActor, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, NotAllowedError, NotFoundError } from "../lib/errors.ts";
@@ -21,6 +21,8 @@ import type { Caller } from "./service.ts";
 
 export interface GrantActionDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   grants: GrantRepository;
   policies: PolicyRepository;
   arm: ArmClients;
@@ -134,7 +136,7 @@ export function createGrantActions(deps: GrantActionDeps) {
           Date.now() + deps.timeoutMs,
           async () => {
             saved = await deps.grants.finishExtend(id, extension.endsAt, held, (trx) =>
-              recordAuditEvent(trx, {
+              deps.audit.record(trx, {
                 actor: actor(caller),
                 action: "request.extended",
                 outcome: "success",
@@ -149,7 +151,7 @@ export function createGrantActions(deps: GrantActionDeps) {
       } catch (error) {
         await deps.grants.releaseLease(id, deps.instanceId).catch((e: unknown) => deps.logger.error({ err: e, grantId: id }, "could not release a grant's lease; it ends by itself"));
         const mapped = policyOperationError(error, "The grant keeps its end time.");
-        await recordAuditEvent(deps.db, {
+        await deps.audit.record(deps.db, {
           actor: actor(caller),
           action: "request.extended",
           outcome: "failure",

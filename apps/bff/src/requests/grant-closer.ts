@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { recordAuditEvents, type AuditAction, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditAction, AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Clock } from "../scheduler/clock.ts";
@@ -18,6 +18,8 @@ export const defaultCloseRetry: CloseRetrySettings = { baseMs: 5_000, maxMs: 300
 
 export interface GrantCloserDeps {
   grants: GrantRepository;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   writer: GrantWriter;
   clock: Clock;
   /** This process's id: the holder of the leases it takes. */
@@ -62,7 +64,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
   }
 
   function event(db: Kysely<DatabaseSchema>, events: AuditEventInput[]): Promise<void> {
-    return recordAuditEvents(db, events).then(() => undefined);
+    return deps.audit.recordAll(db, events).then(() => undefined);
   }
 
   return {

@@ -3,7 +3,7 @@ import type { AccessRequest, CreateAccessRequestBody, Grant, ListGrantsResponse 
 import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
-import { recordAuditEvent, recordAuditEvents, type AuditActor, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
@@ -42,6 +42,8 @@ export interface RequestServiceDeps {
   db: Kysely<DatabaseSchema>;
   principals: PrincipalStore;
   principalAccess: PrincipalAccess;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   grants: GrantRepository;
   policies: PolicyRepository;
   arm: ArmClients;
@@ -109,7 +111,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       const superseded = jobs.flatMap((job) => job.superseded.map((g) => g.id));
       const supersededBy = new Map(jobs.flatMap((job) => job.superseded.map((g) => [g.id, job.record.id] as const)));
       await deps.grants.markOpened(ids, superseded, lease(), (trx, changed) =>
-        recordAuditEvents(
+        deps.audit.recordAll(
           trx,
           changed.map((record) => {
             const by = supersededBy.get(record.id);
@@ -160,7 +162,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     if (!(error instanceof InputError)) return;
     const asked = body.sources.kind === "ranges" ? body.sources.prefixes : caller.ip === null ? [] : [caller.ip];
     const coverage = sourceCoverage(asked);
-    await recordAuditEvent(deps.db, {
+    await deps.audit.record(deps.db, {
       actor: actorOf(caller),
       action: "request.created",
       outcome: "failure",
@@ -233,7 +235,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     const { actor } = spec;
     const superseded = await deps.grants.insertOpening(record, supersede, async (trx) => {
       await spec.stored?.(trx, record);
-      await recordAuditEvents(trx, spec.openingEvents(record, supersede));
+      await deps.audit.recordAll(trx, spec.openingEvents(record, supersede));
     });
     audits.set(record.id, { actor, correlationId: spec.correlationId });
     try {
@@ -251,7 +253,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       try {
         await deps.grants.markOpenFailed(record.id, superseded.map((r) => r.id), message, settled, lease(), async (trx) => {
           await spec.failed?.(trx, message);
-          await recordAuditEvent(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: grantAuditDetails(record, { settled, ...errorDetails(mapped) }), error: message, correlationId: spec.correlationId });
+          await deps.audit.record(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: grantAuditDetails(record, { settled, ...errorDetails(mapped) }), error: message, correlationId: spec.correlationId });
         });
       } catch (error) {
         // The row stays `opening` under its lease; the expiry job closes it when the lease ends.
@@ -265,6 +267,7 @@ export function createRequestService(deps: RequestServiceDeps) {
 
   const approvals = createApprovalService({
     db: deps.db,
+    audit: deps.audit,
     policies: deps.policies,
     clock: deps.clock,
     logger: deps.logger,

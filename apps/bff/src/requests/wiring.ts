@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Nsg } from "@portcullis/core";
 import type { Kysely } from "kysely";
+import type { AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { NsgRetrySettings } from "../lib/azure/nsg-apply.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { SchedulerConfig } from "../lib/config.ts";
@@ -42,6 +43,8 @@ export interface AccessRequestDeps {
   principals: PrincipalStore;
   /** What a requester may do now, when someone else (an approver) acts on their request. */
   principalAccess: PrincipalAccess;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   policies: PolicyRepository;
   drift: DriftRepository;
   arm: ArmClients;
@@ -78,11 +81,12 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     ...(tuning.nsgRetry === undefined ? {} : { retry: tuning.nsgRetry }),
     ...(deps.nsgsChanged === undefined ? {} : { nsgsChanged: deps.nsgsChanged }),
   });
-  const closer = createGrantCloser({ grants, writer, clock, instanceId, logger: deps.logger, ...timeouts, ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }) });
+  const closer = createGrantCloser({ grants, audit: deps.audit, writer, clock, instanceId, logger: deps.logger, ...timeouts, ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }) });
   const requests = createRequestService({
     db: deps.db,
     principals: deps.principals,
     principalAccess: deps.principalAccess,
+    audit: deps.audit,
     grants,
     policies: deps.policies,
     arm: deps.arm,
@@ -98,6 +102,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
   const expiry = createExpiryJob({ grants, closer, clock, instanceId, logger: deps.logger, ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }) });
   const reconciler = createReconciler({
     db: deps.db,
+    audit: deps.audit,
     policies: deps.policies,
     grants,
     drift: deps.drift,

@@ -25,6 +25,7 @@ import { assembleAccessRequests } from "../requests/wiring.ts";
 import { startChildBff, type ChildBff } from "../test-support/child-bff.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
 import { createDriftRepository } from "./drift-repository.ts";
+import { testAudit } from "../test-support/audit.ts";
 
 const replicas = 3;
 const requesters = 10;
@@ -65,10 +66,11 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
   it("every rule is removed, each NSG is written once, and each grant is closed (and audited) exactly once", async () => {
     const logger = createLogger("silent");
     const policies = createPolicyRepository(database.kysely);
-    const policyService = createPolicyService({ db: database.kysely, repository: policies, arm, locks, inventory: { policiesChanged: async () => undefined }, logger });
+    const policyService = createPolicyService({ db: database.kysely, audit: testAudit, repository: policies, arm, locks, inventory: { policiesChanged: async () => undefined }, logger });
     const { requests } = assembleAccessRequests({
       db: database.kysely,
       ...principalDeps(database.kysely),
+      audit: testAudit,
       policies,
       drift: createDriftRepository(database.kysely),
       arm,

@@ -111,7 +111,7 @@ describe("the reconciler", () => {
 
     const db = bff.database.kysely;
     const locks = createNsgLockManager();
-    const repairing = createReconciler({ db, policies: createPolicyRepository(db), grants: createGrantRepository(db), drift: createDriftRepository(db), arm: bff.arm, locks, clock, logger: createLogger("silent"), repair: true });
+    const repairing = createReconciler({ db, audit: bff.audit, policies: createPolicyRepository(db), grants: createGrantRepository(db), drift: createDriftRepository(db), arm: bff.arm, locks, clock, logger: createLogger("silent"), repair: true });
     const repaired = await repairing.run();
     await locks.close();
     expect(repaired).toMatchObject({ repairedVms: [demo.app01.toLowerCase()], driftedVms: [] });

@@ -1,7 +1,7 @@
 import { armIdKey, findExpiredAllowRules, planEdit } from "@portcullis/core";
 import type { Nsg, PlanResult } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { recordAuditEvents, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import type { AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { createNsgApplier, type AppliedNsgChanges, type NsgPlanSource, type NsgRetrySettings } from "../lib/azure/nsg-apply.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { ArmNotFoundError, readNsg } from "../lib/azure/nsg-read.ts";
@@ -20,6 +20,8 @@ import { schedulerActor } from "./expiry-job.ts";
 
 export interface ReconcilerDeps {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   policies: PolicyRepository;
   grants: GrantRepository;
   drift: DriftRepository;
@@ -97,7 +99,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       removed.push(...rules);
       const details = { nsgId: nsg.id, nsgName: nsg.name, rules, grantIds, expiredAt: stray.map((e) => e.expiresAt.toISOString()), written: (applied?.written.length ?? 0) > 0 };
       const event = (action: "drift.found" | "drift.repaired"): AuditEventInput => ({ actor: schedulerActor, action, outcome: "success", details: { kind: "expired-allow-rules", ...details } });
-      await recordAuditEvents(deps.db, [event("drift.found"), event("drift.repaired")]);
+      await deps.audit.recordAll(deps.db, [event("drift.found"), event("drift.repaired")]);
       deps.logger.warn(details, "removed expired Allow rules that no open grant accounts for");
     }
     return removed;
@@ -117,7 +119,7 @@ export function createReconciler(deps: ReconcilerDeps) {
     const applied = await underLocks(nsgIds, deadline, () => applier.apply({ required: nsgIds, optional: [], source, deadline }), current.map((t) => t.position.vmId));
     if (applied === null) return [];
     const written = applied.written.map((w) => w.nsgName);
-    await recordAuditEvents(
+    await deps.audit.recordAll(
       deps.db,
       current.map((t) => ({ actor: schedulerActor, action: "drift.repaired" as const, outcome: "success" as const, vmId: t.position.vmId, details: { kind: "policy-rules", vmName: t.position.vmName, nsgs: written } })),
     );
@@ -137,7 +139,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       events.push({ actor: schedulerActor, action: "drift.found", outcome: "success", vmId: vmKey, details: { kind: "policy-rules", vmName: names.get(vmKey) ?? null, findings } });
     }
     await deps.drift.clear([...stored.keys()].filter((vmKey) => !drifted.includes(vmKey)));
-    await recordAuditEvents(deps.db, events);
+    await deps.audit.recordAll(deps.db, events);
     return drifted;
   }
 

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -27,9 +28,12 @@ export async function startTestEmulator(): Promise<TestEmulator> {
   return { ...emulator, armTokens };
 }
 
+/** The audit key of test BFFs (unless a test sets its own): otherwise one would be generated into ./data. */
+const testSigningKey = randomBytes(32).toString("base64");
+
 export function testConfig(emulator: RunningEmulator, env: Record<string, string> = {}, overrides: ConfigOverrides = {}): Config {
   return loadConfig(
-    { ARM_ENDPOINT: emulator.url, LOG_LEVEL: "silent", PORT: "0", HOST: "127.0.0.1", ...env },
+    { ARM_ENDPOINT: emulator.url, LOG_LEVEL: "silent", PORT: "0", HOST: "127.0.0.1", AUDIT_SIGNING_KEY: testSigningKey, ...env },
     { armCaCertPem: emulator.caCertPem, ...overrides },
   );
 }

@@ -17,10 +17,12 @@ import { routeTemplateOf } from "../auth/guard.ts";
 import { NotAllowedError, NotFoundError } from "../errors.ts";
 import { clientIpOf } from "../http/client-ip.ts";
 import type { Logger } from "../logger.ts";
-import { recordAuditEvent } from "./audit-events.ts";
+import type { AuditRecorder } from "./audit-events.ts";
 
 export interface AccessDenialOptions {
   db: Kysely<DatabaseSchema>;
+  /** Appends to the audit trail (hashed with the audit key). */
+  audit: AuditRecorder;
   logger: Logger;
   /** Milliseconds since the epoch; injected so tests can move past the rate-limit windows. */
   now?: () => number;
@@ -96,7 +98,7 @@ export function createAccessDenials(options: AccessDenialOptions): AccessDenials
       if (!verdict.record) return;
       const id = (req as { id?: unknown }).id;
       try {
-        await recordAuditEvent(options.db, {
+        await options.audit.record(options.db, {
           actor: { oid: principal.oid, name: principal.name, ip: clientIpOf(req) },
           action: "access.denied",
           outcome: "failure",

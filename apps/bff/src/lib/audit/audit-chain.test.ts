@@ -1,21 +1,24 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { Migrator } from "kysely/migration";
-import { migrations } from "../db/migrations/index.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { testEngines } from "../db/test-engines.ts";
 import { openDatabase } from "../db/database.ts";
 import { canonicalJson } from "./audit-chain.ts";
-import { listAuditEvents, recordAuditEvent, recordAuditEvents, type AuditEventInput } from "./audit-events.ts";
+import { createAuditRecorder, listAuditEvents, type AuditEventInput } from "./audit-events.ts";
 import { pruneAuditEvents } from "./audit-retention.ts";
+import { writeAuditAnchor } from "./audit-anchors.ts";
 import { auditSigningKey } from "./audit-signing.ts";
 import { verifyAuditChain } from "./audit-verify.ts";
 
 const actor = { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e01", name: "Alex Admin", ip: "203.0.113.9" };
 const vmId = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM-1";
 const key = auditSigningKey(randomBytes(32));
+const audit = createAuditRecorder(key);
+const recordAuditEvent = audit.record;
+const recordAuditEvents = audit.recordAll;
+const intact = { ok: true, firstBroken: null, missing: null };
 const event = (n: number): AuditEventInput => ({ actor, action: "policy.enabled", outcome: "success", vmId, details: { n, ports: ["22/TCP"] }, correlationId: `c-${n}` });
 const dayMs = 86_400_000;
 
@@ -52,9 +55,11 @@ describe.each(testEngines)("the hash chain on $name", (engine) => {
   });
   beforeEach(async () => {
     await tamper(sql`delete from audit_event`);
-    await sql`alter table audit_checkpoint disable trigger user`.execute(database.kysely);
-    await sql`delete from audit_checkpoint`.execute(database.kysely);
-    await sql`alter table audit_checkpoint enable trigger user`.execute(database.kysely);
+    for (const table of ["audit_checkpoint", "audit_anchor"]) {
+      await sql`alter table ${sql.table(table)} disable trigger user`.execute(database.kysely);
+      await sql`delete from ${sql.table(table)}`.execute(database.kysely);
+      await sql`alter table ${sql.table(table)} enable trigger user`.execute(database.kysely);
+    }
   });
 
   it("links every event to the one before it, and an untouched chain verifies", async () => {
@@ -66,7 +71,22 @@ describe.each(testEngines)("the hash chain on $name", (engine) => {
     expect(rows[1]?.prev_hash).toBe(rows[0]?.hash);
     expect(rows[2]?.prev_hash).toBe(rows[1]?.hash);
     expect(events.map((e) => e.vmName)).toEqual(["VM-1", "VM-1", "VM-1"]);
-    expect(await verify()).toEqual({ ok: true, checked: 3, firstBroken: null, checkpoint: null });
+    expect(await verify()).toEqual({
+      ...intact,
+      checked: 3,
+      checkpoint: null,
+      anchor: null,
+      summary: "3 events verified from the first event; no anchor yet, so removing the newest events would go unnoticed",
+    });
+  });
+
+  it("hashes every new event with the audit key (v2): another key verifies none of them", async () => {
+    const [id] = await recordAuditEvents(database.kysely, [event(1), event(2)]);
+    const stored = await database.kysely.selectFrom("audit_event").select(["id", "key_id"]).orderBy("seq").execute();
+    expect(stored.map((r) => r.key_id)).toEqual([key.keyId, key.keyId]);
+    const other = auditSigningKey(randomBytes(32));
+    const result = await verifyAuditChain(database.kysely, { signingKey: async () => other });
+    expect(result.firstBroken).toMatchObject({ id, reason: `event hashed with another key (${key.keyId}, this one is ${other.keyId})` });
   });
 
   it("keeps one chain when many appends race (separate transactions and connections)", async () => {
@@ -84,15 +104,18 @@ describe.each(testEngines)("the hash chain on $name", (engine) => {
   ])("names the first broken event after %s", async (_what, statement, reason) => {
     for (const n of [1, 2, 3]) await recordAuditEvent(database.kysely, event(n));
     const second = (await listAuditEvents(database.kysely))[1];
+    expect(await verify()).toMatchObject({ ...intact, checked: 3 });
     await tamper(statement);
-    expect(await verify()).toEqual({ ok: false, checked: 1, firstBroken: { seq: second?.seq, id: second?.id, reason }, checkpoint: null });
+    expect(await verify()).toMatchObject({ ok: false, checked: 1, firstBroken: { seq: second?.seq, id: second?.id, reason }, missing: null });
   });
 
   it("names the event after a deleted one as a link mismatch", async () => {
     for (const n of [1, 2, 3]) await recordAuditEvent(database.kysely, event(n));
     const [, second, third] = await listAuditEvents(database.kysely);
     await tamper(sql`delete from audit_event where id = ${second?.id}`);
-    expect((await verify()).firstBroken).toEqual({ seq: third?.seq, id: third?.id, reason: "link mismatch" });
+    const result = await verify();
+    expect(result).toMatchObject({ ok: false, checked: 1, firstBroken: { seq: third?.seq, id: third?.id, reason: "link mismatch" } });
+    expect(result.summary).toBe(`event seq ${third?.seq} (${third?.id}) is broken: link mismatch; 1 events before it verified from the first event`);
   });
 
   it("refuses DELETE outside pruning even with the prune setting session-wide elsewhere, and refuses changes to checkpoints", async () => {
@@ -102,6 +125,24 @@ describe.each(testEngines)("the hash chain on $name", (engine) => {
     await expect(sql`update audit_checkpoint set count = 0`.execute(database.kysely)).rejects.toThrow(/audit_checkpoint is append-only: UPDATE/);
     await expect(sql`delete from audit_checkpoint`.execute(database.kysely)).rejects.toThrow(/audit_checkpoint is append-only: DELETE/);
     await expect(sql`truncate audit_checkpoint`.execute(database.kysely)).rejects.toThrow(/audit_checkpoint is append-only: TRUNCATE/);
+  });
+
+  it("lets the prune setting delete only what a checkpoint covers, and keeps anchors append-only", async () => {
+    for (const n of [1, 2, 3]) await recordAuditEvent(database.kysely, event(n));
+    await writeAuditAnchor(database.kysely, key, new Date());
+    const second = (await listAuditEvents(database.kysely))[1];
+    // Someone with the app's rights who sets the setting themselves: nothing is covered by a checkpoint.
+    const pruneWithoutCheckpoint = (statement: ReturnType<typeof sql>) =>
+      database.kysely.transaction().execute(async (trx) => {
+        await sql`select set_config('portcullis.audit_prune', 'on', true)`.execute(trx);
+        await statement.execute(trx);
+      });
+    await expect(pruneWithoutCheckpoint(sql`delete from audit_event where id = ${second?.id}`)).rejects.toThrow(/audit_event is append-only: DELETE/);
+    await expect(pruneWithoutCheckpoint(sql`delete from audit_anchor`)).rejects.toThrow(/audit_anchor is append-only: DELETE/);
+    await expect(sql`update audit_anchor set count = 0`.execute(database.kysely)).rejects.toThrow(/audit_anchor is append-only: UPDATE/);
+    await expect(sql`truncate audit_anchor`.execute(database.kysely)).rejects.toThrow(/audit_anchor is append-only: TRUNCATE/);
+    expect(await listAuditEvents(database.kysely)).toHaveLength(3);
+    expect(await verify()).toMatchObject({ ...intact, checked: 3, anchor: { source: "database" } });
   });
 
   it("prunes the events past retention behind a signed checkpoint; the rest, and what follows, still verify", async () => {
@@ -120,7 +161,7 @@ describe.each(testEngines)("the hash chain on $name", (engine) => {
     expect(stored).toMatchObject({ hash: third.hash, key_id: key.keyId });
 
     await recordAuditEvent(database.kysely, event(6));
-    expect(await verify()).toEqual({ ok: true, checked: 3, firstBroken: null, checkpoint: { seq: third.seq, at: now.toISOString() } });
+    expect(await verify()).toMatchObject({ ...intact, checked: 3, checkpoint: { seq: third.seq, at: now.toISOString() } });
   });
 
   it("names the first event when events were deleted behind the trigger's back without a checkpoint", async () => {
@@ -143,7 +184,7 @@ describe("pruning on PGlite", () => {
       await recordAuditEvent(database.kysely, event(3));
       const [next] = await database.kysely.selectFrom("audit_event").select("prev_hash").execute();
       expect(next?.prev_hash).toBe(result.checkpoint?.hash);
-      expect(await verifyAuditChain(database.kysely, { signingKey: async () => key })).toMatchObject({ ok: true, checked: 1 });
+      expect(await verifyAuditChain(database.kysely, { signingKey: async () => key })).toMatchObject({ ...intact, checked: 1 });
       // Someone who forges a checkpoint without the key is named.
       const other = auditSigningKey(randomBytes(32));
       expect((await verifyAuditChain(database.kysely, { signingKey: async () => other })).firstBroken).toMatchObject({
@@ -152,32 +193,6 @@ describe("pruning on PGlite", () => {
       });
     } finally {
       await database.close();
-    }
-  });
-});
-
-describe.each(testEngines)("migrating an existing audit trail on $name", (engine) => {
-  it("chains the events written before the chain existed, so they verify", async () => {
-    const { database, cleanup } = await engine.open();
-    try {
-      const migrator = new Migrator({
-        db: database.kysely,
-        provider: { getMigrations: async () => migrations },
-        ...(database.schema === undefined ? {} : { migrationTableSchema: database.schema }),
-      });
-      expect((await migrator.migrateTo("0005-access-grants")).error).toBeUndefined();
-      // Written as 0004 stored them: database time to the microsecond, no hash.
-      for (const n of [1, 2, 3]) {
-        await sql`insert into audit_event (id, actor_oid, actor_name, action, outcome, vm_id, details)
-          values (gen_random_uuid(), 'oid', 'Alex Admin', 'policy.enabled', 'success', ${vmId.toLowerCase()}, ${JSON.stringify({ n })}::jsonb)`.execute(database.kysely);
-      }
-      await migrateToLatest(database);
-      await recordAuditEvent(database.kysely, event(4));
-      const result = await verifyAuditChain(database.kysely, { signingKey: async () => key });
-      expect(result).toEqual({ ok: true, checked: 4, firstBroken: null, checkpoint: null });
-      expect((await listAuditEvents(database.kysely)).map((e) => e.details["n"])).toEqual([1, 2, 3, 4]);
-    } finally {
-      await cleanup();
     }
   });
 });

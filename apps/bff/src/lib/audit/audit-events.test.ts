@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { testEngines } from "../db/test-engines.ts";
-import { auditActions, listAuditEvents, recordAuditEvent, recordAuditEvents } from "./audit-events.ts";
+import { testAudit } from "../../test-support/audit.ts";
+import { auditActions, listAuditEvents } from "./audit-events.ts";
 
 describe("audit actions", () => {
   it("are exactly the actions the activity log's contract lists, so every event can be shown and filtered", () => {
@@ -28,8 +29,8 @@ describe.each(testEngines)("the audit trail on $name", (engine) => {
   });
 
   it("records events in the order they were written, with who, what, where and why", async () => {
-    await recordAuditEvent(database.kysely, { actor, action: "policy.enabled", outcome: "success", vmId, details: { ports: [22] }, correlationId: "req-1" });
-    await recordAuditEvents(database.kysely, [
+    await testAudit.record(database.kysely, { actor, action: "policy.enabled", outcome: "success", vmId, details: { ports: [22] }, correlationId: "req-1" });
+    await testAudit.recordAll(database.kysely, [
       { actor, action: "policy.edited", outcome: "failure", vmId, error: "Writing NSG nsg-1 failed", correlationId: "req-2" },
       { actor: { ...actor, ip: null }, action: "policy.removed", outcome: "success", vmId, correlationId: "req-2" },
     ]);
@@ -50,7 +51,7 @@ describe.each(testEngines)("the audit trail on $name", (engine) => {
     ["DELETE", sql`delete from audit_event`],
     ["TRUNCATE", sql`truncate audit_event`],
   ])("refuses %s: the table is append-only", async (operation, statement) => {
-    await recordAuditEvent(database.kysely, { actor, action: "policy.enabled", outcome: "failure", vmId });
+    await testAudit.record(database.kysely, { actor, action: "policy.enabled", outcome: "failure", vmId });
     const before = (await listAuditEvents(database.kysely)).length;
     await expect(statement.execute(database.kysely)).rejects.toThrow(new RegExp(`append-only: ${operation} is not allowed`));
     expect(await listAuditEvents(database.kysely)).toHaveLength(before);

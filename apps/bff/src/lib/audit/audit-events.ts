@@ -1,7 +1,8 @@
 /**
  * The audit trail (`audit_event`): append-only (triggers refuse UPDATE, DELETE and TRUNCATE; only retention
- * pruning may delete, see audit-retention.ts) and hash-chained (audit-chain.ts). Write it only through
- * `recordAuditEvent(s)`; the activity log (src/activity) reads it.
+ * pruning may delete, see audit-retention.ts) and hash-chained with the audit key (audit-chain.ts). Write it only
+ * through an `AuditRecorder` (the composition root makes one with the key and hands it to each component); the
+ * activity log (src/activity) reads it.
  *
  * `details` keys the activity log reads (write them when the event has them; any other key is kept and shown
  * as JSON in the event's detail view):
@@ -22,6 +23,7 @@ import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
 import { activityActions } from "@portcullis/contract";
 import { auditChainLockName, hashEvent, normaliseDetails } from "./audit-chain.ts";
+import type { AuditSigningKey } from "./audit-signing.ts";
 import { queueNotificationsForAudit } from "../../notifications/queue.ts";
 
 /** What happened: the contract's list, so the API, the activity log's filters and the recorder agree. */
@@ -80,7 +82,7 @@ async function chainHead(trx: Db): Promise<{ hash: string | null; at: Date | nul
   return { hash: checkpoint?.hash ?? null, at: null };
 }
 
-async function appendToChain(trx: Db, events: readonly AuditEventInput[]): Promise<string[]> {
+async function appendToChain(trx: Db, key: AuditSigningKey, events: readonly AuditEventInput[]): Promise<string[]> {
   // One appender at a time (per database): the head read below is then the head the new events link to.
   await sql`select pg_advisory_xact_lock(hashtextextended(${auditChainLockName}, 0))`.execute(trx);
   const head = await chainHead(trx);
@@ -108,8 +110,9 @@ async function appendToChain(trx: Db, events: readonly AuditEventInput[]): Promi
       error: event.error ?? null,
       correlationId: event.correlationId ?? null,
       prevHash,
+      keyId: key.keyId,
     };
-    const hash = hashEvent(content);
+    const hash = hashEvent(content, key);
     prevHash = hash;
     return {
       seq: content.seq,
@@ -127,6 +130,7 @@ async function appendToChain(trx: Db, events: readonly AuditEventInput[]): Promi
       correlation_id: content.correlationId,
       prev_hash: content.prevHash,
       hash,
+      key_id: content.keyId,
     };
   });
   // Bounded statements: PostgreSQL takes at most 65,535 parameters, and PGlite fails well before that.
@@ -149,19 +153,29 @@ async function appendToChain(trx: Db, events: readonly AuditEventInput[]): Promi
   return rows.map((row) => row.id);
 }
 
-/** Appends one event; the table refuses updates and deletes. Returns the event's id. */
-export async function recordAuditEvent(db: Db, event: AuditEventInput): Promise<string> {
-  const [id] = await recordAuditEvents(db, [event]);
-  return id as string;
+/** The one way to append to the audit trail: every event it writes is hashed with the audit key (v2). */
+export interface AuditRecorder {
+  /** Appends one event; the table refuses updates and deletes. Returns the event's id. */
+  record(db: Db, event: AuditEventInput): Promise<string>;
+  /**
+   * Appends several events (one per VM of a bulk operation) to the chain, in order. Inside a transaction they
+   * commit with it; otherwise in a transaction of their own.
+   */
+  recordAll(db: Db, events: readonly AuditEventInput[]): Promise<string[]>;
 }
 
-/**
- * Appends several events (one per VM of a bulk operation) to the chain, in order. Inside a transaction they
- * commit with it; otherwise in a transaction of their own.
- */
-export async function recordAuditEvents(db: Db, events: readonly AuditEventInput[]): Promise<string[]> {
-  if (events.length === 0) return [];
-  return db.isTransaction ? appendToChain(db, events) : db.transaction().execute((trx) => appendToChain(trx, events));
+export function createAuditRecorder(key: AuditSigningKey): AuditRecorder {
+  const recordAll = async (db: Db, events: readonly AuditEventInput[]): Promise<string[]> => {
+    if (events.length === 0) return [];
+    return db.isTransaction ? appendToChain(db, key, events) : db.transaction().execute((trx) => appendToChain(trx, key, events));
+  };
+  return {
+    recordAll,
+    async record(db, event) {
+      const [id] = await recordAll(db, [event]);
+      return id as string;
+    },
+  };
 }
 
 /** jsonb comes back parsed from PostgreSQL and PGlite alike; a string (older driver) is parsed here. */

@@ -14,8 +14,10 @@ const dayMs = 24 * 60 * 60 * 1000;
 
 /**
  * Deletes the events older than `retentionDays`, as one prefix of the chain, in one transaction that first
- * writes a signed checkpoint (seq and hash of the last pruned event), so verification starts from it.
- * This transaction is the only path past the delete trigger (`portcullis.audit_prune`, set locally).
+ * writes a signed checkpoint (seq and hash of the last pruned event), so verification starts from it. The head
+ * anchors of that prefix go too: the checkpoint vouches for it now.
+ * This transaction is the only path past the delete triggers (`portcullis.audit_prune`, set locally; they let
+ * only rows a checkpoint covers go).
  * Events from before the cut-off that follow a newer one in the chain are kept, so the rest stays one chain.
  */
 export async function pruneAuditEvents(
@@ -39,10 +41,11 @@ export async function pruneAuditEvents(
     const checkpoint = { id: randomUUID(), seq: String(last.seq), hash: last.hash, count: String(n), at: new Date(Math.floor(now.getTime())) };
     await trx
       .insertInto("audit_checkpoint")
-      .values({ ...checkpoint, key_id: options.key.keyId, signature: options.key.sign(checkpoint) })
+      .values({ ...checkpoint, key_id: options.key.keyId, signature: options.key.sign(checkpoint, "checkpoint") })
       .execute();
     await sql`select set_config('portcullis.audit_prune', 'on', true)`.execute(trx);
     const deleted = await trx.deleteFrom("audit_event").where("seq", "<=", last.seq).executeTakeFirst();
+    await trx.deleteFrom("audit_anchor").where("seq", "<=", last.seq).execute();
     await sql`select set_config('portcullis.audit_prune', 'off', true)`.execute(trx);
     return {
       pruned: Number(deleted.numDeletedRows),

@@ -60,8 +60,10 @@ export interface AuditEventTable {
   vm_name: string | null;
   /** The previous event's hash (null for the first event ever). */
   prev_hash: string | null;
-  /** SHA-256 (hex) over this event's content and prev_hash (lib/audit/audit-chain.ts). */
+  /** v2 (keyed): HMAC-SHA256 (hex) over this event's content and prev_hash; v1: SHA-256 (lib/audit/audit-chain.ts). */
   hash: string;
+  /** The audit key's id for a v2 event; null for a v1 event (written before migration 0008). */
+  key_id: string | null;
 }
 
 /** Signed record of pruned audit events: verification of the chain starts from the latest one. Append-only. */
@@ -76,6 +78,20 @@ export interface AuditCheckpointTable {
   /** First 16 hex digits of SHA-256 of the signing key, to tell a wrong key from a forged checkpoint. */
   key_id: string;
   /** HMAC-SHA256 (hex) over the checkpoint's fields (lib/audit/audit-signing.ts). */
+  signature: string;
+}
+
+/** A signed record of the chain's head (lib/audit/audit-anchors.ts), so a cut tail is found. */
+export interface AuditAnchorTable {
+  id: string;
+  /** seq and hash of the newest event when the anchor was written. */
+  seq: ColumnType<string, string, never>;
+  hash: string;
+  /** Events in the chain up to seq, pruned ones included. */
+  count: ColumnType<string, string | number, never>;
+  at: Timestamp;
+  key_id: string;
+  /** HMAC-SHA256 (hex) over the anchor's fields, tagged as an anchor (lib/audit/audit-signing.ts). */
   signature: string;
 }
 
@@ -228,6 +244,7 @@ export interface DatabaseSchema {
   principal: PrincipalTable;
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
+  audit_anchor: AuditAnchorTable;
   jit_grant: JitGrantTable;
   vm_drift: VmDriftTable;
   access_request: AccessRequestTable;

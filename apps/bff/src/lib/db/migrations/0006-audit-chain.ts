@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { Migration } from "kysely/migration";
-import { hashEvent } from "../../audit/audit-chain.ts";
+import { hashEventV1 } from "../../audit/audit-chain.ts";
 
 interface ExistingEvent {
   seq: string | number | bigint;
@@ -26,7 +26,7 @@ async function hashExistingEvents(db: Kysely<unknown>): Promise<void> {
   let prevHash: string | null = null;
   for (const row of rows) {
     const details = typeof row.details === "string" ? (JSON.parse(row.details) as unknown) : row.details;
-    const hash = hashEvent({
+    const hash = hashEventV1({
       seq: row.seq,
       id: row.id,
       at: new Date(row.at),

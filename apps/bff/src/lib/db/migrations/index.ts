@@ -6,6 +6,7 @@ import { auditEvents } from "./0004-audit-events.ts";
 import { accessGrants } from "./0005-access-grants.ts";
 import { auditChain } from "./0006-audit-chain.ts";
 import { approvalsNotifications } from "./0007-approvals-notifications.ts";
+import { auditAnchors } from "./0008-audit-anchors.ts";
 import { listPaging } from "./0009-list-paging.ts";
 import { principals } from "./0010-principals.ts";
 
@@ -18,6 +19,7 @@ export const migrations: Record<string, Migration> = {
   "0005-access-grants": accessGrants,
   "0006-audit-chain": auditChain,
   "0007-approvals-notifications": approvalsNotifications,
+  "0008-audit-anchors": auditAnchors,
   "0009-list-paging": listPaging,
   "0010-principals": principals,
 };
