@@ -48,7 +48,9 @@ export interface EmulatorConfig {
 export type FaultAction =
   | { kind: "status"; status: number; code: string; message?: string; retryAfterSeconds?: number }
   | { kind: "stall"; ms: number }
-  | { kind: "lro-fail"; code: string; message?: string };
+  | { kind: "lro-fail"; code: string; message?: string }
+  /** The next matching write's long-running operation takes this long (instead of `writeLatencyMs`). */
+  | { kind: "lro-latency"; ms: number };
 
 export interface FaultSpec {
   match: { method?: string; pathContains?: string };

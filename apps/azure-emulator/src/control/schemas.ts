@@ -37,5 +37,6 @@ export const faultSpecSchema = z.strictObject({
     }),
     z.strictObject({ kind: z.literal("stall"), ms: z.int().min(0).max(MAX_LATENCY_MS) }),
     z.strictObject({ kind: z.literal("lro-fail"), code: z.string().min(1).max(200), message: z.string().max(2000).optional() }),
+    z.strictObject({ kind: z.literal("lro-latency"), ms: z.int().min(0).max(MAX_LATENCY_MS) }),
   ]),
 });

@@ -72,12 +72,13 @@ function settle(state: EmulatorState, nsgId: string): void {
 function commit(state: EmulatorState, req: Request, operationName: string, before: NetworkSecurityGroupRecord | null, after: NetworkSecurityGroupRecord): Operation {
   state.store.putNetworkSecurityGroup(after);
   const fault = state.faults.takeLroFailure(req.method, requestPath(req));
+  const slow = state.faults.takeLroLatency(req.method, requestPath(req));
   return state.operations.start({
     name: operationName,
     subscriptionId: after.subscriptionId,
     location: after.location,
     nsgKey: idKey(after.id),
-    latencyMs: state.config.writeLatencyMs,
+    latencyMs: slow?.ms ?? state.config.writeLatencyMs,
     failure: fault ? { code: fault.code, message: fault.message ?? `The operation failed (injected fault ${fault.code}).` } : null,
     onSucceeded: () => {
       settle(state, after.id);

@@ -7,11 +7,12 @@ interface ActiveFault {
 
 type RequestFault = Extract<FaultAction, { kind: "status" | "stall" }>;
 type LroFault = Extract<FaultAction, { kind: "lro-fail" }>;
+type LroLatency = Extract<FaultAction, { kind: "lro-latency" }>;
 
 /**
  * Injected faults, consumed in the order they were added: a request takes the first fault that matches it
- * and still has uses left. `status` and `stall` faults act on the request; `lro-fail` faults are taken only
- * when a write starts a long-running operation, so a rejected write does not use one up.
+ * and still has uses left. `status` and `stall` faults act on the request; `lro-fail` and `lro-latency` faults
+ * are taken only when a write starts a long-running operation, so a rejected write does not use one up.
  */
 export class FaultQueue {
   private faults: ActiveFault[] = [];
@@ -31,6 +32,11 @@ export class FaultQueue {
 
   takeLroFailure(method: string, path: string): LroFault | null {
     return this.take(method, path, (f): f is LroFault => f.kind === "lro-fail");
+  }
+
+  /** How long the matching write's operation takes, when a fault says (a slow NSG among healthy ones). */
+  takeLroLatency(method: string, path: string): LroLatency | null {
+    return this.take(method, path, (f): f is LroLatency => f.kind === "lro-latency");
   }
 
   private take<T extends FaultAction>(method: string, path: string, accepts: (f: FaultAction) => f is T): T | null {

@@ -122,6 +122,14 @@ describe("faults", () => {
     await expect(putRule(prod, "rg-app-prod", "nsg-vm-prod-app-01", "doomed", 120)).resolves.toMatchObject({ name: "doomed" });
   });
 
+  it("an lro-latency fault makes the next matching write's operation take that long, and only that write", async () => {
+    emulator.control.addFault({ match: { method: "PUT", pathContains: "securityRules/slow" }, times: 1, fault: { kind: "lro-latency", ms: 1500 } });
+    const started = Date.now();
+    await putRule(prod, "rg-app-prod", "nsg-vm-prod-app-01", "slow", 121);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1400);
+    await expect(putRule(prod, "rg-app-prod", "nsg-vm-prod-app-01", "slow", 122)).resolves.toMatchObject({ name: "slow" });
+  });
+
   it("clearFaults removes every pending fault", async () => {
     emulator.control.addFault({ match: {}, times: 100, fault: { kind: "status", status: 500, code: "InternalServerError" } });
     emulator.control.clearFaults();

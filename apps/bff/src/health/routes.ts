@@ -92,6 +92,7 @@ export function healthRoutes(isReady: () => Promise<boolean>): Router {
     guard({ kind: "public" }, async (_req, res) => {
       const ready = await isReady();
       const body: ReadyResponse = { status: ready ? "ready" : "not-ready" };
+      if (!ready) res.setHeader("Retry-After", "5");
       res.status(ready ? 200 : 503).json(body);
     }),
   );

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ErrorCode, type ErrorBody } from "@portcullis/contract";
 import { z } from "zod";
 import { callerForLog } from "./auth/authenticate.ts";
-import { AppError, NotFoundError } from "./errors.ts";
+import { AppError, defaultRetryAfterSeconds, NotFoundError } from "./errors.ts";
 import { redactUrl } from "./http/request-logger.ts";
 import { describeZodError } from "./http/validation.ts";
 import type { Logger } from "./logger.ts";
@@ -42,6 +42,8 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       else log.warn({ ...context, code: body.error.code }, body.error.message);
     }
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+    // Every 503 says when to come back, whichever error produced it.
+    if (status === 503 && !res.hasHeader("Retry-After")) res.setHeader("Retry-After", String(defaultRetryAfterSeconds));
     res.status(status).json(body);
   };
 }

@@ -72,9 +72,13 @@ export class ConflictError extends AppError {
 }
 
 /** A service we depend on (Azure Resource Manager, the database) cannot answer (503). */
+/** Seconds a 503 tells the client to wait when nothing more precise is known. */
+export const defaultRetryAfterSeconds = 5;
+
 export class UpstreamUnavailableError extends AppError {
-  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
-    super(503, ErrorCode.upstreamUnavailable, message, options);
+  /** Every 503 says when to try again (`Retry-After`), `retryAfterSeconds` or 5 s. */
+  constructor(message: string, options?: { details?: unknown; cause?: unknown; retryAfterSeconds?: number }) {
+    super(503, ErrorCode.upstreamUnavailable, message, { ...options, headers: { "Retry-After": String(Math.max(1, Math.ceil(options?.retryAfterSeconds ?? defaultRetryAfterSeconds))) } });
   }
 }
 

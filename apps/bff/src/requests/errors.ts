@@ -6,10 +6,11 @@ import { GrantStateChangedError } from "./repository.ts";
 
 /**
  * True when a failed operation left nothing behind in any NSG (nothing written, or every write rolled back).
- * A write that got no answer (timeout, 5xx) may still land after the rollback looked, so it never counts.
+ * A write whose outcome stayed unknown (no answer, and the NSG could not be read afterwards to tell) may still
+ * land after the rollback looked, so it never counts; one whose NSG was read and found without it does.
  */
 export function leftNothing(error: unknown): boolean {
-  if (error instanceof NsgChangeFailedError) return error.rollback.failed.length === 0 && error.failure.kind !== "unreachable";
+  if (error instanceof NsgChangeFailedError) return error.rollback.failed.length === 0 && error.failure.unknownOutcome !== true;
   if (error instanceof NsgCommitFailedError) return error.rollback.failed.length === 0;
   return true;
 }

@@ -16,6 +16,11 @@ export interface ArmClients {
   readonly probe: SubscriptionClient;
   compute(subscriptionId: string): ComputeManagementClient;
   network(subscriptionId: string): NetworkManagementClient;
+  /**
+   * For NSG writes: no retries inside the SDK (it would sleep a server's Retry-After within the call, past any
+   * deadline); nsg-apply decides every wait itself, under the operation's deadline.
+   */
+  networkWrites(subscriptionId: string): NetworkManagementClient;
   /** Closes pooled connections. */
   close(): void;
 }
@@ -90,6 +95,8 @@ export function createArmClients(
   };
   const computeClients = new Map<string, ComputeManagementClient>();
   const networkClients = new Map<string, NetworkManagementClient>();
+  const writeClients = new Map<string, NetworkManagementClient>();
+  const writeOptions = { ...clientOptions, retryOptions: { maxRetries: 0 } };
   return {
     endpoint: config.armEndpoint,
     subscriptions: new SubscriptionClient(credential, clientOptions),
@@ -107,6 +114,14 @@ export function createArmClients(
       if (client === undefined) {
         client = new NetworkManagementClient(credential, subscriptionId, clientOptions);
         networkClients.set(subscriptionId, client);
+      }
+      return client;
+    },
+    networkWrites(subscriptionId) {
+      let client = writeClients.get(subscriptionId);
+      if (client === undefined) {
+        client = new NetworkManagementClient(credential, subscriptionId, writeOptions);
+        writeClients.set(subscriptionId, client);
       }
       return client;
     },

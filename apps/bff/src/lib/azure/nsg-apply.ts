@@ -23,9 +23,25 @@ export interface NsgRetrySettings {
   rollbackBudgetMs: number;
   /** NSGs written at once. */
   concurrency: number;
+  /**
+   * The longest wait (Retry-After or backoff) taken inside one operation; a longer one ends the operation with
+   * that failure at once, so the caller can come back at the right time instead of holding its work (closes use
+   * this: one throttled NSG must not hold up the others). Default: any wait that ends before the deadline.
+   */
+  maxInlineWaitMs: number;
+  /** Reading an NSG to learn whether a write of unknown outcome landed gets at least this long. */
+  verifyBudgetMs: number;
 }
 
-export const defaultNsgRetrySettings: NsgRetrySettings = { baseDelayMs: 500, maxDelayMs: 10_000, maxPreconditionRetries: 5, rollbackBudgetMs: 60_000, concurrency: 4 };
+export const defaultNsgRetrySettings: NsgRetrySettings = {
+  baseDelayMs: 500,
+  maxDelayMs: 10_000,
+  maxPreconditionRetries: 5,
+  rollbackBudgetMs: 60_000,
+  concurrency: 4,
+  maxInlineWaitMs: Number.POSITIVE_INFINITY,
+  verifyBudgetMs: 10_000,
+};
 
 export interface NsgApplyDeps {
   clients: ArmClients;
@@ -140,7 +156,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   /** Required NSGs must exist; optional ones (an old position) are skipped when gone. */
-  async function readAll(required: readonly string[], optional: readonly string[]): Promise<Map<string, NsgState>> {
+  async function readAll(required: readonly string[], optional: readonly string[], signal?: AbortSignal): Promise<Map<string, NsgState>> {
     const states = new Map<string, NsgState>();
     const wanted = new Map<string, { id: string; required: boolean }>();
     for (const id of optional) wanted.set(armIdKey(id), { id, required: false });
@@ -150,7 +166,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
       8,
       async ({ id, required: must }) => {
         try {
-          const state = await readNsg(deps.clients, id);
+          const state = await readNsg(deps.clients, id, signal);
           states.set(armIdKey(id), state);
         } catch (error) {
           if (!(error instanceof ArmNotFoundError) || must) throw error;
@@ -172,6 +188,22 @@ export function createNsgApplier(deps: NsgApplyDeps) {
     return Math.round(doubled * (0.8 + Math.random() * 0.4));
   }
 
+  /** A signal that fires at `deadline` (at once when it has passed): every ARM call is bounded by it. */
+  function until(deadline: number): AbortSignal {
+    return AbortSignal.timeout(Math.max(1, deadline - now()));
+  }
+
+  /**
+   * A write whose outcome is unknown (no answer, a poll that failed, our deadline): read the NSG and decide from
+   * what it holds. True when it already holds the planned change (the write landed), false when it does not (so
+   * writing again is safe); throws when even the read fails.
+   */
+  async function landed(states: Map<string, NsgState>, key: string, make: (nsgs: readonly Nsg[]) => PlanResult, nsgId: string, deadline: number): Promise<boolean> {
+    const fresh = await readNsg(deps.clients, nsgId, until(Math.max(deadline, now() + settings.verifyBudgetMs)));
+    states.set(key, fresh);
+    return planFor(states, make, key) === null;
+  }
+
   /** Writes one NSG until it holds what `make` plans for it; null when it already does. */
   async function writeOne(
     states: Map<string, NsgState>,
@@ -181,45 +213,68 @@ export function createNsgApplier(deps: NsgApplyDeps) {
   ): Promise<{ change: NsgChange; before: Nsg; after: NsgState } | null> {
     let attempts = 0;
     let preconditions = 0;
+    const before = (states.get(key) as NsgState).nsg;
     for (;;) {
       const current = states.get(key) as NsgState;
       const change = planFor(states, make, key);
       if (change === null) return null;
       attempts += 1;
       try {
-        const after = await writeNsg(deps.clients, current.nsg.id, nsgWithPlannedRules(current.arm, change), current.etag);
+        if (now() >= deadline) throw new NsgWriteAttemptError({ kind: "unreachable", status: null, code: "DeadlineExceeded", message: "the operation's deadline passed before the write", retryAfterMs: null, unknownOutcome: false });
+        const after = await writeNsg(deps.clients, current.nsg.id, nsgWithPlannedRules(current.arm, change), current.etag, { signal: until(deadline) });
         states.set(key, after);
         return { change, before: current.nsg, after };
       } catch (error) {
         if (!(error instanceof NsgWriteAttemptError)) throw error;
         const { failure } = error;
-        const giveUp = (unknownOutcome = false) => new WriteGaveUp({ nsgId: current.nsg.id, nsgName: current.nsg.name, failure, attempts, unknownOutcome });
-        deps.logger.warn({ nsgId: current.nsg.id, attempt: attempts, kind: failure.kind, code: failure.code }, "NSG write attempt failed");
+        const giveUp = (unknownOutcome = false) => new WriteGaveUp({ nsgId: current.nsg.id, nsgName: current.nsg.name, failure: { ...failure, unknownOutcome }, attempts, unknownOutcome });
+        deps.logger.warn({ nsgId: current.nsg.id, attempt: attempts, kind: failure.kind, code: failure.code, unknownOutcome: failure.unknownOutcome === true }, "NSG write attempt failed");
+        if (failure.unknownOutcome === true) {
+          // Decided from the NSG itself: a rule that is there was written, and one that is not can be written again.
+          let wrote: boolean;
+          try {
+            wrote = await landed(states, key, make, current.nsg.id, deadline);
+          } catch {
+            throw giveUp(true);
+          }
+          if (wrote) {
+            const after = states.get(key) as NsgState;
+            deps.logger.info({ nsgId: current.nsg.id, code: failure.code }, "an NSG write of unknown outcome had landed");
+            return { change, before, after };
+          }
+          // It did not land: writing again is safe, after a backoff (ARM may be struggling).
+          const wait = backoff(attempts);
+          if (wait <= settings.maxInlineWaitMs && now() + wait < deadline) {
+            await sleep(wait);
+            continue;
+          }
+          throw giveUp(false);
+        }
         if (failure.kind === "precondition" && preconditions < settings.maxPreconditionRetries) {
           preconditions += 1;
-          states.set(key, await readNsg(deps.clients, current.nsg.id));
+          states.set(key, await readNsg(deps.clients, current.nsg.id, until(deadline)));
           continue;
         }
         if (failure.kind === "busy" || failure.kind === "throttled") {
           const wait = Math.max(failure.retryAfterMs ?? 0, backoff(attempts));
-          if (now() + wait < deadline) {
+          if (wait <= settings.maxInlineWaitMs && now() + wait < deadline) {
             await sleep(wait);
             continue;
           }
         }
-        throw giveUp(failure.kind === "unreachable");
+        throw giveUp(false);
       }
     }
   }
 
   async function rollback(states: Map<string, NsgState>, keys: readonly string[], source: NsgPlanSource, deadline: number): Promise<RollbackReport> {
     const report: RollbackReport = { restored: [], failed: [] };
-    const until = Math.max(deadline, now() + settings.rollbackBudgetMs);
+    const by = Math.max(deadline, now() + settings.rollbackBudgetMs);
     for (const key of keys) {
       const known = states.get(key) as NsgState;
       try {
-        states.set(key, await readNsg(deps.clients, known.nsg.id));
-        await writeOne(states, key, (nsgs) => source.undo(nsgs), until);
+        states.set(key, await readNsg(deps.clients, known.nsg.id, until(by)));
+        await writeOne(states, key, (nsgs) => source.undo(nsgs), by);
         report.restored.push(known.nsg.id);
       } catch (error) {
         const failure = error instanceof WriteGaveUp ? error.detail.failure : null;
@@ -253,7 +308,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
       commit?: (applied: AppliedNsgChanges) => Promise<void>;
     }): Promise<AppliedNsgChanges> {
       const { source, deadline } = input;
-      const states = await readAll(input.required, input.optional);
+      const states = await readAll(input.required, input.optional, until(deadline));
       const initial = source.plan([...states.values()].map((s) => s.nsg));
       if (!initial.ok) throw new NsgPlanRefusedError(initial);
       const written: WrittenNsg[] = [];

@@ -44,9 +44,10 @@ export function nsgStateOf(arm: NetworkSecurityGroup, fallbackId: string): NsgSt
   return { nsg, arm, etag: arm.etag ?? "" };
 }
 
-export async function readNsg(clients: ArmClients, nsgId: string): Promise<NsgState> {
+/** Reads one NSG with its ETag; `signal` bounds the read (the SDK's own retries and waits included). */
+export async function readNsg(clients: ArmClients, nsgId: string, signal?: AbortSignal): Promise<NsgState> {
   const id = requireArmResourceId(nsgId, "Microsoft.Network/networkSecurityGroups");
-  const arm = await read(clients, nsgId, () => clients.network(id.subscriptionId).networkSecurityGroups.get(id.resourceGroup, id.name));
+  const arm = await read(clients, nsgId, () => clients.network(id.subscriptionId).networkSecurityGroups.get(id.resourceGroup, id.name, signal === undefined ? {} : { abortSignal: signal }));
   if (arm.etag === undefined) throw armUnavailable(new Error(`ARM returned NSG ${nsgId} without an ETag`), clients.endpoint);
   return nsgStateOf(arm, nsgId);
 }

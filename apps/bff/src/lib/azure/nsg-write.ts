@@ -8,12 +8,12 @@ import { nsgStateOf, type NsgState } from "./nsg-read.ts";
 /**
  * Why one NSG write did not happen, sorted by what to do next:
  * - `precondition`: 412, someone wrote the NSG since we read it: re-read, re-plan, write again;
- * - `busy`: 409 AnotherOperationInProgress / 429 RetryableErrorDueToAnotherOperation: wait and write again;
+ * - `busy`: 409 AnotherOperationInProgress / 429 RetryableError(DueToAnotherOperation): wait and write again;
  * - `throttled`: any other 429: wait (Retry-After) and write again;
  * - `not-found`: the NSG is gone;
  * - `rejected`: ARM refused the write (400 validation, 401/403 authorization, other 4xx);
  * - `operation-failed`: accepted, then the long-running operation ended Failed (ARM keeps the NSG as it was);
- * - `unreachable`: no answer, a 5xx after the SDK's own retries, or a timeout: the outcome is unknown.
+ * - `unreachable`: no answer, a 5xx, a timeout or our own deadline: see `unknownOutcome`.
  */
 export type NsgWriteFailureKind = "precondition" | "busy" | "throttled" | "not-found" | "rejected" | "operation-failed" | "unreachable";
 
@@ -25,6 +25,12 @@ export interface NsgWriteFailure {
   message: string;
   /** From Retry-After, when ARM sent one. */
   retryAfterMs: number | null;
+  /**
+   * The write may have landed: the PUT got no answer (or a 5xx), or ARM accepted it and then its long-running
+   * operation could not be followed to the end (a poll that failed or answered 404, our deadline). Only reading
+   * the NSG tells; nothing may assume either way.
+   */
+  unknownOutcome?: boolean;
 }
 
 /** Raised by writeNsg; `failure` says what happened. */
@@ -50,6 +56,14 @@ const failedOperation = /^The long-running operation has failed\.\s*([^.\s]+)\.\
 
 const busyCodes = new Set(["anotheroperationinprogress", "retryableerrorduetoanotheroperation", "operationnotallowed"]);
 
+/** Azure's network provider answers a busy NSG with `RetryableError` and the reason in `details`. */
+function isBusy(code: string, error: { details?: unknown }): boolean {
+  if (busyCodes.has(code.toLowerCase())) return true;
+  if (code.toLowerCase() !== "retryableerror") return false;
+  const details = (error.details as { error?: { details?: Array<{ code?: unknown }> } } | undefined)?.error?.details;
+  return Array.isArray(details) && details.some((d) => typeof d.code === "string" && busyCodes.has(d.code.toLowerCase()));
+}
+
 export function classifyWriteError(error: unknown): NsgWriteFailure {
   if (isRestError(error)) {
     const status = error.statusCode ?? null;
@@ -60,7 +74,7 @@ export function classifyWriteError(error: unknown): NsgWriteFailure {
     const base = { status, code, message, retryAfterMs };
     if (status === null) return { kind: "unreachable", ...base };
     if (status === 412) return { kind: "precondition", ...base };
-    if ((status === 409 || status === 429) && busyCodes.has(code.toLowerCase())) return { kind: "busy", ...base };
+    if ((status === 409 || status === 429) && isBusy(code, error)) return { kind: "busy", ...base };
     if (status === 429) return { kind: "throttled", ...base };
     if (status === 404) return { kind: "not-found", ...base };
     if (status >= 500 || status === 408) return { kind: "unreachable", ...base };
@@ -77,18 +91,35 @@ export function classifyWriteError(error: unknown): NsgWriteFailure {
   return { kind: "unreachable", status: null, code: "Unknown", message: String(error), retryAfterMs: null };
 }
 
+export interface WriteNsgOptions {
+  /** Ends the call (the PUT or the wait for its operation) when aborted: the outcome is then unknown. */
+  signal?: AbortSignal;
+  /** How often the operation's status is asked for (ARM's Retry-After on a poll is honoured too); default 1 s. */
+  pollIntervalMs?: number;
+}
+
 /**
- * One whole-NSG PUT with `If-Match: <etag>`, waited to completion (ARM's long-running operation).
- * Resolves with the NSG as ARM holds it afterwards (with its new ETag); rejects with NsgWriteAttemptError.
+ * One whole-NSG PUT with `If-Match: <etag>`, followed to the end of ARM's long-running operation, with no retry
+ * inside (the caller decides every wait). Resolves with the NSG as ARM holds it afterwards; rejects with
+ * NsgWriteAttemptError, whose failure says whether the write may have landed (`unknownOutcome`).
  */
-export async function writeNsg(clients: ArmClients, nsgId: string, body: NetworkSecurityGroup, etag: string): Promise<NsgState> {
+export async function writeNsg(clients: ArmClients, nsgId: string, body: NetworkSecurityGroup, etag: string, options: WriteNsgOptions = {}): Promise<NsgState> {
   const id = requireArmResourceId(nsgId, "Microsoft.Network/networkSecurityGroups");
+  const signal = options.signal;
+  let accepted = false;
   try {
-    const written = await clients
-      .network(id.subscriptionId)
-      .networkSecurityGroups.createOrUpdate(id.resourceGroup, id.name, body, { requestOptions: { headers: { "If-Match": etag } } });
+    const poller = await clients.networkWrites(id.subscriptionId).networkSecurityGroups.beginCreateOrUpdate(id.resourceGroup, id.name, body, {
+      requestOptions: { headers: { "If-Match": etag } },
+      updateIntervalInMs: options.pollIntervalMs ?? 1_000,
+      ...(signal === undefined ? {} : { abortSignal: signal }),
+    });
+    accepted = true;
+    const written = await poller.pollUntilDone(signal === undefined ? {} : { abortSignal: signal });
     return nsgStateOf(written, nsgId);
   } catch (error) {
-    throw new NsgWriteAttemptError(classifyWriteError(error), { cause: error });
+    const failure = classifyWriteError(error);
+    // Once ARM took the PUT, only an operation that ended Failed is known not to have changed the NSG.
+    const unknownOutcome = accepted ? failure.kind !== "operation-failed" : failure.kind === "unreachable";
+    throw new NsgWriteAttemptError(accepted && failure.kind !== "operation-failed" ? { ...failure, kind: "unreachable", unknownOutcome } : { ...failure, unknownOutcome }, { cause: error });
   }
 }
