@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /** BFF tests that start several BFF processes or replicas against PostgreSQL. */
-const replicaTests = ["src/**/multi-replica.test.ts", "src/scheduler/restart.test.ts"];
+const replicaTests = ["src/**/multi-replica.test.ts", "src/scheduler/restart.test.ts", "src/scheduler/takeover.test.ts"];
 
 export default defineConfig({
   test: {
@@ -22,6 +22,7 @@ export default defineConfig({
       { test: { name: "web", root: "apps/web", include: ["src/**/*.test.ts"] } },
       { test: { name: "local-issuer", root: "apps/local-issuer", include: ["src/**/*.test.ts"] } },
       { test: { name: "bench", root: "bench", include: ["**/*.test.ts"] } },
+      { test: { name: "scripts", root: "scripts", include: ["**/*.test.ts"], testTimeout: 120_000 } },
     ],
   },
 });

@@ -48,11 +48,16 @@ export async function startLocalStack(env: NodeJS.ProcessEnv, log: (message: str
   }
   try {
     const config = loadConfig(bffEnv, overrides);
-    const bff = await startBff(config);
-    if (emulator !== null) {
-      if (bff.localIssuer === null) log("The Azure emulator refuses every token: the BFF runs no local issuer (Entra ID sign-in is configured).");
-      else armTokens.bind(bff.localIssuer, emulator.url);
-    }
+    const running = emulator;
+    // The emulator trusts the BFF's tokens before the BFF's start-up work (the reconciler's run, closing grants that
+    // ended while it was down), so that work goes through at once instead of failing with 401 first.
+    const bff = await startBff(config, {
+      beforeStartupWork({ localIssuer }) {
+        if (running === null) return;
+        if (localIssuer === null) log("The Azure emulator refuses every token: the BFF runs no local issuer (Entra ID sign-in is configured).");
+        else armTokens.bind(localIssuer, running.url);
+      },
+    });
     if (bff.localIssuer !== null) log(`Local sign-in at ${bff.publicUrl} (demo users, e.g. admin@contoso.test / Portcullis!demo1)`);
     return {
       bff,

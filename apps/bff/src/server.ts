@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
 import { demoUsers } from "@portcullis/local-issuer";
 import { createServer, type Server } from "node:http";
 import type { Express } from "express";
@@ -37,6 +39,11 @@ import { ensurePrivateDir } from "./lib/private-files.ts";
 
 export interface StartBffOptions {
   logger?: Logger;
+  /**
+   * Runs after sign-in and ARM are wired and before the start-up work (the reconciler's run, closing overdue
+   * grants): `npm start` makes its local emulator trust this BFF's tokens here, so that work does not fail first.
+   */
+  beforeStartupWork?(bff: { localIssuer: LocalIssuerInfo | null }): Promise<void> | void;
   /** Directory of the built SPA; null serves none (default: apps/web/dist when built). */
   webDistDir?: string | null;
 }
@@ -49,7 +56,7 @@ export interface RunningBff {
   publicUrl: string;
   /** The local issuer (local mode): what the local emulator needs to check the BFF's ARM tokens. Null in Entra mode. */
   localIssuer: LocalIssuerInfo | null;
-  /** Stops taking requests, lets those under way finish (up to 5 s), closes ARM connections, the issuer and the database. */
+  /** Stops taking requests, lets those under way and NSG writes finish (up to SHUTDOWN_DRAIN_SECONDS), hands unfinished work over, closes ARM connections, the issuer and the database. */
   stop(): Promise<void>;
 }
 
@@ -70,6 +77,8 @@ export interface AssembleOptions {
   requests?: AccessRequestTuning;
   /** Test tuning of notification delivery (timeouts, retry delays, intervals). */
   notifications?: NotificationTuning;
+  /** This process among replicas: its id and its node (a restart on the same node takes over at once). */
+  instance?: { id: string; node: string };
 }
 
 /** The app and the services behind it, wired to an open (and migrated) database. */
@@ -99,7 +108,7 @@ export interface AssembledBff {
 }
 
 /** How long stop() lets requests under way finish before closing their connections. */
-const drainMs = 5_000;
+const defaultDrainMs = 5_000;
 /** Readiness gives ARM this long to answer the first page of subscriptions. */
 const armProbeTimeoutMs = 3_000;
 
@@ -164,8 +173,10 @@ export async function assembleBff(config: Config, database: Database, options: A
       logger,
       scheduler: config.scheduler,
       nsgsChanged: (nsgs) => inventory.nsgsChanged(nsgs),
+      ...(options.instance === undefined ? {} : { instance: options.instance }),
+      ...(config.subscriptionIds === undefined ? {} : { subscriptionIds: config.subscriptionIds }),
       ...(options.clock === undefined ? {} : { clock: options.clock }),
-      ...(options.requests === undefined ? {} : { tuning: options.requests }),
+      tuning: { answerWithinMs: config.requestAnswerSeconds * 1000, ...options.requests },
       jobs: notifications.jobs,
     });
     const auth = createAuthRuntime(config.auth, local?.info ?? null);
@@ -227,7 +238,8 @@ export async function assembleBff(config: Config, database: Database, options: A
       localIssuer: issuer?.info ?? null,
       auth,
       async close() {
-        await jobs.scheduler.stop();
+        // Closes and openings under way get the drain, then this process's unfinished work is handed over.
+        await jobs.stopJobs(config.shutdownDrainSeconds * 1000);
         notifications.close();
         // Last: its final anchor must follow every event, and the server (closed by the caller first) and the jobs above append none now.
         await activityJobs.stop();
@@ -281,7 +293,8 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+/** Stops taking connections and lets the requests under way finish, for at most `drainMs`. */
+function closeServer(server: Server, drainMs = defaultDrainMs): Promise<void> {
   return new Promise((resolve) => {
     const force = setTimeout(() => server.closeAllConnections(), drainMs);
     server.close(() => {
@@ -328,9 +341,10 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
     await migrateToLatest(database, logger);
     const address = await listen(server, config.port, config.host);
     const publicUrl = config.publicUrl ?? `http://localhost:${address.port}`;
-    assembled = await assembleBff(config, database, { ...options, logger, publicUrl });
+    assembled = await assembleBff(config, database, { ...options, logger, publicUrl, instance: { id: randomUUID(), node: `${hostname()}:${config.dataDir}` } });
     // Grants that ended while no process ran are closed before any request is served (503 "starting" until then).
     issuerOnly = assembled.app;
+    await options.beforeStartupWork?.({ localIssuer: assembled.localIssuer });
     await assembled.jobs.startJobs({ takeOverStoppedProcesses: database.engine === "pglite" });
     handler = assembled.app;
     const url = `http://${urlHost(config.host)}:${address.port}`;
@@ -345,8 +359,8 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
       localIssuer: running.localIssuer,
       stop: () =>
         (stopping ??= (async () => {
-          logger.info("stopping the BFF");
-          await closeServer(server);
+          logger.info({ drainSeconds: config.shutdownDrainSeconds }, "stopping the BFF");
+          await closeServer(server, config.shutdownDrainSeconds * 1000);
           await running.close();
           await database.close();
           logger.info("BFF stopped");

@@ -21,6 +21,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     rateLimits: config.rateLimits,
     scheduler: config.scheduler,
     revokeOnRoleRemoval: config.revokeOnRoleRemoval,
+    shutdownDrainSeconds: config.shutdownDrainSeconds,
+    requestAnswerSeconds: config.requestAnswerSeconds,
     audit: {
       retentionDays: config.audit.retentionDays ?? "forever",
       signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY",

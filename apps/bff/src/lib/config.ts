@@ -84,6 +84,10 @@ export interface Config {
   scheduler: SchedulerConfig;
   /** Removing a role assignment also revokes the open grants it no longer backs (pending requests are always cancelled). */
   revokeOnRoleRemoval: boolean;
+  /** On SIGTERM: how long requests and NSG writes under way may take before the process hands its work over. */
+  shutdownDrainSeconds: number;
+  /** An access request is answered within this long: with its outcome, or with the grant still opening. */
+  requestAnswerSeconds: number;
   audit: AuditConfig;
   notifications: NotificationsConfig;
 }
@@ -272,6 +276,8 @@ const EnvSchema = z.object({
   RECONCILE_INTERVAL_SECONDS: integer("RECONCILE_INTERVAL_SECONDS", 1, 86_400, 60),
   RECONCILE_REPAIR: boolean("RECONCILE_REPAIR", false),
   REVOKE_ON_ROLE_REMOVAL: boolean("REVOKE_ON_ROLE_REMOVAL", true),
+  SHUTDOWN_DRAIN_SECONDS: integer("SHUTDOWN_DRAIN_SECONDS", 1, 600, 30),
+  REQUEST_ANSWER_SECONDS: integer("REQUEST_ANSWER_SECONDS", 1, 300, 25),
   AUDIT_RETENTION_DAYS: optionalText.transform((v, ctx) => {
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 36_500) {
@@ -413,6 +419,8 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     rateLimits: { perUserPerMinute: e.RATE_LIMIT_PER_USER_PER_MINUTE, perIpPerMinute: e.RATE_LIMIT_PER_IP_PER_MINUTE },
     scheduler: { intervalMs: e.SCHEDULER_INTERVAL_MS, reconcileIntervalSeconds: e.RECONCILE_INTERVAL_SECONDS, reconcileRepair: e.RECONCILE_REPAIR },
     revokeOnRoleRemoval: e.REVOKE_ON_ROLE_REMOVAL,
+    shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
+    requestAnswerSeconds: e.REQUEST_ANSWER_SECONDS,
     audit: auditConfigOf(e),
     notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, allowHttpLocalhost: e.NOTIFY_ALLOW_HTTP_LOCALHOST ?? auth.mode === "local", allowedHosts: e.NOTIFY_ALLOWED_HOSTS },
   };

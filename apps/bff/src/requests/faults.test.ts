@@ -162,16 +162,28 @@ describe("ARM faults while opening and closing grants", () => {
     expect(await grantActions(bff, grant.id)).toEqual(["request.created:success", "request.opened:success", "request.extended:failure"]);
   });
 
-  it("a grant left opening by a process that stopped is closed once its lease has run out", async () => {
+  it("a grant left opening by a process that died is closed as soon as that process stops heart-beating, not at its lease's end", async () => {
     const grant = (await requestAccess(bff, dev, body)).body as Grant;
-    // As if the process had died after the write and before recording it.
-    await sql`update jit_grant set status = 'opening', claimed_by = 'a-stopped-process', lease_until = ${new Date(clock.now().getTime() + 60_000)} where id = ${grant.id}`.execute(bff.database.kysely);
+    const db = bff.database.kysely;
+    // As if another process had died after the write and before recording it: alive first, then silent.
+    await db.insertInto("bff_instance").values({ id: "another-process", node: "elsewhere" }).execute();
+    await sql`update jit_grant set status = 'opening', claimed_by = 'another-process', lease_until = ${new Date(clock.now().getTime() + 300_000)} where id = ${grant.id}`.execute(db);
     expect((await bff.jobs.expiry.sweep()).claimed).toBe(0);
-    clock.advance(60_000);
+    await sql`update bff_instance set heartbeat_at = clock_timestamp() - interval '1 minute' where id = 'another-process'`.execute(db);
     expect(await bff.jobs.expiry.sweep()).toEqual({ claimed: 1, closed: 1, retried: 0 });
     expect(await rulesOf(grant.id)).toEqual([]);
     expect(await grantRow(grant.id)).toMatchObject({ status: "failed", status_reason: "OpenFailed" });
-    clock.advance(-60_000);
+    await db.deleteFrom("bff_instance").where("id", "=", "another-process").execute();
+  });
+
+  it("a grant whose holder shut down cleanly is taken over at once", async () => {
+    const first = (await requestAccess(bff, dev, body)).body as Grant;
+    const db = bff.database.kysely;
+    await db.insertInto("bff_instance").values({ id: "stopped-process", node: "elsewhere", stopped_at: new Date() }).execute();
+    await sql`update jit_grant set status = 'opening', claimed_by = 'stopped-process', lease_until = ${new Date(clock.now().getTime() + 300_000)} where id = ${first.id}`.execute(db);
+    expect(await bff.jobs.expiry.sweep()).toEqual({ claimed: 1, closed: 1, retried: 0 });
+    expect(await grantRow(first.id)).toMatchObject({ status: "failed", status_reason: "OpenFailed" });
+    await db.deleteFrom("bff_instance").where("id", "=", "stopped-process").execute();
   });
 
   /** Runs the expiry job for what it has due now (an opening whose outcome was unknown is due at once). */

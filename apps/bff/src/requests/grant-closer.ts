@@ -1,8 +1,11 @@
-import type { Kysely } from "kysely";
+import { armIdKey } from "@portcullis/core";
 import type { AuditAction, AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
-import type { DatabaseSchema } from "../lib/db/schema.ts";
+import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
+import { UpstreamUnavailableError } from "../lib/errors.ts";
+import { LockTimeoutError } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Clock } from "../scheduler/clock.ts";
+import { createBatcher } from "./batcher.ts";
 import { closeError, errorDetails, errorText } from "./errors.ts";
 import { grantAuditDetails, type GrantReason, type GrantRecord } from "./grant-record.ts";
 import type { GrantWriter } from "./grant-writer.ts";
@@ -18,16 +21,20 @@ export const defaultCloseRetry: CloseRetrySettings = { baseMs: 5_000, maxMs: 300
 
 export interface GrantCloserDeps {
   grants: GrantRepository;
+  writer: GrantWriter;
   /** Appends to the audit trail (hashed with the audit key). */
   audit: AuditRecorder;
-  writer: GrantWriter;
   clock: Clock;
   /** This process's id: the holder of the leases it takes. */
   instanceId: string;
   logger: Logger;
   retry?: Partial<CloseRetrySettings>;
-  /** ARM time for one close, lock waits and retries included; default 120 s. */
+  /** ARM time for one NSG's close, lock waits included; default 120 s. */
   operationTimeoutMs?: number;
+  /** NSGs closed at once (each on its own: a slow one holds only its own place); default 8. */
+  concurrency?: number;
+  /** Told when a close failed because ARM did not answer, so recovery can be watched for. */
+  armUnreachable?(): void;
 }
 
 export interface ClosedGrants {
@@ -50,68 +57,154 @@ export function closeAction(reason: GrantReason | null): AuditAction {
   }
 }
 
+/** Why a close waits for its retry, and until when. */
+interface RetryPlan {
+  reason: "unreachable" | "throttled" | "busy" | "failed";
+  afterMs: number;
+}
+
+/** A close's work: one NSG and the claimed grants with rules in it. */
+interface Unit {
+  nsgId: string;
+  grantIds: string[];
+}
+
 /**
- * Closes grants this process has claimed (`closing`, leased to it): removes their Allow rules, then marks them
- * closed with one audit event each, or, when ARM fails, keeps them closing and due again after a backoff
- * (`request.close-retried`). A grant is never dropped: it stays due until its rules are gone.
+ * Closes grants this process has claimed (`closing`, leased to it). The work is split by NSG: each NSG is one
+ * unit, written once for all its grants, with its own deadline and its own retry time, so a throttled or slow
+ * NSG never holds up another. A grant is recorded closed (`closed_at`, its audit event) as soon as every NSG it
+ * was written to is clean, not when the whole batch ends; when one of its NSGs fails, it stays `closing` and is
+ * due again at the time ARM gave (Retry-After) or after a backoff (`request.close-retried`). Never dropped.
  */
 export function createGrantCloser(deps: GrantCloserDeps) {
   const retry = { ...defaultCloseRetry, ...deps.retry };
   const timeoutMs = deps.operationTimeoutMs ?? 120_000;
+  const concurrency = deps.concurrency ?? 8;
 
   function backoff(attempt: number): number {
     return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempt - 1));
   }
 
-  function event(db: Kysely<DatabaseSchema>, events: AuditEventInput[]): Promise<void> {
-    return deps.audit.recordAll(db, events).then(() => undefined);
+  function retryPlan(error: unknown, attempt: number): RetryPlan {
+    if (error instanceof LockTimeoutError) return { reason: "busy", afterMs: Math.min(backoff(attempt), 5_000) };
+    // Reading the NSG failed (no answer, 5xx, a refused token): wait for ARM to answer again.
+    if (error instanceof UpstreamUnavailableError) return { reason: "unreachable", afterMs: backoff(attempt) };
+    if (error instanceof NsgChangeFailedError) {
+      const { failure } = error;
+      if ((failure.kind === "busy" || failure.kind === "throttled") && failure.retryAfterMs !== null) return { reason: failure.kind, afterMs: failure.retryAfterMs };
+      if (failure.kind === "busy" || failure.kind === "throttled") return { reason: failure.kind, afterMs: backoff(attempt) };
+      if (failure.kind === "unreachable") return { reason: "unreachable", afterMs: backoff(attempt) };
+    }
+    return { reason: "failed", afterMs: backoff(attempt) };
+  }
+
+  function unitsOf(records: readonly GrantRecord[]): Unit[] {
+    const byNsg = new Map<string, Unit>();
+    for (const record of records) {
+      for (const nsgId of record.nsgIds) {
+        const unit = byNsg.get(armIdKey(nsgId)) ?? { nsgId, grantIds: [] };
+        unit.grantIds.push(record.id);
+        byNsg.set(armIdKey(nsgId), unit);
+      }
+    }
+    return [...byNsg.values()];
   }
 
   return {
-    /** `why` is added to the closing events' details (e.g. the revocation's cause). */
+    /** `why` is added to the closing events' details (e.g. the revocation's cause). Resolves when every NSG's unit ended. */
     async close(records: readonly GrantRecord[], actor: AuditActor, correlationId: string | null = null, why: Record<string, unknown> = {}): Promise<ClosedGrants> {
       if (records.length === 0) return { closed: [], failed: [] };
-      const outcome = await deps.writer.close(records, Date.now() + timeoutMs);
-      const lease = { claimedBy: deps.instanceId, now: deps.clock.now(), until: deps.clock.now() };
-      const closed = await deps.grants.finishClose(outcome.closed, lease, (trx, changed) =>
-        event(
-          trx,
-          changed.map((record) => ({
-            actor,
-            action: closeAction(record.statusReason),
-            outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
-            vmId: record.vmId,
-            details: grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString(), closeAttempts: record.closeAttempts, ...why }),
-            error: record.statusReason === "OpenFailed" ? record.lastError : null,
-            correlationId: correlationId ?? record.correlationId,
-          })),
-        ),
-      );
-      const now = deps.clock.now();
       const byId = new Map(records.map((r) => [r.id, r]));
-      const failures = [...outcome.failed.entries()].map(([id, error]) => {
-        const attempt = (byId.get(id)?.closeAttempts ?? 0) + 1;
-        return { id, error: errorText(closeError(error)), nextAttemptAt: new Date(now.getTime() + backoff(attempt)), cause: error };
+      const remaining = new Map(records.map((r) => [r.id, new Set(r.nsgIds.map(armIdKey))]));
+      const given = new Set<string>();
+      const result: ClosedGrants = { closed: [], failed: [] };
+
+      // Finished grants are recorded in small batches as they come (one transaction and chain append per batch).
+      const finisher = createBatcher<string>(async (ids) => {
+        const lease = { claimedBy: deps.instanceId, now: deps.clock.now(), until: deps.clock.now() };
+        const closed = await deps.grants.finishClose(ids, lease, (trx, changed) =>
+          deps.audit
+            .recordAll(
+              trx,
+              changed.map(
+                (record): AuditEventInput => ({
+                  actor,
+                  action: closeAction(record.statusReason),
+                  outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
+                  vmId: record.vmId,
+                  details: grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString(), closeAttempts: record.closeAttempts, ...why }),
+                  error: record.statusReason === "OpenFailed" ? record.lastError : null,
+                  correlationId: correlationId ?? record.correlationId,
+                }),
+              ),
+            )
+            .then(() => undefined),
+        );
+        result.closed.push(...closed);
       });
-      const retried = await deps.grants.scheduleRetry(failures, deps.instanceId, (trx, changed) =>
-        event(
-          trx,
-          changed.map((record) => {
-            const failure = failures.find((f) => f.id === record.id);
-            return {
-              actor,
-              action: "request.close-retried" as const,
-              outcome: "failure" as const,
-              vmId: record.vmId,
-              details: grantAuditDetails(record, { reason: record.statusReason, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null, ...errorDetails(closeError(failure?.cause)) }),
-              error: record.lastError,
-              correlationId: correlationId ?? record.correlationId,
-            };
-          }),
-        ),
+      const retrier = createBatcher<{ id: string; error: unknown; plan: RetryPlan }>(async (items) => {
+        const now = deps.clock.now();
+        const failures = items.map(({ id, error, plan }) => ({ id, error: errorText(closeError(error)), nextAttemptAt: new Date(now.getTime() + plan.afterMs), reason: plan.reason, cause: error }));
+        const retried = await deps.grants.scheduleRetry(failures, deps.instanceId, (trx, changed) =>
+          deps.audit
+            .recordAll(
+              trx,
+              changed.map((record) => {
+                const failure = failures.find((f) => f.id === record.id);
+                return {
+                  actor,
+                  action: "request.close-retried" as const,
+                  outcome: "failure" as const,
+                  vmId: record.vmId,
+                  details: grantAuditDetails(record, { reason: record.statusReason, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null, retryReason: failure?.reason ?? null, ...errorDetails(closeError(failure?.cause)) }),
+                  error: record.lastError,
+                  correlationId: correlationId ?? record.correlationId,
+                };
+              }),
+            )
+            .then(() => undefined),
+        );
+        for (const record of retried) {
+          deps.logger.warn({ grantId: record.id, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt, error: record.lastError }, "closing a grant failed; it is retried");
+          result.failed.push({ record, error: failures.find((f) => f.id === record.id)?.cause });
+        }
+      });
+
+      const done = (id: string, nsgKey: string | null) => {
+        if (given.has(id)) return;
+        const left = remaining.get(id);
+        if (nsgKey !== null) left?.delete(nsgKey);
+        if (left === undefined || left.size === 0) {
+          given.add(id);
+          finisher.add(id);
+        }
+      };
+      // A grant that was written to no NSG (its VM had none left) has nothing to remove.
+      for (const record of records) if (record.nsgIds.length === 0) done(record.id, null);
+
+      const units = unitsOf(records);
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, units.length) }, async () => {
+          while (next < units.length) {
+            const unit = units[next++] as Unit;
+            try {
+              await deps.writer.closeOnNsg(unit.nsgId, unit.grantIds, Date.now() + timeoutMs);
+              for (const id of unit.grantIds) done(id, armIdKey(unit.nsgId));
+            } catch (error) {
+              for (const id of unit.grantIds) {
+                if (given.has(id)) continue;
+                given.add(id);
+                const plan = retryPlan(error, (byId.get(id)?.closeAttempts ?? 0) + 1);
+                if (plan.reason === "unreachable") deps.armUnreachable?.();
+                retrier.add({ id, error, plan });
+              }
+            }
+          }
+        }),
       );
-      for (const record of retried) deps.logger.warn({ grantId: record.id, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt, error: record.lastError }, "closing a grant failed; it is retried");
-      return { closed, failed: retried.map((record) => ({ record, error: failures.find((f) => f.id === record.id)?.cause })) };
+      await Promise.all([finisher.flush(), retrier.flush()]);
+      return result;
     },
   };
 }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, GrantStatusValue } from "../lib/db/schema.ts";
 import type { GrantRecord } from "./grant-record.ts";
+import { ownerAlive } from "../lib/instances/registry.ts";
 import { createGrantReads } from "./grant-reads.ts";
 import { toRecord, toRow } from "./grant-rows.ts";
 
@@ -149,11 +150,37 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
       });
     },
 
-    /** The earliest end of an open grant after `now` (null when none). */
-    async nextEndAfter(now: Date): Promise<Date | null> {
-      const row = await db.selectFrom("jit_grant").select((eb) => eb.fn.min("ends_at").as("next")).where("status", "=", "open").where("ends_at", ">", now).executeTakeFirst();
-      const next = row?.next as Date | string | null | undefined;
-      return next === null || next === undefined ? null : new Date(next);
+    /** The earliest moment after `now` something becomes due: an open grant's end, or a close's retry (null when none). */
+    async nextDueAfter(now: Date): Promise<Date | null> {
+      const ends = await db.selectFrom("jit_grant").select((eb) => eb.fn.min("ends_at").as("next")).where("status", "=", "open").where("ends_at", ">", now).executeTakeFirst();
+      const retries = await db.selectFrom("jit_grant").select((eb) => eb.fn.min("next_attempt_at").as("next")).where("status", "=", "closing").where("next_attempt_at", ">", now).executeTakeFirst();
+      const times = [ends?.next as Date | string | null | undefined, retries?.next as Date | string | null | undefined]
+        .filter((t): t is Date | string => t !== null && t !== undefined)
+        .map((t) => new Date(t).getTime());
+      return times.length === 0 ? null : new Date(Math.min(...times));
+    },
+
+    /** ARM answers again: closes that waited because it did not are due now (throttled ones keep their Retry-After). */
+    async wakeRetries(reason: string, now: Date): Promise<number> {
+      const rows = await db
+        .updateTable("jit_grant")
+        .set({ next_attempt_at: now })
+        .where("status", "=", "closing")
+        .where("retry_reason", "=", reason)
+        .where("next_attempt_at", ">", now)
+        .returning("id")
+        .execute();
+      return rows.length;
+    },
+
+    /**
+     * A clean shutdown hands this process's unfinished work over at once: its claims are released (an opening whose
+     * write did not finish is left `opening` and free, so whoever claims it next closes it as never opened).
+     */
+    async releaseClaims(claimedBy: string): Promise<number> {
+      const rows = await db.updateTable("jit_grant").set({ claimed_by: null, lease_until: null }).where("claimed_by", "=", claimedBy).where("status", "in", ["closing", "open"]).returning("id").execute();
+      const opening = await db.updateTable("jit_grant").set({ lease_until: sql<Date>`'epoch'::timestamptz` }).where("claimed_by", "=", claimedBy).where("status", "=", "opening").returning("id").execute();
+      return rows.length + opening.length;
     },
 
     async releaseLease(id: string, claimedBy: string): Promise<void> {
@@ -163,13 +190,15 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
     /**
      * Claims what is due, in one transaction (claims are serialised across replicas by a transaction-scoped
      * advisory lock, and rows another transaction holds are skipped): open grants past their end, closes that
-     * failed and are due again, closes and openings whose lease ran out (their process stopped). Each becomes
-     * `closing`, leased to the caller.
+     * failed and are due again, closes and openings whose process stopped (its heartbeat is stale, it shut down,
+     * or its lease ran out). Each becomes `closing`, leased to the caller.
      */
     async claimDue(lease: Lease, limit: number): Promise<GrantRecord[]> {
       return db.transaction().execute(async (trx) => {
         await sql`select pg_advisory_xact_lock(hashtextextended('portcullis:grant-claim', 0))`.execute(trx);
         const now = lease.now;
+        // A row is free when nobody holds it, its lease ran out, or its holder (another process) is no longer alive.
+        const free = sql<boolean>`(claimed_by is null or lease_until is null or lease_until <= ${now} or (claimed_by <> ${lease.claimedBy} and not ${ownerAlive("claimed_by")}))`;
         const result = await sql<Record<string, unknown>>`
           update jit_grant set
             status = 'closing',
@@ -178,9 +207,9 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
             lease_until = ${lease.until}
           where id in (
             select id from jit_grant
-            where (status = 'open' and ends_at <= ${now} and (lease_until is null or lease_until <= ${now}))
-               or (status = 'closing' and (lease_until is null or lease_until <= ${now}) and (next_attempt_at is null or next_attempt_at <= ${now}))
-               or (status = 'opening' and lease_until <= ${now})
+            where (status = 'open' and ends_at <= ${now} and ${free})
+               or (status = 'closing' and ${free} and (next_attempt_at is null or next_attempt_at <= ${now}))
+               or (status = 'opening' and claimed_by is not null and ${free})
             order by ends_at
             limit ${limit}
             for update skip locked
@@ -218,6 +247,9 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
             claimed_by: null,
             lease_until: null,
             next_attempt_at: null,
+            retry_reason: null,
+            // A retried close that finally went through is no longer in error; a grant that never opened keeps why.
+            last_error: sql<string | null>`case when status_reason = 'OpenFailed' then last_error else null end`,
           })
           .where("id", "in", [...ids])
           .where("status", "=", "closing")
@@ -231,14 +263,14 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
     },
 
     /** Closing failed: counted, the error kept, due again at `nextAttemptAt` (any replica may take it then). */
-    async scheduleRetry(failures: ReadonlyArray<{ id: string; error: string; nextAttemptAt: Date }>, claimedBy: string, alsoIn: InTransaction = noop): Promise<GrantRecord[]> {
+    async scheduleRetry(failures: ReadonlyArray<{ id: string; error: string; nextAttemptAt: Date; reason?: string }>, claimedBy: string, alsoIn: InTransaction = noop): Promise<GrantRecord[]> {
       if (failures.length === 0) return [];
       return db.transaction().execute(async (trx) => {
         const changed: GrantRecord[] = [];
         for (const failure of failures) {
           const row = await trx
             .updateTable("jit_grant")
-            .set({ close_attempts: sql<number>`close_attempts + 1`, last_error: failure.error, next_attempt_at: failure.nextAttemptAt, claimed_by: null, lease_until: null })
+            .set({ close_attempts: sql<number>`close_attempts + 1`, last_error: failure.error, next_attempt_at: failure.nextAttemptAt, retry_reason: failure.reason ?? "failed", claimed_by: null, lease_until: null })
             .where("id", "=", failure.id)
             .where("status", "=", "closing")
             .where("claimed_by", "=", claimedBy)

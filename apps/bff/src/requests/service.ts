@@ -18,6 +18,7 @@ import { policyOperationError } from "../policies/errors.ts";
 import { toJitPolicy } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
 import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
+import type { VmNetworkRead } from "../lib/azure/nsg-read.ts";
 import type { Clock } from "../scheduler/clock.ts";
 import { errorDetails, errorText, leftNothing, openError, problemsError } from "./errors.ts";
 import type { GrantCloser } from "./grant-closer.ts";
@@ -58,7 +59,11 @@ export interface RequestServiceDeps {
   leaseMs?: number;
   /** Batching window for grants to the same NSGs; default 5 ms. */
   coalesceWindowMs?: number;
+  /** A request is answered within this long: with the outcome, or with the grant still `opening`; default 25 s. */
+  answerWithinMs?: number;
 }
+
+export const defaultAnswerWithinMs = 25_000;
 
 export const defaultLeaseMs = 5 * 60_000;
 
@@ -99,6 +104,9 @@ export function actorOf(caller: Caller): AuditActor {
 
 export function createRequestService(deps: RequestServiceDeps) {
   const timeoutMs = deps.operationTimeoutMs ?? 120_000;
+  const answerWithinMs = deps.answerWithinMs ?? defaultAnswerWithinMs;
+  /** Openings still writing after their caller was answered; a clean shutdown waits for them (`drain`). */
+  const background = new Set<Promise<Grant>>();
   const leaseMs = deps.leaseMs ?? defaultLeaseMs;
   const lease = (now: Date = deps.clock.now()): Lease => ({ claimedBy: deps.instanceId, now, until: new Date(now.getTime() + leaseMs) });
   const audits = new Map<string, { actor: AuditActor; correlationId: string | null }>();
@@ -238,6 +246,31 @@ export function createRequestService(deps: RequestServiceDeps) {
       await deps.audit.recordAll(trx, spec.openingEvents(record, supersede));
     });
     audits.set(record.id, { actor, correlationId: spec.correlationId });
+    const done = writeAndRecord(spec, record, read, superseded, nsgIds);
+    // The caller hears within `answerWithinMs` whatever ARM does: either the outcome, or that the grant is still
+    // opening (the write goes on under the operation's deadline, is recorded when it ends, and the grant closes at
+    // its end either way; a process that dies meanwhile leaves it to whoever takes its work over).
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), answerWithinMs);
+    });
+    try {
+      const first = await Promise.race([done, late]);
+      if (first !== "late") return first;
+    } finally {
+      clearTimeout(timer);
+    }
+    background.add(done);
+    done.then(
+      () => background.delete(done),
+      () => background.delete(done),
+    );
+    return toGrant(record);
+  }
+
+  /** The NSG writes of an opening and what they come to (open, or failed and recorded so). */
+  async function writeAndRecord(spec: OpenSpec, record: GrantRecord, read: VmNetworkRead, superseded: readonly GrantRecord[], nsgIds: string[]): Promise<Grant> {
+    const { actor } = spec;
     try {
       const outcome = await opener.open({
         record,
@@ -346,6 +379,10 @@ export function createRequestService(deps: RequestServiceDeps) {
     create,
     approvals,
     revokeForLostAccess,
+    /** Waits for openings that were still writing when their caller was answered. */
+    async drain(): Promise<void> {
+      await Promise.allSettled([...background]);
+    },
     ...actions,
     /**
      * A page of grants, newest first: the caller's own (`mine`), or also those of VMs where they hold

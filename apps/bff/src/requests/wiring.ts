@@ -17,6 +17,9 @@ import { createExpiryJob, type ExpiryJob } from "../scheduler/expiry-job.ts";
 import { createReconciler, type Reconciler } from "../scheduler/reconciler.ts";
 import { createScheduler, type PeriodicJob, type Scheduler } from "../scheduler/scheduler.ts";
 import { createGrantCloser, type CloseRetrySettings } from "./grant-closer.ts";
+import { probeArm } from "../lib/azure/read-estate.ts";
+import { createRecoveryWatch } from "../lib/azure/recovery-watch.ts";
+import { createInstanceRegistry, type InstanceRegistry } from "../lib/instances/registry.ts";
 import { createGrantWriter } from "./grant-writer.ts";
 import { createGrantRepository } from "./repository.ts";
 import { createRequestService, type RequestService } from "./service.ts";
@@ -35,10 +38,18 @@ export interface AccessRequestTuning {
   closeRetry?: Partial<CloseRetrySettings>;
   /** How the scheduler waits; default real timers. */
   timer?: Timer;
+  /** How often ARM is probed while closes wait on it; default 1 s. */
+  recoveryProbeMs?: number;
+  /** A request is answered within this long (with its outcome, or the grant still opening); default REQUEST_ANSWER_SECONDS. */
+  answerWithinMs?: number;
 }
 
 export interface AccessRequestDeps {
   db: Kysely<DatabaseSchema>;
+  /** This process's identity among replicas (default: a new id and a node of its own). */
+  instance?: { id: string; node: string };
+  /** The managed subscriptions (AZURE_SUBSCRIPTION_IDS), where the reconciler looks for Portcullis rules. */
+  subscriptionIds?: readonly string[];
   /** Requesters' last-seen claims: kept when they file a request, read back to re-authorize them. */
   principals: PrincipalStore;
   /** What a requester may do now, when someone else (an approver) acts on their request. */
@@ -63,15 +74,27 @@ export interface AccessRequests {
   expiry: ExpiryJob;
   reconciler: Reconciler;
   scheduler: Scheduler;
-  /** Closes what became due while no process ran (PGlite: first taking over the stopped process's leases), then runs the jobs. */
+  /** This process among the BFF's replicas (heartbeat, take-over). */
+  instance: InstanceRegistry;
+  /**
+   * Before the API serves: registers this process (ending its predecessors on this node, whose work is then free),
+   * runs the reconciler once (it needs no database: expired rules found in ARM go), closes what became due while
+   * no process ran, then runs the jobs.
+   */
   startJobs(options: { takeOverStoppedProcesses: boolean }): Promise<void>;
+  /**
+   * A clean shutdown: no new rounds, closes and openings under way get up to `drainMs`, then this process's
+   * unfinished work is released and it is marked stopped, so another replica (or the next start) takes it at once.
+   */
+  stopJobs(drainMs: number): Promise<void>;
 }
 
 /** The request service and its background jobs, sharing one lease holder id per process. */
 export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests {
   const clock = deps.clock ?? systemClock;
   const tuning = deps.tuning ?? {};
-  const instanceId = randomUUID();
+  const instanceId = deps.instance?.id ?? randomUUID();
+  const instance = createInstanceRegistry({ db: deps.db, id: instanceId, node: deps.instance?.node ?? `pid-${process.pid}-${instanceId}`, logger: deps.logger });
   const grants = createGrantRepository(deps.db);
   const timeouts = tuning.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: tuning.operationTimeoutMs };
   const writer = createGrantWriter({
@@ -81,7 +104,29 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     ...(tuning.nsgRetry === undefined ? {} : { retry: tuning.nsgRetry }),
     ...(deps.nsgsChanged === undefined ? {} : { nsgsChanged: deps.nsgsChanged }),
   });
-  const closer = createGrantCloser({ grants, audit: deps.audit, writer, clock, instanceId, logger: deps.logger, ...timeouts, ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }) });
+  // While ARM fails, watch for it to answer again and wake the closes that waited on it (not their back-off).
+  let wakeExpiry = (): void => undefined;
+  const recovery = createRecoveryWatch({
+    probe: () => probeArm(deps.arm, 2_000),
+    everyMs: tuning.recoveryProbeMs ?? 1_000,
+    logger: deps.logger,
+    async onRecovered() {
+      const woken = await grants.wakeRetries("unreachable", clock.now());
+      if (woken > 0) deps.logger.info({ grants: woken }, "closes that waited on ARM are due now");
+      wakeExpiry();
+    },
+  });
+  const closer = createGrantCloser({
+    grants,
+    audit: deps.audit,
+    writer,
+    clock,
+    instanceId,
+    logger: deps.logger,
+    armUnreachable: () => recovery.notice(),
+    ...timeouts,
+    ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }),
+  });
   const requests = createRequestService({
     db: deps.db,
     principals: deps.principals,
@@ -98,6 +143,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     ...timeouts,
     ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }),
     ...(tuning.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: tuning.coalesceWindowMs }),
+    ...(tuning.answerWithinMs === undefined ? {} : { answerWithinMs: tuning.answerWithinMs }),
   });
   const expiry = createExpiryJob({ grants, closer, clock, instanceId, logger: deps.logger, ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }) });
   const reconciler = createReconciler({
@@ -111,6 +157,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     clock,
     logger: deps.logger,
     repair: deps.scheduler.reconcileRepair,
+    ...(deps.subscriptionIds === undefined ? {} : { subscriptionIds: deps.subscriptionIds }),
     ...timeouts,
     ...(tuning.nsgRetry === undefined ? {} : { retry: tuning.nsgRetry }),
     ...(deps.nsgsChanged === undefined ? {} : { nsgsChanged: deps.nsgsChanged }),
@@ -124,15 +171,26 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     jobs: [{ name: "approval-lapse", run: () => requests.approvals.lapseDue(), everyMs: approvalLapseIntervalMs }, ...(deps.jobs ?? [])],
     logger: deps.logger,
   });
+  wakeExpiry = () => scheduler.wake("expiry");
   return {
     requests,
     expiry,
     reconciler,
     scheduler,
+    instance,
     async startJobs({ takeOverStoppedProcesses }) {
+      const { predecessors } = await instance.register();
+      instance.startHeartbeat();
+      if (predecessors > 0) deps.logger.warn({ predecessors }, "taking over the work of this node's earlier processes");
       if (takeOverStoppedProcesses) {
         const taken = await expiry.takeOverStoppedProcesses();
         if (taken > 0) deps.logger.warn({ grants: taken }, "taking over grants a stopped process was working on");
+      }
+      try {
+        // Expired rules in ARM go first, with or without rows in the database (a fresh or restored one).
+        await reconciler.run();
+      } catch (error) {
+        deps.logger.error({ err: error }, "the reconciler's run at start failed; it runs again on its interval");
       }
       try {
         await expiry.sweep();
@@ -141,6 +199,21 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
         deps.logger.error({ err: error }, "closing overdue grants at start failed; the expiry job retries");
       }
       scheduler.start();
+    },
+    async stopJobs(drainMs) {
+      recovery.stop();
+      await scheduler.stop();
+      const drained = await Promise.race([
+        Promise.all([expiry.drain(), requests.drain()]).then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), drainMs).unref()),
+      ]);
+      if (!drained) deps.logger.warn({ drainMs }, "NSG writes still under way at shutdown: another replica or the next start finishes them");
+      const released = await grants.releaseClaims(instanceId).catch((error: unknown) => {
+        deps.logger.error({ err: error }, "releasing this process's claims failed; they are taken over when its heartbeat goes stale");
+        return 0;
+      });
+      if (released > 0) deps.logger.info({ grants: released }, "handed unfinished grants over");
+      await instance.stop().catch((error: unknown) => deps.logger.error({ err: error }, "marking this process stopped failed; it counts as stopped when its heartbeat goes stale"));
     },
   };
 }

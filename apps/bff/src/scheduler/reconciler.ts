@@ -5,6 +5,7 @@ import type { AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.t
 import { createNsgApplier, type AppliedNsgChanges, type NsgPlanSource, type NsgRetrySettings } from "../lib/azure/nsg-apply.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { ArmNotFoundError, readNsg } from "../lib/azure/nsg-read.ts";
+import { listJitNsgs } from "../lib/azure/read-estate.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { NsgLockManager } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -34,10 +35,14 @@ export interface ReconcilerDeps {
   retry?: Partial<NsgRetrySettings>;
   operationTimeoutMs?: number;
   nsgsChanged?(nsgs: readonly Nsg[]): Promise<void>;
+  /** The managed subscriptions (AZURE_SUBSCRIPTION_IDS); undefined: every one the credential sees. */
+  subscriptionIds?: readonly string[];
 }
 
 export interface ReconcileReport {
   nsgsChecked: number;
+  /** NSGs found in ARM holding a Portcullis rule (whether or not the database knows them). */
+  nsgsDiscovered: number;
   /** Expired Allow rules no open grant accounts for, removed. */
   expiredRulesRemoved: string[];
   /** VMs (lower-cased ids) with drift after this run. */
@@ -49,9 +54,9 @@ const activeStatuses = new Set(["opening", "open", "closing"]);
 const nothing = (nsgs: readonly Nsg[]): PlanResult => ({ ok: true, changes: [], unchanged: nsgs.map((n) => n.id) });
 
 /**
- * Compares the protected NSGs (those of stored policies) with what they should hold. It removes every
- * Portcullis Allow rule whose description says it has expired and that no live grant row owns (so expiry
- * holds even if the database lost its rows), reports drift per VM (audit `drift.found`, the inventory row),
+ * Compares the NSGs with what they should hold. It removes every Portcullis Allow rule whose description says it
+ * has expired and that no live grant row owns, in every NSG ARM lists with a Portcullis rule (so expiry holds even
+ * if the database lost its rows, or is a fresh one), reports drift per VM (audit `drift.found`, the inventory row),
  * and with `repair` rewrites Portcullis's own rules (`drift.repaired`).
  */
 export function createReconciler(deps: ReconcilerDeps) {
@@ -72,6 +77,8 @@ export function createReconciler(deps: ReconcilerDeps) {
     }
   }
 
+
+  /** NSGs by id, read now; those gone are left out. */
   async function readAll(nsgIds: readonly string[]): Promise<Nsg[]> {
     const nsgs: Nsg[] = [];
     for (const id of nsgIds) {
@@ -84,9 +91,13 @@ export function createReconciler(deps: ReconcilerDeps) {
     return nsgs;
   }
 
-  async function removeExpired(nsgIds: readonly string[], now: Date, deadline: number): Promise<string[]> {
+  /**
+   * Removes, from each NSG as listed, the Portcullis Allow rules whose description says they expired and that no
+   * live grant row owns (the expiry job audits those): one write per NSG, under its lock, re-read with its ETag.
+   */
+  async function removeExpired(nsgs: readonly Nsg[], now: Date, deadline: number): Promise<string[]> {
     const removed: string[] = [];
-    for (const nsg of await readAll(nsgIds)) {
+    for (const nsg of nsgs) {
       const expired = findExpiredAllowRules(nsg, now);
       if (expired.length === 0) continue;
       const statuses = await deps.grants.statusOf([...new Set(expired.map((e) => e.grantId))]);
@@ -103,6 +114,23 @@ export function createReconciler(deps: ReconcilerDeps) {
       deps.logger.warn(details, "removed expired Allow rules that no open grant accounts for");
     }
     return removed;
+  }
+
+  /**
+   * Every NSG holding a Portcullis rule, from ARM (so a fresh or restored database, which knows no policy or grant,
+   * still has its expired rules removed), with the NSGs of stored policies added. A failed listing is logged and the
+   * stored NSGs are still checked.
+   */
+  async function nsgsToCheck(protectedNsgs: readonly string[]): Promise<{ nsgs: Nsg[]; discovered: number }> {
+    let discovered: Nsg[] = [];
+    try {
+      discovered = await listJitNsgs(deps.arm, deps.subscriptionIds, deps.logger);
+    } catch (error) {
+      deps.logger.warn({ err: error }, "listing NSGs in ARM failed; only the NSGs of stored policies are checked this run");
+    }
+    const known = new Set(discovered.map((n) => armIdKey(n.id)));
+    const more = await readAll(protectedNsgs.filter((id) => !known.has(armIdKey(id))));
+    return { nsgs: [...discovered, ...more], discovered: discovered.length };
   }
 
   async function repair(targets: readonly DriftTarget[], deadline: number): Promise<string[]> {
@@ -149,7 +177,8 @@ export function createReconciler(deps: ReconcilerDeps) {
       const deadline = Date.now() + timeoutMs;
       const records = await deps.policies.list();
       const protectedNsgs = [...new Map(records.flatMap((r) => r.nsgIds).map((id) => [armIdKey(id), id])).values()];
-      const expiredRulesRemoved = await removeExpired(protectedNsgs, now, deadline);
+      const checked = await nsgsToCheck(protectedNsgs);
+      const expiredRulesRemoved = await removeExpired(checked.nsgs, now, deadline);
 
       const positions = await readVmPositions(deps.arm, records.map(displayVmId), "skip");
       const targets: DriftTarget[] = records.flatMap((r) => {
@@ -166,7 +195,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       }
       const driftedVms = await store(report.byVm, new Map(targets.map((t) => [armIdKey(t.position.vmId), t.position.vmName])), now);
       if (driftedVms.length > 0 || expiredRulesRemoved.length > 0) deps.logger.warn({ driftedVms, expiredRulesRemoved, repairedVms }, "reconciler found drift");
-      return { nsgsChecked: new Set([...protectedNsgs, ...nsgIds].map(armIdKey)).size, expiredRulesRemoved, driftedVms, repairedVms };
+      return { nsgsChecked: new Set([...checked.nsgs.map((n) => n.id), ...nsgIds].map(armIdKey)).size, nsgsDiscovered: checked.discovered, expiredRulesRemoved, driftedVms, repairedVms };
     },
   };
 }

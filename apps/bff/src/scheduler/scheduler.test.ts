@@ -32,7 +32,7 @@ describe("the scheduler", () => {
     const nextEnds: Array<number | null> = [250, null, 5_000];
     let sweeps = 0;
     const scheduler = createScheduler({
-      expiry: { sweep: async () => void sweeps++, msUntilNextEnd: async () => nextEnds.shift() ?? null },
+      expiry: { sweep: async () => void sweeps++, msUntilNextDue: async () => nextEnds.shift() ?? null },
       reconciler: { run: async () => undefined },
       timer: timers.timer,
       intervalMs: 1000,

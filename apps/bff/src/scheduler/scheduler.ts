@@ -4,8 +4,10 @@ import type { Timer } from "./clock.ts";
 export interface SchedulerDeps {
   expiry: {
     sweep(): Promise<unknown>;
-    /** Milliseconds until the next open grant ends (null: none); the next sweep starts then when it is sooner than the interval. */
-    msUntilNextEnd?(): Promise<number | null>;
+    /** Claims and starts the closes without waiting for them (preferred over `sweep` when given). */
+    dispatch?(): Promise<unknown>;
+    /** Milliseconds until something is due (null: nothing); the next round starts then when it is sooner than the interval. */
+    msUntilNextDue?(): Promise<number | null>;
   };
   reconciler: { run(): Promise<unknown> };
   timer: Timer;
@@ -25,6 +27,8 @@ export interface PeriodicJob {
 export interface Scheduler {
   /** Runs each job on its interval; a run never overlaps the previous one of the same job. */
   start(): void;
+  /** Runs the named job now (or right after the run under way), instead of at its next tick. */
+  wake(name: string): void;
   /** Stops scheduling and waits for runs under way. */
   stop(): Promise<void>;
 }
@@ -33,10 +37,14 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   let stopped = true;
   const pending = new Map<string, { cancel(): void }>();
   const running = new Set<Promise<void>>();
+  const ticks = new Map<string, () => void>();
+  const busy = new Set<string>();
+  const wakeAfterRun = new Set<string>();
 
   /** Waits `everyMs` between runs, or less when `sooner` says the next run is due earlier. */
   function loop(name: string, job: () => Promise<unknown>, everyMs: number, sooner?: () => Promise<number | null>): void {
     const nextDelay = async (): Promise<number> => {
+      if (wakeAfterRun.delete(name)) return 0;
       if (sooner === undefined) return everyMs;
       const ms = await sooner().catch(() => null);
       return ms === null ? everyMs : Math.max(0, Math.min(everyMs, ms));
@@ -44,6 +52,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const tick = (): void => {
       pending.delete(name);
       if (stopped) return;
+      busy.add(name);
       const run = job()
         .then(
           () => undefined,
@@ -52,10 +61,12 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
         .then(nextDelay)
         .then((delay) => {
           running.delete(run);
+          busy.delete(name);
           if (!stopped) pending.set(name, deps.timer.schedule(tick, delay));
         });
       running.add(run);
     };
+    ticks.set(name, tick);
     pending.set(name, deps.timer.schedule(tick, everyMs));
   }
 
@@ -64,9 +75,22 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (!stopped) return;
       stopped = false;
       const { expiry } = deps;
-      loop("expiry", () => expiry.sweep(), deps.intervalMs, expiry.msUntilNextEnd === undefined ? undefined : () => expiry.msUntilNextEnd?.() ?? Promise.resolve(null));
+      const round = expiry.dispatch === undefined ? () => expiry.sweep() : () => expiry.dispatch?.() ?? Promise.resolve();
+      loop("expiry", round, deps.intervalMs, expiry.msUntilNextDue === undefined ? undefined : () => expiry.msUntilNextDue?.() ?? Promise.resolve(null));
       loop("reconcile", () => deps.reconciler.run(), deps.reconcileIntervalMs);
       for (const job of deps.jobs ?? []) loop(job.name, () => job.run(), job.everyMs);
+    },
+    wake(name) {
+      if (stopped) return;
+      if (busy.has(name)) {
+        wakeAfterRun.add(name);
+        return;
+      }
+      const tick = ticks.get(name);
+      if (tick === undefined) return;
+      pending.get(name)?.cancel();
+      pending.delete(name);
+      tick();
     },
     async stop() {
       stopped = true;

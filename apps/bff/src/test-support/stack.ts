@@ -116,8 +116,13 @@ export async function assembleTestBff(emulator: TestEmulator, options: TestBffOp
 /** A listening BFF (startBff, as `npm start` runs it) with PGlite and the issuer's keys in a temporary directory. */
 export async function startTestBff(emulator: TestEmulator, env: Record<string, string> = {}): Promise<RunningBff> {
   const dataDir = await mkdtemp(path.join(tmpdir(), "portcullis-bff-test-"));
-  const bff = await startBff(testConfig(emulator, { DATA_DIR: dataDir, ...env }), { webDistDir: null });
-  if (bff.localIssuer !== null) emulator.armTokens.bind(bff.localIssuer, emulator.url);
+  const bff = await startBff(testConfig(emulator, { DATA_DIR: dataDir, ...env }), {
+    webDistDir: null,
+    // As `npm start` does: the emulator trusts this BFF before its start-up work calls ARM.
+    beforeStartupWork: ({ localIssuer }) => {
+      if (localIssuer !== null) emulator.armTokens.bind(localIssuer, emulator.url);
+    },
+  });
   return {
     ...bff,
     async stop() {

@@ -1,5 +1,5 @@
 import type { InventorySnapshot, InventorySubscription, InventoryVm } from "@portcullis/core";
-import { armIdKey, type InventoryNic, type InventorySubnet, type Nsg } from "@portcullis/core";
+import { armIdKey, jitRulePrefix, type InventoryNic, type InventorySubnet, type Nsg } from "@portcullis/core";
 import type { Logger } from "../logger.ts";
 import { armUnavailable } from "./arm-errors.ts";
 import type { ArmClients } from "./clients.ts";
@@ -75,16 +75,7 @@ export async function readEstate(
   logger?: Logger,
 ): Promise<InventorySnapshot> {
   try {
-    const visible = await listSubscriptions(clients);
-    let subscriptions = visible;
-    if (subscriptionIds !== undefined) {
-      const wanted = new Set(subscriptionIds.map((id) => id.toLowerCase()));
-      subscriptions = visible.filter((s) => wanted.has(s.id));
-      const missing = [...wanted].filter((id) => !subscriptions.some((s) => s.id === id));
-      if (missing.length > 0) {
-        logger?.warn({ missing }, "AZURE_SUBSCRIPTION_IDS lists subscriptions the credential cannot see; they are skipped");
-      }
-    }
+    const subscriptions = await managedSubscriptions(clients, subscriptionIds, logger);
     const estates = await mapPool(subscriptions, subscriptionConcurrency, (s) => readSubscription(clients, s.id));
     const snapshot: InventorySnapshot = {
       subscriptions,
@@ -101,6 +92,34 @@ export async function readEstate(
       indexById(snapshot.nsgs, estate.nsgs);
     }
     return snapshot;
+  } catch (error) {
+    throw armUnavailable(error, clients.endpoint);
+  }
+}
+
+/** The subscriptions to manage: every visible one, or those `subscriptionIds` lists (the others logged and skipped). */
+async function managedSubscriptions(clients: ArmClients, subscriptionIds: readonly string[] | undefined, logger?: Logger): Promise<InventorySubscription[]> {
+  const visible = await listSubscriptions(clients);
+  if (subscriptionIds === undefined) return visible;
+  const wanted = new Set(subscriptionIds.map((id) => id.toLowerCase()));
+  const subscriptions = visible.filter((s) => wanted.has(s.id));
+  const missing = [...wanted].filter((id) => !subscriptions.some((s) => s.id === id));
+  if (missing.length > 0) logger?.warn({ missing }, "AZURE_SUBSCRIPTION_IDS lists subscriptions the credential cannot see; they are skipped");
+  return subscriptions;
+}
+
+/**
+ * Every NSG in the managed subscriptions that holds a Portcullis rule, found in ARM itself (one paged list per
+ * subscription, a few subscriptions at a time): what the reconciler checks even when the database knows nothing.
+ */
+export async function listJitNsgs(clients: ArmClients, subscriptionIds?: readonly string[], logger?: Logger): Promise<Nsg[]> {
+  try {
+    const subscriptions = await managedSubscriptions(clients, subscriptionIds, logger);
+    const perSubscription = await mapPool(subscriptions, subscriptionConcurrency, async (s) => collect(clients.network(s.id).networkSecurityGroups.listAll()));
+    return perSubscription
+      .flat()
+      .map(toNsg)
+      .filter((nsg): nsg is Nsg => nsg !== undefined && nsg.rules.some((rule) => rule.name.toLowerCase().startsWith(jitRulePrefix)));
   } catch (error) {
     throw armUnavailable(error, clients.endpoint);
   }

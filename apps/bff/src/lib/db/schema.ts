@@ -134,6 +134,17 @@ export interface JitGrantTable {
   requester_username: string | null;
   /** When the "expiring in 10 minutes" notification was queued. */
   expiry_warned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Why a close waits for its retry: `unreachable` (woken when ARM answers again), `throttled`, `busy`, `failed`. */
+  retry_reason: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A BFF process, alive while its heartbeat is fresh (see migration 0011). */
+export interface BffInstanceTable {
+  id: string;
+  node: string;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  heartbeat_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  stopped_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 /** What the reconciler last found wrong around one VM. */
@@ -242,6 +253,7 @@ export interface DatabaseSchema {
   jit_policy: JitPolicyTable;
   role_assignment: RoleAssignmentTable;
   principal: PrincipalTable;
+  bff_instance: BffInstanceTable;
   audit_event: AuditEventTable;
   audit_checkpoint: AuditCheckpointTable;
   audit_anchor: AuditAnchorTable;

@@ -9,6 +9,7 @@ import { approvalsNotifications } from "./0007-approvals-notifications.ts";
 import { auditAnchors } from "./0008-audit-anchors.ts";
 import { listPaging } from "./0009-list-paging.ts";
 import { principals } from "./0010-principals.ts";
+import { instances } from "./0011-instances.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "0008-audit-anchors": auditAnchors,
   "0009-list-paging": listPaging,
   "0010-principals": principals,
+  "0011-instances": instances,
 };
