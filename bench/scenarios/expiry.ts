@@ -41,6 +41,11 @@ interface Row {
   closed_at: Date | string | null;
 }
 
+function nsgIdsOf(grant: GrantNsgs): string[] {
+  const value: unknown = typeof grant.nsg_ids === "string" ? JSON.parse(grant.nsg_ids) : grant.nsg_ids;
+  return Array.isArray(value) ? value.map((id) => String(id).toLowerCase()) : [];
+}
+
 async function grantRows(db: Db): Promise<Row[]> {
   const result = await sql<Row>`select id, status, ends_at, closed_at from jit_grant`.execute(db);
   return result.rows;
@@ -54,10 +59,22 @@ interface ExpiryRun {
   /** Where the grants are requested. */
   apis: readonly ApiCaller[];
   vmIds: readonly string[];
-  /** After every grant's end is set (the one BFF starts its jobs then; replicas run theirs all along). */
+  /** Before every grant's end is set (the one BFF starts its jobs then; replicas run theirs all along). */
   startJobs(): Promise<void>;
   /** Once every grant is seen closed, or the wait is over. */
   stopJobs(): Promise<void>;
+  /**
+   * Makes one NSG answer every write with 429 and Retry-After: 120 s (before the grants end): its grants wait for
+   * that, and the others are measured as the healthy ones, which it must not hold up. Returns the NSG's id.
+   */
+  throttleOneNsg?(rows: readonly GrantNsgs[]): Promise<string>;
+  /** After measuring: ends the throttling and closes its grants, so no rule is left behind. */
+  finishThrottled?(): Promise<void>;
+}
+
+interface GrantNsgs {
+  id: string;
+  nsg_ids: unknown;
 }
 
 /** Opens the grants, ends them all in the same second, and records how late each close is seen; returns the grant ids. */
@@ -68,9 +85,17 @@ async function measureExpiry(ctx: ScenarioContext, run: ExpiryRun): Promise<stri
   ctx.record({ metric: metric("Allow rules on the NSGs before expiry"), value: await countAllowRules(run.arm), unit: "rules" });
   ctx.record({ metric: metric(`opening ${run.vmIds.length} grants (${concurrency} concurrent)`), value: round((performance.now() - started) / 1000), unit: "s" });
 
+  let throttled = new Set<string>();
+  if (run.throttleOneNsg !== undefined) {
+    const placed = (await sql<GrantNsgs>`select id, nsg_ids from jit_grant where status = 'open'`.execute(run.db)).rows;
+    const nsgId = (await run.throttleOneNsg(placed)).toLowerCase();
+    throttled = new Set(placed.filter((g) => nsgIdsOf(g).includes(nsgId)).map((g) => g.id));
+    ctx.record({ metric: metric("grants on the throttled NSG (Retry-After 120 s)"), value: throttled.size, unit: "grants" });
+  }
+  // The jobs run before the end (as in a process that is up), so start-up work is not in the lateness.
+  await run.startJobs();
   const endsAt = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
   await sql`update jit_grant set ends_at = ${endsAt.toISOString()} where status = 'open'`.execute(run.db);
-  await run.startJobs();
   const deadline = endsAt.getTime() + waitAfterEndMs;
   // A row turns closed (with its audit event) in one commit after its NSG writes: timed by when a poll first sees it.
   const seenClosedAt = new Map<string, number>();
@@ -78,17 +103,23 @@ async function measureExpiry(ctx: ScenarioContext, run: ExpiryRun): Promise<stri
   for (;;) {
     const now = Date.now();
     for (const r of rows) if (r.status === "closed" && !seenClosedAt.has(r.id)) seenClosedAt.set(r.id, now);
-    if (now >= deadline || rows.every((r) => r.status === "closed")) break;
+    if (now >= deadline || rows.every((r) => r.status === "closed" || throttled.has(r.id))) break;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
+    rows = await grantRows(run.db);
+  }
+  if (run.finishThrottled !== undefined) {
+    await run.finishThrottled();
     rows = await grantRows(run.db);
   }
   await run.stopJobs();
 
+  // With one NSG throttled, lateness is that of the healthy grants (the throttled ones close at ARM's Retry-After).
   const lateness = rows.flatMap((r) => {
+    if (throttled.has(r.id)) return [];
     const seen = seenClosedAt.get(r.id);
     return seen === undefined ? [] : [seen - new Date(r.ends_at).getTime()];
   });
-  const rulesRemoved = rows.flatMap((r) => (r.closed_at === null ? [] : [new Date(r.closed_at).getTime() - new Date(r.ends_at).getTime()]));
+  const rulesRemoved = rows.flatMap((r) => (r.closed_at === null || throttled.has(r.id) ? [] : [new Date(r.closed_at).getTime() - new Date(r.ends_at).getTime()]));
   const leftOpen = rows.filter((r) => r.status !== "closed").length;
   ctx.log(`expiry${run.label === "" ? "" : ` (${run.label.replace(/: $/, "")})`}: ${lateness.length} closed, ${leftOpen} not closed`);
   ctx.record({ metric: metric("grants left not closed"), value: leftOpen, unit: "grants", budget: budgets.expiryLeftOpen });
@@ -108,7 +139,8 @@ async function oneBff(ctx: ScenarioContext): Promise<void> {
     const vmIds = await listVmIds(stack.bff.arm);
     ctx.setting("grants (N)", vmIds.length);
     ctx.setting("SCHEDULER_INTERVAL_MS", stack.bff.config.scheduler.intervalMs);
-    ctx.note("One BFF: in process (the emulator shares its event loop), PGlite in memory. The scheduler wakes when the next grant ends (not on its 1 s tick), one sweep claims and closes all of them, so p50 = p99 = max: the time to claim 1,000 grants, write 100 NSGs (8 at a time) and record 1,000 closes with their audit events.");
+    ctx.note("One BFF: in process (the emulator shares its event loop), PGlite in memory. The scheduler wakes when the next grant ends (not on its 1 s tick) and claims all of them; each NSG is its own unit (8 at a time) and each grant is recorded closed as soon as its own NSGs are clean.");
+    ctx.note("One BFF: one NSG answers every write with 429 and Retry-After: 120 s; lateness is that of the other (healthy) grants, which it must not hold up. Its own grants wait for the Retry-After; after measuring, the throttling ends and they are closed, so no rule is left.");
     await enableSsh(stack, vmIds);
     await measureExpiry(ctx, {
       label: "",
@@ -118,6 +150,20 @@ async function oneBff(ctx: ScenarioContext): Promise<void> {
       vmIds,
       startJobs: () => stack.bff.jobs.startJobs({ takeOverStoppedProcesses: false }),
       stopJobs: () => stack.bff.jobs.scheduler.stop(),
+      async throttleOneNsg(placed) {
+        // The NSG with the fewest grants (a NIC's, not a subnet's shared by hundreds).
+        const counts = new Map<string, number>();
+        for (const grant of placed) for (const id of nsgIdsOf(grant)) counts.set(id, (counts.get(id) ?? 0) + 1);
+        const nsgId = [...counts.entries()].sort((a, b) => a[1] - b[1])[0]?.[0] ?? "";
+        const name = nsgId.split("/").at(-1) ?? "";
+        stack.emulator.control.addFault({ match: { method: "PUT", pathContains: `networkSecurityGroups/${name}` }, times: 1_000_000, fault: { kind: "status", status: 429, code: "SubscriptionRequestsThrottled", retryAfterSeconds: 120 } });
+        return nsgId;
+      },
+      async finishThrottled() {
+        stack.emulator.control.clearFaults();
+        await sql`update jit_grant set next_attempt_at = now() where status = 'closing'`.execute(stack.bff.database.kysely);
+        await stack.bff.jobs.expiry.sweep();
+      },
     });
   } finally {
     await stack.close();

@@ -123,9 +123,10 @@ export function sweptByReplica(replica: ChildBff): { claimed: number; closed: nu
   const lines = replica.output().split("\n");
   lines.pop(); // "" or a line still being written
   for (const line of lines) {
-    if (!line.includes('"expiry sweep"')) continue;
+    // "expiry sweep" at start-up (it waits for its closes), "expiry closes" from the scheduler's rounds.
+    if (!line.includes('"expiry sweep"') && !line.includes('"expiry closes"')) continue;
     const entry = JSON.parse(line) as { msg?: string; claimed?: number; closed?: number; retried?: number };
-    if (entry.msg !== "expiry sweep") continue;
+    if (entry.msg !== "expiry sweep" && entry.msg !== "expiry closes") continue;
     total.claimed += entry.claimed ?? 0;
     total.closed += entry.closed ?? 0;
     total.retried += entry.retried ?? 0;

@@ -163,6 +163,7 @@ export async function assembleBff(config: Config, database: Database, options: A
     });
     const { requests, ...jobs } = assembleAccessRequests({
       db: database.kysely,
+      heartbeatDb: database.dedicated,
       principals,
       principalAccess,
       audit,

@@ -1,6 +1,6 @@
 /**
  * Collects items as they come and hands them to `write` in small batches, one batch at a time: the first item
- * waits at most `delayMs` for company, and a batch holds at most `maxItems`. Used to record grants as each one
+ * waits at most `delayMs` (50 ms) for company, and a batch holds at most `maxItems`. Used to record grants as each one
  * finishes (its own `closed_at`) without one transaction per grant when a thousand end in the same second.
  */
 export interface Batcher<T> {
@@ -11,7 +11,7 @@ export interface Batcher<T> {
 
 export function createBatcher<T>(write: (items: T[]) => Promise<void>, options: { maxItems?: number; delayMs?: number } = {}): Batcher<T> {
   const maxItems = options.maxItems ?? 200;
-  const delayMs = options.delayMs ?? 5;
+  const delayMs = options.delayMs ?? 50;
   let queued: T[] = [];
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();

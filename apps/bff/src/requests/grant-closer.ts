@@ -31,7 +31,7 @@ export interface GrantCloserDeps {
   retry?: Partial<CloseRetrySettings>;
   /** ARM time for one NSG's close, lock waits included; default 120 s. */
   operationTimeoutMs?: number;
-  /** NSGs closed at once (each on its own: a slow one holds only its own place); default 8. */
+  /** NSGs closed at once (each on its own: a slow one holds only its own place); default 16. */
   concurrency?: number;
   /** Told when a close failed because ARM did not answer, so recovery can be watched for. */
   armUnreachable?(): void;
@@ -79,7 +79,7 @@ interface Unit {
 export function createGrantCloser(deps: GrantCloserDeps) {
   const retry = { ...defaultCloseRetry, ...deps.retry };
   const timeoutMs = deps.operationTimeoutMs ?? 120_000;
-  const concurrency = deps.concurrency ?? 8;
+  const concurrency = deps.concurrency ?? 16;
 
   function backoff(attempt: number): number {
     return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempt - 1));

@@ -48,6 +48,8 @@ export interface AccessRequestDeps {
   db: Kysely<DatabaseSchema>;
   /** This process's identity among replicas (default: a new id and a node of its own). */
   instance?: { id: string; node: string };
+  /** A connection outside the query pool for the heartbeat (see Database.dedicated); default `db`. */
+  heartbeatDb?: Kysely<DatabaseSchema>;
   /** The managed subscriptions (AZURE_SUBSCRIPTION_IDS), where the reconciler looks for Portcullis rules. */
   subscriptionIds?: readonly string[];
   /** Requesters' last-seen claims: kept when they file a request, read back to re-authorize them. */
@@ -94,7 +96,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
   const clock = deps.clock ?? systemClock;
   const tuning = deps.tuning ?? {};
   const instanceId = deps.instance?.id ?? randomUUID();
-  const instance = createInstanceRegistry({ db: deps.db, id: instanceId, node: deps.instance?.node ?? `pid-${process.pid}-${instanceId}`, logger: deps.logger });
+  const instance = createInstanceRegistry({ db: deps.heartbeatDb ?? deps.db, id: instanceId, node: deps.instance?.node ?? `pid-${process.pid}-${instanceId}`, logger: deps.logger });
   const grants = createGrantRepository(deps.db);
   const timeouts = tuning.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: tuning.operationTimeoutMs };
   const writer = createGrantWriter({
@@ -187,8 +189,9 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
         if (taken > 0) deps.logger.warn({ grants: taken }, "taking over grants a stopped process was working on");
       }
       try {
-        // Expired rules in ARM go first, with or without rows in the database (a fresh or restored one).
-        await reconciler.run();
+        // Expired rules in ARM go first, with or without rows in the database (a fresh or restored one). The drift
+        // check (which reads every protected VM's network) follows on the reconciler's interval.
+        await reconciler.removeExpiredEverywhere();
       } catch (error) {
         deps.logger.error({ err: error }, "the reconciler's run at start failed; it runs again on its interval");
       }

@@ -52,6 +52,20 @@ describe("the reconciler", () => {
     eventsBefore = (await allDriftEvents()).length;
   });
 
+  it("reports Deny rules of a VM whose policy the database lost, once, and leaves them in place (removing them would open the port)", async () => {
+    await enablePolicy(bff, [demo.app01], [sshPerRequest]);
+    const denies = (await rulesNow(bff.arm, demo.nsgApp01)).filter((r) => r.name.startsWith("portcullis-jit-deny-"));
+    expect(denies.length).toBeGreaterThan(0);
+    await bff.database.kysely.deleteFrom("jit_policy").execute();
+    const report = await bff.jobs.reconciler.run();
+    expect(report.orphanDenyRules).toEqual(denies.map((r) => r.name));
+    expect((await rulesNow(bff.arm, demo.nsgApp01)).filter((r) => r.name.startsWith("portcullis-jit-deny-"))).toEqual(denies);
+    await bff.jobs.reconciler.run();
+    const events = (await driftEvents()).filter((e) => e.details["kind"] === "deny-without-policy");
+    expect(events).toHaveLength(1);
+    expect(events[0]?.details["rules"]).toEqual(denies.map((r) => ({ nsgId: expect.stringMatching(/nsg-vm-prod-app-01$/i), nsgName: "nsg-vm-prod-app-01", rule: r.name })));
+  });
+
   it("with the grant rows lost, it removes the Allow rules once their description says they expired, and not before", async () => {
     await enablePolicy(bff, [demo.web01], [sshPerRequest]);
     const grant = (await requestAccess(bff, admin, { vmId: demo.web01, ports: [{ port: 22 }], sources: { kind: "my-ip" }, durationMinutes: 30 })).body as Grant;

@@ -1,4 +1,4 @@
-import { armIdKey, findExpiredAllowRules, planEdit } from "@portcullis/core";
+import { armIdKey, findExpiredAllowRules, parseJitRuleName, planEdit, vmHash } from "@portcullis/core";
 import type { Nsg, PlanResult } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import type { AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
@@ -43,6 +43,8 @@ export interface ReconcileReport {
   nsgsChecked: number;
   /** NSGs found in ARM holding a Portcullis rule (whether or not the database knows them). */
   nsgsDiscovered: number;
+  /** Portcullis Deny rules of VMs with no stored policy (reported, left in place). */
+  orphanDenyRules: string[];
   /** Expired Allow rules no open grant accounts for, removed. */
   expiredRulesRemoved: string[];
   /** VMs (lower-cased ids) with drift after this run. */
@@ -171,7 +173,44 @@ export function createReconciler(deps: ReconcilerDeps) {
     return drifted;
   }
 
+  /** Deny rules without a stored policy last reported, so each change is audited once (per process). */
+  let lastOrphans = "";
+
+  /**
+   * Portcullis Deny rules for VMs that have no stored policy (an enable that crashed between its write and its
+   * commit, or a database that lost its rows) are reported as drift (`deny-without-policy`), not removed: removing
+   * a Deny re-opens a management port, so an admin decides (Enable JIT adopts the VM again, Remove cleans it).
+   */
+  async function reportOrphanDenies(nsgs: readonly Nsg[], stored: ReadonlySet<string>): Promise<string[]> {
+    const orphans = nsgs.flatMap((nsg) =>
+      nsg.rules.flatMap((rule) => {
+        const parsed = parseJitRuleName(rule.name);
+        return parsed?.kind === "deny" && !stored.has(parsed.vmHash) ? [{ nsgId: nsg.id, nsgName: nsg.name, rule: rule.name }] : [];
+      }),
+    );
+    const key = orphans.map((o) => `${o.nsgId}/${o.rule}`).sort().join("\n");
+    if (key !== lastOrphans && orphans.length > 0) {
+      await deps.audit.record(deps.db, { actor: schedulerActor, action: "drift.found", outcome: "success", details: { kind: "deny-without-policy", rules: orphans } });
+      deps.logger.warn({ orphans }, "Portcullis Deny rules found for VMs with no stored policy");
+    }
+    lastOrphans = key;
+    return orphans.map((o) => o.rule);
+  }
+
   return {
+    /**
+     * Only the part that must happen before the API serves (after a restart or on a fresh database): expired
+     * Portcullis Allow rules in every NSG ARM lists with one, removed. Drift is left to `run`.
+     */
+    async removeExpiredEverywhere(): Promise<{ nsgsChecked: number; expiredRulesRemoved: string[] }> {
+      const now = deps.clock.now();
+      const deadline = Date.now() + timeoutMs;
+      const records = await deps.policies.list();
+      const protectedNsgs = [...new Map(records.flatMap((r) => r.nsgIds).map((id) => [armIdKey(id), id])).values()];
+      const checked = await nsgsToCheck(protectedNsgs);
+      return { nsgsChecked: checked.nsgs.length, expiredRulesRemoved: await removeExpired(checked.nsgs, now, deadline) };
+    },
+
     async run(): Promise<ReconcileReport> {
       const now = deps.clock.now();
       const deadline = Date.now() + timeoutMs;
@@ -179,6 +218,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       const protectedNsgs = [...new Map(records.flatMap((r) => r.nsgIds).map((id) => [armIdKey(id), id])).values()];
       const checked = await nsgsToCheck(protectedNsgs);
       const expiredRulesRemoved = await removeExpired(checked.nsgs, now, deadline);
+      const orphanDenyRules = await reportOrphanDenies(checked.nsgs, new Set(records.map((r) => vmHash(r.vmId))));
 
       const positions = await readVmPositions(deps.arm, records.map(displayVmId), "skip");
       const targets: DriftTarget[] = records.flatMap((r) => {
@@ -195,7 +235,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       }
       const driftedVms = await store(report.byVm, new Map(targets.map((t) => [armIdKey(t.position.vmId), t.position.vmName])), now);
       if (driftedVms.length > 0 || expiredRulesRemoved.length > 0) deps.logger.warn({ driftedVms, expiredRulesRemoved, repairedVms }, "reconciler found drift");
-      return { nsgsChecked: new Set([...checked.nsgs.map((n) => n.id), ...nsgIds].map(armIdKey)).size, nsgsDiscovered: checked.discovered, expiredRulesRemoved, driftedVms, repairedVms };
+      return { nsgsChecked: new Set([...checked.nsgs.map((n) => n.id), ...nsgIds].map(armIdKey)).size, nsgsDiscovered: checked.discovered, expiredRulesRemoved, orphanDenyRules, driftedVms, repairedVms };
     },
   };
 }

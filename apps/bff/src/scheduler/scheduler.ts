@@ -13,6 +13,8 @@ export interface SchedulerDeps {
   timer: Timer;
   intervalMs: number;
   reconcileIntervalMs: number;
+  /** The reconciler's first run after start (default: one interval); its later runs follow the interval. */
+  firstReconcileMs?: number;
   /** Other periodic jobs (approval lapses, notification delivery, expiry warnings). */
   jobs?: readonly PeriodicJob[];
   logger: Logger;
@@ -42,7 +44,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
   const wakeAfterRun = new Set<string>();
 
   /** Waits `everyMs` between runs, or less when `sooner` says the next run is due earlier. */
-  function loop(name: string, job: () => Promise<unknown>, everyMs: number, sooner?: () => Promise<number | null>): void {
+  function loop(name: string, job: () => Promise<unknown>, everyMs: number, sooner?: () => Promise<number | null>, firstMs = everyMs): void {
     const nextDelay = async (): Promise<number> => {
       if (wakeAfterRun.delete(name)) return 0;
       if (sooner === undefined) return everyMs;
@@ -67,7 +69,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       running.add(run);
     };
     ticks.set(name, tick);
-    pending.set(name, deps.timer.schedule(tick, everyMs));
+    pending.set(name, deps.timer.schedule(tick, firstMs));
   }
 
   return {
@@ -77,7 +79,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       const { expiry } = deps;
       const round = expiry.dispatch === undefined ? () => expiry.sweep() : () => expiry.dispatch?.() ?? Promise.resolve();
       loop("expiry", round, deps.intervalMs, expiry.msUntilNextDue === undefined ? undefined : () => expiry.msUntilNextDue?.() ?? Promise.resolve(null));
-      loop("reconcile", () => deps.reconciler.run(), deps.reconcileIntervalMs);
+      loop("reconcile", () => deps.reconciler.run(), deps.reconcileIntervalMs, undefined, deps.firstReconcileMs ?? deps.reconcileIntervalMs);
       for (const job of deps.jobs ?? []) loop(job.name, () => job.run(), job.everyMs);
     },
     wake(name) {

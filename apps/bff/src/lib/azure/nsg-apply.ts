@@ -274,8 +274,8 @@ export function createNsgApplier(deps: NsgApplyDeps) {
       const known = states.get(key) as NsgState;
       try {
         states.set(key, await readNsg(deps.clients, known.nsg.id, until(by)));
-        await writeOne(states, key, (nsgs) => source.undo(nsgs), by);
-        report.restored.push(known.nsg.id);
+        // Only an NSG the undo had to write counts as put back (a write that never landed left nothing to undo).
+        if ((await writeOne(states, key, (nsgs) => source.undo(nsgs), by)) !== null) report.restored.push(known.nsg.id);
       } catch (error) {
         const failure = error instanceof WriteGaveUp ? error.detail.failure : null;
         const entry = {

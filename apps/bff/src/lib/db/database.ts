@@ -24,6 +24,12 @@ export interface Database {
   readonly location: string;
   /** Set when the tables live in a schema of their own. */
   readonly schema: string | undefined;
+  /**
+   * One connection of its own, outside the query pool (PostgreSQL; PGlite has one connection anyway): for the
+   * heartbeat, which must go through when a burst of requests holds every pooled connection, or this process
+   * would look dead to the other replicas and have its work taken from under it.
+   */
+  readonly dedicated: Kysely<DatabaseSchema>;
   /** Closes connections and releases the data-directory lock. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -86,6 +92,7 @@ async function openPglite(dataDir: string | null, options: OpenDatabaseOptions):
     engine: "pglite",
     location: dataDir === null ? "pglite (in memory)" : `pglite (${dataDir})`,
     schema: undefined,
+    dedicated: kysely,
     close: onceClosing(async () => {
       try {
         await kysely.destroy();
@@ -118,7 +125,20 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     await kysely.destroy();
     throw new Error(`Cannot connect to PostgreSQL at ${location}: ${(error as Error).message}`, { cause: error });
   }
-  return { kysely, engine: "postgres", location, schema, close: onceClosing(() => kysely.destroy()) };
+  const single = new pg.Pool({ connectionString: url, max: 1, connectionTimeoutMillis: 5_000, ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }) });
+  single.on("error", () => undefined);
+  const dedicated = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool: single }) });
+  return {
+    kysely,
+    engine: "postgres",
+    location,
+    schema,
+    dedicated,
+    close: onceClosing(async () => {
+      await dedicated.destroy();
+      await kysely.destroy();
+    }),
+  };
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenDatabaseOptions = {}): Promise<Database> {

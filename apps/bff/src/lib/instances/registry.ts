@@ -10,9 +10,9 @@ import type { Logger } from "../logger.ts";
  */
 
 /** A heartbeat older than this says the process is gone. */
-export const staleAfterSeconds = 6;
+export const staleAfterSeconds = 10;
 /** How often a live process heart-beats (well inside `staleAfterSeconds`). */
-export const heartbeatEveryMs = 1_500;
+export const heartbeatEveryMs = 2_000;
 
 /**
  * SQL: the process named in `column` is alive (heart-beating, not stopped). Database time on both sides, so
