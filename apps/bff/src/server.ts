@@ -103,8 +103,11 @@ export interface AssembledBff {
   localIssuer: LocalIssuerInfo | null;
   /** Token validation and the public sign-in settings. */
   auth: AuthRuntime;
-  /** Closes ARM connections and the local issuer; the caller still owns the database. */
-  close(): Promise<void>;
+  /**
+   * Stops the jobs (closes and openings under way get `drainMs`, default SHUTDOWN_DRAIN_SECONDS), closes ARM
+   * connections and the local issuer; the caller still owns the database.
+   */
+  close(drainMs?: number): Promise<void>;
 }
 
 /** How long stop() lets requests under way finish before closing their connections. */
@@ -238,9 +241,9 @@ export async function assembleBff(config: Config, database: Database, options: A
       armCredential,
       localIssuer: issuer?.info ?? null,
       auth,
-      async close() {
-        // Closes and openings under way get the drain, then this process's unfinished work is handed over.
-        await jobs.stopJobs(config.shutdownDrainSeconds * 1000);
+      async close(drainMs = config.shutdownDrainSeconds * 1000) {
+        // Closes and openings under way get what is left of the drain, then this process's unfinished work is handed over.
+        await jobs.stopJobs(Math.max(0, drainMs));
         notifications.close();
         // Last: its final anchor must follow every event, and the server (closed by the caller first) and the jobs above append none now.
         await activityJobs.stop();
@@ -361,8 +364,10 @@ export async function startBff(config: Config, options: StartBffOptions = {}): P
       stop: () =>
         (stopping ??= (async () => {
           logger.info({ drainSeconds: config.shutdownDrainSeconds }, "stopping the BFF");
+          // One budget for the whole drain (requests, then NSG writes), so it fits an orchestrator's grace period.
+          const drainUntil = Date.now() + config.shutdownDrainSeconds * 1000;
           await closeServer(server, config.shutdownDrainSeconds * 1000);
-          await running.close();
+          await running.close(drainUntil - Date.now());
           await database.close();
           logger.info("BFF stopped");
         })()),

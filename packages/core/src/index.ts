@@ -67,7 +67,7 @@ export * from "./inventory/vm-network.ts";
 export type { AccessRequest, FitRequestInput, FitRequestResult, FittedRequest, RequestedPort, RequestedSources, RequestProblem } from "./requests/types.ts";
 export { fitRequest, maxJustificationLength } from "./requests/fit-request.ts";
 export { freeTextProblems, freeTextRules } from "./requests/free-text.ts";
-export { maxRequestSources } from "./requests/fit-sources.ts";
+export { fitSources, maxRequestSources } from "./requests/fit-sources.ts";
 export { portsOverlap, protocolsOverlap, supersededGrants, supersededReason } from "./requests/supersede.ts";
 export type { ExistingGrant, GrantCloseReason, GrantStatus, SupersedingRequest } from "./requests/supersede.ts";
 export { extendGrant, latestGrantEnd } from "./requests/extend-grant.ts";

@@ -1,5 +1,5 @@
 import type { Grant } from "@portcullis/contract";
-import { extendGrant } from "@portcullis/core";
+import { extendGrant, fitSources } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import type { AuditActor, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
@@ -53,10 +53,10 @@ export function createGrantActions(deps: GrantActionDeps) {
    */
   async function visible(id: string, caller: Caller): Promise<GrantRecord> {
     const record = await deps.grants.get(id);
-    if (record === null) throw new NotFoundError(`No grant ${id}`, { details: { grantId: id } });
-    if (!(isOwner(record, caller) || caller.access.has(revokeAny, record.vmId))) {
-      // The caller gets the unknown-id answer; the refusal behind it still reaches the activity log (access.denied).
-      const refusal = new NotAllowedError(`Grant ${id} is not the caller's: acting on it needs ${revokeAny} on its VM`, { details: { permission: revokeAny, scope: grantVmId(record), grantId: id } });
+    if (record === null || !(isOwner(record, caller) || caller.access.has(revokeAny, record.vmId))) {
+      // The same answer, and the same access.denied event on a write (the caller may read their own events), for an
+      // id that does not exist and one the caller may not touch: neither tells that the grant exists, nor where.
+      const refusal = new NotAllowedError(`Refused: grant ${id} (answered as not found)`, { details: { permission: revokeAny, grantId: id } });
       throw new NotFoundError(`No grant ${id}`, { details: { grantId: id }, cause: refusal });
     }
     return record;
@@ -118,6 +118,14 @@ export function createGrantActions(deps: GrantActionDeps) {
       const rules = record.ports.map((p) => ({ port: p, rule: jitPolicy.ports.find((r) => r.port === p.port && r.protocol === p.protocol) }));
       const gone = rules.find((entry) => entry.rule === undefined);
       if (gone !== undefined) throw new ConflictError(`Port ${gone.port.port}/${gone.port.protocol} is no longer in VM ${record.vmName}'s JIT policy: request access again`, { details: { grantId: id } });
+      // The grant's sources must still fit the ports' policy as it is now (an admin may have narrowed it since).
+      const sourceProblems: Array<{ field: string; rule: string }> = [];
+      fitSources({ kind: "ranges", prefixes: record.sourcePrefixes }, rules.flatMap((entry) => (entry.rule === undefined ? [] : [entry.rule])), sourceProblems);
+      if (sourceProblems.length > 0) {
+        throw new ConflictError(`Grant ${id}'s sources no longer fit VM ${record.vmName}'s policy (${sourceProblems.map((p) => p.rule).join("; ")}): request access again`, {
+          details: { grantId: id, reason: "SourcesNoLongerAllowed" },
+        });
+      }
       const maxMinutes = Math.min(...rules.map((entry) => entry.rule?.maxRequestMinutes ?? 0));
       const now = deps.clock.now();
       const extension = extendGrant({ grant: { startsAt: record.startsAt, endsAt: record.endsAt }, policyMaxMinutes: maxMinutes, now, addMinutes });

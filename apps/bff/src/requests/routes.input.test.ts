@@ -102,6 +102,37 @@ describe("refused access requests: each names the field and the rule, and nothin
     await bff.database.kysely.deleteFrom("jit_grant").execute();
   });
 
+  it("extending a grant whose sources the policy no longer allows is refused (409 naming the reason); the grant keeps its end", async () => {
+    await enablePolicy(bff, [demo.app03], [sshPerRequest]);
+    const opened = await requestAccess(bff, admin, { vmId: demo.app03, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: ["198.51.100.0/24"] }, durationMinutes: 30 });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    // The admin narrows the port: a requester may now open at most a /28.
+    await enablePolicy(bff, [demo.app03], [{ ...sshPerRequest, allowedSources: { kind: "per-request", maxPrefixSize: { ipv4: 28, ipv6: 64 } } }]);
+    const extended = await request(bff.app).post(`/api/grants/${opened.body.id}/extend`).set("authorization", admin).send({ addMinutes: 30 });
+    expect(extended.status).toBe(409);
+    expect(extended.body.error.details).toMatchObject({ reason: "SourcesNoLongerAllowed" });
+    expect((await request(bff.app).get(`/api/grants/${opened.body.id}`).set("authorization", admin)).body.endsAt).toBe(opened.body.endsAt);
+    expect((await request(bff.app).post(`/api/grants/${opened.body.id}/revoke`).set("authorization", admin)).status).toBe(200);
+    await bff.policies.remove([demo.app03], { actor: { oid: "test", name: "test", ip: null }, correlationId: null });
+    await bff.database.kysely.deleteFrom("jit_grant").execute();
+  });
+
+  it("a stored policy that today's rules refuse (a disguised 'any' saved before them) grants nothing until an admin fixes it", async () => {
+    await bff.database.kysely
+      .updateTable("jit_policy")
+      .set({ rules: JSON.stringify([{ ...rdpOffice, allowedSources: { kind: "prefixes", prefixes: ["0.0.0.0/1", "128.0.0.0/1"] } }]) })
+      .where("vm_id", "=", demo.web01.toLowerCase())
+      .execute();
+    try {
+      const res = await requestAccess(bff, dev, { ...valid, ports: [{ port: 3389 }], sources: { kind: "ranges", prefixes: ["203.0.113.7"] } });
+      expect(res.status).toBe(409);
+      expect(res.body.error.details).toMatchObject({ reason: "PolicyInvalid" });
+      await expectNothingWritten();
+    } finally {
+      await enablePolicy(bff, [demo.web01], [sshPerRequest, rdpOffice]);
+    }
+  });
+
   it("the policy API stores justificationRequired; a PUT without it keeps the stored value", async () => {
     const put = (body: object) => request(bff.app).put("/api/policies").set("authorization", admin).send(body);
     const read = async () => (await request(bff.app).get("/api/policies/vm").query({ vmId: demo.web04 }).set("authorization", admin)).body;

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AccessRequest, CreateAccessRequestBody, Grant, ListGrantsResponse } from "@portcullis/contract";
-import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, type FittedRequest, type JitPolicy } from "@portcullis/core";
+import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, validatePolicy, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
 import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
@@ -12,7 +12,7 @@ import { scopesWith } from "../lib/auth/scope-filter.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { cursorParam } from "../lib/db/keyset-paging.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
-import { InputError, NotFoundError } from "../lib/errors.ts";
+import { ConflictError, InputError, NotFoundError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { policyOperationError } from "../policies/errors.ts";
 import { toJitPolicy } from "../policies/policy-mapping.ts";
@@ -147,6 +147,13 @@ export function createRequestService(deps: RequestServiceDeps) {
       });
     }
     const jitPolicy = toJitPolicy(policy.ports);
+    // A policy stored before today's rules (a disguised "any" in a fixed list, say) grants nothing until an admin fixes it.
+    const stale = validatePolicy(jitPolicy);
+    if (stale.length > 0) {
+      throw new ConflictError(`VM ${policy.vmName}'s JIT policy no longer passes validation (${stale.map((i) => `${i.field}: ${i.rule}`).join("; ")}): an admin must edit it before access can be requested`, {
+        details: { vmId: body.vmId, reason: "PolicyInvalid", problems: stale },
+      });
+    }
     const fit = fitRequest({
       policy: jitPolicy,
       request: {

@@ -75,15 +75,21 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
     async sweep(): Promise<SweepReport> {
       const report: SweepReport = { claimed: 0, closed: 0, retried: 0 };
       const closes: Array<Promise<void>> = [];
-      report.claimed = await claimRounds((claimed) => {
-        closes.push(
-          track(deps.closer.close(claimed, schedulerActor)).then((result) => {
-            report.closed += result.closed.length;
-            report.retried += result.failed.length;
-          }),
-        );
-      });
-      await Promise.all(closes);
+      try {
+        report.claimed = await claimRounds((claimed) => {
+          closes.push(
+            track(deps.closer.close(claimed, schedulerActor)).then((result) => {
+              report.closed += result.closed.length;
+              report.retried += result.failed.length;
+            }),
+          );
+        });
+      } finally {
+        // Every close started is awaited (and its failure seen) even when a later claim failed.
+        const settled = await Promise.allSettled(closes);
+        const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failed !== undefined) throw failed.reason;
+      }
       if (report.claimed > 0) deps.logger.info({ ...report }, "expiry sweep");
       return report;
     },

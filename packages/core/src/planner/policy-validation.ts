@@ -1,4 +1,4 @@
-import { cidrEquals } from "../net/compare.ts";
+import { cidrEquals, cidrIsSubsetOf } from "../net/compare.ts";
 import { coverageOfCidrs, defaultPrefixSizeLimits, describeCoverage, familyBits, isEveryAddressWord, type PrefixSizeLimits } from "../net/coverage.ts";
 import { formatCidr, formatIp, parseCidr, parseCidrStrict } from "../net/parse.ts";
 import type { Cidr } from "../net/parse.ts";
@@ -20,6 +20,16 @@ export interface PolicyIssue {
 
 /** The text a CIDR strictly parses to (host bits clear), or the reason it is refused. */
 export type PrefixCheck = { ok: true; cidr: Cidr } | { ok: false; rule: string };
+
+/** IPv6 ranges that stand for IPv4 addresses: a source there would be judged (and sized) as IPv6 but mean IPv4. */
+const ipv4InIpv6: readonly Cidr[] = ["::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "::/96"].flatMap((text) => {
+  const parsed = parseCidrStrict(text);
+  return parsed.ok ? [parsed.value] : [];
+});
+
+function embedsIpv4(cidr: Cidr): boolean {
+  return cidr.family === "ipv6" && ipv4InIpv6.some((range) => cidrIsSubsetOf(cidr, range));
+}
 
 /** The widest per-request limit a policy may set; wider is "any", which must be chosen explicitly. */
 export const widestPrefixSizeLimits: PrefixSizeLimits = { ipv4: 8, ipv6: 16 };
@@ -47,6 +57,9 @@ export function checkSourcePrefix(text: string): PrefixCheck {
   if (parsed.ok) {
     if (parsed.value.prefixLength === 0) {
       return { ok: false, rule: `${text} would admit every address; choose "any" as the allowed sources explicitly instead` };
+    }
+    if (embedsIpv4(parsed.value)) {
+      return { ok: false, rule: `${text} is an IPv6 form of IPv4 addresses (mapped, translated or NAT64): write IPv4 sources as IPv4` };
     }
     return { ok: true, cidr: parsed.value };
   }

@@ -59,7 +59,16 @@ describe("refused writes leave an access.denied event", () => {
     // 404, as for an unknown id (nothing about the grant leaks), yet the refusal is recorded.
     expect(res.status).toBe(404);
     const [event] = await denials({ correlationId: res.headers["x-request-id"] });
-    expect(event?.details).toEqual({ route: "POST /api/grants/:id/revoke", permission: "jit.request.revoke.any", scope: demo.web02, grantId: grant.id });
+    // Nothing in it says the grant exists or where: the caller can read their own access.denied events.
+    expect(event?.details).toEqual({ route: "POST /api/grants/:id/revoke", permission: "jit.request.revoke.any", scope: null, grantId: grant.id });
+    expect(event?.error).toBe(`Refused: grant ${grant.id} (answered as not found)`);
+    expect(JSON.stringify(event)).not.toContain("vm-prod-web-02");
+    // An id that does not exist leaves the very same trace (another caller here: one per caller and route a minute).
+    const unknown = randomUUID();
+    const missing = await request(bff.app).post(`/api/grants/${unknown}/revoke`).set("authorization", tokens["reader@contoso.test"] ?? "");
+    expect(missing.status).toBe(404);
+    const [twin] = await denials({ correlationId: missing.headers["x-request-id"] });
+    expect(twin?.details).toEqual({ route: "POST /api/grants/:id/revoke", permission: "jit.request.revoke.any", scope: null, grantId: unknown });
     expect(JSON.stringify(event)).not.toContain("via=test");
   });
 

@@ -14,12 +14,18 @@ export interface RecoveryWatch {
 export function createRecoveryWatch(deps: { probe(): Promise<void>; onRecovered(): Promise<void>; everyMs: number; logger: Logger }): RecoveryWatch {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  // Set for the whole watch, probes included: one loop at a time however often ARM fails meanwhile.
+  let watching = false;
 
   const check = (): void => {
     timer = undefined;
-    if (stopped) return;
+    if (stopped) {
+      watching = false;
+      return;
+    }
     deps.probe().then(
       async () => {
+        watching = false;
         deps.logger.info("Azure Resource Manager answers again; closes that waited on it are due now");
         try {
           await deps.onRecovered();
@@ -28,14 +34,16 @@ export function createRecoveryWatch(deps: { probe(): Promise<void>; onRecovered(
         }
       },
       () => {
-        if (!stopped) timer = setTimeout(check, deps.everyMs).unref();
+        if (stopped) watching = false;
+        else timer = setTimeout(check, deps.everyMs).unref();
       },
     );
   };
 
   return {
     notice() {
-      if (stopped || timer !== undefined) return;
+      if (stopped || watching) return;
+      watching = true;
       timer = setTimeout(check, deps.everyMs).unref();
     },
     stop() {

@@ -36,8 +36,12 @@ export interface InstanceRegistry {
 
 export function createInstanceRegistry(deps: { db: Kysely<DatabaseSchema>; id: string; node: string; logger: Logger }): InstanceRegistry {
   let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
   const beat = async () => {
-    await deps.db.updateTable("bff_instance").set({ heartbeat_at: sql<Date>`clock_timestamp()` }).where("id", "=", deps.id).execute();
+    if (stopping) return;
+    // A live process re-asserts itself: another process registering on the same node (a duplicate, not a restart)
+    // may have marked it stopped, and it must not stay "dead" while it runs.
+    await deps.db.updateTable("bff_instance").set({ heartbeat_at: sql<Date>`clock_timestamp()`, stopped_at: null }).where("id", "=", deps.id).execute();
   };
   return {
     id: deps.id,
@@ -70,6 +74,7 @@ export function createInstanceRegistry(deps: { db: Kysely<DatabaseSchema>; id: s
       timer.unref();
     },
     async stop() {
+      stopping = true;
       if (timer !== undefined) clearInterval(timer);
       timer = undefined;
       await deps.db.updateTable("bff_instance").set({ stopped_at: sql<Date>`clock_timestamp()` }).where("id", "=", deps.id).execute();
