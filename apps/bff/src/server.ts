@@ -167,6 +167,8 @@ export async function assembleBff(config: Config, database: Database, options: A
     const { requests, ...jobs } = assembleAccessRequests({
       db: database.kysely,
       heartbeatDb: database.dedicated,
+      // One lock connection per NSG being written: no more units at once than the lock pool holds (8).
+      ...(database.engine === "postgres" && config.databaseUrl !== undefined ? { closeConcurrency: 8 } : {}),
       principals,
       principalAccess,
       audit,

@@ -7,9 +7,10 @@ const concurrency = 8;
 
 /**
  * Reads each VM's network now. A VM ARM does not know is a 404 (`missing: "throw"`) or left out
- * (`missing: "skip"`, for removing the policy of a deleted VM). Keyed by lower-cased VM id.
+ * (`missing: "skip"`, for removing the policy of a deleted VM). Keyed by lower-cased VM id. `signal` bounds every
+ * read (the SDK's own retries and Retry-After sleeps included).
  */
-export async function readVmPositions(arm: ArmClients, vmIds: readonly string[], missing: "throw" | "skip"): Promise<Map<string, VmNetworkRead>> {
+export async function readVmPositions(arm: ArmClients, vmIds: readonly string[], missing: "throw" | "skip", signal?: AbortSignal): Promise<Map<string, VmNetworkRead>> {
   const subnets = new Map<string, Promise<InventorySubnet | null>>();
   const found = new Map<string, VmNetworkRead>();
   let next = 0;
@@ -18,7 +19,7 @@ export async function readVmPositions(arm: ArmClients, vmIds: readonly string[],
       while (next < vmIds.length) {
         const vmId = vmIds[next++] as string;
         try {
-          found.set(vmId.toLowerCase(), await readVmNetwork(arm, vmId, subnets));
+          found.set(vmId.toLowerCase(), await readVmNetwork(arm, vmId, subnets, signal));
         } catch (error) {
           if (!(error instanceof ArmNotFoundError) || missing === "throw") throw error;
         }

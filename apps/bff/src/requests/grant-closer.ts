@@ -2,7 +2,7 @@ import { armIdKey } from "@portcullis/core";
 import type { AuditAction, AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
 import { UpstreamUnavailableError } from "../lib/errors.ts";
-import { LockTimeoutError } from "../lib/locks/nsg-locks.ts";
+import { LocksBusyError, LockTimeoutError } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Clock } from "../scheduler/clock.ts";
 import { createBatcher } from "./batcher.ts";
@@ -86,7 +86,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
   }
 
   function retryPlan(error: unknown, attempt: number): RetryPlan {
-    if (error instanceof LockTimeoutError) return { reason: "busy", afterMs: Math.min(backoff(attempt), 5_000) };
+    if (error instanceof LockTimeoutError || error instanceof LocksBusyError) return { reason: "busy", afterMs: Math.min(backoff(attempt), 5_000) };
     // Reading the NSG failed (no answer, 5xx, a refused token): wait for ARM to answer again.
     if (error instanceof UpstreamUnavailableError) return { reason: "unreachable", afterMs: backoff(attempt) };
     if (error instanceof NsgChangeFailedError) {

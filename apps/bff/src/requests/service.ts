@@ -200,9 +200,12 @@ export function createRequestService(deps: RequestServiceDeps) {
    */
   async function openFitted(spec: OpenSpec): Promise<Grant> {
     const { fitted, requester } = spec;
+    // The answer time runs from here: the reads before anything is stored are bounded by it too (a throttled read
+    // would otherwise sleep ARM's Retry-After inside the SDK), and nothing is stored or written when they time out.
+    const answerBy = Date.now() + answerWithinMs;
     let read;
     try {
-      read = (await readVmPositions(deps.arm, [spec.vmId], "throw")).get(spec.vmId.toLowerCase());
+      read = (await readVmPositions(deps.arm, [spec.vmId], "throw", AbortSignal.timeout(answerWithinMs))).get(spec.vmId.toLowerCase());
     } catch (error) {
       throw policyOperationError(error, "No port was opened.");
     }
@@ -259,7 +262,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     // its end either way; a process that dies meanwhile leaves it to whoever takes its work over).
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<"late">((resolve) => {
-      timer = setTimeout(() => resolve("late"), answerWithinMs);
+      timer = setTimeout(() => resolve("late"), Math.max(0, answerBy - Date.now()));
     });
     try {
       const first = await Promise.race([done, late]);

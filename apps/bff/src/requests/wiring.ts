@@ -48,6 +48,8 @@ export interface AccessRequestDeps {
   db: Kysely<DatabaseSchema>;
   /** This process's identity among replicas (default: a new id and a node of its own). */
   instance?: { id: string; node: string };
+  /** NSGs closed at once; with PostgreSQL no more than the lock connections (8), or units queue for them. Default 16. */
+  closeConcurrency?: number;
   /** A connection outside the query pool for the heartbeat (see Database.dedicated); default `db`. */
   heartbeatDb?: Kysely<DatabaseSchema>;
   /** The managed subscriptions (AZURE_SUBSCRIPTION_IDS), where the reconciler looks for Portcullis rules. */
@@ -126,6 +128,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     instanceId,
     logger: deps.logger,
     armUnreachable: () => recovery.notice(),
+    ...(deps.closeConcurrency === undefined ? {} : { concurrency: deps.closeConcurrency }),
     ...timeouts,
     ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }),
   });

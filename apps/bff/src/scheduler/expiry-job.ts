@@ -75,6 +75,7 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
     async sweep(): Promise<SweepReport> {
       const report: SweepReport = { claimed: 0, closed: 0, retried: 0 };
       const closes: Array<Promise<void>> = [];
+      let claimError: { error: unknown } | undefined;
       try {
         report.claimed = await claimRounds((claimed) => {
           closes.push(
@@ -84,12 +85,14 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
             }),
           );
         });
-      } finally {
-        // Every close started is awaited (and its failure seen) even when a later claim failed.
-        const settled = await Promise.allSettled(closes);
-        const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
-        if (failed !== undefined) throw failed.reason;
+      } catch (error) {
+        claimError = { error };
       }
+      // Every close started is awaited (and its failure seen) even when a later claim failed.
+      const settled = await Promise.allSettled(closes);
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed !== undefined) throw failed.reason;
+      if (claimError !== undefined) throw claimError.error;
       if (report.claimed > 0) deps.logger.info({ ...report }, "expiry sweep");
       return report;
     },

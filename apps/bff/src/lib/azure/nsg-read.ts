@@ -63,13 +63,13 @@ export interface VmNetworkRead {
   adminUsername: string | null;
 }
 
-async function readSubnet(clients: ArmClients, subnetId: string): Promise<InventorySubnet | null> {
+async function readSubnet(clients: ArmClients, subnetId: string, signal?: AbortSignal): Promise<InventorySubnet | null> {
   const id = requireArmResourceId(subnetId, "Microsoft.Network/virtualNetworks");
   if (id.child === null) return null;
   const { child } = id;
   try {
     const subnet = await read(clients, subnetId, () =>
-      clients.network(id.subscriptionId).subnets.get(id.resourceGroup, id.name, child.name),
+      clients.network(id.subscriptionId).subnets.get(id.resourceGroup, id.name, child.name, signal === undefined ? {} : { abortSignal: signal }),
     );
     const prefixes = [...new Set([...(subnet.addressPrefix ? [subnet.addressPrefix] : []), ...(subnet.addressPrefixes ?? [])])];
     const vnetId = subnetId.replace(/\/subnets\/[^/]+\/?$/i, "");
@@ -90,9 +90,11 @@ export async function readVmNetwork(
   clients: ArmClients,
   vmId: string,
   cache: Map<string, Promise<InventorySubnet | null>> = new Map(),
+  signal?: AbortSignal,
 ): Promise<VmNetworkRead> {
+  const options = signal === undefined ? {} : { abortSignal: signal };
   const id = requireArmResourceId(vmId, "Microsoft.Compute/virtualMachines");
-  const armVm = await read(clients, vmId, () => clients.compute(id.subscriptionId).virtualMachines.get(id.resourceGroup, id.name));
+  const armVm = await read(clients, vmId, () => clients.compute(id.subscriptionId).virtualMachines.get(id.resourceGroup, id.name, options));
   const vm = toInventoryVm({ ...armVm, id: armVm.id ?? vmId }, id.subscriptionId.toLowerCase());
   if (vm === undefined) throw new ArmNotFoundError(vmId);
   const nics = (
@@ -100,7 +102,7 @@ export async function readVmNetwork(
       vm.nicIds.map(async (nicId) => {
         const nicRef = requireArmResourceId(nicId, "Microsoft.Network/networkInterfaces");
         try {
-          const nic = await read(clients, nicId, () => clients.network(nicRef.subscriptionId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name));
+          const nic = await read(clients, nicId, () => clients.network(nicRef.subscriptionId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name, options));
           return toInventoryNic({ ...nic, id: nic.id ?? nicId });
         } catch (error) {
           if (error instanceof ArmNotFoundError) return undefined;
@@ -116,7 +118,7 @@ export async function readVmNetwork(
         const key = armIdKey(subnetId);
         let pending = cache.get(key);
         if (pending === undefined) {
-          pending = readSubnet(clients, subnetId);
+          pending = readSubnet(clients, subnetId, signal);
           cache.set(key, pending);
         }
         return pending;

@@ -83,3 +83,24 @@ describe.each([
     }
   });
 });
+
+describe("a slow NSG on PostgreSQL", () => {
+  it("operations queued behind it in one process hold no lock connection, so another NSG's operation is not starved", async () => {
+    const manager = track(createNsgLockManager({ postgresUrl: testPostgresUrl, maxSessions: 2 }));
+    const slow = unique(nsgA);
+    const holder = await manager.open();
+    await holder.lockNsgs([slow], Date.now() + 5_000);
+    // Five more operations wait for the slow NSG: with a pool of two connections, each waiting one used to hold one.
+    const waiting = Array.from({ length: 5 }, async () => {
+      const session = await manager.open();
+      await session.lockNsgs([slow], Date.now() + 20_000);
+      await session.release();
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const other = await manager.open();
+    await other.lockNsgs([unique(nsgB)], Date.now() + 3_000);
+    await other.release();
+    await holder.release();
+    await Promise.all(waiting);
+  });
+});

@@ -28,6 +28,9 @@ export interface LockSession {
 
 export { LockTimeoutError };
 
+/** No connection for the shared locks within its timeout: this process has too many operations waiting. */
+export class LocksBusyError extends UpstreamUnavailableError {}
+
 const vmKey = (vmId: string): string => `portcullis:vm:${vmId.toLowerCase()}`;
 const nsgKey = (nsgId: string): string => nsgId.toLowerCase();
 
@@ -93,10 +96,26 @@ function postgresLocks(client: pg.PoolClient): SharedLocks {
   };
 }
 
-function createSession(local: { vms: KeyedMutex; nsgs: KeyedMutex }, shared: SharedLocks): LockSession {
+/**
+ * One operation's locks. In-process locks come first; the connection for the shared ones is taken only once those
+ * are held, so operations queued behind one NSG in this process wait on its mutex and hold no pooled connection
+ * (a slow NSG must not starve every other NSG's operations of connections).
+ */
+function createSession(local: { vms: KeyedMutex; nsgs: KeyedMutex }, connect: () => Promise<SharedLocks>): LockSession {
   const vmReleases: Array<{ key: string; release: () => void }> = [];
   const nsgReleases: Array<{ key: string; release: () => void; shared: boolean }> = [];
   let ended = false;
+  let connected: Promise<SharedLocks> | undefined;
+  const sharedLocks = (): Promise<SharedLocks> => (connected ??= connect());
+  const shared: SharedLocks = {
+    tryLock: async (key) => (await sharedLocks()).tryLock(key),
+    lock: async (key, deadline) => (await sharedLocks()).lock(key, deadline),
+    unlock: async (key) => (await sharedLocks()).unlock(key),
+    end: async () => {
+      if (connected === undefined) return;
+      await (await connected.catch(() => noSharedLocks)).end();
+    },
+  };
 
   async function releaseNsgs(): Promise<void> {
     while (nsgReleases.length > 0) {
@@ -188,14 +207,15 @@ export function createNsgLockManager(options: NsgLockOptions = {}): NsgLockManag
   pool?.on("error", () => undefined);
   return {
     async open() {
-      if (pool === null) return createSession(local, noSharedLocks);
-      let client: pg.PoolClient;
-      try {
-        client = await pool.connect();
-      } catch (error) {
-        throw new UpstreamUnavailableError(`PostgreSQL gave no connection for locks: ${(error as Error).message}`, { cause: error });
-      }
-      return createSession(local, postgresLocks(client));
+      if (pool === null) return createSession(local, async () => noSharedLocks);
+      return createSession(local, async () => {
+        try {
+          return postgresLocks(await pool.connect());
+        } catch (error) {
+          // Every lock connection is in use: the operation waits its turn (a close is retried shortly).
+          throw new LocksBusyError(`PostgreSQL gave no connection for locks: ${(error as Error).message}`, { cause: error });
+        }
+      });
     },
     async close() {
       await pool?.end();
