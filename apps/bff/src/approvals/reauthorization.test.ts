@@ -137,6 +137,31 @@ describe.each(testEngines)("authorization re-checked at every step that opens or
     const removal = events.find((e) => e.action === "rbac.assignment-removed");
     expect(new Set(withdrawn.map((e) => e.correlationId))).toEqual(new Set([removal?.correlationId]));
   });
+
+  it("a grant still opening when the role is removed is closed as revoked once its write lands, in the admin's name (not left open until its end)", async () => {
+    await enablePolicy(bff, [demo.web02], [sshPerRequest]);
+    emulator.control.addFault({ match: { method: "PUT", pathContains: "networkSecurityGroups/nsg-vm-prod-web-02" }, times: 1, fault: { kind: "lro-latency", ms: 2_500 } });
+    const asked = requestAccess(bff, auth.dev ?? "", ssh(demo.web02)).then((res) => res); // supertest sends on then
+    const db = bff.database.kysely;
+    await expect.poll(async () => (await db.selectFrom("jit_grant").select("status").execute()).map((r) => r.status), { timeout: 5_000 }).toEqual(["opening"]);
+
+    expect((await removeThroughAccessControl(webProdAssignment().id)).status).toBe(204);
+    const answered = await asked;
+    const grant = answered.body as Grant;
+    // The write landed after the removal: the rule exists for a moment, and the revocation waits on the row.
+    expect(grant.status).toBe("open");
+    expect(await bff.jobs.expiry.msUntilNextDue()).toBeLessThan(1_000);
+
+    await bff.jobs.expiry.sweep();
+    const seen = await request(bff.app).get(`/api/grants/${grant.id}`).set("authorization", auth.admin ?? "");
+    expect(seen.body).toMatchObject({ status: "closed", statusReason: "Revoked" });
+    expect(await allowRules(bff.arm, demo.nsgWeb02)).toEqual([]);
+    const events = await listAuditEvents(db);
+    const revoked = events.find((e) => e.action === "request.revoked" && e.details["grantId"] === grant.id);
+    expect(revoked).toMatchObject({ actor: { name: "Alex Admin" }, details: { cause: "RequesterNoLongerAuthorized" } });
+    const removal = events.findLast((e) => e.action === "rbac.assignment-removed");
+    expect(revoked?.correlationId).toBe(removal?.correlationId);
+  });
 });
 
 describe("REVOKE_ON_ROLE_REMOVAL=false", () => {

@@ -126,17 +126,19 @@ export function createGrantCloser(deps: GrantCloserDeps) {
           deps.audit
             .recordAll(
               trx,
-              changed.map(
-                (record): AuditEventInput => ({
-                  actor,
+              changed.map((record): AuditEventInput => {
+                // A revocation recorded while the grant was not free is closed in its revoker's name.
+                const revoked = record.statusReason === "Revoked" ? record.revokeRequested : null;
+                return {
+                  actor: revoked?.actor ?? actor,
                   action: closeAction(record.statusReason),
                   outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
                   vmId: record.vmId,
-                  details: grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString(), closeAttempts: record.closeAttempts, ...why }),
+                  details: grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString(), closeAttempts: record.closeAttempts, ...(revoked === null ? {} : { cause: revoked.cause }), ...why }),
                   error: record.statusReason === "OpenFailed" ? record.lastError : null,
-                  correlationId: correlationId ?? record.correlationId,
-                }),
-              ),
+                  correlationId: revoked?.correlationId ?? correlationId ?? record.correlationId,
+                };
+              }),
             )
             .then(() => undefined),
         );

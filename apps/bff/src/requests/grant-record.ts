@@ -42,6 +42,15 @@ export interface GrantRecord {
   /** The access request it came from (approved or break-glass); null when it opened at once. */
   requestId: string | null;
   breakGlass: boolean;
+  /** A revocation recorded while the grant could not be closed at once; whoever closes it next closes it as this. */
+  revokeRequested: RevokeRequest | null;
+}
+
+/** Who revoked a grant that was still opening (or held by another operation), and why. */
+export interface RevokeRequest {
+  actor: { oid: string; name: string; ip: string | null };
+  correlationId: string | null;
+  cause: string;
 }
 
 /** The VM's id in ARM's spelling, from the parts stored with the grant. */

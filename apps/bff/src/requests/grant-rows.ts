@@ -7,6 +7,11 @@ import { dateValue, jsonValue, optionalDateValue } from "../lib/db/row-values.ts
 
 const PortsSchema = z.array(z.object({ port: z.number().int(), protocol: JitProtocolSchema }));
 const StringsSchema = z.array(z.string());
+const RevokeRequestSchema = z.object({
+  actor: z.object({ oid: z.string(), name: z.string(), ip: z.string().nullable() }),
+  correlationId: z.string().nullable(),
+  cause: z.string(),
+});
 const reasons = new Set<string>(["Expired", "UserRequested", "Revoked", "NewerRequestInitiated", "OpenFailed"]);
 
 /** Rows are written only by this component; one that no longer parses is a bug worth failing on. */
@@ -42,6 +47,7 @@ export function toRecord(row: Selectable<JitGrantTable>): GrantRecord {
     requesterUsername: row.requester_username,
     requestId: row.request_id,
     breakGlass: row.break_glass,
+    revokeRequested: row.revoke_requested === null || row.revoke_requested === undefined ? null : RevokeRequestSchema.parse(jsonValue(row.revoke_requested)),
   };
 }
 
@@ -77,5 +83,6 @@ export function toRow(record: GrantRecord) {
     requester_username: record.requesterUsername,
     request_id: record.requestId,
     break_glass: record.breakGlass,
+    revoke_requested: record.revokeRequested === null ? null : JSON.stringify(record.revokeRequested),
   };
 }

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, GrantStatusValue } from "../lib/db/schema.ts";
-import type { GrantRecord } from "./grant-record.ts";
+import type { GrantRecord, RevokeRequest } from "./grant-record.ts";
 import { ownerAlive } from "../lib/instances/registry.ts";
 import { createGrantReads } from "./grant-reads.ts";
 import { toRecord, toRow } from "./grant-rows.ts";
@@ -154,7 +154,14 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
     async nextDueAfter(now: Date): Promise<Date | null> {
       const ends = await db.selectFrom("jit_grant").select((eb) => eb.fn.min("ends_at").as("next")).where("status", "=", "open").where("ends_at", ">", now).executeTakeFirst();
       const retries = await db.selectFrom("jit_grant").select((eb) => eb.fn.min("next_attempt_at").as("next")).where("status", "=", "closing").where("next_attempt_at", ">", now).executeTakeFirst();
-      const times = [ends?.next as Date | string | null | undefined, retries?.next as Date | string | null | undefined]
+      // A revocation that waits for a grant to be free is due when its holder's lease ends (now, when none holds it).
+      const revoked = await db
+        .selectFrom("jit_grant")
+        .select(sql<Date | string | null>`min(greatest(coalesce(lease_until, ${now}), ${now}))`.as("next"))
+        .where("status", "=", "open")
+        .where("revoke_requested", "is not", null)
+        .executeTakeFirst();
+      const times = [ends?.next as Date | string | null | undefined, retries?.next as Date | string | null | undefined, revoked?.next]
         .filter((t): t is Date | string => t !== null && t !== undefined)
         .map((t) => new Date(t).getTime());
       return times.length === 0 ? null : new Date(Math.min(...times));
@@ -202,12 +209,16 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
         const result = await sql<Record<string, unknown>>`
           update jit_grant set
             status = 'closing',
-            status_reason = case when status = 'open' then 'Expired' when status = 'opening' then 'OpenFailed' else status_reason end,
+            status_reason = case
+              when status = 'open' and revoke_requested is not null then 'Revoked'
+              when status = 'open' then 'Expired'
+              when status = 'opening' then 'OpenFailed'
+              else status_reason end,
             claimed_by = ${lease.claimedBy},
             lease_until = ${lease.until}
           where id in (
             select id from jit_grant
-            where (status = 'open' and ends_at <= ${now} and ${free})
+            where (status = 'open' and (ends_at <= ${now} or revoke_requested is not null) and ${free})
                or (status = 'closing' and ${free} and (next_attempt_at is null or next_attempt_at <= ${now}))
                or (status = 'opening' and claimed_by is not null and ${free})
             order by ends_at
@@ -217,6 +228,30 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
           returning *`.execute(trx);
         return result.rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
       });
+    },
+
+    /**
+     * The grants a requester holds or is being given (opening or open), for withdrawing them when a role goes.
+     */
+    async activeFor(requesterOid: string): Promise<GrantRecord[]> {
+      const rows = await db.selectFrom("jit_grant").selectAll().where("requester_oid", "=", requesterOid.toLowerCase()).where("status", "in", ["opening", "open"]).orderBy("created_at").execute();
+      return rows.map(toRecord);
+    },
+
+    /**
+     * Records a revocation on grants still opening or open (the first one recorded stands): whoever closes them
+     * next closes them as revoked, as soon as no other operation holds them, on any replica.
+     */
+    async requestRevoke(ids: readonly string[], request: RevokeRequest): Promise<string[]> {
+      if (ids.length === 0) return [];
+      const rows = await db
+        .updateTable("jit_grant")
+        .set({ revoke_requested: sql`coalesce(revoke_requested, ${JSON.stringify(request)}::jsonb)` })
+        .where("id", "in", [...ids])
+        .where("status", "in", ["opening", "open"])
+        .returning("id")
+        .execute();
+      return rows.map((row) => row.id);
     },
 
     /** Claims one open grant to close it now (revoke); null when it is not open or another operation holds it. */

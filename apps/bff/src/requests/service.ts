@@ -61,6 +61,8 @@ export interface RequestServiceDeps {
   coalesceWindowMs?: number;
   /** A request is answered within this long: with the outcome, or with the grant still `opening`; default 25 s. */
   answerWithinMs?: number;
+  /** Runs the expiry job now (a revocation waits for it); set by the wiring once the scheduler exists. */
+  wakeExpiry?: () => void;
 }
 
 export const defaultAnswerWithinMs = 25_000;
@@ -118,8 +120,10 @@ export function createRequestService(deps: RequestServiceDeps) {
       const ids = jobs.map((job) => job.record.id);
       const superseded = jobs.flatMap((job) => job.superseded.map((g) => g.id));
       const supersededBy = new Map(jobs.flatMap((job) => job.superseded.map((g) => [g.id, job.record.id] as const)));
-      await deps.grants.markOpened(ids, superseded, lease(), (trx, changed) =>
-        deps.audit.recordAll(
+      let revokePending = false;
+      await deps.grants.markOpened(ids, superseded, lease(), (trx, changed) => {
+        revokePending = changed.some((record) => record.status === "open" && record.revokeRequested !== null);
+        return deps.audit.recordAll(
           trx,
           changed.map((record) => {
             const by = supersededBy.get(record.id);
@@ -133,8 +137,10 @@ export function createRequestService(deps: RequestServiceDeps) {
               correlationId: context?.correlationId ?? null,
             };
           }),
-        ).then(() => undefined),
-      );
+        ).then(() => undefined);
+      });
+      // Revoked while it was opening (a role removed meanwhile): the expiry job closes it now.
+      if (revokePending) deps.wakeExpiry?.();
     },
   });
 
@@ -249,6 +255,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       requesterUsername: requester.username,
       requestId: spec.requestId,
       breakGlass: spec.breakGlass,
+      revokeRequested: null,
     };
     const { actor } = spec;
     const superseded = await deps.grants.insertOpening(record, supersede, async (trx) => {
@@ -373,15 +380,23 @@ export function createRequestService(deps: RequestServiceDeps) {
    */
   async function revokeForLostAccess(oids: readonly string[], scope: string, actor: AuditActor, correlationId: string | null): Promise<number> {
     const within = scopeSegments(scope);
+    const cause = "RequesterNoLongerAuthorized";
     let revoked = 0;
+    let waiting = 0;
     for (const oid of oids) {
-      const open = (await deps.grants.openFor(oid)).filter((g) => scopeCovers(within, scopeSegments(g.vmId)));
-      if (open.length === 0) continue;
+      const active = (await deps.grants.activeFor(oid)).filter((g) => scopeCovers(within, scopeSegments(g.vmId)));
+      if (active.length === 0) continue;
       const access = await deps.principalAccess.of(oid);
-      for (const grant of open.filter((g) => access === null || !access.has("jit.request.create", g.vmId))) {
-        if (await actions.revokeAs(grant.id, actor, correlationId, { cause: "RequesterNoLongerAuthorized" })) revoked += 1;
+      const lost = active.filter((g) => access === null || !access.has("jit.request.create", g.vmId));
+      // Recorded first, durably: a grant still opening, or held by an extension or a close, is closed as revoked by
+      // whoever frees it (any replica, after any restart), not left open until its end.
+      await deps.grants.requestRevoke(lost.map((g) => g.id), { actor, correlationId, cause });
+      for (const grant of lost) {
+        if (grant.status === "open" && (await actions.revokeAs(grant.id, actor, correlationId, { cause }))) revoked += 1;
+        else waiting += 1;
       }
     }
+    if (waiting > 0) deps.wakeExpiry?.();
     return revoked;
   }
 

@@ -72,6 +72,7 @@ export function storedGrant(requesterOid: string, overrides: Partial<GrantRecord
     requesterUsername: null,
     requestId: null,
     breakGlass: false,
+    revokeRequested: null,
     ...overrides,
   };
 }

@@ -145,6 +145,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     clock,
     instanceId,
     logger: deps.logger,
+    wakeExpiry: () => wakeExpiry(),
     ...timeouts,
     ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }),
     ...(tuning.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: tuning.coalesceWindowMs }),

@@ -136,6 +136,8 @@ export interface JitGrantTable {
   expiry_warned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   /** Why a close waits for its retry: `unreachable` (woken when ARM answers again), `throttled`, `busy`, `failed`. */
   retry_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A revocation waiting for the grant to be free (see migration 0012): who revoked it, the request's correlation id and why. */
+  revoke_requested: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** A BFF process, alive while its heartbeat is fresh (see migration 0011). */

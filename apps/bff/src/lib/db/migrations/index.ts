@@ -10,6 +10,7 @@ import { auditAnchors } from "./0008-audit-anchors.ts";
 import { listPaging } from "./0009-list-paging.ts";
 import { principals } from "./0010-principals.ts";
 import { instances } from "./0011-instances.ts";
+import { revokeRequested } from "./0012-revoke-requested.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0009-list-paging": listPaging,
   "0010-principals": principals,
   "0011-instances": instances,
+  "0012-revoke-requested": revokeRequested,
 };
