@@ -61,7 +61,7 @@ export { positionFromNetwork } from "./planner/position.ts";
 export { maxRulesPerNsg } from "./planner/nsg-plan.ts";
 export { planEdit, planEnable, planRemove } from "./planner/plan-policy.ts";
 export type { PlanEditInput, PlanEnableInput, PlanRemoveInput, VmPolicyTarget } from "./planner/plan-policy.ts";
-export { findExpiredAllowRules, planExpire, planGrant } from "./planner/plan-grant.ts";
+export { findAllowRules, findExpiredAllowRules, planExpire, planGrant } from "./planner/plan-grant.ts";
 export type { AllowRuleRecord, PlanExpireInput, PlanGrantInput } from "./planner/plan-grant.ts";
 export * from "./inventory/vm-network.ts";
 export type { AccessRequest, FitRequestInput, FitRequestResult, FittedRequest, RequestedPort, RequestedSources, RequestProblem } from "./requests/types.ts";

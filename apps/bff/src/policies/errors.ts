@@ -20,13 +20,14 @@ function rollbackSentence(rollback: RollbackReport): string {
 function writeFailure(error: NsgChangeFailedError, saved: string): AppError {
   const { failure, rollback } = error;
   const armText = failure.message ? `: ${failure.message.replace(/\.$/, "")}` : "";
-  const message = `Writing NSG ${error.nsgName} failed: ${failure.code}${armText}.${rollbackSentence(rollback)} ${saved}`;
+  const message = `${error.stage === "read" ? "Reading" : "Writing"} NSG ${error.nsgName} failed: ${failure.code}${armText}.${rollbackSentence(rollback)} ${saved}`;
   const details = {
     nsgId: error.nsgId,
     nsgName: error.nsgName,
     reason: failure.kind,
     arm: { status: failure.status, code: failure.code, message: failure.message },
     attempts: error.attempts,
+    stage: error.stage,
     rollback,
   };
   switch (failure.kind) {

@@ -95,6 +95,32 @@ describe("expiry that nothing can delay", () => {
     expect(await row(throttled.id)).toMatchObject({ status: "closed", last_error: null });
   });
 
+  it("a throttled NSG read (Retry-After 120 s) is not slept inside the SDK: a request answers 503 with ARM's Retry-After at once, and the close waits for ARM's time while others close", async () => {
+    const throttled = await open(demo.web01);
+    const elsewhere = await open(demo.app01);
+    emulator.control.addFault({ match: { method: "GET", pathContains: "networkSecurityGroups/nsg-vm-prod-web-01" }, times: 1_000, fault: { kind: "status", status: 429, code: "SubscriptionRequestsThrottled", retryAfterSeconds: 120 } });
+    const asked = Date.now();
+    const again = await requestAccess(bff, dev, { vmId: demo.web01, ports: [{ port: 22 }], sources: { kind: "ranges", prefixes: ["198.51.100.9"] }, durationMinutes: 30 });
+    expect(Date.now() - asked).toBeLessThan(10_000);
+    expect(again.status, JSON.stringify(again.body)).toBe(503);
+    expect(again.headers["retry-after"]).toBe("120");
+    expect(again.body.error.message).toMatch(/^Reading NSG nsg-vm-prod-web-01 failed: SubscriptionRequestsThrottled/);
+    // The refused request is recorded as failed, with no rule written for it.
+    const refused = await bff.database.kysely.selectFrom("jit_grant").select(["id", "status"]).where("requester_oid", "!=", throttled.requester.oid).execute();
+    expect(refused.map((r) => r.status)).toEqual(["failed"]);
+
+    clock.advance(hour);
+    const end = clock.now().getTime();
+    expect(await bff.jobs.expiry.sweep()).toEqual({ claimed: 2, closed: 1, retried: 1 });
+    expect(await row(elsewhere.id)).toMatchObject({ status: "closed", status_reason: "Expired" });
+    expect(await row(throttled.id)).toMatchObject({ status: "closing", retry_reason: "throttled", next_attempt_at: new Date(end + 120_000) });
+    emulator.control.clearFaults();
+    clock.advance(120_000);
+    expect(await bff.jobs.expiry.sweep()).toEqual({ claimed: 1, closed: 1, retried: 0 });
+    expect(await rulesOfGrant(throttled.id)).toEqual([]);
+    expect(await rulesOfGrant(refused[0]?.id ?? "")).toEqual([]);
+  });
+
   it("a slow NSG write holds up no other grant: each grant is recorded closed as soon as its own rules are gone", async () => {
     const slow = await open(demo.app01);
     const quick = [await open(demo.app03), await open(demo.web02)];

@@ -90,6 +90,19 @@ describe("the reconciler", () => {
     clock.advance(-30 * 60_000);
   });
 
+  it("removes, before their end, the Allow rules of a grant that ended (a write that landed after its grant was given up)", async () => {
+    await enablePolicy(bff, [demo.web01], [sshPerRequest]);
+    const grant = (await requestAccess(bff, admin, { vmId: demo.web01, ports: [{ port: 22 }], sources: { kind: "my-ip" }, durationMinutes: 30 })).body as Grant;
+    // As if the opening had been given up as failed while ARM still applied its write.
+    await bff.database.kysely.updateTable("jit_grant").set({ status: "failed", status_reason: "OpenFailed" }).where("id", "=", grant.id).execute();
+    const report = await bff.jobs.reconciler.run();
+    expect(report.expiredRulesRemoved).toHaveLength(2);
+    expect(await allowRules(bff.arm, demo.nsgWeb01)).toEqual([]);
+    expect(await allowRules(bff.arm, demo.nsgSnetWeb)).toEqual([]);
+    const events = await driftEvents();
+    expect(events[1]?.details).toMatchObject({ kind: "allow-rules-of-ended-grants", grantIds: [grant.id] });
+  });
+
   it("leaves an expired rule whose grant the expiry job still owns to the expiry job", async () => {
     await enablePolicy(bff, [demo.web01], [sshPerRequest]);
     await requestAccess(bff, admin, { vmId: demo.web01, ports: [{ port: 22 }], sources: { kind: "my-ip" }, durationMinutes: 30 });

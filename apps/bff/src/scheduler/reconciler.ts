@@ -1,4 +1,4 @@
-import { armIdKey, findExpiredAllowRules, parseJitRuleName, planEdit, vmHash } from "@portcullis/core";
+import { armIdKey, findAllowRules, parseJitRuleName, planEdit, vmHash } from "@portcullis/core";
 import type { Nsg, PlanResult } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import type { AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
@@ -53,6 +53,7 @@ export interface ReconcileReport {
 }
 
 const activeStatuses = new Set(["opening", "open", "closing"]);
+const endedStatuses = new Set(["closed", "failed"]);
 const nothing = (nsgs: readonly Nsg[]): PlanResult => ({ ok: true, changes: [], unchanged: nsgs.map((n) => n.id) });
 
 /**
@@ -81,11 +82,11 @@ export function createReconciler(deps: ReconcilerDeps) {
 
 
   /** NSGs by id, read now; those gone are left out. */
-  async function readAll(nsgIds: readonly string[]): Promise<Nsg[]> {
+  async function readAll(nsgIds: readonly string[], signal?: AbortSignal): Promise<Nsg[]> {
     const nsgs: Nsg[] = [];
     for (const id of nsgIds) {
       try {
-        nsgs.push((await readNsg(deps.arm, id)).nsg);
+        nsgs.push((await readNsg(deps.arm, id, signal)).nsg);
       } catch (error) {
         if (!(error instanceof ArmNotFoundError)) throw error;
       }
@@ -94,24 +95,32 @@ export function createReconciler(deps: ReconcilerDeps) {
   }
 
   /**
-   * Removes, from each NSG as listed, the Portcullis Allow rules whose description says they expired and that no
-   * live grant row owns (the expiry job audits those): one write per NSG, under its lock, re-read with its ETag.
+   * Removes, from each NSG as listed, the Portcullis Allow rules that no live grant row owns: those whose
+   * description says they expired, and (whatever their end) those whose grant has ended (closed or failed: a write
+   * that landed after its grant was given up). The expiry job audits rules of live rows. One write per NSG, under
+   * its lock, re-read with its ETag.
    */
   async function removeExpired(nsgs: readonly Nsg[], now: Date, deadline: number): Promise<string[]> {
     const removed: string[] = [];
     for (const nsg of nsgs) {
-      const expired = findExpiredAllowRules(nsg, now);
-      if (expired.length === 0) continue;
-      const statuses = await deps.grants.statusOf([...new Set(expired.map((e) => e.grantId))]);
-      // A grant row that is still live belongs to the expiry job, which audits its close.
-      const stray = expired.filter((e) => !activeStatuses.has(statuses.get(e.grantId) ?? "unknown"));
+      const rules = findAllowRules(nsg);
+      if (rules.length === 0) continue;
+      const statuses = await deps.grants.statusOf([...new Set(rules.map((e) => e.grantId))]);
+      const stray = rules.filter((e) => {
+        const status = statuses.get(e.grantId) ?? "unknown";
+        // A grant row that is still live belongs to the expiry job, which audits its close.
+        if (activeStatuses.has(status)) return false;
+        return e.expiresAt.getTime() <= now.getTime() || endedStatuses.has(status);
+      });
       if (stray.length === 0) continue;
       const grantIds = [...new Set(stray.map((e) => e.grantId))];
       const applied = await underLocks([nsg.id], deadline, () => applier.apply({ required: [], optional: [nsg.id], source: closeSource(grantIds), deadline }));
-      const rules = stray.map((e) => e.ruleName);
-      removed.push(...rules);
-      const details = { nsgId: nsg.id, nsgName: nsg.name, rules, grantIds, expiredAt: stray.map((e) => e.expiresAt.toISOString()), written: (applied?.written.length ?? 0) > 0 };
-      const event = (action: "drift.found" | "drift.repaired"): AuditEventInput => ({ actor: schedulerActor, action, outcome: "success", details: { kind: "expired-allow-rules", ...details } });
+      const names = stray.map((e) => e.ruleName);
+      removed.push(...names);
+      const allExpired = stray.every((e) => e.expiresAt.getTime() <= now.getTime());
+      const details = { nsgId: nsg.id, nsgName: nsg.name, rules: names, grantIds, expiredAt: stray.map((e) => e.expiresAt.toISOString()), written: (applied?.written.length ?? 0) > 0 };
+      const kind = allExpired ? "expired-allow-rules" : "allow-rules-of-ended-grants";
+      const event = (action: "drift.found" | "drift.repaired"): AuditEventInput => ({ actor: schedulerActor, action, outcome: "success", details: { kind, ...details } });
       await deps.audit.recordAll(deps.db, [event("drift.found"), event("drift.repaired")]);
       deps.logger.warn(details, "removed expired Allow rules that no open grant accounts for");
     }
@@ -123,15 +132,16 @@ export function createReconciler(deps: ReconcilerDeps) {
    * still has its expired rules removed), with the NSGs of stored policies added. A failed listing is logged and the
    * stored NSGs are still checked.
    */
-  async function nsgsToCheck(protectedNsgs: readonly string[]): Promise<{ nsgs: Nsg[]; discovered: number }> {
+  async function nsgsToCheck(protectedNsgs: readonly string[], signal: AbortSignal): Promise<{ nsgs: Nsg[]; discovered: number }> {
     let discovered: Nsg[] = [];
     try {
-      discovered = await listJitNsgs(deps.arm, deps.subscriptionIds, deps.logger);
+      discovered = await listJitNsgs(deps.arm, deps.subscriptionIds, deps.logger, signal);
     } catch (error) {
+      if (signal.aborted) throw error;
       deps.logger.warn({ err: error }, "listing NSGs in ARM failed; only the NSGs of stored policies are checked this run");
     }
     const known = new Set(discovered.map((n) => armIdKey(n.id)));
-    const more = await readAll(protectedNsgs.filter((id) => !known.has(armIdKey(id))));
+    const more = await readAll(protectedNsgs.filter((id) => !known.has(armIdKey(id))), signal);
     return { nsgs: [...discovered, ...more], discovered: discovered.length };
   }
 
@@ -207,7 +217,8 @@ export function createReconciler(deps: ReconcilerDeps) {
       const deadline = Date.now() + timeoutMs;
       const records = await deps.policies.list();
       const protectedNsgs = [...new Map(records.flatMap((r) => r.nsgIds).map((id) => [armIdKey(id), id])).values()];
-      const checked = await nsgsToCheck(protectedNsgs);
+      // Bounded as a whole (reads included): the start-up waits no longer than this before the expiry sweep.
+      const checked = await nsgsToCheck(protectedNsgs, AbortSignal.timeout(timeoutMs));
       return { nsgsChecked: checked.nsgs.length, expiredRulesRemoved: await removeExpired(checked.nsgs, now, deadline) };
     },
 
@@ -216,7 +227,7 @@ export function createReconciler(deps: ReconcilerDeps) {
       const deadline = Date.now() + timeoutMs;
       const records = await deps.policies.list();
       const protectedNsgs = [...new Map(records.flatMap((r) => r.nsgIds).map((id) => [armIdKey(id), id])).values()];
-      const checked = await nsgsToCheck(protectedNsgs);
+      const checked = await nsgsToCheck(protectedNsgs, AbortSignal.timeout(timeoutMs));
       const expiredRulesRemoved = await removeExpired(checked.nsgs, now, deadline);
       const orphanDenyRules = await reportOrphanDenies(checked.nsgs, new Set(records.map((r) => vmHash(r.vmId))));
 

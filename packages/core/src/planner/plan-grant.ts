@@ -199,11 +199,16 @@ export function planExpire(input: PlanExpireInput): PlanResult {
 
 /** Every Portcullis Allow rule in the NSG whose description says it ended at or before `now`, for the reconciler. */
 export function findExpiredAllowRules(nsg: Nsg, now: Date): AllowRuleRecord[] {
+  return findAllowRules(nsg).filter((rule) => rule.expiresAt.getTime() <= now.getTime());
+}
+
+/** Every Portcullis Allow rule in the NSG whose description names its grant and end. */
+export function findAllowRules(nsg: Nsg): AllowRuleRecord[] {
   const found: AllowRuleRecord[] = [];
   for (const rule of nsg.rules) {
     if (rule.direction !== "Inbound" || parseJitRuleName(rule.name)?.kind !== "allow") continue;
     const description = parseAllowRuleDescription(rule.description);
-    if (description === null || description.expiresAt.getTime() > now.getTime()) continue;
+    if (description === null) continue;
     found.push({ nsgId: nsg.id, ruleName: rule.name, grantId: description.grantId, expiresAt: description.expiresAt });
   }
   return found;

@@ -71,6 +71,14 @@ describe.each(testEngines)("head anchors on $name", (engine) => {
     expect(result.summary).toMatch(new RegExp(`^event ${sixth.seq} is missing: the last anchor at .+ recorded seq ${sixth.seq}; 2 events before them verified from the checkpoint after seq ${third.seq}`));
   });
 
+  it("keeps anchoring when a forged anchor row claims a later head (only an anchor this key signed covers the head)", async () => {
+    await audit.recordAll(database.kysely, [event(1), event(2)]);
+    const other = auditSigningKey(randomBytes(32));
+    await writeAuditAnchor(database.kysely, other, new Date());
+    await asDatabaseAttacker(database.kysely, (trx) => sql`update audit_anchor set seq = seq + 1000000`.execute(trx));
+    expect(await writeAuditAnchor(database.kysely, key, new Date())).toMatchObject({ count: "2", keyId: key.keyId });
+  });
+
   it("counts from the start again when the newest anchor is not this key's (it does not build on what it cannot trust)", async () => {
     const other = auditSigningKey(randomBytes(32));
     await audit.recordAll(database.kysely, [event(1), event(2)]);

@@ -62,8 +62,9 @@ export async function writeAuditAnchor(db: Db, key: AuditSigningKey, now: Date):
     await sql`select pg_advisory_xact_lock(hashtextextended(${auditChainLockName}, 0))`.execute(trx);
     const head = await trx.selectFrom("audit_event").select(["seq", "hash"]).orderBy("seq", "desc").limit(1).executeTakeFirst();
     if (head === undefined) return null;
-    const newest = await trx.selectFrom("audit_anchor").select("seq").orderBy("seq", "desc").limit(1).executeTakeFirst();
-    if (newest !== undefined && BigInt(newest.seq) >= BigInt(head.seq)) return null;
+    // Only an anchor this key signed counts as covering the head: a row forged with a high seq must not stop anchoring.
+    const covering = await trx.selectFrom("audit_anchor").selectAll().where("seq", ">=", String(head.seq)).execute();
+    if (covering.some((row) => key.verify(anchorOfRow(row), row.signature, "anchor"))) return null;
     const count = await countUpTo(trx, key, String(head.seq));
     const fields = { id: randomUUID(), seq: String(head.seq), hash: head.hash, count: String(count), at: new Date(now.getTime()) };
     const anchor: AuditAnchor = { ...fields, keyId: key.keyId, signature: key.sign(fields, "anchor") };

@@ -78,6 +78,16 @@ describe.each(testEngines)("upgrading an audit trail to the keyed chain on $name
     expect(await verify()).toMatchObject({ ok: false, firstBroken: { seq: old[2]?.seq, reason: "differs from the anchor of 2026-03-01T10:00:00.000Z" } });
   });
 
+  it("refuses unkeyed events that no signed anchor pins: an attacker who rewrites them and deletes the anchors is caught", async () => {
+    await writeAuditAnchor(database.kysely, key, new Date());
+    await asDatabaseAttacker(database.kysely, async (trx) => {
+      await sql`update audit_event set actor_name = 'Mallory' where id = ${old[1]?.id}`.execute(trx);
+      await rehashFrom(trx, old[1]?.seq as number, { kind: "unkeyed", markUnkeyed: true });
+      await sql`delete from audit_anchor`.execute(trx);
+    });
+    expect(await verify()).toMatchObject({ ok: false, checked: 0, firstBroken: { seq: old[0]?.seq, reason: "unkeyed (v1) event that no signed anchor pins (anyone with database access could have rewritten it)" } });
+  });
+
   it("refuses an unkeyed event appended after the first anchor, where only keyed ones can be", async () => {
     await writeAuditAnchor(database.kysely, key, new Date());
     const head = old[2] as AuditEvent;

@@ -147,7 +147,8 @@ export async function verifyAuditChain(db: Kysely<DatabaseSchema>, options: Veri
       let signer: AuditSigningKey | null = null;
       if (row.key_id === null) {
         if (keyed) reason = "unkeyed (v1) event after keyed (v2) events";
-        else if (pin !== null && seq > pin) reason = `unkeyed (v1) event after the first anchor (seq ${pin}), which pins the events from before the audit key`;
+        else if (pin === null) reason = "unkeyed (v1) event that no signed anchor pins (anyone with database access could have rewritten it)";
+        else if (seq > pin) reason = `unkeyed (v1) event after the first anchor (seq ${pin}), which pins the events from before the audit key`;
       } else {
         keyed = true;
         signer = await keyOf();

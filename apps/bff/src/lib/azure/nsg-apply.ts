@@ -3,8 +3,8 @@ import type { Nsg, NsgChange, PlanFailure, PlanResult } from "@portcullis/core";
 import type { Logger } from "../logger.ts";
 import type { ArmClients } from "./clients.ts";
 import { nsgWithPlannedRules } from "./nsg-arm-rules.ts";
-import { ArmNotFoundError, readNsg, type NsgState } from "./nsg-read.ts";
-import { NsgWriteAttemptError, writeNsg, type NsgWriteFailure } from "./nsg-write.ts";
+import { ArmNotFoundError, type NsgState } from "./nsg-read.ts";
+import { NsgWriteAttemptError, readNsgOnce, writeNsg, type NsgWriteFailure } from "./nsg-write.ts";
 
 /** An operation on NSGs as pure plans: what to write, and how to undo it (for a rollback). */
 export interface NsgPlanSource {
@@ -42,6 +42,8 @@ export const defaultNsgRetrySettings: NsgRetrySettings = {
   maxInlineWaitMs: Number.POSITIVE_INFINITY,
   verifyBudgetMs: 10_000,
 };
+
+const previewBudgetMs = 30_000;
 
 export interface NsgApplyDeps {
   clients: ArmClients;
@@ -83,16 +85,22 @@ export interface RollbackReport {
   failed: Array<{ nsgId: string; nsgName: string; code: string; message: string }>;
 }
 
-/** One NSG's write failed for good; the NSGs already written were rolled back as `rollback` says. */
+/**
+ * One NSG could not be changed for good: reading it (`stage: "read"`, nothing was written) or writing it; the NSGs
+ * already written were rolled back as `rollback` says.
+ */
 export class NsgChangeFailedError extends Error {
   readonly nsgId: string;
   readonly nsgName: string;
   readonly failure: NsgWriteFailure;
   readonly attempts: number;
   readonly rollback: RollbackReport;
-  constructor(args: { nsgId: string; nsgName: string; failure: NsgWriteFailure; attempts: number; rollback: RollbackReport }) {
-    super(`Writing NSG ${args.nsgName} failed: ${args.failure.code}: ${args.failure.message}`);
+  readonly stage: "read" | "write";
+  constructor(args: { nsgId: string; nsgName: string; failure: NsgWriteFailure; attempts: number; rollback: RollbackReport; stage?: "read" | "write" }) {
+    const stage = args.stage ?? "write";
+    super(`${stage === "read" ? "Reading" : "Writing"} NSG ${args.nsgName} failed: ${args.failure.code}: ${args.failure.message}`);
     this.name = "NsgChangeFailedError";
+    this.stage = stage;
     ({ nsgId: this.nsgId, nsgName: this.nsgName, failure: this.failure, attempts: this.attempts, rollback: this.rollback } = args);
   }
 }
@@ -155,8 +163,33 @@ export function createNsgApplier(deps: NsgApplyDeps) {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
+  /**
+   * Reads one NSG for a write, within `deadline`: a busy or throttled answer is waited out (its Retry-After) only
+   * when that fits the deadline and the longest inline wait, an unanswered one retried after a backoff likewise;
+   * otherwise it fails at once as NsgChangeFailedError (stage "read"), so a close comes back at ARM's time.
+   */
+  async function readForWrite(nsgId: string, deadline: number): Promise<NsgState> {
+    for (let attempts = 1; ; attempts += 1) {
+      try {
+        if (now() >= deadline) throw new NsgWriteAttemptError({ kind: "unreachable", status: null, code: "DeadlineExceeded", message: "the operation's deadline passed before the read", retryAfterMs: null, unknownOutcome: false });
+        return await readNsgOnce(deps.clients, nsgId, until(deadline));
+      } catch (error) {
+        if (!(error instanceof NsgWriteAttemptError)) throw error;
+        const { failure } = error;
+        const retryable = failure.kind === "busy" || failure.kind === "throttled" || (failure.kind === "unreachable" && failure.code !== "DeadlineExceeded" && attempts < 3);
+        const wait = Math.max(failure.retryAfterMs ?? 0, backoff(attempts));
+        if (retryable && wait <= settings.maxInlineWaitMs && now() + wait < deadline) {
+          await sleep(wait);
+          continue;
+        }
+        const name = nsgId.split("/").pop() ?? nsgId;
+        throw new NsgChangeFailedError({ nsgId, nsgName: name, failure, attempts, rollback: { restored: [], failed: [] }, stage: "read" });
+      }
+    }
+  }
+
   /** Required NSGs must exist; optional ones (an old position) are skipped when gone. */
-  async function readAll(required: readonly string[], optional: readonly string[], signal?: AbortSignal): Promise<Map<string, NsgState>> {
+  async function readAll(required: readonly string[], optional: readonly string[], deadline: number): Promise<Map<string, NsgState>> {
     const states = new Map<string, NsgState>();
     const wanted = new Map<string, { id: string; required: boolean }>();
     for (const id of optional) wanted.set(armIdKey(id), { id, required: false });
@@ -166,7 +199,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
       8,
       async ({ id, required: must }) => {
         try {
-          const state = await readNsg(deps.clients, id, signal);
+          const state = await readForWrite(id, deadline);
           states.set(armIdKey(id), state);
         } catch (error) {
           if (!(error instanceof ArmNotFoundError) || must) throw error;
@@ -198,10 +231,12 @@ export function createNsgApplier(deps: NsgApplyDeps) {
    * what it holds. True when it already holds the planned change (the write landed), false when it does not (so
    * writing again is safe); throws when even the read fails.
    */
-  async function landed(states: Map<string, NsgState>, key: string, make: (nsgs: readonly Nsg[]) => PlanResult, nsgId: string, deadline: number): Promise<boolean> {
-    const fresh = await readNsg(deps.clients, nsgId, until(Math.max(deadline, now() + settings.verifyBudgetMs)));
+  async function landed(states: Map<string, NsgState>, key: string, make: (nsgs: readonly Nsg[]) => PlanResult, nsgId: string, deadline: number): Promise<boolean | "undecided"> {
+    const fresh = await readForWrite(nsgId, Math.max(deadline, now() + settings.verifyBudgetMs));
     states.set(key, fresh);
-    return planFor(states, make, key) === null;
+    if (planFor(states, make, key) === null) return true;
+    // An operation still running on the NSG may be ours: writing again now could race it, so ask again later.
+    return fresh.arm.provisioningState === "Updating" ? "undecided" : false;
   }
 
   /** Writes one NSG until it holds what `make` plans for it; null when it already does. */
@@ -213,11 +248,17 @@ export function createNsgApplier(deps: NsgApplyDeps) {
   ): Promise<{ change: NsgChange; before: Nsg; after: NsgState } | null> {
     let attempts = 0;
     let preconditions = 0;
+    // Once a write may still be running in ARM, it may land after any later read: giving up says so (the caller
+    // rolls back or leaves the rule to the expiry job and the reconciler), whatever the last attempt's failure was.
+    let uncertain = false;
+    let lastChange: NsgChange | null = null;
     const before = (states.get(key) as NsgState).nsg;
     for (;;) {
       const current = states.get(key) as NsgState;
       const change = planFor(states, make, key);
-      if (change === null) return null;
+      // Nothing (left) to write: after an earlier write of unknown outcome that means it landed, and it counts.
+      if (change === null) return uncertain && lastChange !== null ? { change: lastChange, before, after: current } : null;
+      lastChange = change;
       attempts += 1;
       try {
         if (now() >= deadline) throw new NsgWriteAttemptError({ kind: "unreachable", status: null, code: "DeadlineExceeded", message: "the operation's deadline passed before the write", retryAfterMs: null, unknownOutcome: false });
@@ -227,13 +268,25 @@ export function createNsgApplier(deps: NsgApplyDeps) {
       } catch (error) {
         if (!(error instanceof NsgWriteAttemptError)) throw error;
         const { failure } = error;
-        const giveUp = (unknownOutcome = false) => new WriteGaveUp({ nsgId: current.nsg.id, nsgName: current.nsg.name, failure: { ...failure, unknownOutcome }, attempts, unknownOutcome });
+        // An answered 5xx was verified by reading; an operation ARM accepted (or a PUT never answered) may land later.
+        if (failure.mayStillLand === true) uncertain = true;
+        const giveUp = (unknownOutcome = false) => {
+          const unknown = unknownOutcome || uncertain;
+          return new WriteGaveUp({ nsgId: current.nsg.id, nsgName: current.nsg.name, failure: { ...failure, unknownOutcome: unknown }, attempts, unknownOutcome: unknown });
+        };
         deps.logger.warn({ nsgId: current.nsg.id, attempt: attempts, kind: failure.kind, code: failure.code, unknownOutcome: failure.unknownOutcome === true }, "NSG write attempt failed");
         if (failure.unknownOutcome === true) {
           // Decided from the NSG itself: a rule that is there was written, and one that is not can be written again.
-          let wrote: boolean;
+          let wrote: boolean | "undecided";
           try {
             wrote = await landed(states, key, make, current.nsg.id, deadline);
+            // ARM still works on the NSG (perhaps our write): look again after a backoff, while time remains.
+            for (let looks = 1; wrote === "undecided"; looks += 1) {
+              const wait = backoff(looks);
+              if (wait > settings.maxInlineWaitMs || now() + wait >= deadline) throw giveUp(true);
+              await sleep(wait);
+              wrote = await landed(states, key, make, current.nsg.id, deadline);
+            }
           } catch {
             throw giveUp(true);
           }
@@ -252,7 +305,12 @@ export function createNsgApplier(deps: NsgApplyDeps) {
         }
         if (failure.kind === "precondition" && preconditions < settings.maxPreconditionRetries) {
           preconditions += 1;
-          states.set(key, await readNsg(deps.clients, current.nsg.id, until(deadline)));
+          try {
+            states.set(key, await readForWrite(current.nsg.id, deadline));
+          } catch (readError) {
+            if (!uncertain) throw readError;
+            throw giveUp(true);
+          }
           continue;
         }
         if (failure.kind === "busy" || failure.kind === "throttled") {
@@ -273,7 +331,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
     for (const key of keys) {
       const known = states.get(key) as NsgState;
       try {
-        states.set(key, await readNsg(deps.clients, known.nsg.id, until(by)));
+        states.set(key, await readForWrite(known.nsg.id, by));
         // Only an NSG the undo had to write counts as put back (a write that never landed left nothing to undo).
         if ((await writeOne(states, key, (nsgs) => source.undo(nsgs), by)) !== null) report.restored.push(known.nsg.id);
       } catch (error) {
@@ -294,7 +352,8 @@ export function createNsgApplier(deps: NsgApplyDeps) {
   return {
     /** Reads the NSGs and plans, without writing (a preview). */
     async preview(required: readonly string[], optional: readonly string[], source: NsgPlanSource): Promise<{ changes: NsgChange[]; unchanged: string[] }> {
-      const states = await readAll(required, optional);
+      // A preview waits for ARM no longer than a request answers.
+      const states = await readAll(required, optional, now() + previewBudgetMs);
       const result = source.plan([...states.values()].map((s) => s.nsg));
       if (!result.ok) throw new NsgPlanRefusedError(result);
       return { changes: result.changes, unchanged: result.unchanged };
@@ -308,7 +367,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
       commit?: (applied: AppliedNsgChanges) => Promise<void>;
     }): Promise<AppliedNsgChanges> {
       const { source, deadline } = input;
-      const states = await readAll(input.required, input.optional, until(deadline));
+      const states = await readAll(input.required, input.optional, deadline);
       const initial = source.plan([...states.values()].map((s) => s.nsg));
       if (!initial.ok) throw new NsgPlanRefusedError(initial);
       const written: WrittenNsg[] = [];

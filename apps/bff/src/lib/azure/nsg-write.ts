@@ -3,7 +3,7 @@ import { isRestError } from "@azure/core-rest-pipeline";
 import { requireArmResourceId } from "./arm-resource-id.ts";
 import type { ArmClients } from "./clients.ts";
 import { armErrorMessages } from "./clients.ts";
-import { nsgStateOf, type NsgState } from "./nsg-read.ts";
+import { ArmNotFoundError, nsgStateOf, type NsgState } from "./nsg-read.ts";
 
 /**
  * Why one NSG write did not happen, sorted by what to do next:
@@ -31,6 +31,11 @@ export interface NsgWriteFailure {
    * the NSG tells; nothing may assume either way.
    */
   unknownOutcome?: boolean;
+  /**
+   * An operation that may still be running in ARM: it accepted the PUT (or never answered it), so a read that does
+   * not find the write yet does not prove it will not land later.
+   */
+  mayStillLand?: boolean;
 }
 
 /** Raised by writeNsg; `failure` says what happened. */
@@ -120,6 +125,27 @@ export async function writeNsg(clients: ArmClients, nsgId: string, body: Network
     const failure = classifyWriteError(error);
     // Once ARM took the PUT, only an operation that ended Failed is known not to have changed the NSG.
     const unknownOutcome = accepted ? failure.kind !== "operation-failed" : failure.kind === "unreachable";
-    throw new NsgWriteAttemptError(accepted && failure.kind !== "operation-failed" ? { ...failure, kind: "unreachable", unknownOutcome } : { ...failure, unknownOutcome }, { cause: error });
+    const mayStillLand = unknownOutcome && (accepted || failure.status === null);
+    throw new NsgWriteAttemptError(accepted && failure.kind !== "operation-failed" ? { ...failure, kind: "unreachable", unknownOutcome, mayStillLand } : { ...failure, unknownOutcome, mayStillLand }, { cause: error });
   }
+}
+
+/**
+ * One GET of an NSG for a write (its ETag), on the client without SDK retries, so a throttled or busy answer comes
+ * back at once with its Retry-After (the caller decides whether that wait fits its deadline) instead of being slept
+ * inside the SDK. A 404 is ArmNotFoundError; any other failure an NsgWriteAttemptError (nothing was written).
+ */
+export async function readNsgOnce(clients: ArmClients, nsgId: string, signal?: AbortSignal): Promise<NsgState> {
+  const id = requireArmResourceId(nsgId, "Microsoft.Network/networkSecurityGroups");
+  let arm: NetworkSecurityGroup;
+  try {
+    arm = await clients.networkWrites(id.subscriptionId).networkSecurityGroups.get(id.resourceGroup, id.name, signal === undefined ? {} : { abortSignal: signal });
+  } catch (error) {
+    if (isRestError(error) && error.statusCode === 404) throw new ArmNotFoundError(nsgId, { cause: error });
+    throw new NsgWriteAttemptError({ ...classifyWriteError(error), unknownOutcome: false }, { cause: error });
+  }
+  if (arm.etag === undefined) {
+    throw new NsgWriteAttemptError({ kind: "unreachable", status: null, code: "MissingETag", message: `ARM returned NSG ${nsgId} without an ETag`, retryAfterMs: null, unknownOutcome: false });
+  }
+  return nsgStateOf(arm, nsgId);
 }

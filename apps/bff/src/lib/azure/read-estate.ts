@@ -29,9 +29,9 @@ async function mapPool<T, R>(items: readonly T[], limit: number, fn: (item: T) =
   return results;
 }
 
-export async function listSubscriptions(clients: ArmClients): Promise<InventorySubscription[]> {
+export async function listSubscriptions(clients: ArmClients, signal?: AbortSignal): Promise<InventorySubscription[]> {
   const subscriptions: InventorySubscription[] = [];
-  for await (const s of clients.subscriptions.subscriptions.list()) {
+  for await (const s of clients.subscriptions.subscriptions.list(signal === undefined ? {} : { abortSignal: signal })) {
     if (s.subscriptionId === undefined || (s.state !== undefined && skippedStates.has(s.state))) continue;
     subscriptions.push({ id: s.subscriptionId.toLowerCase(), name: s.displayName ?? s.subscriptionId });
   }
@@ -98,8 +98,8 @@ export async function readEstate(
 }
 
 /** The subscriptions to manage: every visible one, or those `subscriptionIds` lists (the others logged and skipped). */
-async function managedSubscriptions(clients: ArmClients, subscriptionIds: readonly string[] | undefined, logger?: Logger): Promise<InventorySubscription[]> {
-  const visible = await listSubscriptions(clients);
+async function managedSubscriptions(clients: ArmClients, subscriptionIds: readonly string[] | undefined, logger?: Logger, signal?: AbortSignal): Promise<InventorySubscription[]> {
+  const visible = await listSubscriptions(clients, signal);
   if (subscriptionIds === undefined) return visible;
   const wanted = new Set(subscriptionIds.map((id) => id.toLowerCase()));
   const subscriptions = visible.filter((s) => wanted.has(s.id));
@@ -112,10 +112,11 @@ async function managedSubscriptions(clients: ArmClients, subscriptionIds: readon
  * Every NSG in the managed subscriptions that holds a Portcullis rule, found in ARM itself (one paged list per
  * subscription, a few subscriptions at a time): what the reconciler checks even when the database knows nothing.
  */
-export async function listJitNsgs(clients: ArmClients, subscriptionIds?: readonly string[], logger?: Logger): Promise<Nsg[]> {
+export async function listJitNsgs(clients: ArmClients, subscriptionIds?: readonly string[], logger?: Logger, signal?: AbortSignal): Promise<Nsg[]> {
   try {
-    const subscriptions = await managedSubscriptions(clients, subscriptionIds, logger);
-    const perSubscription = await mapPool(subscriptions, subscriptionConcurrency, async (s) => collect(clients.network(s.id).networkSecurityGroups.listAll()));
+    const subscriptions = await managedSubscriptions(clients, subscriptionIds, logger, signal);
+    const options = signal === undefined ? {} : { abortSignal: signal };
+    const perSubscription = await mapPool(subscriptions, subscriptionConcurrency, async (s) => collect(clients.network(s.id).networkSecurityGroups.listAll(options)));
     return perSubscription
       .flat()
       .map(toNsg)
