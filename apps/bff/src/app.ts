@@ -24,6 +24,9 @@ import { apiNotFound, errorMiddleware } from "./lib/error-middleware.ts";
 import { clientAddress } from "./lib/http/client-ip.ts";
 import { jsonBody } from "./lib/http/json-body.ts";
 import { perIpRateLimit, perUserRateLimit } from "./lib/http/rate-limit.ts";
+import { requestContext } from "./lib/http/request-context.ts";
+import type { Store } from "express-rate-limit";
+import { metricsRoute, type Metrics } from "./lib/metrics/metrics.ts";
 import { requestLogger } from "./lib/http/request-logger.ts";
 import { securityHeaders } from "./lib/http/security-headers.ts";
 import type { Logger } from "./lib/logger.ts";
@@ -54,6 +57,10 @@ export interface AppDeps {
   /** The local issuer, mounted at /oidc (local mode); null in Entra mode. */
   localIssuer: ((req: IncomingMessage, res: ServerResponse) => void) | null;
   rateLimits: RateLimits;
+  /** Shared counters for the limits (replicas on PostgreSQL); unset: each process counts in memory. */
+  rateLimitStores?: (prefix: string) => Store;
+  /** Prometheus metrics, served at /metrics when a token is configured. */
+  metrics: { metrics: Metrics; token: string | undefined };
   /** Proxies whose X-Forwarded-For is believed (CIDRs/IPs or loopback/linklocal/uniquelocal); empty trusts none. */
   trustProxy: string[];
   /** Directory of the built SPA; null serves none. Defaults to apps/web/dist when it exists. */
@@ -90,7 +97,7 @@ function apiRouter(deps: AppDeps): Router {
   const api = Router();
   api.use(noStore);
   api.use(healthRoutes(deps.isReady));
-  api.use(perIpRateLimit(deps.rateLimits.perIpPerMinute));
+  api.use(perIpRateLimit(deps.rateLimits.perIpPerMinute, deps.rateLimitStores?.("ip:")));
   api.use(authConfigRoutes(deps.auth.clientConfig));
   api.use(
     authenticate({
@@ -100,7 +107,7 @@ function apiRouter(deps: AppDeps): Router {
       rememberFailed: (error) => deps.logger.warn({ err: error }, "could not record a principal's claims"),
     }),
   );
-  api.use(perUserRateLimit(deps.rateLimits.perUserPerMinute));
+  api.use(perUserRateLimit(deps.rateLimits.perUserPerMinute, deps.rateLimitStores?.("user:")));
   api.use(jsonBody());
   api.use(meRoutes());
   api.use(inventoryRoutes(deps.inventory, deps.activity));
@@ -126,6 +133,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(clientAddress(deps.trustProxy));
   app.use(securityHeaders(identityOrigins(deps.auth)));
   app.use(requestLogger(deps.logger));
+  app.use(requestContext());
+  app.use(deps.metrics.metrics.http());
+  // Prometheus scrapes with METRICS_TOKEN; without one there is no /metrics at all.
+  if (deps.metrics.token !== undefined) app.get("/metrics", metricsRoute(deps.metrics.metrics, deps.metrics.token));
   // The issuer parses its own bodies, so it goes before any body parser.
   if (deps.localIssuer !== null) app.use("/oidc", deps.localIssuer);
   app.use("/api", apiRouter(deps));

@@ -29,7 +29,10 @@ import { createPrincipalAccess } from "./lib/auth/principal-access.ts";
 import { createPrincipalStore } from "./lib/auth/principal-store.ts";
 import { localTenantId } from "./lib/config-auth.ts";
 import { startLocalSignIn, type LocalIssuerInfo, type LocalSignIn } from "./lib/auth/local-sign-in.ts";
+import { createMetrics } from "./lib/metrics/metrics.ts";
+import { DatabaseRateLimitStore } from "./lib/http/rate-limit-store.ts";
 import { createArmClients, createArmCredential, probeArm, readEstate, type ArmClients, type ArmCredential } from "./lib/azure/index.ts";
+import { observeArmPolicy } from "./lib/azure/pipeline-policies.ts";
 import { describeConfig, type Config } from "./lib/config.ts";
 import { databaseTargetFromConfig, openDatabase, pingDatabase, type Database } from "./lib/db/database.ts";
 import { migrateToLatest } from "./lib/db/migrate.ts";
@@ -122,7 +125,19 @@ const armProbeTimeoutMs = 3_000;
 export async function assembleBff(config: Config, database: Database, options: AssembleOptions): Promise<AssembledBff> {
   const { logger } = options;
   const publicUrl = options.publicUrl ?? config.publicUrl ?? `http://localhost:${config.port}`;
-  const { service: activity, audit, startJobs: startActivityJobs } = await assembleActivity({ db: database.kysely, config, logger });
+  const metrics = createMetrics();
+  const { service: activity, audit, startJobs: startActivityJobs } = await assembleActivity({ db: database.kysely, config, logger, observe: (events) => metrics.auditEvents(events) });
+  metrics.read({
+    async grantsByStatus() {
+      const rows = await database.kysely.selectFrom("jit_grant").select(["status", (eb) => eb.fn.countAll<string>().as("n")]).where("status", "in", ["opening", "open", "closing"]).groupBy("status").execute();
+      return rows.map((row) => ({ status: row.status, count: Number(row.n) }));
+    },
+    async outboxByStatus() {
+      const rows = await database.kysely.selectFrom("notification_outbox").select(["status", (eb) => eb.fn.countAll<string>().as("n")]).where("status", "in", ["pending", "failed"]).groupBy("status").execute();
+      return rows.map((row) => ({ status: row.status, count: Number(row.n) }));
+    },
+    ...(database.poolUse === undefined ? {} : { pool: database.poolUse }),
+  });
   const assignments = createRoleAssignmentRepository(database.kysely);
   const principals = createPrincipalStore(database.kysely);
   const principalAccess = createPrincipalAccess({ principals, loadAssignments: (oid, groups) => assignments.listForPrincipal(oid, groups) });
@@ -139,6 +154,7 @@ export async function assembleBff(config: Config, database: Database, options: A
     const armCredential = createArmCredential(config.azureCredential, local?.armClient);
     const arm = createArmClients(config, {
       credential: armCredential,
+      policies: [observeArmPolicy((operation, status, seconds) => metrics.armRequest(operation, status, seconds))],
       ...(options.armMaxRetries === undefined ? {} : { maxRetries: options.armMaxRetries }),
       ...(options.armRequestTimeoutMs === undefined ? {} : { requestTimeoutMs: options.armRequestTimeoutMs }),
     });
@@ -191,6 +207,7 @@ export async function assembleBff(config: Config, database: Database, options: A
     const nowMs = clock === undefined ? Date.now : () => clock.now().getTime();
     const app = createApp({
       logger,
+      metrics: { metrics, token: config.metricsToken },
       inventory,
       policies: {
         policies,
@@ -218,6 +235,8 @@ export async function assembleBff(config: Config, database: Database, options: A
       auth,
       localIssuer: local?.handler ?? null,
       rateLimits: config.rateLimits,
+      // Replicas share PostgreSQL, so they share the counts; PGlite means one process, which counts in memory.
+      ...(database.engine === "postgres" ? { rateLimitStores: (prefix: string) => new DatabaseRateLimitStore(database.kysely, prefix) } : {}),
       trustProxy: config.trustProxy,
       isReady: createReadiness({ database: () => pingDatabase(database), arm: () => probeArm(arm, armProbeTimeoutMs) }, { logger, now: nowMs }),
       denials: createAccessDenials({ db: database.kysely, audit, logger, now: nowMs }),

@@ -1,4 +1,4 @@
-import { createAuditRecorder, type AuditRecorder } from "../lib/audit/audit-events.ts";
+import { createAuditRecorder, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import { loadAuditSigningKey } from "../lib/audit/audit-signing.ts";
 import type { Config } from "../lib/config.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -20,13 +20,19 @@ export interface Activity {
 }
 
 /** The audit key (loaded before anything can record an event: every event is hashed with it), the recorder and the activity service. */
-export async function assembleActivity(deps: { db: ActivityServiceDeps["db"]; config: Pick<Config, "audit" | "dataDir">; logger: Logger }): Promise<Activity> {
+export async function assembleActivity(deps: {
+  db: ActivityServiceDeps["db"];
+  config: Pick<Config, "audit" | "dataDir">;
+  logger: Logger;
+  /** Sees every batch of events appended (metrics). */
+  observe?: (events: readonly AuditEventInput[]) => void;
+}): Promise<Activity> {
   const { audit: settings, dataDir } = deps.config;
   const key = await loadAuditSigningKey({ configuredKey: settings.signingKey, dataDir });
   const service = createActivityService({ db: deps.db, key, retentionDays: settings.retentionDays, anchorFile: settings.anchorFile });
   return {
     service,
-    audit: createAuditRecorder(key),
+    audit: createAuditRecorder(key, deps.observe),
     async startJobs() {
       const foreignKeyId = await service.foreignKeyId();
       if (foreignKeyId !== null) {

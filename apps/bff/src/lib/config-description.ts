@@ -23,6 +23,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     revokeOnRoleRemoval: config.revokeOnRoleRemoval,
     shutdownDrainSeconds: config.shutdownDrainSeconds,
     requestAnswerSeconds: config.requestAnswerSeconds,
+    metrics: config.metricsToken === undefined ? "off" : "GET /metrics with METRICS_TOKEN",
     audit: {
       retentionDays: config.audit.retentionDays ?? "forever",
       signingKey: config.audit.signingKey === undefined ? "generated in DATA_DIR" : "AUDIT_SIGNING_KEY",

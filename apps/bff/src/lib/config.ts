@@ -88,6 +88,8 @@ export interface Config {
   shutdownDrainSeconds: number;
   /** An access request is answered within this long: with its outcome, or with the grant still opening. */
   requestAnswerSeconds: number;
+  /** METRICS_TOKEN: GET /metrics (Prometheus) answers a scraper sending it as a bearer token; unset: no /metrics. */
+  metricsToken: string | undefined;
   audit: AuditConfig;
   notifications: NotificationsConfig;
 }
@@ -278,6 +280,9 @@ const EnvSchema = z.object({
   REVOKE_ON_ROLE_REMOVAL: boolean("REVOKE_ON_ROLE_REMOVAL", true),
   SHUTDOWN_DRAIN_SECONDS: integer("SHUTDOWN_DRAIN_SECONDS", 1, 600, 30),
   REQUEST_ANSWER_SECONDS: integer("REQUEST_ANSWER_SECONDS", 1, 300, 25),
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || (v.length >= 24 && /^[\x21-\x7e]+$/.test(v)), {
+    message: "METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)",
+  }),
   AUDIT_RETENTION_DAYS: optionalText.transform((v, ctx) => {
     if (v === undefined) return undefined;
     if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 36_500) {
@@ -421,6 +426,7 @@ export function loadConfig(env: Record<string, string | undefined>, overrides: C
     revokeOnRoleRemoval: e.REVOKE_ON_ROLE_REMOVAL,
     shutdownDrainSeconds: e.SHUTDOWN_DRAIN_SECONDS,
     requestAnswerSeconds: e.REQUEST_ANSWER_SECONDS,
+    metricsToken: e.METRICS_TOKEN,
     audit: auditConfigOf(e),
     notifications: { smtpUrl: e.SMTP_URL, smtpFrom: e.SMTP_FROM, allowHttpLocalhost: e.NOTIFY_ALLOW_HTTP_LOCALHOST ?? auth.mode === "local", allowedHosts: e.NOTIFY_ALLOWED_HOSTS },
   };

@@ -164,10 +164,13 @@ export interface AuditRecorder {
   recordAll(db: Db, events: readonly AuditEventInput[]): Promise<string[]>;
 }
 
-export function createAuditRecorder(key: AuditSigningKey): AuditRecorder {
+/** `observe` sees the events appended (metrics); inside a caller's transaction, before it commits. */
+export function createAuditRecorder(key: AuditSigningKey, observe?: (events: readonly AuditEventInput[]) => void): AuditRecorder {
   const recordAll = async (db: Db, events: readonly AuditEventInput[]): Promise<string[]> => {
     if (events.length === 0) return [];
-    return db.isTransaction ? appendToChain(db, key, events) : db.transaction().execute((trx) => appendToChain(trx, key, events));
+    const ids = db.isTransaction ? await appendToChain(db, key, events) : await db.transaction().execute((trx) => appendToChain(trx, key, events));
+    observe?.(events);
+    return ids;
   };
   return {
     recordAll,

@@ -6,6 +6,8 @@ import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
 import type { TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import type { Config } from "../config.ts";
+import { currentRequestId } from "../http/request-context.ts";
+import { clientRequestIdPolicy } from "./pipeline-policies.ts";
 import { createArmCredential, type LocalIssuerClient } from "./credential.ts";
 
 /** The ARM clients the BFF uses, pointed at one endpoint and sharing one connection pool. */
@@ -34,6 +36,8 @@ export interface ArmClientOptions {
   maxRetries?: number;
   /** A single ARM call that has not answered after this long is abandoned (and retried). Default 30 s; tests shorten it. */
   requestTimeoutMs?: number;
+  /** More per-try pipeline policies (metrics). */
+  policies?: readonly PipelinePolicy[];
 }
 
 /** A single ARM call that has not answered after this long is abandoned (and retried). */
@@ -91,6 +95,8 @@ export function createArmClients(
     additionalPolicies: [
       { policy: timeoutPolicy(options.requestTimeoutMs ?? defaultRequestTimeoutMs), position: "perRetry" as const },
       { policy: keepErrorMessagePolicy, position: "perCall" as const },
+      { policy: clientRequestIdPolicy(currentRequestId), position: "perRetry" as const },
+      ...(options.policies ?? []).map((policy) => ({ policy, position: "perRetry" as const })),
     ],
   };
   const computeClients = new Map<string, ComputeManagementClient>();

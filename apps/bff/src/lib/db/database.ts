@@ -30,6 +30,8 @@ export interface Database {
    * would look dead to the other replicas and have its work taken from under it.
    */
   readonly dedicated: Kysely<DatabaseSchema>;
+  /** The query pool's connections now (PostgreSQL); undefined for PGlite, which has no pool. */
+  readonly poolUse?: () => { total: number; idle: number; waiting: number };
   /** Closes connections and releases the data-directory lock. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -119,7 +121,13 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
   pool.on("error", () => undefined);
   const kysely = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(kysely);
+    // Replicas starting together race on `create schema if not exists` (it is not atomic): serialised by a lock.
+    if (schema !== undefined) {
+      await kysely.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtextextended('portcullis:create-schema', 0))`.execute(trx);
+        await sql`create schema if not exists ${sql.id(schema)}`.execute(trx);
+      });
+    }
     await sql`select 1`.execute(kysely);
   } catch (error) {
     await kysely.destroy();
@@ -134,6 +142,7 @@ async function openPostgres(url: string, schema: string | undefined): Promise<Da
     location,
     schema,
     dedicated,
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: onceClosing(async () => {
       await dedicated.destroy();
       await kysely.destroy();

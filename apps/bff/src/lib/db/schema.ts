@@ -140,6 +140,13 @@ export interface JitGrantTable {
   revoke_requested: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
+/** Request counts of a rate limit shared by replicas (see migration 0013). */
+export interface RateLimitHitTable {
+  key: string;
+  hits: number;
+  reset_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 /** A BFF process, alive while its heartbeat is fresh (see migration 0011). */
 export interface BffInstanceTable {
   id: string;
@@ -265,4 +272,5 @@ export interface DatabaseSchema {
   access_request_decision: AccessRequestDecisionTable;
   notification_subscription: NotificationSubscriptionTable;
   notification_outbox: NotificationOutboxTable;
+  rate_limit_hit: RateLimitHitTable;
 }

@@ -1,13 +1,16 @@
 import type { Request, RequestHandler } from "express";
-import { ipKeyGenerator, rateLimit, type Options } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit, type Options, type Store } from "express-rate-limit";
 import { requireAuthContext } from "../auth/authenticate.ts";
 import { TooManyRequestsError } from "../errors.ts";
 import { clientIpOf } from "./client-ip.ts";
 
 const windowMs = 60_000;
 
-function limiter(limit: number, who: string, keyGenerator: (req: Request) => string): RequestHandler {
+function limiter(limit: number, who: string, keyGenerator: (req: Request) => string, store: Store | undefined): RequestHandler {
   const options: Partial<Options> = {
+    // A shared store (replicas on PostgreSQL) counts for every replica; when it cannot answer, requests pass (the
+    // limit is a brake on floods, not an authorization).
+    ...(store === undefined ? {} : { store, passOnStoreError: true }),
     windowMs,
     limit,
     standardHeaders: "draft-8",
@@ -25,17 +28,27 @@ function limiter(limit: number, who: string, keyGenerator: (req: Request) => str
 }
 
 /** Per client address (after TRUST_PROXY; IPv6 per /56, as express-rate-limit counts), before authentication: caps token-guessing and floods. */
-export function perIpRateLimit(perMinute: number): RequestHandler {
-  return limiter(perMinute, "from this address", (req) => {
-    const ip = clientIpOf(req);
-    return ip === null ? "unknown-address" : ipKeyGenerator(ip);
-  });
+export function perIpRateLimit(perMinute: number, store?: Store): RequestHandler {
+  return limiter(
+    perMinute,
+    "from this address",
+    (req) => {
+      const ip = clientIpOf(req);
+      return ip === null ? "unknown-address" : ipKeyGenerator(ip);
+    },
+    store,
+  );
 }
 
 /** Per signed-in user (tenant + object id), after authentication. */
-export function perUserRateLimit(perMinute: number): RequestHandler {
-  return limiter(perMinute, "by this user", (req) => {
-    const { principal } = requireAuthContext(req);
-    return `${principal.tenantId}/${principal.oid}`;
-  });
+export function perUserRateLimit(perMinute: number, store?: Store): RequestHandler {
+  return limiter(
+    perMinute,
+    "by this user",
+    (req) => {
+      const { principal } = requireAuthContext(req);
+      return `${principal.tenantId}/${principal.oid}`;
+    },
+    store,
+  );
 }

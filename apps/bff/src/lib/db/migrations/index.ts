@@ -11,6 +11,7 @@ import { listPaging } from "./0009-list-paging.ts";
 import { principals } from "./0010-principals.ts";
 import { instances } from "./0011-instances.ts";
 import { revokeRequested } from "./0012-revoke-requested.ts";
+import { rateLimits } from "./0013-rate-limits.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0010-principals": principals,
   "0011-instances": instances,
   "0012-revoke-requested": revokeRequested,
+  "0013-rate-limits": rateLimits,
 };
