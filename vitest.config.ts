@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 /** BFF tests that start several BFF processes or replicas against PostgreSQL. */
-const replicaTests = ["src/**/multi-replica.test.ts", "src/scheduler/restart.test.ts", "src/scheduler/takeover.test.ts"];
+const replicaTests = ["src/**/multi-replica.test.ts", "src/scheduler/restart.test.ts", "src/scheduler/takeover.test.ts", "src/deploy/two-replicas-proxy.test.ts"];
 
 export default defineConfig({
   test: {

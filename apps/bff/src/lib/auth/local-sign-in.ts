@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
+import { readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { createLocalIssuer, type IssuerMetadata, type LocalIssuer, type PublicJwks } from "@portcullis/local-issuer";
 import { localApiAudience, localApiScope, localBffClientId, localSpaClientId, localTenantId } from "../config-auth.ts";
+import { ensurePrivateDir, privateFileMode } from "../private-files.ts";
 
 /** What others need of the running local issuer: its identifier, endpoints and public keys. */
 export interface LocalIssuerInfo {
@@ -36,6 +39,25 @@ export interface LocalSignInOptions {
   armAudience: string | null;
 }
 
+/**
+ * The BFF's own client secret at the local issuer (its token for the emulator). Kept next to the issuer's keys
+ * (0600), so replicas that share those keys (two BFFs behind one proxy) share it too; in memory without a data dir.
+ */
+async function bffClientSecret(dataDir: string | null): Promise<string> {
+  const fresh = randomBytes(32).toString("base64url");
+  if (dataDir === null) return fresh;
+  const dir = path.join(dataDir, "local-issuer");
+  await ensurePrivateDir(dir);
+  const file = path.join(dir, "bff-client-secret");
+  try {
+    await writeFile(file, fresh, { flag: "wx", mode: privateFileMode });
+    return fresh;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return (await readFile(file, "utf8")).trim();
+  }
+}
+
 /** Paths of the SPA the issuer may send the browser back to (after sign-in and sign-out). */
 export function spaRedirectUris(publicUrl: string): string[] {
   return [`${publicUrl}/`, `${publicUrl}/auth/callback`];
@@ -48,9 +70,7 @@ export function spaRedirectUris(publicUrl: string): string[] {
  */
 export async function startLocalSignIn(options: LocalSignInOptions): Promise<LocalSignIn> {
   const issuerId = `https://${new URL(options.publicUrl).host}/oidc`;
-  // A fresh secret each start: the BFF is the only holder, so nothing needs to persist it.
-  const armClient =
-    options.armAudience === null ? null : { clientId: localBffClientId, clientSecret: randomBytes(32).toString("base64url") };
+  const armClient = options.armAudience === null ? null : { clientId: localBffClientId, clientSecret: await bffClientSecret(options.dataDir) };
   const issuer = await createLocalIssuer({
     issuer: issuerId,
     publicBaseUrl: `${options.publicUrl}/oidc`,
