@@ -33,7 +33,8 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
       </QueryClientProvider>
     );
   }
-  const user = userEvent.setup();
+  // No pause between keystrokes: the forms re-render on each one, and the pauses only add up.
+  const user = userEvent.setup({ delay: null });
   const result = render(<RouterProvider router={router} />, { wrapper: Providers });
   return { ...result, user, api, router, queryClient };
 }
