@@ -20,6 +20,10 @@ export default defineConfig({
         test: { name: "bff-replicas", root: "apps/bff", include: replicaTests, fileParallelism: false, sequence: { groupOrder: 1 }, testTimeout: 60_000, hookTimeout: 60_000 },
       },
       { test: { name: "web", root: "apps/web", include: ["src/**/*.test.ts"] } },
+      // The blades rendered in a DOM (jsdom) with Testing Library, the fake BFF at the fetch boundary.
+      {
+        test: { name: "web-components", root: "apps/web", include: ["src/**/*.test.tsx"], environment: "jsdom", setupFiles: ["src/test-support/setup-dom.ts"], testTimeout: 15_000 },
+      },
       { test: { name: "local-issuer", root: "apps/local-issuer", include: ["src/**/*.test.ts"] } },
       { test: { name: "bench", root: "bench", include: ["**/*.test.ts"] } },
       { test: { name: "scripts", root: "scripts", include: ["**/*.test.ts"], testTimeout: 120_000 } },

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { Grant } from "@portcullis/contract";
 import { openDatabase } from "@portcullis/bff";
 import { afterAll, describe, expect, it } from "vitest";
-import { signInAs } from "../apps/bff/src/test-support/sign-in.ts";
+import { signInAs } from "@portcullis/bff/testing";
 import { startLocalStack } from "./local-stack.ts";
 
 const prodWeb02 = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/rg-web-prod/providers/Microsoft.Compute/virtualMachines/vm-prod-web-02";

@@ -1,7 +1,7 @@
 import type { SeedSpec } from "@portcullis/azure-emulator";
 import { armIdKey } from "@portcullis/core";
-import { toRecord } from "../../apps/bff/src/requests/grant-rows.ts";
-import type { GrantRecord } from "../../apps/bff/src/requests/grant-record.ts";
+import { toRecord } from "@portcullis/bff/testing";
+import type { GrantRecord } from "@portcullis/bff/testing";
 import { budgets } from "../budgets.ts";
 import { max, percentile, round } from "../harness/stats.ts";
 import type { Scenario, ScenarioContext } from "../harness/types.ts";

@@ -1,7 +1,7 @@
 import type { SeedSpec } from "@portcullis/azure-emulator";
 import { sql, type Kysely } from "kysely";
-import type { ArmClients } from "../../apps/bff/src/lib/azure/clients.ts";
-import type { DatabaseSchema } from "../../apps/bff/src/lib/db/schema.ts";
+import type { ArmClients } from "@portcullis/bff/testing";
+import type { DatabaseSchema } from "@portcullis/bff/testing";
 import { budgets } from "../budgets.ts";
 import { max, percentile, round } from "../harness/stats.ts";
 import type { Scenario, ScenarioContext } from "../harness/types.ts";

@@ -1,7 +1,7 @@
 import { budgets } from "../budgets.ts";
 import { percentile, round } from "../harness/stats.ts";
 import type { Scenario, ScenarioContext } from "../harness/types.ts";
-import { demo } from "../../apps/bff/src/policies/testing.ts";
+import { demo } from "@portcullis/bff/testing";
 import { enableSsh, requestSsh, revokeGrant, startJitStack, type JitStack } from "../support/jit-stack.ts";
 
 const warmup = 3;

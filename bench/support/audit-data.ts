@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import type { DatabaseSchema } from "../../apps/bff/src/lib/db/schema.ts";
+import type { DatabaseSchema } from "@portcullis/bff/testing";
 
 /** The log's shape at scale: a year of events over 10,000 VMs and 500 users, three events per request. */
 export const auditVolume = { events: 1_000_000, vms: 10_000, users: 500, days: 365 } as const;

@@ -5,13 +5,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
-import { openDatabase, type Database } from "../../apps/bff/src/lib/db/database.ts";
-import { migrateToLatest } from "../../apps/bff/src/lib/db/migrate.ts";
-import { testPostgresUrl } from "../../apps/bff/src/lib/db/test-engines.ts";
-import { createLogger } from "../../apps/bff/src/lib/logger.ts";
-import { assembleBff } from "../../apps/bff/src/server.ts";
-import { signInAs } from "../../apps/bff/src/test-support/sign-in.ts";
-import { startTestEmulator, testConfig } from "../../apps/bff/src/test-support/stack.ts";
+import { openDatabase, type Database } from "@portcullis/bff/testing";
+import { migrateToLatest } from "@portcullis/bff/testing";
+import { testPostgresUrl } from "@portcullis/bff/testing";
+import { createLogger } from "@portcullis/bff/testing";
+import { assembleBff } from "@portcullis/bff/testing";
+import { signInAs } from "@portcullis/bff/testing";
+import { startTestEmulator, testConfig } from "@portcullis/bff/testing";
 import { benchRateLimitPerMinute } from "./large-stack.ts";
 
 /** PostgreSQL (the server the tests use, or TEST_DATABASE_URL) in a schema of its own, migrated; dropped by `drop`. */

@@ -2,9 +2,9 @@ import { startEmulator, type SeedSpec } from "@portcullis/azure-emulator";
 import type { Grant } from "@portcullis/contract";
 import { allowRulePrefix, armIdKey, parseAllowRuleDescription } from "@portcullis/core";
 import { createLocalArmTokenVerifier } from "@portcullis/bff";
-import type { ArmClients } from "../../apps/bff/src/lib/azure/clients.ts";
-import { enablePolicy, sshPerRequest } from "../../apps/bff/src/requests/testing.ts";
-import { startTestEmulator, type InProcessBff, type TestEmulator } from "../../apps/bff/src/test-support/stack.ts";
+import type { ArmClients } from "@portcullis/bff/testing";
+import { enablePolicy, sshPerRequest } from "@portcullis/bff/testing";
+import { startTestEmulator, type InProcessBff, type TestEmulator } from "@portcullis/bff/testing";
 import { adminToken, startBenchBff } from "./large-stack.ts";
 
 /** Where API calls go and as whom: a BFF's URL and a bearer token it accepts. */

@@ -1,7 +1,7 @@
 import { startEmulator, type SeedSpec } from "@portcullis/azure-emulator";
 import { createLocalArmTokenVerifier } from "@portcullis/bff";
-import { signInAs } from "../../apps/bff/src/test-support/sign-in.ts";
-import { assembleTestBff, type InProcessBff, type TestEmulator } from "../../apps/bff/src/test-support/stack.ts";
+import { signInAs } from "@portcullis/bff/testing";
+import { assembleTestBff, type InProcessBff, type TestEmulator } from "@portcullis/bff/testing";
 
 /** The estate of the scale target. */
 export const largeEstate = { kind: "large", vms: 10_000, nsgs: 2_000 } as const satisfies SeedSpec;

@@ -5,11 +5,11 @@ import path from "node:path";
 import { startEmulator, type RunningEmulator, type SeedSpec } from "@portcullis/azure-emulator";
 import { migrateToLatest, openDatabase, type Database } from "@portcullis/bff";
 import { sql } from "kysely";
-import type { ArmClients } from "../../apps/bff/src/lib/azure/clients.ts";
-import { testPostgresUrl } from "../../apps/bff/src/lib/db/test-engines.ts";
-import { startChildBff, type ChildBff } from "../../apps/bff/src/test-support/child-bff.ts";
-import { signInAs } from "../../apps/bff/src/test-support/sign-in.ts";
-import { testArmClients } from "../../apps/bff/src/test-support/test-arm.ts";
+import type { ArmClients } from "@portcullis/bff/testing";
+import { testPostgresUrl } from "@portcullis/bff/testing";
+import { startChildBff, type ChildBff } from "@portcullis/bff/testing";
+import { signInAs } from "@portcullis/bff/testing";
+import { testArmClients } from "@portcullis/bff/testing";
 import type { ApiCaller } from "./jit-stack.ts";
 import { adminUser, benchRateLimitPerMinute } from "./large-stack.ts";
 

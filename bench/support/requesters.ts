@@ -1,6 +1,6 @@
 import { appRoleValues } from "@portcullis/contract";
-import { issuerSigningKey, signToken, userClaims } from "../../apps/bff/src/test-support/tokens.ts";
-import type { InProcessBff } from "../../apps/bff/src/test-support/stack.ts";
+import { issuerSigningKey, signToken, userClaims } from "@portcullis/bff/testing";
+import type { InProcessBff } from "@portcullis/bff/testing";
 import type { ApiCaller } from "./jit-stack.ts";
 
 export interface Requester extends ApiCaller {

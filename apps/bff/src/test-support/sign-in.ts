@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { demoPassword, type IssuerMetadata } from "@portcullis/local-issuer";
-import { TestBrowser } from "../../../local-issuer/src/testing/test-browser.ts";
+import { TestBrowser } from "@portcullis/local-issuer/testing";
 import { localApiScope, localSpaClientId } from "../lib/config-auth.ts";
 
 /** What MSAL sends: the API scope plus its default OIDC scopes. */

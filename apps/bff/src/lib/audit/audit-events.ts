@@ -24,6 +24,8 @@ import type { DatabaseSchema } from "../db/schema.ts";
 import { activityActions } from "@portcullis/contract";
 import { auditChainLockName, hashEvent, normaliseDetails } from "./audit-chain.ts";
 import type { AuditSigningKey } from "./audit-signing.ts";
+// The one lib -> component import left: issue 15 (typed domain events) turns it into a subscriber registered at start-up.
+// eslint-disable-next-line import-x/no-restricted-paths -- known exception, removed by issue 15 part 1
 import { queueNotificationsForAudit } from "../../notifications/queue.ts";
 
 /** What happened: the contract's list, so the API, the activity log's filters and the recorder agree. */

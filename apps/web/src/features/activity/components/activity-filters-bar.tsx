@@ -5,13 +5,15 @@ import { activityActions, type ActivityAction } from "@portcullis/contract";
 import { useDebouncedCallback } from "../../../hooks/use-debounced-callback.ts";
 import type { Option } from "../hooks/use-seen-options.ts";
 import { actionLabels, outcomeLabels } from "../utils/action-labels.ts";
-import { fromDateTimeLocal, hasFilters, toDateTimeLocal, type ActivityFilters } from "../utils/activity-filters.ts";
+import { fromDateTimeLocal, hasFilters, toDateTimeLocal, type ActivityFilters, type FilterErrors, type FilterName } from "../utils/activity-filters.ts";
 
 type ActivityFiltersBarProps = {
   filters: ActivityFilters;
   onChange: (filters: ActivityFilters) => void;
   vmOptions: readonly Option[];
   userOptions: readonly Option[];
+  /** Messages under the filters the server (or the same check here) refused. */
+  errors?: FilterErrors;
 };
 
 export const searchDebounceMs = 300;
@@ -25,7 +27,8 @@ function withChosen(options: readonly Option[], chosen: string | undefined, labe
 const lastSegment = (id: string) => id.split("/").filter((s) => s !== "").at(-1) ?? id;
 const selectProps = { select: { displayEmpty: true }, inputLabel: { shrink: true } } as const;
 
-export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions }: ActivityFiltersBarProps) {
+export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions, errors = {} }: ActivityFiltersBarProps) {
+  const problem = (name: FilterName) => ({ error: errors[name] !== undefined, helperText: errors[name] });
   const [text, setText] = useState(filters.q ?? "");
   // The address can change the search under the field (Back, a link): follow it, keeping what is being typed.
   const [shownQ, setShownQ] = useState(filters.q);
@@ -44,6 +47,7 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions }
         size="small"
         type="datetime-local"
         label="From"
+        {...problem("from")}
         value={toDateTimeLocal(filters.from)}
         onChange={(event) => set({ from: fromDateTimeLocal(event.target.value) })}
         slotProps={{ inputLabel: { shrink: true } }}
@@ -52,11 +56,12 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions }
         size="small"
         type="datetime-local"
         label="To"
+        {...problem("to")}
         value={toDateTimeLocal(filters.to)}
         onChange={(event) => set({ to: fromDateTimeLocal(event.target.value, true) })}
         slotProps={{ inputLabel: { shrink: true } }}
       />
-      <TextField select size="small" label="VM" value={filters.vmId ?? ""} onChange={(event) => set({ vmId: event.target.value || undefined })} sx={{ minWidth: 200 }} slotProps={selectProps}>
+      <TextField select size="small" label="VM" {...problem("vmId")} value={filters.vmId ?? ""} onChange={(event) => set({ vmId: event.target.value || undefined })} sx={{ minWidth: 200 }} slotProps={selectProps}>
         <MenuItem value="">All VMs</MenuItem>
         {vms.map((vm) => (
           <MenuItem key={vm.value} value={vm.value}>
@@ -64,7 +69,7 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions }
           </MenuItem>
         ))}
       </TextField>
-      <TextField select size="small" label="User" value={filters.userId ?? ""} onChange={(event) => set({ userId: event.target.value || undefined })} sx={{ minWidth: 180 }} slotProps={selectProps}>
+      <TextField select size="small" label="User" {...problem("userId")} value={filters.userId ?? ""} onChange={(event) => set({ userId: event.target.value || undefined })} sx={{ minWidth: 180 }} slotProps={selectProps}>
         <MenuItem value="">All users</MenuItem>
         {users.map((user) => (
           <MenuItem key={user.value} value={user.value}>
@@ -76,6 +81,7 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions }
         select
         size="small"
         label="Action"
+        {...problem("action")}
         value={filters.action ?? ""}
         onChange={(event) => set({ action: (event.target.value || undefined) as ActivityAction | undefined })}
         sx={{ minWidth: 180 }}
@@ -92,6 +98,7 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions }
         select
         size="small"
         label="Outcome"
+        {...problem("outcome")}
         value={filters.outcome ?? ""}
         onChange={(event) => set({ outcome: (event.target.value || undefined) as ActivityFilters["outcome"] })}
         sx={{ minWidth: 140 }}
@@ -107,6 +114,7 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions }
       <TextField
         size="small"
         label="Search"
+        {...problem("q")}
         placeholder="Justification, VM or user"
         value={text}
         autoComplete="off"

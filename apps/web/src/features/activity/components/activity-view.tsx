@@ -7,7 +7,8 @@ import { useDownloadActivity, type ExportFormat } from "../api/download-activity
 import { useActivityPages } from "../api/get-activity.ts";
 import { useActivityFilters } from "../hooks/use-activity-filters.ts";
 import { useSeenOptions } from "../hooks/use-seen-options.ts";
-import { hasFilters } from "../utils/activity-filters.ts";
+import { fieldErrorsOf } from "../../../lib/field-errors.ts";
+import { filterNames, filterProblems, hasFilters } from "../utils/activity-filters.ts";
 import { ActivityFiltersBar } from "./activity-filters-bar.tsx";
 import { ActivityTable } from "./activity-table.tsx";
 import { EventBlade } from "./event-blade.tsx";
@@ -27,6 +28,9 @@ export function ActivityView({ ownEventsOnly }: { ownEventsOnly: boolean }) {
   const options = useSeenOptions(events ?? []);
   const updating = pages.isFetching && !pages.isFetchingNextPage && pages.isPlaceholderData;
   const exportAs = (format: ExportFormat) => download.mutate({ format, filters });
+  // A 400 about a filter shows under that filter; anything else (or a problem naming no filter) in the banner.
+  const refused = pages.isError ? fieldErrorsOf(pages.error, filterNames) : undefined;
+  const filterErrors = { ...refused?.fields, ...filterProblems(filters) };
 
   return (
     <Stack spacing={2}>
@@ -44,10 +48,14 @@ export function ActivityView({ ownEventsOnly }: { ownEventsOnly: boolean }) {
       {ownEventsOnly ? <Alert severity="info">You see the events of what you did (your requests and their outcomes recorded under your name).</Alert> : null}
       {download.isError ? <ErrorAlert error={download.error} title="The export could not be downloaded" onClose={() => download.reset()} /> : null}
       <Paper variant="outlined">
-        <ActivityFiltersBar filters={filters} onChange={setFilters} vmOptions={options.vms} userOptions={options.users} />
+        <ActivityFiltersBar filters={filters} onChange={setFilters} vmOptions={options.vms} userOptions={options.users} errors={filterErrors} />
         {pages.isError ? (
           <Box sx={{ px: 2, pb: 2 }}>
-            <ErrorAlert error={pages.error} title="The activity log could not be loaded" onRetry={() => void pages.refetch()} retrying={pages.isRefetching} />
+            {refused?.other === undefined ? (
+              <Alert severity="warning">Change the highlighted filters to see the events.</Alert>
+            ) : (
+              <ErrorAlert error={refused.other} title="The activity log could not be loaded" onRetry={() => void pages.refetch()} retrying={pages.isRefetching} />
+            )}
           </Box>
         ) : (
           <ActivityTable

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityQuery, filtersFromSearch, fromDateTimeLocal, hasFilters, toDateTimeLocal, withFilters } from "./activity-filters.ts";
+import { activityQuery, filterProblems, filtersFromSearch, fromDateTimeLocal, hasFilters, toDateTimeLocal, withFilters } from "./activity-filters.ts";
 
 const vmId = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/rg-app-prod/providers/Microsoft.Compute/virtualMachines/vm-prod-app-03";
 
@@ -34,5 +34,14 @@ describe("activity filters in the address bar", () => {
     expect(fromDateTimeLocal(local, true)).toBe("2026-03-01T10:11:59.999Z");
     expect(fromDateTimeLocal("")).toBeUndefined();
     expect(toDateTimeLocal("nonsense")).toBe("");
+  });
+
+  it.each([
+    [{ from: "2026-01-02T00:00:00.000Z", to: "2026-01-01T00:00:00.000Z" }, { from: "must not be after To" }],
+    [{ from: "2026-01-01T00:00:00.000Z", to: "2026-01-01T00:00:00.000Z" }, {}],
+    [{ q: "!!!" }, { q: "must contain a letter or a digit" }],
+    [{ q: "Zürich" }, {}],
+  ])("checks %j as the API would: %j", (filters, expected) => {
+    expect(filterProblems(filters)).toEqual(expected);
   });
 });

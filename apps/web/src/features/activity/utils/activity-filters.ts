@@ -12,6 +12,21 @@ export type ActivityFilters = {
 };
 
 export const filterNames = ["from", "to", "vmId", "userId", "action", "outcome", "q"] as const satisfies ReadonlyArray<keyof ActivityFilters>;
+export type FilterName = (typeof filterNames)[number];
+
+/** A message per filter field (the server's rule, or the same rule checked here first). */
+export type FilterErrors = Partial<Record<FilterName, string>>;
+
+/**
+ * What the filters break of the API's own rules, checked before asking it: From after To, and a search with no
+ * letter or digit to look for. The server refuses the same (400 naming `from` or `q`), in the same words.
+ */
+export function filterProblems(filters: ActivityFilters): FilterErrors {
+  const errors: FilterErrors = {};
+  if (filters.from !== undefined && filters.to !== undefined && Date.parse(filters.from) > Date.parse(filters.to)) errors.from = "must not be after To";
+  if (filters.q !== undefined && !/[\p{L}\p{N}]/u.test(filters.q)) errors.q = "must contain a letter or a digit";
+  return errors;
+}
 
 const isAction = (value: string): value is ActivityAction => (activityActions as readonly string[]).includes(value);
 const isOutcome = (value: string): value is "success" | "failure" => value === "success" || value === "failure";

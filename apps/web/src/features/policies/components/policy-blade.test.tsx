@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import { screen, within } from "@testing-library/react";
+import { badRequest, fakeApi } from "../../../test-support/fake-api.ts";
+import { planFixture, policyFixture, savedFixture, webVmId } from "../../../test-support/policies.ts";
+import { renderWithProviders } from "../../../test-support/render.tsx";
+import { PolicyBlade, type PolicyBladeTarget } from "./policy-blade.tsx";
+
+const linuxVm = { id: webVmId, name: "vm-web-01", osType: "Linux" as const };
+
+function openBlade(target: PolicyBladeTarget, api = fakeApi()) {
+  api.on("POST", "/policies/preview", { status: 200, body: planFixture });
+  return renderWithProviders(<PolicyBlade target={target} onClose={() => {}} />, { api });
+}
+
+/** The Preview section, once the server's plan is shown. */
+async function previewShowsPlan() {
+  const preview = screen.getByRole("region", { name: "Preview" });
+  expect(await within(preview).findByRole("region", { name: "Changes to nsg-web" }, { timeout: 3000 })).toBeVisible();
+}
+
+describe("Policy blade: Enable JIT", () => {
+  it("when a Linux VM is enabled with the proposed rule, then the preview shows the NSG change and Save writes it", async () => {
+    const api = fakeApi().on("PUT", "/policies", { status: 200, body: savedFixture() });
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] }, api);
+
+    expect(screen.getByRole("heading", { name: "Enable JIT on 1 VM" })).toBeVisible();
+    const rule = screen.getByRole("group", { name: "Rule 1" });
+    expect(within(rule).getByRole("textbox", { name: "Port" })).toHaveValue("22");
+    expect(within(rule).getByRole("radio", { name: "Per request" })).toBeChecked();
+    await previewShowsPlan();
+    expect(api.sent("POST", "/policies/preview").at(-1)?.body).toEqual({
+      vmIds: [webVmId],
+      ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" }],
+    });
+
+    await user.click(screen.getByRole("button", { name: "Save" }));
+    expect(await screen.findByText("JIT is enabled on 1 VM: vm-web-01.")).toBeVisible();
+    expect(api.sent("PUT", "/policies").map((r) => r.body)).toEqual([
+      {
+        vmIds: [webVmId],
+        ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" }],
+        approval: null,
+        breakGlass: false,
+      },
+    ]);
+  });
+
+  it.each([
+    ["", "enter a port"],
+    ["ssh", "must be a whole number from 0 to 65535"],
+    ["70000", "must be a whole number from 0 to 65535"],
+  ])("when the port is %j, then the Port field says %s and Save is off", async (typed, message) => {
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] });
+    const port = within(screen.getByRole("group", { name: "Rule 1" })).getByRole("textbox", { name: "Port" });
+    await user.clear(port);
+    if (typed !== "") await user.type(port, typed);
+
+    expect(port).toHaveAccessibleDescription(message);
+    expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    expect(screen.getByText("Fix the highlighted fields to see what would change in each network security group.")).toBeVisible();
+  });
+
+  it("when a custom max request time is longer than 24 hours, then one message under Hours and Minutes says the range", async () => {
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] });
+    const rule = screen.getByRole("group", { name: "Rule 1" });
+    await user.click(within(rule).getByRole("combobox", { name: "Max request time" }));
+    await user.click(screen.getByRole("option", { name: "Custom…" }));
+    const hours = within(rule).getByRole("textbox", { name: "Hours" });
+    await user.clear(hours);
+    await user.type(hours, "25");
+
+    expect(hours).toHaveAccessibleDescription("must be between 5 minutes and 24 hours");
+    expect(within(rule).getByRole("textbox", { name: "Minutes" })).toHaveAccessibleDescription("must be between 5 minutes and 24 hours");
+  });
+
+  it("when a listed source is not an address, then that line of the list says so", async () => {
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] });
+    const rule = screen.getByRole("group", { name: "Rule 1" });
+    await user.click(within(rule).getByRole("radio", { name: "IP addresses / CIDR ranges" }));
+    await user.type(within(rule).getByRole("textbox", { name: "IP address or CIDR range 1" }), "not-an-ip");
+
+    expect(within(rule).getByRole("textbox", { name: "IP address or CIDR range 1" })).toHaveAccessibleDescription('"not-an-ip" is not an IPv4 or IPv6 address or CIDR (service tags are not accepted)');
+    expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+  });
+
+  it("when the server's preview refuses a range (400), then the message lands on that line in the form's words and Save stays off", async () => {
+    const api = fakeApi();
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] }, api);
+    api.on("POST", "/policies/preview", badRequest({ field: "ports.0.allowedSources.prefixes.0", rule: "ports[0].allowedSources.prefixes[0] must be a public range" }));
+    const rule = screen.getByRole("group", { name: "Rule 1" });
+    await user.click(within(rule).getByRole("radio", { name: "IP addresses / CIDR ranges" }));
+    await user.type(within(rule).getByRole("textbox", { name: "IP address or CIDR range 1" }), "203.0.113.0/24");
+
+    expect(await screen.findByText("The server refused these rules; see the highlighted fields.", {}, { timeout: 3000 })).toBeVisible();
+    expect(within(rule).getByRole("textbox", { name: "IP address or CIDR range 1" })).toHaveAccessibleDescription("rule 1, address 1 must be a public range");
+    expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+  });
+
+  it("when saving is refused on a port (400), then the rule's Port field shows it and the rest goes to the banner", async () => {
+    const api = fakeApi().on("PUT", "/policies", badRequest({ field: "ports.0.port", rule: "is used by a rule of the NSG" }, { field: "vmIds.0", rule: "is not a VM you may manage" }));
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] }, api);
+    await previewShowsPlan();
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    const port = within(screen.getByRole("group", { name: "Rule 1" })).getByRole("textbox", { name: "Port" });
+    expect(await screen.findByText("The JIT policy was not saved")).toBeVisible();
+    expect(port).toHaveAccessibleDescription("is used by a rule of the NSG");
+    expect(screen.getByText("The JIT policy was not saved").closest("[role=alert]")).toHaveTextContent("vmIds.0: is not a VM you may manage");
+  });
+});
+
+describe("Policy blade: Edit JIT", () => {
+  it("when editing, then the form starts from the stored rules and Save sends the version it was read at", async () => {
+    const stored = policyFixture({ ports: [{ port: 3389, protocol: "TCP", allowedSources: { kind: "prefixes", prefixes: ["203.0.113.0/24"] }, maxRequestDuration: "PT1H" }] });
+    const api = fakeApi()
+      .on("GET", "/policies/vm", { status: 200, body: stored })
+      .on("GET", "/policies", { status: 200, body: { items: [stored] } })
+      .on("PUT", "/policies", { status: 200, body: savedFixture(stored) });
+    const { user } = openBlade({ mode: "edit", vms: [linuxVm] }, api);
+
+    expect(screen.getByRole("heading", { name: "Edit JIT on 1 VM" })).toBeVisible();
+    const rule = await screen.findByRole("group", { name: "Rule 1" });
+    expect(within(rule).getByRole("textbox", { name: "Port" })).toHaveValue("3389");
+    expect(within(rule).getByRole("textbox", { name: "IP address or CIDR range 1" })).toHaveValue("203.0.113.0/24");
+    await previewShowsPlan();
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByText("The JIT rules are saved on 1 VM: vm-web-01.")).toBeVisible();
+    expect(api.sent("PUT", "/policies")[0]?.body).toMatchObject({ expectedVersions: { [webVmId.toLowerCase()]: 4 } });
+  });
+
+  it("when the VM has no policy any more, then the blade says so and offers Close", async () => {
+    const api = fakeApi()
+      .on("GET", "/policies/vm", { status: 404, body: { error: { code: "NotFound", message: "no policy" } } })
+      .on("GET", "/policies", { status: 200, body: { items: [] } });
+    openBlade({ mode: "edit", vms: [linuxVm] }, api);
+
+    expect(await screen.findByText("vm-web-01 has no JIT policy any more; it may have been removed by someone else.")).toBeVisible();
+    // The blade's footer offers Close beside the title's close icon.
+    expect(screen.getAllByRole("button", { name: "Close" })).toHaveLength(2);
+  });
+});
