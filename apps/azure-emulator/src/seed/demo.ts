@@ -17,6 +17,7 @@
  * | vm-prod-app-02 (2 NICs) | prod | Linux   | NIC a, subnet b | Recommended     | 22 via its second NIC: nsg-snet-web/Allow-SSH-Legacy (NIC a: office only) |
  * | vm-prod-app-03          | prod | Windows | NIC           | Recommended       | 3389: nsg-vm-prod-app-03/Allow-RDP (0.0.0.0/0)                          |
  * | vm-prod-app-04          | prod | Linux   | none          | No recommendation | reason: no NSG on NIC or subnet                                         |
+ * | vm-prod-app-05          | prod | Linux   | NIC           | Recommended       | 22: nsg-vm-prod-app-05/Allow-SSH-Containers (to its prefix ip configuration 10.10.2.240/28; also a public IP) |
  * | vm-prod-sql-01          | prod | Windows | subnet        | Recommended       | none (office CIDR only)                                                 |
  * | vm-prod-sql-02          | prod | Windows | NIC + subnet  | Recommended       | none (NIC admits 5985/5986, subnet does not)                            |
  * | vm-prod-pg-01           | prod | Linux   | subnet        | Recommended       | none (office CIDR only)                                                 |
@@ -37,7 +38,7 @@
  * | vm-dev-build-01         | dev  | Linux   | subnet        | Recommended       | 22, 3389, 5985, 5986: nsg-snet-dev-build/Allow-All-Inbound-Temp          |
  * | vm-dev-build-02         | dev  | Windows | NIC + subnet  | Recommended       | 5985: nsg-snet-dev-build/Allow-All-Inbound-Temp + nsg-vm-dev-build-02/Allow-WinRM-HTTP |
  *
- * Totals: Recommended 22 (12 with a management port open to the Internet), No recommendation 8
+ * Totals: Recommended 23 (13 with a management port open to the Internet), No recommendation 8
  * (5 without any NSG, 3 scale-set instances), Configured 0. One more NSG, nsg-legacy-unused, is attached
  * to nothing.
  */
@@ -58,7 +59,7 @@ interface DemoVmRow {
   location: string;
   os: OsType;
   size: string;
-  nics: Array<{ subnet: string; nsg?: string; ipv6?: boolean; ip?: string }>;
+  nics: Array<{ subnet: string; nsg?: string; ipv6?: boolean; ip?: string; prefixes?: string[]; publicIp?: string }>;
   scaleSet?: boolean;
   zone?: string;
   expect: Expect;
@@ -82,6 +83,7 @@ const ROWS: DemoVmRow[] = [
   { name: "vm-prod-app-02", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Linux", size: "Standard_D4s_v5", nics: [{ subnet: "snet-app", nsg: "nsg-vm-prod-app-02" }, { subnet: "snet-web" }], expect: REC([22, "nsg-snet-web/Allow-SSH-Legacy"]) },
   { name: "vm-prod-app-03", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Windows", size: "Standard_D4s_v5", nics: [{ subnet: "snet-app", nsg: "nsg-vm-prod-app-03" }], expect: REC([3389, "nsg-vm-prod-app-03/Allow-RDP"]) },
   { name: "vm-prod-app-04", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Linux", size: "Standard_D2s_v5", nics: [{ subnet: "snet-app" }], expect: NO_NSG },
+  { name: "vm-prod-app-05", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Linux", size: "Standard_D4s_v5", nics: [{ subnet: "snet-app", nsg: "nsg-vm-prod-app-05", prefixes: ["10.10.2.240/28"], publicIp: "pip-vm-prod-app-05" }], expect: REC([22, "nsg-vm-prod-app-05/Allow-SSH-Containers"]) },
   { name: "vm-prod-sql-01", sub: "prod", rg: "rg-data-prod", location: WEU, os: "Windows", size: "Standard_E4s_v5", nics: [{ subnet: "snet-data" }], expect: REC() },
   { name: "vm-prod-sql-02", sub: "prod", rg: "rg-data-prod", location: WEU, os: "Windows", size: "Standard_E4s_v5", nics: [{ subnet: "snet-data", nsg: "nsg-vm-prod-sql-02" }], expect: REC() },
   { name: "vm-prod-pg-01", sub: "prod", rg: "rg-data-prod", location: WEU, os: "Linux", size: "Standard_E4s_v5", nics: [{ subnet: "snet-data" }], expect: REC() },
@@ -119,17 +121,17 @@ export const demoExpectations = {
   subscriptions: 2,
   resourceGroups: 10,
   locations: 3,
-  virtualMachines: 30,
+  virtualMachines: 31,
   scaleSets: 1,
   scaleSetInstances: 3,
-  networkInterfaces: 31,
+  networkInterfaces: 32,
   virtualNetworks: 3,
   subnets: 8,
-  networkSecurityGroups: 19,
-  securityRules: 31,
-  tabs: { configured: 0, recommended: 22, noRecommendation: 8 },
+  networkSecurityGroups: 20,
+  securityRules: 33,
+  tabs: { configured: 0, recommended: 23, noRecommendation: 8 },
   noRecommendation: { noNsg: 5, scaleSetInstance: 3 },
-  vmsOpenToInternet: 12,
+  vmsOpenToInternet: 13,
   vms: ROWS.map((row): DemoVmExpectation => ({
     name: row.name,
     subscriptionId: demoSubscriptions[row.sub].id,
@@ -168,6 +170,8 @@ export function demoEstate(): Estate {
         nsgId: nic.nsg ? lookup(nsgs, nic.nsg) : null,
         ...(nic.ipv6 ? { ipv6: true } : {}),
         ...(nic.ip ? { ip: nic.ip } : {}),
+        ...(nic.prefixes ? { prefixes: nic.prefixes } : {}),
+        ...(nic.publicIp ? { publicIpName: nic.publicIp } : {}),
       })),
     });
   }
