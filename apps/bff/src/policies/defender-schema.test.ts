@@ -114,6 +114,8 @@ describe("exporting in Defender's schema", () => {
     justificationRequired: false,
     approval: null,
     breakGlass: false,
+    endLiveSessions: false,
+    flushPrevious: {},
   });
 
   it("groups VMs into one `default` policy per resource group and region, and reads back what it wrote", () => {

@@ -102,6 +102,7 @@ export function toNsg(nsg: NetworkSecurityGroup): Nsg | undefined {
     resourceGroup: resourceGroupFromArmId(nsg.id),
     location: nsg.location ?? "",
     rules: (nsg.securityRules ?? []).map(toNsgRule).filter(present),
+    ...(nsg.flushConnection === true ? { flushConnection: true as const } : {}),
   };
 }
 

@@ -22,7 +22,7 @@ describe.each(testEngines)("storage on $name", (engine) => {
   });
 
   it("applies the migrations once, and a second run changes nothing", async () => {
-    expect(await migrateToLatest(database)).toEqual(["0001-initial", "0002-role-assignments", "0003-policy-placement", "0004-audit-events", "0005-access-grants", "0006-audit-chain", "0007-approvals-notifications", "0008-audit-anchors", "0009-list-paging", "0010-principals", "0011-instances"]);
+    expect(await migrateToLatest(database)).toEqual(["0001-initial", "0002-role-assignments", "0003-policy-placement", "0004-audit-events", "0005-access-grants", "0006-audit-chain", "0007-approvals-notifications", "0008-audit-anchors", "0009-list-paging", "0010-principals", "0011-instances", "0012-end-live-sessions"]);
     expect(await migrateToLatest(database)).toEqual([]);
     const tables = await database.kysely.introspection.getTables();
     const names = tables.filter((t) => database.schema === undefined || t.schema === database.schema).map((t) => t.name);

@@ -9,6 +9,7 @@ import { approvalsNotifications } from "./0007-approvals-notifications.ts";
 import { auditAnchors } from "./0008-audit-anchors.ts";
 import { listPaging } from "./0009-list-paging.ts";
 import { principals } from "./0010-principals.ts";
+import { endLiveSessions } from "./0012-end-live-sessions.ts";
 import { instances } from "./0011-instances.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "0009-list-paging": listPaging,
   "0010-principals": principals,
   "0011-instances": instances,
+  "0012-end-live-sessions": endLiveSessions,
 };
