@@ -10,9 +10,9 @@
  * | vm-prod-web-02          | prod | Linux   | NIC + subnet  | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy + nsg-vm-prod-web-02/Allow-SSH        |
  * | vm-prod-web-03          | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy                                       |
  * | vm-prod-web-04          | prod | Windows | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy                                       |
- * | vmss-prod-web_1f3a9c2e  | prod | Linux   | subnet        | No recommendation | reason: scale-set instance (flexible vmss-prod-web)                     |
- * | vmss-prod-web_6b8d0e4f  | prod | Linux   | subnet        | No recommendation | reason: scale-set instance                                              |
- * | vmss-prod-web_a2c4e6f8  | prod | Linux   | subnet        | No recommendation | reason: scale-set instance                                              |
+ * | vmss-prod-web_1f3a9c2e  | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy (an instance of the flexible vmss-prod-web) |
+ * | vmss-prod-web_6b8d0e4f  | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy (flexible scale-set instance)         |
+ * | vmss-prod-web_a2c4e6f8  | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy (flexible scale-set instance)         |
  * | vm-prod-app-01          | prod | Linux   | NIC           | Recommended       | 22: nsg-vm-prod-app-01/Allow-SSH-Any (priority 100)                     |
  * | vm-prod-app-02 (2 NICs) | prod | Linux   | NIC a, subnet b | Recommended     | 22 via its second NIC: nsg-snet-web/Allow-SSH-Legacy (NIC a: office only) |
  * | vm-prod-app-03          | prod | Windows | NIC           | Recommended       | 3389: nsg-vm-prod-app-03/Allow-RDP (0.0.0.0/0)                          |
@@ -38,8 +38,8 @@
  * | vm-dev-build-01         | dev  | Linux   | subnet        | Recommended       | 22, 3389, 5985, 5986: nsg-snet-dev-build/Allow-All-Inbound-Temp          |
  * | vm-dev-build-02         | dev  | Windows | NIC + subnet  | Recommended       | 5985: nsg-snet-dev-build/Allow-All-Inbound-Temp + nsg-vm-dev-build-02/Allow-WinRM-HTTP |
  *
- * Totals: Recommended 23 (13 with a management port open to the Internet), No recommendation 8
- * (5 without any NSG, 3 scale-set instances), Configured 0. One more NSG, nsg-legacy-unused, is attached
+ * Totals: Recommended 26 (16 with a management port open to the Internet), No recommendation 5
+ * (without any NSG), Configured 0. One more NSG, nsg-legacy-unused, is attached
  * to nothing.
  */
 import { EstateBuilder } from "./builder.ts";
@@ -50,7 +50,7 @@ export { demoSubscriptions } from "./demo-network.ts";
 
 type Sub = keyof typeof demoSubscriptions;
 type Open = [port: number, ...via: string[]];
-type Expect = { tab: "Recommended"; open: Open[] } | { tab: "No recommendation"; reason: "no-nsg" | "scale-set-instance" };
+type Expect = { tab: "Recommended"; open: Open[] } | { tab: "No recommendation"; reason: "no-nsg" };
 
 interface DemoVmRow {
   name: string;
@@ -67,7 +67,8 @@ interface DemoVmRow {
 
 const REC = (...open: Open[]): Expect => ({ tab: "Recommended", open });
 const NO_NSG: Expect = { tab: "No recommendation", reason: "no-nsg" };
-const SCALE_SET: Expect = { tab: "No recommendation", reason: "scale-set-instance" };
+/** Flexible scale-set instances are VMs with their own NICs (here behind the subnet NSG only). */
+const SCALE_SET: Expect = { tab: "Recommended", open: [[22, "nsg-snet-web/Allow-SSH-Legacy"]] };
 const WEU = "westeurope";
 const EUS = "eastus";
 
@@ -112,7 +113,7 @@ export interface DemoVmExpectation {
   osType: OsType;
   tab: "Recommended" | "No recommendation";
   /** Set for "No recommendation". */
-  reason: "no-nsg" | "scale-set-instance" | null;
+  reason: "no-nsg" | null;
   /** Management ports open to an arbitrary Internet host, with every admitting rule as "nsg/rule". */
   openToInternet: Array<{ port: number; via: string[] }>;
 }
@@ -129,9 +130,9 @@ export const demoExpectations = {
   subnets: 8,
   networkSecurityGroups: 20,
   securityRules: 33,
-  tabs: { configured: 0, recommended: 23, noRecommendation: 8 },
-  noRecommendation: { noNsg: 5, scaleSetInstance: 3 },
-  vmsOpenToInternet: 13,
+  tabs: { configured: 0, recommended: 26, noRecommendation: 5 },
+  noRecommendation: { noNsg: 5 },
+  vmsOpenToInternet: 16,
   vms: ROWS.map((row): DemoVmExpectation => ({
     name: row.name,
     subscriptionId: demoSubscriptions[row.sub].id,
