@@ -65,7 +65,7 @@ describe("persistence", () => {
       expect(second.caCertPem).toBe(first.caCertPem);
       const rule = await sdkClients(second, PROD).network.securityRules.get("rg-app-prod", "nsg-vm-prod-app-01", "kept");
       expect(rule).toMatchObject({ priority: 150, provisioningState: "Succeeded" });
-      expect(second.control.estateSummary().securityRules).toBe(32);
+      expect(second.control.estateSummary().securityRules).toBe(34);
     } finally {
       await second.stop();
     }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { DEMO_TENANT_ID, FORMER_DEMO_TENANT_ID } from "./seed/demo-network.ts";
 import { ESTATE_FORMAT_VERSION, type Estate } from "./store/types.ts";
 import type { EmulatorLogger } from "./types.ts";
 
@@ -29,7 +30,15 @@ export function loadEstate(file: string): Estate | null {
   if (!isEstate(parsed)) {
     throw new Error(`The file ${file} is not an emulator estate of format ${ESTATE_FORMAT_VERSION}; delete it to start from the seed again.`);
   }
-  return settleInFlightWrites(parsed);
+  return settleInFlightWrites(upgradeDemoTenant(parsed));
+}
+
+/** A demo estate saved before its tenant matched the local issuer's takes the issuer's tenant. */
+function upgradeDemoTenant(estate: Estate): Estate {
+  if (estate.tenantId !== FORMER_DEMO_TENANT_ID) return estate;
+  estate.tenantId = DEMO_TENANT_ID;
+  for (const subscription of estate.subscriptions) if (subscription.tenantId === FORMER_DEMO_TENANT_ID) subscription.tenantId = DEMO_TENANT_ID;
+  return estate;
 }
 
 /**
@@ -39,6 +48,8 @@ export function loadEstate(file: string): Estate | null {
 function settleInFlightWrites(estate: Estate): Estate {
   estate.networkSecurityGroups = estate.networkSecurityGroups.filter((nsg) => nsg.provisioningState !== "Deleting");
   for (const nsg of estate.networkSecurityGroups) {
+    // Estates saved before the emulator modelled flushConnection.
+    nsg.flushConnection = (nsg.flushConnection as boolean | undefined) ?? false;
     nsg.provisioningState = "Succeeded";
     nsg.rules = nsg.rules.filter((rule) => rule.provisioningState !== "Deleting");
     for (const rule of nsg.rules) rule.provisioningState = "Succeeded";

@@ -138,6 +138,12 @@ export const PolicySchema = z.object({
   approval: ApprovalSettingsSchema.nullable().optional(),
   /** Break-glass: requesters may open at once in an emergency (justification required), flagged for review. */
   breakGlass: z.boolean().optional(),
+  /**
+   * End live sessions when access ends: the NSGs in front of the VM get `flushConnection` (established flows are
+   * re-evaluated when rules change, so revoke and expiry cut open connections; it applies to the whole NSG).
+   * Removing the policy restores each NSG's previous value. Always sent by the BFF; absent means false.
+   */
+  endLiveSessions: z.boolean().optional(),
 });
 export type Policy = z.infer<typeof PolicySchema>;
 
@@ -155,6 +161,8 @@ export const PutPoliciesBodySchema = z.object({
   approval: ApprovalSettingsSchema.nullable().optional(),
   /** Break-glass allowed; absent keeps each VM's stored value (false for a new policy). */
   breakGlass: z.boolean().optional(),
+  /** End live sessions when access ends (sets the NSGs' flushConnection); absent keeps each VM's stored value (false for a new policy). */
+  endLiveSessions: z.boolean().optional(),
 });
 export type PutPoliciesBody = z.infer<typeof PutPoliciesBodySchema>;
 

@@ -22,6 +22,8 @@ export const securityRuleId = (nsgId: string, name: string): string => `${nsgId}
 export const defaultSecurityRuleId = (nsgId: string, name: string): string => `${nsgId}/defaultSecurityRules/${name}`;
 export const networkInterfaceId = (sub: string, rg: string, name: string): string =>
   providerId(sub, rg, "Microsoft.Network", "networkInterfaces", name);
+export const publicIpAddressId = (sub: string, rg: string, name: string): string =>
+  providerId(sub, rg, "Microsoft.Network", "publicIPAddresses", name);
 export const ipConfigurationId = (nicId: string, name: string): string => `${nicId}/ipConfigurations/${name}`;
 export const virtualNetworkId = (sub: string, rg: string, name: string): string =>
   providerId(sub, rg, "Microsoft.Network", "virtualNetworks", name);

@@ -63,11 +63,11 @@ describe("api-version", () => {
 });
 
 describe("long-running operations on the wire", () => {
-  it("a PUT answers 201 with Azure-AsyncOperation; the status reads InProgress at once, then Succeeded", async () => {
+  it("a PUT answers 201 with the rule as written (Succeeded, as Azure's examples) and Azure-AsyncOperation; the status reads InProgress at once, then Succeeded", async () => {
     emulator.control.setConfig({ writeLatencyMs: 1600 });
     const put = await rawRequest(emulator, "PUT", `${rulePath("rg-app-prod", "nsg-vm-prod-app-01", "wire")}?${NETWORK}`, { body: ruleBody });
     expect(put.status).toBe(201);
-    expect(put.body).toMatchObject({ name: "wire", properties: { provisioningState: "Updating" } });
+    expect(put.body).toMatchObject({ name: "wire", properties: { provisioningState: "Succeeded" } });
     const statusUrl = String(put.headers["azure-asyncoperation"]);
     expect(statusUrl).toMatch(new RegExp(`^${emulator.url}/subscriptions/${PROD}/providers/Microsoft.Network/locations/westeurope/operations/[0-9a-f-]{36}\\?api-version=2026-01-01$`));
 
@@ -139,13 +139,13 @@ describe("control endpoint", () => {
       expect(res.status, `${method} ${path}`).toBe(401);
       expect(res.body).toMatchObject({ error: { code: "AuthenticationFailed" } });
     }
-    expect(emulator.control.estateSummary()).toMatchObject({ virtualMachines: 30 });
+    expect(emulator.control.estateSummary()).toMatchObject({ virtualMachines: 31 });
     expect(emulator.control.getConfig()).toEqual(config);
   });
 
   it("When a control call carries the token as x-emulator-token, then it is answered", async () => {
     const res = await rawRequest(emulator, "GET", "/_emulator/estate", { token: null, headers: { "x-emulator-token": emulator.controlToken } });
-    expect(res).toMatchObject({ status: 200, body: { virtualMachines: 30 } });
+    expect(res).toMatchObject({ status: 200, body: { virtualMachines: 31 } });
   });
 
   it("generates a different token at every start", async () => {
@@ -175,7 +175,7 @@ describe("control endpoint", () => {
     expect((await rawRequest(emulator, "POST", "/_emulator/counters/reset", { token: emulator.controlToken })).status).toBe(204);
     expect((await rawRequest(emulator, "GET", "/_emulator/counters", { token: emulator.controlToken })).body).toMatchObject({ requests: 0 });
 
-    expect((await rawRequest(emulator, "GET", "/_emulator/estate", { token: emulator.controlToken })).body).toMatchObject({ virtualMachines: 30, networkSecurityGroups: 19, securityRules: 31 });
+    expect((await rawRequest(emulator, "GET", "/_emulator/estate", { token: emulator.controlToken })).body).toMatchObject({ virtualMachines: 31, networkSecurityGroups: 20, securityRules: 33 });
     const reset = await rawRequest(emulator, "POST", "/_emulator/reset", { token: emulator.controlToken, body: { kind: "empty" } });
     expect(reset.body).toMatchObject({ subscriptions: 0, virtualMachines: 0 });
   });

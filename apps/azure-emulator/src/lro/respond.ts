@@ -1,5 +1,5 @@
 import type { Request, Response } from "express";
-import { NETWORK_API_VERSION } from "../arm/api-version.ts";
+import { NETWORK_API_VERSION, apiVersionOf } from "../arm/api-version.ts";
 import { baseUrl } from "../arm/request-context.ts";
 import type { Operation } from "./operations.ts";
 
@@ -16,8 +16,9 @@ export function retryAfterForPoll(op: Operation, now = Date.now()): number {
   return Math.max(0, Math.ceil((op.completesAt - now - LONG_POLL_MAX_MS) / 1000));
 }
 
+/** With the api-version of the write (as ARM does). */
 function operationUrl(req: Request, op: Operation, kind: "operations" | "operationResults"): string {
-  return `${baseUrl(req)}/subscriptions/${op.subscriptionId}/providers/Microsoft.Network/locations/${op.location}/${kind}/${op.id}?api-version=${NETWORK_API_VERSION}`;
+  return `${baseUrl(req)}/subscriptions/${op.subscriptionId}/providers/Microsoft.Network/locations/${op.location}/${kind}/${op.id}?api-version=${apiVersionOf(req.originalUrl) ?? NETWORK_API_VERSION}`;
 }
 
 /** The initial answer to a long-running write, as ARM's Microsoft.Network gives it. */

@@ -47,3 +47,10 @@ export function isPortRange(value: string): boolean {
   const high = match[2] === undefined ? low : Number(match[2]);
   return low <= 65535 && high <= 65535 && low <= high;
 }
+
+/** The address family of an address or CIDR; null for `*`, service tags and invalid values. */
+export function addressFamily(value: string): "IPv4" | "IPv6" | null {
+  if (classifyPrefix(value) !== "address") return null;
+  const address = value.split("/")[0] ?? "";
+  return isIPv4(address) ? "IPv4" : "IPv6";
+}

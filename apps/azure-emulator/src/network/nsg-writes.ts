@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Request } from "express";
-import { ArmError, badRequest, parentResourceNotFound, retryAfterSeconds } from "../arm/errors.ts";
+import { ArmError, badRequest, parentResourceNotFound, resourceNotFound, retryAfterSeconds } from "../arm/errors.ts";
 import { idKey, networkSecurityGroupId, securityRuleId } from "../arm/ids.ts";
 import { requireResourceGroup } from "../arm/request-context.ts";
 import type { Operation } from "../lro/operations.ts";
@@ -43,16 +43,24 @@ function checkPreconditions(state: EmulatorState, req: Request, currentEtag: str
   }
 }
 
-function ensureNotBusy(state: EmulatorState, nsgId: string, operationName: string): void {
+/**
+ * Azure's network provider answers a write to a resource held by another operation with 429 `RetryableError`,
+ * the reason (`RetryableErrorDueToAnotherOperation`) in `details`, and Retry-After.
+ */
+function ensureNotBusy(state: EmulatorState, nsgId: string): void {
   const running = state.operations.busy(idKey(nsgId));
   if (!running) return;
   state.counters.conflict();
-  throw new ArmError(
-    429,
-    "RetryableErrorDueToAnotherOperation",
-    `Operation ${operationName} on resource ${nsgId} cannot be performed because another operation ${running.name} (${running.id}) on the same resource is in progress. Retry the request after the other operation finishes.`,
-    { headers: { "Retry-After": String(retryAfterSeconds(running.completesAt - Date.now())) } },
-  );
+  const seconds = retryAfterSeconds(running.completesAt - Date.now());
+  throw new ArmError(429, "RetryableError", "A retryable error occurred.", {
+    details: [
+      {
+        code: "RetryableErrorDueToAnotherOperation",
+        message: `Operation ${running.name} (${running.id}) is updating resource ${nsgId}. The call can be retried in ${seconds} seconds.`,
+      },
+    ],
+    headers: { "Retry-After": String(seconds) },
+  });
 }
 
 /** When the operation ends well: Updating -> Succeeded, Deleting rules and NSGs go away. */
@@ -106,7 +114,7 @@ export function putSecurityRule(state: EmulatorState, req: Request, a: NsgAddres
   const existing = nsg.rules.find((r) => r.name.toLowerCase() === ruleName.toLowerCase());
   const name = existing?.name ?? ruleName;
   validateRuleSet(nsg.id, [...nsg.rules.filter((r) => r !== existing), { name, properties }]);
-  ensureNotBusy(state, nsg.id, "PutSecurityRuleOperation");
+  ensureNotBusy(state, nsg.id);
   checkPreconditions(state, req, existing ? nsg.etag : null);
 
   const after = structuredClone(nsg);
@@ -117,14 +125,14 @@ export function putSecurityRule(state: EmulatorState, req: Request, a: NsgAddres
   if (at >= 0) after.rules[at] = rule;
   else after.rules.push(rule);
   const operation = commit(state, req, "PutSecurityRuleOperation", nsg, after);
-  return { status: existing ? 200 : 201, body: securityRuleJson(after, name), operation };
+  return { status: existing ? 200 : 201, body: securityRuleJson(after, name, { asWritten: true }), operation };
 }
 
 export function deleteSecurityRule(state: EmulatorState, req: Request, a: NsgAddress, ruleName: string): WriteResult {
   const nsg = existingNsg(state, a);
   const existing = nsg?.rules.find((r) => r.name.toLowerCase() === ruleName.toLowerCase());
   if (!nsg || !existing) return { status: 204, body: null, operation: null };
-  ensureNotBusy(state, nsg.id, "DeleteSecurityRuleOperation");
+  ensureNotBusy(state, nsg.id);
   checkPreconditions(state, req, nsg.etag);
 
   const after = structuredClone(nsg);
@@ -146,6 +154,14 @@ function parseRules(nsgId: string, properties: unknown): SecurityRuleRecord[] {
     validateResourceName(name);
     return { name, provisioningState: "Updating", properties: parseSecurityRule(securityRuleId(nsgId, name), raw) };
   });
+}
+
+/** `properties.flushConnection`: a boolean; absent (or null) is false, since a PUT replaces the NSG. */
+function parseFlushConnection(properties: unknown): boolean {
+  const value = typeof properties === "object" && properties !== null ? (properties as Record<string, unknown>)["flushConnection"] : undefined;
+  if (value === undefined || value === null) return false;
+  if (typeof value !== "boolean") throw badRequest("InvalidRequestFormat", "Cannot parse the request: properties.flushConnection must be a boolean.");
+  return value;
 }
 
 function parseTags(value: unknown): Record<string, string> {
@@ -178,8 +194,9 @@ export function putNetworkSecurityGroup(state: EmulatorState, req: Request, a: N
   }
   const id = existing?.id ?? nsgId;
   const rules = parseRules(id, fields["properties"]);
+  const flushConnection = parseFlushConnection(fields["properties"]);
   validateRuleSet(id, rules);
-  ensureNotBusy(state, id, "PutNetworkSecurityGroupOperation");
+  ensureNotBusy(state, id);
   checkPreconditions(state, req, existing?.etag ?? null);
 
   const after: NetworkSecurityGroupRecord = {
@@ -192,10 +209,11 @@ export function putNetworkSecurityGroup(state: EmulatorState, req: Request, a: N
     etag: newEtag(),
     provisioningState: "Updating",
     tags: parseTags(fields["tags"]),
+    flushConnection,
     rules,
   };
   const operation = commit(state, req, "PutNetworkSecurityGroupOperation", existing ?? null, after);
-  return { status: existing ? 200 : 201, body: networkSecurityGroupJson(state.store, after), operation };
+  return { status: existing ? 200 : 201, body: networkSecurityGroupJson(state.store, after, { asWritten: true }), operation };
 }
 
 export function deleteNetworkSecurityGroup(state: EmulatorState, req: Request, a: NsgAddress): WriteResult {
@@ -208,9 +226,32 @@ export function deleteNetworkSecurityGroup(state: EmulatorState, req: Request, a
       `Network security group ${nsg.id} cannot be deleted because it is in use by the following resources: ${users.join(", ")}. In order to delete the Network security group, remove the association with the resource(s).`,
     );
   }
-  ensureNotBusy(state, nsg.id, "DeleteNetworkSecurityGroupOperation");
+  ensureNotBusy(state, nsg.id);
   checkPreconditions(state, req, nsg.etag);
   const after = structuredClone(nsg);
   after.provisioningState = "Deleting";
   return { status: 202, body: null, operation: commit(state, req, "DeleteNetworkSecurityGroupOperation", nsg, after) };
+}
+
+/**
+ * NSG PATCH (`updateTags`): replaces the tags at once (no long-running operation, as in ARM), changes the ETag,
+ * and answers 200 with the NSG. A write in progress on the NSG makes it busy, as any other write.
+ */
+export function patchNetworkSecurityGroupTags(state: EmulatorState, req: Request, a: NsgAddress): object {
+  const nsg = existingNsg(state, a);
+  if (!nsg) {
+    const group = requireResourceGroup(state.store, a.subscriptionId, a.resourceGroup);
+    throw resourceNotFound("Microsoft.Network/networkSecurityGroups", a.nsgName, group.name);
+  }
+  const body: unknown = req.body;
+  if (typeof body !== "object" || body === null) throw badRequest("InvalidRequestContent", "The request content was invalid and could not be deserialized: missing body.");
+  const tags = parseTags((body as Record<string, unknown>)["tags"]);
+  ensureNotBusy(state, nsg.id);
+  checkPreconditions(state, req, nsg.etag);
+  const after = structuredClone(nsg);
+  after.tags = tags;
+  after.etag = newEtag();
+  state.store.putNetworkSecurityGroup(after);
+  state.saver.schedule();
+  return networkSecurityGroupJson(state.store, after);
 }

@@ -1,6 +1,6 @@
 import { type ArmError, badRequest } from "../arm/errors.ts";
 import type { SecurityRuleProperties } from "../store/types.ts";
-import { classifyPrefix, isPortRange } from "./address.ts";
+import { addressFamily, classifyPrefix, isPortRange } from "./address.ts";
 
 /** ARM's limits for NSGs (domain.md section 2). */
 export const MAX_RULES_PER_NSG = 1000;
@@ -94,6 +94,17 @@ function checkAddresses(ruleId: string, parameter: string, p: { one: string | un
   }
 }
 
+/** ARM refuses a rule whose addresses (source and destination together) mix IPv4 and IPv6. */
+function checkOneFamily(ruleId: string, values: ReadonlyArray<string | undefined>): void {
+  const families = new Set(values.flatMap((v) => (v === undefined ? [] : [addressFamily(v)])).filter((f) => f !== null));
+  if (families.size > 1) {
+    throw badRequest(
+      "ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies",
+      `Resource ${ruleId} contains IP addresses or prefixes that belong to different address families. All IP addresses or prefixes in the resource should belong to the same address family.`,
+    );
+  }
+}
+
 /** Validates one rule body (`{ properties: {...} }`) and returns its stored form. */
 export function parseSecurityRule(ruleId: string, body: unknown): SecurityRuleProperties {
   const raw = typeof body === "object" && body !== null ? (body as Record<string, unknown>)["properties"] : undefined;
@@ -122,6 +133,7 @@ export function parseSecurityRule(ruleId: string, body: unknown): SecurityRulePr
   checkPorts(destinationPorts);
   checkAddresses(ruleId, "SourceAddressPrefixes", sources);
   checkAddresses(ruleId, "DestinationAddressPrefixes", destinations);
+  checkOneFamily(ruleId, [sources.one, ...sources.many, destinations.one, ...destinations.many]);
 
   const result: SecurityRuleProperties = {
     protocol,

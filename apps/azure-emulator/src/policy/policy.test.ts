@@ -2,6 +2,7 @@ import { isRestError } from "@azure/arm-network";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../emulator.ts";
 import { DEV, PROD, inboundRule } from "../test-support/estate-paths.ts";
+import { rawRequest } from "../test-support/raw-http.ts";
 import { type SdkClients, sdkClients } from "../test-support/sdk-clients.ts";
 import type { RunningEmulator } from "../types.ts";
 
@@ -41,22 +42,26 @@ const putRule = (c: SdkClients, rg: string, nsg: string, name: string, priority:
   c.network.securityRules.beginCreateOrUpdateAndWait(rg, nsg, name, inboundRule(priority, "22"));
 
 describe("another operation in progress", () => {
-  it("while a write holds an NSG, every other write to it gets 429 RetryableErrorDueToAnotherOperation with Retry-After", async () => {
+  it("while a write holds an NSG, every other write to it gets 429 RetryableError (RetryableErrorDueToAnotherOperation in details) with Retry-After", async () => {
     emulator.control.setConfig({ writeLatencyMs: 1200 });
     const first = prod.network.securityRules.createOrUpdate("rg-app-prod", "nsg-vm-prod-app-01", "first", inboundRule(120, "22"));
     await first.submitted();
+    const raw = await rawRequest(emulator, "PUT", `/subscriptions/${PROD}/resourceGroups/rg-app-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-vm-prod-app-01/securityRules/raw?api-version=2026-01-01`, { body: { properties: inboundRule(140, "22") } });
+    expect(raw).toMatchObject({ status: 429, body: { error: { code: "RetryableError", message: "A retryable error occurred." } } });
+    const details = (raw.body as { error: { details: Array<{ code: string; message: string }> } }).error.details;
+    expect(details).toEqual([{ code: "RetryableErrorDueToAnotherOperation", message: expect.stringMatching(/^Operation PutSecurityRuleOperation \([0-9a-f-]{36}\) is updating resource .*nsg-vm-prod-app-01\. The call can be retried in \d+ seconds\.$/) }]);
     const secondRule = await failureOf(putRule(prod, "rg-app-prod", "nsg-vm-prod-app-01", "second", 130));
     const ruleDelete = await failureOf(prod.network.securityRules.beginDeleteAndWait("rg-app-prod", "nsg-vm-prod-app-01", "Allow-SSH-Any"));
     const wholeNsg = await failureOf(prod.network.networkSecurityGroups.beginCreateOrUpdateAndWait("rg-app-prod", "nsg-vm-prod-app-01", { location: "westeurope" }));
     for (const failure of [secondRule, ruleDelete, wholeNsg]) {
-      expect(failure).toMatchObject({ statusCode: 429, code: "RetryableErrorDueToAnotherOperation" });
+      expect(failure).toMatchObject({ statusCode: 429, code: "RetryableError" });
       expect(Number(failure.retryAfter)).toBeGreaterThanOrEqual(1);
     }
     // Other NSGs are not held.
     await expect(putRule(prod, "rg-app-prod", "nsg-vm-prod-app-03", "other", 130)).resolves.toMatchObject({ provisioningState: "Succeeded" });
     await first;
     await expect(putRule(prod, "rg-app-prod", "nsg-vm-prod-app-01", "second", 130)).resolves.toMatchObject({ name: "second" });
-    expect(emulator.control.counters().conflicts).toBe(3);
+    expect(emulator.control.counters().conflicts).toBe(4);
   });
 
   it("the SDK's own retry policy honours Retry-After and gets through once the NSG is free", async () => {

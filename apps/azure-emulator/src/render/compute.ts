@@ -2,8 +2,38 @@ import type { ScaleSetRecord, VirtualMachineRecord } from "../store/types.ts";
 
 /** ARM's JSON for Microsoft.Compute resources (what the api-version 2026-04-01 SDK deserializes). */
 
-export function virtualMachineJson(vm: VirtualMachineRecord): object {
-  const osDiskName = `${vm.name}_OsDisk_1_${vm.vmUniqueId.replace(/-/g, "")}`;
+/** What `GET .../virtualMachines/{vm}/instanceView` answers (shape of Azure's VirtualMachine_Get_InstanceView example); every VM runs. */
+export function virtualMachineInstanceViewJson(vm: VirtualMachineRecord): object {
+  const at = vm.timeCreated;
+  const succeeded = (displayStatus: string, time?: string): Record<string, unknown> => ({
+    code: "ProvisioningState/succeeded",
+    level: "Info",
+    displayStatus,
+    ...(time === undefined ? {} : { time }),
+  });
+  return {
+    computerName: vm.computerName,
+    osName: vm.osType === "Linux" ? "ubuntu" : "Windows Server 2022 Datacenter Azure Edition",
+    osVersion: vm.osType === "Linux" ? "24.04" : "Microsoft Windows NT 10.0.20348.0",
+    vmAgent: {
+      vmAgentVersion: vm.osType === "Linux" ? "2.11.1.12" : "2.7.41491.1102",
+      statuses: [{ ...succeeded("Ready", at), message: "GuestAgent is running and processing the extensions." }],
+      extensionHandlers: [],
+    },
+    disks: [{ name: osDiskName(vm), statuses: [succeeded("Provisioning succeeded", at)] }],
+    hyperVGeneration: "V2",
+    isVMInStandbyPool: false,
+    statuses: [succeeded("Provisioning succeeded", at), { code: "PowerState/running", level: "Info", displayStatus: "VM running" }],
+  };
+}
+
+function osDiskName(vm: VirtualMachineRecord): string {
+  return `${vm.name}_OsDisk_1_${vm.vmUniqueId.replace(/-/g, "")}`;
+}
+
+/** The VM; with `$expand=instanceView`, its instance view in `properties.instanceView` (as ARM does). */
+export function virtualMachineJson(vm: VirtualMachineRecord, options: { instanceView?: boolean } = {}): object {
+  const diskName = osDiskName(vm);
   const osProfile: Record<string, unknown> = {
     computerName: vm.computerName,
     adminUsername: vm.adminUsername,
@@ -23,12 +53,12 @@ export function virtualMachineJson(vm: VirtualMachineRecord): object {
       imageReference: { ...vm.image, exactVersion: "1.0.0" },
       osDisk: {
         osType: vm.osType,
-        name: osDiskName,
+        name: diskName,
         createOption: "FromImage",
         caching: "ReadWrite",
         managedDisk: {
           storageAccountType: "Premium_LRS",
-          id: `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup.toUpperCase()}/providers/Microsoft.Compute/disks/${osDiskName}`,
+          id: `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup.toUpperCase()}/providers/Microsoft.Compute/disks/${diskName}`,
         },
         deleteOption: "Delete",
         diskSizeGB: vm.osType === "Linux" ? 30 : 127,
@@ -45,6 +75,7 @@ export function virtualMachineJson(vm: VirtualMachineRecord): object {
     timeCreated: vm.timeCreated,
   };
   if (vm.scaleSetId) properties["virtualMachineScaleSet"] = { id: vm.scaleSetId };
+  if (options.instanceView === true) properties["instanceView"] = virtualMachineInstanceViewJson(vm);
   const json: Record<string, unknown> = {
     name: vm.name,
     id: vm.id,

@@ -1,6 +1,7 @@
 import { defaultSecurityRuleId, ipConfigurationId, securityRuleId } from "../arm/ids.ts";
 import type { EstateStore } from "../store/estate-store.ts";
 import type {
+  IpConfigurationRecord,
   NetworkInterfaceRecord,
   NetworkSecurityGroupRecord,
   ProvisioningState,
@@ -34,10 +35,19 @@ function ruleJson(id: string, name: string, type: string, etag: string, provisio
   return { name, id, etag, type, properties };
 }
 
-export function securityRuleJson(nsg: NetworkSecurityGroupRecord, ruleName: string): object | null {
+export interface RenderOptions {
+  /**
+   * The answer to the PUT that starts a write: Azure's examples (NetworkSecurityGroupCreate*, SecurityRuleCreate)
+   * show the written resource as `Succeeded`; GETs while the operation runs show `Updating`.
+   */
+  asWritten?: boolean;
+}
+
+export function securityRuleJson(nsg: NetworkSecurityGroupRecord, ruleName: string, options: RenderOptions = {}): object | null {
   const rule = nsg.rules.find((r) => r.name.toLowerCase() === ruleName.toLowerCase());
   if (!rule) return null;
-  return ruleJson(securityRuleId(nsg.id, rule.name), rule.name, "Microsoft.Network/networkSecurityGroups/securityRules", nsg.etag, rule.provisioningState, rule.properties);
+  const state = options.asWritten === true ? "Succeeded" : rule.provisioningState;
+  return ruleJson(securityRuleId(nsg.id, rule.name), rule.name, "Microsoft.Network/networkSecurityGroups/securityRules", nsg.etag, state, rule.properties);
 }
 
 export function defaultSecurityRulesJson(nsg: NetworkSecurityGroupRecord): object[] {
@@ -46,13 +56,14 @@ export function defaultSecurityRulesJson(nsg: NetworkSecurityGroupRecord): objec
   );
 }
 
-export function networkSecurityGroupJson(store: EstateStore, nsg: NetworkSecurityGroupRecord): object {
+export function networkSecurityGroupJson(store: EstateStore, nsg: NetworkSecurityGroupRecord, options: RenderOptions = {}): object {
   const nics = store.nicIdsUsingNsg(nsg.id);
   const subnets = store.subnetIdsUsingNsg(nsg.id);
   const properties: Record<string, unknown> = {
-    provisioningState: nsg.provisioningState,
+    provisioningState: options.asWritten === true ? "Succeeded" : nsg.provisioningState,
     resourceGuid: nsg.resourceGuid,
-    securityRules: nsg.rules.map((r) => securityRuleJson(nsg, r.name)),
+    flushConnection: nsg.flushConnection,
+    securityRules: nsg.rules.map((r) => securityRuleJson(nsg, r.name, options)),
     defaultSecurityRules: defaultSecurityRulesJson(nsg),
   };
   if (nics.length > 0) properties["networkInterfaces"] = nics.map(ref);
@@ -102,6 +113,17 @@ export function virtualNetworkJson(store: EstateStore, vnet: VirtualNetworkRecor
   };
 }
 
+/** As in Azure's NetworkInterfaceGet example: a block ("172.20.2.16/28") also carries its prefix length. */
+function ipConfigurationProperties(ipc: IpConfigurationRecord): Record<string, unknown> {
+  const properties: Record<string, unknown> = { provisioningState: "Succeeded", privateIPAddress: ipc.privateIPAddress };
+  const prefixLength = ipc.privateIPAddress.split("/")[1];
+  if (prefixLength !== undefined) properties["privateIPAddressPrefixLength"] = Number(prefixLength);
+  properties["privateIPAllocationMethod"] = "Dynamic";
+  if (ipc.publicIpAddressId !== undefined) properties["publicIPAddress"] = ref(ipc.publicIpAddressId);
+  Object.assign(properties, { subnet: ref(ipc.subnetId), primary: ipc.primary, privateIPAddressVersion: ipc.version });
+  return properties;
+}
+
 export function networkInterfaceJson(store: EstateStore, nic: NetworkInterfaceRecord): object {
   const properties: Record<string, unknown> = {
     provisioningState: "Succeeded",
@@ -111,18 +133,12 @@ export function networkInterfaceJson(store: EstateStore, nic: NetworkInterfaceRe
       id: ipConfigurationId(nic.id, ipc.name),
       etag: nic.etag,
       type: "Microsoft.Network/networkInterfaces/ipConfigurations",
-      properties: {
-        provisioningState: "Succeeded",
-        privateIPAddress: ipc.privateIPAddress,
-        privateIPAllocationMethod: "Dynamic",
-        subnet: ref(ipc.subnetId),
-        primary: ipc.primary,
-        privateIPAddressVersion: ipc.version,
-      },
+      properties: ipConfigurationProperties(ipc),
     })),
     dnsSettings: { dnsServers: [], appliedDnsServers: [], internalDomainNameSuffix: "contoso.internal.cloudapp.net" },
     macAddress: nic.macAddress,
     enableAcceleratedNetworking: false,
+    disableTcpStateTracking: false,
     vnetEncryptionSupported: false,
     enableIPForwarding: false,
     hostedWorkloads: [],

@@ -4,7 +4,7 @@ import { badRequest, resourceNotFound } from "../arm/errors.ts";
 import { scaleSetId, virtualMachineId } from "../arm/ids.ts";
 import { pageOf } from "../arm/paging.ts";
 import { param, requireResourceGroup, requireSubscription } from "../arm/request-context.ts";
-import { scaleSetJson, virtualMachineJson } from "../render/compute.ts";
+import { scaleSetJson, virtualMachineInstanceViewJson, virtualMachineJson } from "../render/compute.ts";
 import type { EmulatorState } from "../state.ts";
 import type { VirtualMachineRecord } from "../store/types.ts";
 
@@ -29,23 +29,34 @@ export function computeRoutes(state: EmulatorState): Router {
 
   router.get("/subscriptions/:sub/providers/Microsoft.Compute/virtualMachines", vmVersions, (req, res) => {
     const sub = requireSubscription(store, param(req, "sub"));
-    res.json(pageOf(req, applyFilter(req, store.listVirtualMachines(sub.subscriptionId)), state.config.pageSize, virtualMachineJson));
+    res.json(pageOf(req, applyFilter(req, store.listVirtualMachines(sub.subscriptionId)), state.config.pageSize, (vm) => virtualMachineJson(vm)));
   });
   router.get("/subscriptions/:sub/providers/Microsoft.Compute/locations/:location/virtualMachines", vmVersions, (req, res) => {
     const sub = requireSubscription(store, param(req, "sub"));
     const location = param(req, "location").toLowerCase();
     const vms = store.listVirtualMachines(sub.subscriptionId).filter((vm) => vm.location === location);
-    res.json(pageOf(req, vms, state.config.pageSize, virtualMachineJson));
+    res.json(pageOf(req, vms, state.config.pageSize, (vm) => virtualMachineJson(vm)));
   });
   router.get(`${RG}/virtualMachines`, vmVersions, (req, res) => {
     const group = requireResourceGroup(store, param(req, "sub"), param(req, "rg"));
-    res.json(pageOf(req, applyFilter(req, store.listVirtualMachines(group.subscriptionId, group.name)), state.config.pageSize, virtualMachineJson));
+    res.json(pageOf(req, applyFilter(req, store.listVirtualMachines(group.subscriptionId, group.name)), state.config.pageSize, (vm) => virtualMachineJson(vm)));
   });
-  router.get(`${RG}/virtualMachines/:vm`, vmVersions, (req, res) => {
+  const requireVm = (req: Request): VirtualMachineRecord => {
     const group = requireResourceGroup(store, param(req, "sub"), param(req, "rg"));
     const vm = store.virtualMachine(virtualMachineId(group.subscriptionId, group.name, param(req, "vm")));
     if (!vm) throw resourceNotFound("Microsoft.Compute/virtualMachines", param(req, "vm"), group.name);
-    res.json(virtualMachineJson(vm));
+    return vm;
+  };
+  router.get(`${RG}/virtualMachines/:vm`, vmVersions, (req, res) => {
+    const vm = requireVm(req);
+    const expand = new URL(req.originalUrl, "https://emulator.invalid").searchParams.get("$expand");
+    if (expand !== null && !["instanceview", "userdata"].includes(expand.toLowerCase())) {
+      throw badRequest("InvalidParameter", `The value '${expand}' of parameter '$expand' is not valid. The supported values are 'instanceView, userData'.`);
+    }
+    res.json(virtualMachineJson(vm, { instanceView: expand?.toLowerCase() === "instanceview" }));
+  });
+  router.get(`${RG}/virtualMachines/:vm/instanceView`, vmVersions, (req, res) => {
+    res.json(virtualMachineInstanceViewJson(requireVm(req)));
   });
 
   router.get("/subscriptions/:sub/providers/Microsoft.Compute/virtualMachineScaleSets", vmssVersions, (req, res) => {

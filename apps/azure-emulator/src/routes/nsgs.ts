@@ -5,7 +5,7 @@ import { networkSecurityGroupId } from "../arm/ids.ts";
 import { pageOf } from "../arm/paging.ts";
 import { param, requireResourceGroup, requireSubscription } from "../arm/request-context.ts";
 import { respondWithOperation } from "../lro/respond.ts";
-import { type NsgAddress, type WriteResult, deleteNetworkSecurityGroup, putNetworkSecurityGroup } from "../network/nsg-writes.ts";
+import { type NsgAddress, type WriteResult, deleteNetworkSecurityGroup, patchNetworkSecurityGroupTags, putNetworkSecurityGroup } from "../network/nsg-writes.ts";
 import { defaultSecurityRulesJson, networkSecurityGroupJson } from "../render/network.ts";
 import type { EmulatorState } from "../state.ts";
 import type { NetworkSecurityGroupRecord } from "../store/types.ts";
@@ -49,6 +49,9 @@ export function networkSecurityGroupRoutes(state: EmulatorState): Router {
   });
   router.put(`${NSGS}/:nsg`, versions, (req, res) => {
     sendWriteResult(req, res, putNetworkSecurityGroup(state, req, nsgAddress(req)));
+  });
+  router.patch(`${NSGS}/:nsg`, versions, (req, res) => {
+    res.status(200).json(patchNetworkSecurityGroupTags(state, req, nsgAddress(req)));
   });
   router.delete(`${NSGS}/:nsg`, versions, (req, res) => {
     sendWriteResult(req, res, deleteNetworkSecurityGroup(state, req, nsgAddress(req)));

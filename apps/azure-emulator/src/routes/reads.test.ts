@@ -112,7 +112,7 @@ describe("network", () => {
 
   it("lists NICs of a resource group", async () => {
     const { items } = await collectPages(prod.network.networkInterfaces.list("rg-app-prod"));
-    expect(items.map((n) => n.name).sort()).toEqual(["nic-vm-prod-app-01", "nic-vm-prod-app-02-a", "nic-vm-prod-app-02-b", "nic-vm-prod-app-03", "nic-vm-prod-app-04"]);
+    expect(items.map((n) => n.name).sort()).toEqual(["nic-vm-prod-app-01", "nic-vm-prod-app-02-a", "nic-vm-prod-app-02-b", "nic-vm-prod-app-03", "nic-vm-prod-app-04", "nic-vm-prod-app-05"]);
   });
 
   it("embeds subnets in virtual networks and serves them alone, with NSG and ip configuration references", async () => {

@@ -3,6 +3,7 @@ import ipaddr from "ipaddr.js";
 import {
   networkInterfaceId,
   networkSecurityGroupId,
+  publicIpAddressId,
   resourceGroupId,
   scaleSetId,
   subnetId,
@@ -39,6 +40,10 @@ export interface NicSpec {
   ip?: string;
   /** Adds an IPv6 ip configuration (the subnet must be dual stack). */
   ipv6?: boolean;
+  /** Secondary IPv4 ip configurations each holding an address prefix ("10.10.2.240/28"), as Azure allows. */
+  prefixes?: string[];
+  /** A public IP address (by name, in the VM's resource group) on the primary ip configuration. */
+  publicIpName?: string;
 }
 
 export interface VmSpec {
@@ -155,6 +160,7 @@ export class EstateBuilder {
       etag: this.etag(id),
       provisioningState: "Succeeded",
       tags: {},
+      flushConnection: false,
       rules: ruleRecords,
     });
     return id;
@@ -196,9 +202,12 @@ export class EstateBuilder {
 
   private networkInterface(vm: VmSpec, vmResourceId: string, nic: NicSpec): string {
     const id = networkInterfaceId(vm.subscriptionId, vm.resourceGroup, nic.name);
-    const ipConfigurations: IpConfigurationRecord[] = [
-      { name: "ipconfig1", privateIPAddress: nic.ip ? this.claim(nic.subnetId, nic.ip) : this.allocate(nic.subnetId, 0), version: "IPv4", subnetId: nic.subnetId, primary: true },
-    ];
+    const primary: IpConfigurationRecord = { name: "ipconfig1", privateIPAddress: nic.ip ? this.claim(nic.subnetId, nic.ip) : this.allocate(nic.subnetId, 0), version: "IPv4", subnetId: nic.subnetId, primary: true };
+    if (nic.publicIpName) primary.publicIpAddressId = publicIpAddressId(vm.subscriptionId, vm.resourceGroup, nic.publicIpName);
+    const ipConfigurations: IpConfigurationRecord[] = [primary];
+    (nic.prefixes ?? []).forEach((prefix, i) => {
+      ipConfigurations.push({ name: `ipconfig-prefix${i + 1}`, privateIPAddress: this.claimPrefix(nic.subnetId, prefix), version: "IPv4", subnetId: nic.subnetId, primary: false });
+    });
     if (nic.ipv6) {
       ipConfigurations.push({ name: "ipconfig-v6", privateIPAddress: this.allocate(nic.subnetId, 1), version: "IPv6", subnetId: nic.subnetId, primary: false });
     }
@@ -239,6 +248,17 @@ export class EstateBuilder {
       const address = ipaddr.fromByteArray(bytes).toString();
       if (!this.usedAddresses.has(`${subnetResourceId}|${address}`)) return this.claim(subnetResourceId, address);
     }
+  }
+
+  /** Claims every address of an IPv4 prefix, so no other ip configuration is given one of them. */
+  private claimPrefix(subnetResourceId: string, prefix: string): string {
+    const [network, bits] = ipaddr.parseCIDR(prefix);
+    const first = network.toByteArray().reduce((n, b) => n * 256 + b, 0);
+    for (let i = 0; i < 2 ** (32 - bits); i++) {
+      const n = first + i;
+      this.claim(subnetResourceId, [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff].join("."));
+    }
+    return prefix;
   }
 
   private claim(subnetResourceId: string, address: string): string {

@@ -1,6 +1,12 @@
 import type { EstateBuilder, RuleSpec } from "./builder.ts";
 
-export const DEMO_TENANT_ID = "3e1d5c7a-9b2f-4a6e-8c0d-1f2e3d4c5b6a";
+/**
+ * The tenant of the demo subscriptions: the local issuer's tenant (apps/bff `localTenantId`), so that a
+ * subscription's tenantId is the `tid` of the tokens that read it, as in Azure.
+ */
+export const DEMO_TENANT_ID = "7f3c9a52-4b1d-4e8f-9a6c-2d5e8b1f0a77";
+/** The tenant demo estates were seeded with before it matched the local issuer's. */
+export const FORMER_DEMO_TENANT_ID = "3e1d5c7a-9b2f-4a6e-8c0d-1f2e3d4c5b6a";
 
 /** The demo estate's subscriptions (fixed ids), for tests in other packages. */
 export const demoSubscriptions = {
@@ -89,6 +95,13 @@ export const DEMO_NSGS: Record<string, NsgSpec> = {
   "nsg-vm-prod-app-03": {
     subscriptionId: PROD, resourceGroup: "rg-app-prod", location: "westeurope",
     rules: [{ name: "Allow-RDP", priority: 100, ports: "3389", source: "0.0.0.0/0" }],
+  },
+  "nsg-vm-prod-app-05": {
+    subscriptionId: PROD, resourceGroup: "rg-app-prod", location: "westeurope",
+    rules: [
+      { name: "Allow-SSH-Containers", priority: 100, ports: "22", source: "Internet", destination: "10.10.2.240/28", description: "SSH to the container block on the NIC's secondary ip configuration" },
+      { name: "Allow-HTTPS", priority: 110, ports: "443", source: "*" },
+    ],
   },
   "nsg-vm-prod-sql-02": {
     subscriptionId: PROD, resourceGroup: "rg-data-prod", location: "westeurope",

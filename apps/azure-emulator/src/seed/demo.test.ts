@@ -66,15 +66,15 @@ function observe(inv: Inventory, vm: Inventory["vms"][number]): DemoVmExpectatio
       }
     }
   }
-  const inScaleSet = vm.virtualMachineScaleSet?.id !== undefined;
-  const tab = !inScaleSet && hasNsg ? "Recommended" : "No recommendation";
+  // Flexible scale-set instances are VMs like any other.
+  const tab = hasNsg ? "Recommended" : "No recommendation";
   return {
     name: vm.name ?? "",
     subscriptionId: vm.subscriptionId,
     resourceGroup: vm.id?.split("/")[4] ?? "",
     osType: vm.storageProfile?.osDisk?.osType === "Windows" ? "Windows" : "Linux",
     tab,
-    reason: tab === "Recommended" ? null : inScaleSet ? "scale-set-instance" : "no-nsg",
+    reason: tab === "Recommended" ? null : "no-nsg",
     openToInternet: tab === "Recommended" ? [...open].sort(([a], [b]) => a - b).map(([port, via]) => ({ port, via })) : [],
   };
 }
@@ -116,7 +116,7 @@ describe("demo estate", () => {
     expect(rows.filter((r) => r.tab === "Recommended")).toHaveLength(demoExpectations.tabs.recommended);
     expect(rows.filter((r) => r.tab === "No recommendation")).toHaveLength(demoExpectations.tabs.noRecommendation);
     expect(rows.filter((r) => r.reason === "no-nsg")).toHaveLength(demoExpectations.noRecommendation.noNsg);
-    expect(rows.filter((r) => r.reason === "scale-set-instance")).toHaveLength(demoExpectations.noRecommendation.scaleSetInstance);
+    expect(rows.filter((r) => r.name.startsWith("vmss-") && r.tab === "Recommended")).toHaveLength(demoExpectations.scaleSetInstances);
     expect(rows.filter((r) => r.openToInternet.length > 0)).toHaveLength(demoExpectations.vmsOpenToInternet);
   });
 

@@ -10,13 +10,14 @@
  * | vm-prod-web-02          | prod | Linux   | NIC + subnet  | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy + nsg-vm-prod-web-02/Allow-SSH        |
  * | vm-prod-web-03          | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy                                       |
  * | vm-prod-web-04          | prod | Windows | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy                                       |
- * | vmss-prod-web_1f3a9c2e  | prod | Linux   | subnet        | No recommendation | reason: scale-set instance (flexible vmss-prod-web)                     |
- * | vmss-prod-web_6b8d0e4f  | prod | Linux   | subnet        | No recommendation | reason: scale-set instance                                              |
- * | vmss-prod-web_a2c4e6f8  | prod | Linux   | subnet        | No recommendation | reason: scale-set instance                                              |
+ * | vmss-prod-web_1f3a9c2e  | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy (an instance of the flexible vmss-prod-web) |
+ * | vmss-prod-web_6b8d0e4f  | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy (flexible scale-set instance)         |
+ * | vmss-prod-web_a2c4e6f8  | prod | Linux   | subnet        | Recommended       | 22: nsg-snet-web/Allow-SSH-Legacy (flexible scale-set instance)         |
  * | vm-prod-app-01          | prod | Linux   | NIC           | Recommended       | 22: nsg-vm-prod-app-01/Allow-SSH-Any (priority 100)                     |
  * | vm-prod-app-02 (2 NICs) | prod | Linux   | NIC a, subnet b | Recommended     | 22 via its second NIC: nsg-snet-web/Allow-SSH-Legacy (NIC a: office only) |
  * | vm-prod-app-03          | prod | Windows | NIC           | Recommended       | 3389: nsg-vm-prod-app-03/Allow-RDP (0.0.0.0/0)                          |
  * | vm-prod-app-04          | prod | Linux   | none          | No recommendation | reason: no NSG on NIC or subnet                                         |
+ * | vm-prod-app-05          | prod | Linux   | NIC           | Recommended       | 22: nsg-vm-prod-app-05/Allow-SSH-Containers (to its prefix ip configuration 10.10.2.240/28; also a public IP) |
  * | vm-prod-sql-01          | prod | Windows | subnet        | Recommended       | none (office CIDR only)                                                 |
  * | vm-prod-sql-02          | prod | Windows | NIC + subnet  | Recommended       | none (NIC admits 5985/5986, subnet does not)                            |
  * | vm-prod-pg-01           | prod | Linux   | subnet        | Recommended       | none (office CIDR only)                                                 |
@@ -37,8 +38,8 @@
  * | vm-dev-build-01         | dev  | Linux   | subnet        | Recommended       | 22, 3389, 5985, 5986: nsg-snet-dev-build/Allow-All-Inbound-Temp          |
  * | vm-dev-build-02         | dev  | Windows | NIC + subnet  | Recommended       | 5985: nsg-snet-dev-build/Allow-All-Inbound-Temp + nsg-vm-dev-build-02/Allow-WinRM-HTTP |
  *
- * Totals: Recommended 22 (12 with a management port open to the Internet), No recommendation 8
- * (5 without any NSG, 3 scale-set instances), Configured 0. One more NSG, nsg-legacy-unused, is attached
+ * Totals: Recommended 26 (16 with a management port open to the Internet), No recommendation 5
+ * (without any NSG), Configured 0. One more NSG, nsg-legacy-unused, is attached
  * to nothing.
  */
 import { EstateBuilder } from "./builder.ts";
@@ -49,7 +50,7 @@ export { demoSubscriptions } from "./demo-network.ts";
 
 type Sub = keyof typeof demoSubscriptions;
 type Open = [port: number, ...via: string[]];
-type Expect = { tab: "Recommended"; open: Open[] } | { tab: "No recommendation"; reason: "no-nsg" | "scale-set-instance" };
+type Expect = { tab: "Recommended"; open: Open[] } | { tab: "No recommendation"; reason: "no-nsg" };
 
 interface DemoVmRow {
   name: string;
@@ -58,7 +59,7 @@ interface DemoVmRow {
   location: string;
   os: OsType;
   size: string;
-  nics: Array<{ subnet: string; nsg?: string; ipv6?: boolean; ip?: string }>;
+  nics: Array<{ subnet: string; nsg?: string; ipv6?: boolean; ip?: string; prefixes?: string[]; publicIp?: string }>;
   scaleSet?: boolean;
   zone?: string;
   expect: Expect;
@@ -66,7 +67,8 @@ interface DemoVmRow {
 
 const REC = (...open: Open[]): Expect => ({ tab: "Recommended", open });
 const NO_NSG: Expect = { tab: "No recommendation", reason: "no-nsg" };
-const SCALE_SET: Expect = { tab: "No recommendation", reason: "scale-set-instance" };
+/** Flexible scale-set instances are VMs with their own NICs (here behind the subnet NSG only). */
+const SCALE_SET: Expect = { tab: "Recommended", open: [[22, "nsg-snet-web/Allow-SSH-Legacy"]] };
 const WEU = "westeurope";
 const EUS = "eastus";
 
@@ -82,6 +84,7 @@ const ROWS: DemoVmRow[] = [
   { name: "vm-prod-app-02", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Linux", size: "Standard_D4s_v5", nics: [{ subnet: "snet-app", nsg: "nsg-vm-prod-app-02" }, { subnet: "snet-web" }], expect: REC([22, "nsg-snet-web/Allow-SSH-Legacy"]) },
   { name: "vm-prod-app-03", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Windows", size: "Standard_D4s_v5", nics: [{ subnet: "snet-app", nsg: "nsg-vm-prod-app-03" }], expect: REC([3389, "nsg-vm-prod-app-03/Allow-RDP"]) },
   { name: "vm-prod-app-04", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Linux", size: "Standard_D2s_v5", nics: [{ subnet: "snet-app" }], expect: NO_NSG },
+  { name: "vm-prod-app-05", sub: "prod", rg: "rg-app-prod", location: WEU, os: "Linux", size: "Standard_D4s_v5", nics: [{ subnet: "snet-app", nsg: "nsg-vm-prod-app-05", prefixes: ["10.10.2.240/28"], publicIp: "pip-vm-prod-app-05" }], expect: REC([22, "nsg-vm-prod-app-05/Allow-SSH-Containers"]) },
   { name: "vm-prod-sql-01", sub: "prod", rg: "rg-data-prod", location: WEU, os: "Windows", size: "Standard_E4s_v5", nics: [{ subnet: "snet-data" }], expect: REC() },
   { name: "vm-prod-sql-02", sub: "prod", rg: "rg-data-prod", location: WEU, os: "Windows", size: "Standard_E4s_v5", nics: [{ subnet: "snet-data", nsg: "nsg-vm-prod-sql-02" }], expect: REC() },
   { name: "vm-prod-pg-01", sub: "prod", rg: "rg-data-prod", location: WEU, os: "Linux", size: "Standard_E4s_v5", nics: [{ subnet: "snet-data" }], expect: REC() },
@@ -110,7 +113,7 @@ export interface DemoVmExpectation {
   osType: OsType;
   tab: "Recommended" | "No recommendation";
   /** Set for "No recommendation". */
-  reason: "no-nsg" | "scale-set-instance" | null;
+  reason: "no-nsg" | null;
   /** Management ports open to an arbitrary Internet host, with every admitting rule as "nsg/rule". */
   openToInternet: Array<{ port: number; via: string[] }>;
 }
@@ -119,17 +122,17 @@ export const demoExpectations = {
   subscriptions: 2,
   resourceGroups: 10,
   locations: 3,
-  virtualMachines: 30,
+  virtualMachines: 31,
   scaleSets: 1,
   scaleSetInstances: 3,
-  networkInterfaces: 31,
+  networkInterfaces: 32,
   virtualNetworks: 3,
   subnets: 8,
-  networkSecurityGroups: 19,
-  securityRules: 31,
-  tabs: { configured: 0, recommended: 22, noRecommendation: 8 },
-  noRecommendation: { noNsg: 5, scaleSetInstance: 3 },
-  vmsOpenToInternet: 12,
+  networkSecurityGroups: 20,
+  securityRules: 33,
+  tabs: { configured: 0, recommended: 26, noRecommendation: 5 },
+  noRecommendation: { noNsg: 5 },
+  vmsOpenToInternet: 16,
   vms: ROWS.map((row): DemoVmExpectation => ({
     name: row.name,
     subscriptionId: demoSubscriptions[row.sub].id,
@@ -168,6 +171,8 @@ export function demoEstate(): Estate {
         nsgId: nic.nsg ? lookup(nsgs, nic.nsg) : null,
         ...(nic.ipv6 ? { ipv6: true } : {}),
         ...(nic.ip ? { ip: nic.ip } : {}),
+        ...(nic.prefixes ? { prefixes: nic.prefixes } : {}),
+        ...(nic.publicIp ? { publicIpName: nic.publicIp } : {}),
       })),
     });
   }

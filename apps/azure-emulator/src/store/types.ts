@@ -43,10 +43,13 @@ export interface VirtualNetworkRecord {
 
 export interface IpConfigurationRecord {
   name: string;
+  /** An address, or an address prefix ("172.20.2.16/28": an IP configuration holding a block, as in Azure's NetworkInterfaceGet example). */
   privateIPAddress: string;
   version: "IPv4" | "IPv6";
   subnetId: string;
   primary: boolean;
+  /** A public IP address resource associated with this IP configuration (rendered as a reference only). */
+  publicIpAddressId?: string;
 }
 
 export interface NetworkInterfaceRecord {
@@ -130,6 +133,8 @@ export interface NetworkSecurityGroupRecord {
   etag: string;
   provisioningState: ProvisioningState;
   tags: Record<string, string>;
+  /** Re-evaluate established flows when rules change (ARM's `flushConnection`; false when absent from a PUT). */
+  flushConnection: boolean;
   rules: SecurityRuleRecord[];
 }
 

@@ -19,10 +19,11 @@ export interface RuleView {
 export const MANAGEMENT_PORTS = [22, 3389, 5985, 5986];
 const INTERNET_WIDE = new Set(["*", "internet", "0.0.0.0/0", "::/0"]);
 
+/** `ip` may be an ip configuration's prefix ("10.10.2.240/28"): its first address stands for it (the demo's rules target whole blocks). */
 function contains(prefix: string, ip: string, vnetPrefixes: string[]): boolean {
   if (prefix === "*") return true;
   if (prefix.toLowerCase() === "virtualnetwork") return vnetPrefixes.some((p) => contains(p, ip, []));
-  const address = ipaddr.parse(ip);
+  const address = ipaddr.parse(ip.split("/")[0] ?? ip);
   if (!prefix.includes("/")) return ipaddr.isValid(prefix) && ipaddr.parse(prefix).toString() === address.toString();
   const [network, bits] = ipaddr.parseCIDR(prefix);
   return network.kind() === address.kind() && address.match([network, bits]);

@@ -7,7 +7,7 @@ import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 
 const tabOf = { Recommended: "recommended", "No recommendation": "none" } as const;
-const expectedReason = { "no-nsg": reasons.noNsg, "scale-set-instance": reasons.scaleSetInstance } as const;
+const expectedReason = { "no-nsg": reasons.noNsg } as const;
 
 describe("the inventory API against the demo estate", () => {
   let emulator: TestEmulator;
@@ -78,7 +78,7 @@ describe("the inventory API against the demo estate", () => {
   it("pages through a tab without gaps or repeats", async () => {
     const all = (await list({ tab: "recommended", pageSize: 500 })).items.map((vm) => vm.id);
     const paged: string[] = [];
-    for (let page = 1; page <= 5; page++) {
+    for (let page = 1; page <= Math.ceil(all.length / 5); page++) {
       const body = await list({ tab: "recommended", pageSize: 5, page });
       expect(body).toMatchObject({ page, pageSize: 5, total: all.length });
       paged.push(...body.items.map((vm) => vm.id));

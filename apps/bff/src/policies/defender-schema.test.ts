@@ -77,6 +77,19 @@ describe("importing Defender for Cloud JIT policies", () => {
     expect(problems.map((p) => p.field)).toContain(field);
   });
 
+  it("refuses both source forms on one port (mutually exclusive in Defender's schema) instead of keeping one", () => {
+    const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "203.0.113.0/24", allowedSourceAddressPrefixes: ["198.51.100.0/24"], maxRequestAccessDuration: "PT3H" };
+    expect(problemsOf(() => parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port] }])))).toEqual([
+      { field: "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefixes", rule: "give allowedSourceAddressPrefix or allowedSourceAddressPrefixes, not both (they are mutually exclusive)" },
+    ]);
+  });
+
+  it("refuses publicIpAddress (Azure Firewall mode) loudly instead of dropping it", () => {
+    const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" };
+    const problems = problemsOf(() => parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port], publicIpAddress: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/fw-pip" }])));
+    expect(problems).toEqual([{ field: "properties.virtualMachines.0.publicIpAddress", rule: "Azure Firewall mode is not supported: Portcullis opens NSG rules only" }]);
+  });
+
   it("refuses a repeated port and a repeated VM, naming both", () => {
     const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" };
     const problems = problemsOf(() =>
@@ -114,6 +127,8 @@ describe("exporting in Defender's schema", () => {
     justificationRequired: false,
     approval: null,
     breakGlass: false,
+    endLiveSessions: false,
+    flushPrevious: {},
   });
 
   it("groups VMs into one `default` policy per resource group and region, and reads back what it wrote", () => {

@@ -33,6 +33,11 @@ const protocols: Record<DefenderPort["protocol"], JitProtocolName> = { TCP: "TCP
 
 function sourcesOf(port: DefenderPort, path: string, problems: FieldProblem[]): { sources: AllowedSourcesBody; prefixField: string } | null {
   const list = port.allowedSourceAddressPrefixes;
+  // Defender's schema makes the two forms mutually exclusive: keeping one would silently drop the other.
+  if (list !== undefined && port.allowedSourceAddressPrefix !== undefined) {
+    problems.push({ field: `${path}.allowedSourceAddressPrefixes`, rule: "give allowedSourceAddressPrefix or allowedSourceAddressPrefixes, not both (they are mutually exclusive)" });
+    return null;
+  }
   if (list !== undefined && list.length > 0) {
     const field = `${path}.allowedSourceAddressPrefixes`;
     const trimmed = list.map((p) => p.trim());
@@ -74,6 +79,8 @@ function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], v
   const before = problems.length;
   if (!isVmId(vm.id.trim())) problems.push({ field: `${vmPath}.id`, rule: vmIdRule });
   if (vm.ports.length === 0) problems.push({ field: `${vmPath}.ports`, rule: "must have at least one port" });
+  // Refused rather than dropped: importing without it would open the VM's NSG instead of the firewall's DNAT.
+  if (vm.publicIpAddress !== undefined) problems.push({ field: `${vmPath}.publicIpAddress`, rule: "Azure Firewall mode is not supported: Portcullis opens NSG rules only" });
   const ports: PolicyPort[] = [];
   const prefixFields: string[] = [];
   vm.ports.forEach((port, index) => {

@@ -111,6 +111,10 @@ export interface PolicyRecord {
   approval: ApprovalSettings | null;
   /** Requesters may open at once in an emergency (flagged for review). */
   breakGlass: boolean;
+  /** The NSGs in front of the VM have flushConnection set while the policy stands. */
+  endLiveSessions: boolean;
+  /** What each NSG's flushConnection was before this policy set it (lower-cased NSG id). */
+  flushPrevious: Record<string, boolean>;
 }
 
 /** The VM's id in ARM's spelling, rebuilt from the parts stored with the policy. */
@@ -133,5 +137,6 @@ export function toPolicy(record: PolicyRecord): Policy {
     justificationRequired: record.justificationRequired,
     approval: record.approval,
     breakGlass: record.breakGlass,
+    endLiveSessions: record.endLiveSessions,
   };
 }

@@ -20,6 +20,10 @@ export interface PolicyWrite {
   approval?: ApprovalSettings | null;
   /** Break-glass allowed; absent keeps the stored value (false for a new policy). */
   breakGlass?: boolean;
+  /** End live sessions (set the NSGs' flushConnection); absent keeps the stored value (false for a new policy). */
+  endLiveSessions?: boolean;
+  /** What each NSG's flushConnection was before the policy set it; absent keeps the stored record ({} for a new policy). */
+  flushPrevious?: Record<string, boolean>;
 }
 
 export type InTransaction = (trx: Kysely<DatabaseSchema>) => Promise<void>;
@@ -40,6 +44,7 @@ export interface PolicyRepository {
 
 const StoredRulesSchema = z.array(PolicyPortSchema);
 const StoredNsgIdsSchema = z.array(z.string());
+const StoredFlushSchema = z.record(z.string(), z.boolean());
 
 function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
   return {
@@ -59,6 +64,8 @@ function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
     justificationRequired: row.justification_required,
     approval: row.approval === null || row.approval === undefined ? null : ApprovalSettingsSchema.parse(jsonValue(row.approval)),
     breakGlass: row.break_glass,
+    endLiveSessions: row.end_live_sessions,
+    flushPrevious: StoredFlushSchema.parse(jsonValue(row.flush_previous)),
   };
 }
 
@@ -96,6 +103,8 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
             justification_required: write.justificationRequired ?? false,
             approval: write.approval === undefined || write.approval === null ? null : JSON.stringify(write.approval),
             break_glass: write.breakGlass ?? false,
+            end_live_sessions: write.endLiveSessions ?? false,
+            flush_previous: JSON.stringify(write.flushPrevious ?? {}),
           };
           const row = await trx
             .insertInto("jit_policy")
@@ -111,6 +120,8 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
                 justification_required: write.justificationRequired ?? sql<boolean>`jit_policy.justification_required`,
                 approval: write.approval === undefined ? sql<string | null>`jit_policy.approval` : values.approval,
                 break_glass: write.breakGlass ?? sql<boolean>`jit_policy.break_glass`,
+                end_live_sessions: write.endLiveSessions ?? sql<boolean>`jit_policy.end_live_sessions`,
+                flush_previous: write.flushPrevious === undefined ? sql<string>`jit_policy.flush_previous` : values.flush_previous,
                 updated_by: actor,
                 updated_at: sql<Date>`now()`,
                 version: sql<number>`jit_policy.version + 1`,

@@ -83,7 +83,7 @@ function parsePutBody(body: unknown) {
   const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
   checkPorts(parsed.ports);
   if (parsed.approval !== undefined && parsed.approval !== null) checkApproval(parsed.approval);
-  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions, justificationRequired: parsed.justificationRequired, approval: parsed.approval, breakGlass: parsed.breakGlass };
+  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions, justificationRequired: parsed.justificationRequired, approval: parsed.approval, breakGlass: parsed.breakGlass, endLiveSessions: parsed.endLiveSessions };
 }
 
 const writeAnywhere = { kind: "permission", permission: "jit.policy.write", scope: "some" } as const;
@@ -125,7 +125,7 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
   router.put(
     "/policies",
     guard(writeAnywhere, async (req, res) => {
-      const { vmIds, ports, expectedVersions, justificationRequired, approval: asked, breakGlass } = parsePutBody(req.body);
+      const { vmIds, ports, expectedVersions, justificationRequired, approval: asked, breakGlass, endLiveSessions } = parsePutBody(req.body);
       await authorizeEach(req, "jit.policy.write", vmIds);
       const approval = asked === undefined || asked === null ? asked : await resolveApprovers(asked, deps.directory);
       if (approval !== undefined && approval !== null) checkApproval(approval);
@@ -135,6 +135,7 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
         ...(justificationRequired === undefined ? {} : { justificationRequired }),
         ...(approval === undefined ? {} : { approval }),
         ...(breakGlass === undefined ? {} : { breakGlass }),
+        ...(endLiveSessions === undefined ? {} : { endLiveSessions }),
       }));
       res.json(await deps.policies.put(targets, { ...(expectedVersions === undefined ? {} : { expectedVersions }), kind: "put", context: auditContextOf(req) }));
     }),

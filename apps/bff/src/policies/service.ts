@@ -10,6 +10,8 @@ import { ConflictError, NotFoundError } from "../lib/errors.ts";
 import type { NsgLockManager } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
 import { busyVmError, policyOperationError } from "./errors.ts";
+import { flushForPut, flushForRemove, recordedPrevious } from "./flush-settings.ts";
+import { withFlushConnection } from "./flush-connection.ts";
 import { enableSource, removeSource } from "./plan-sources.ts";
 import { samePorts, toChangeSummary, toJitPolicy, toPolicy, touchesVm, vmHashesTouched, type PolicyRecord } from "./policy-mapping.ts";
 import type { PolicyRepository, PolicyWrite } from "./repository.ts";
@@ -25,6 +27,8 @@ export interface PolicyTarget {
   approval?: ApprovalSettings | null;
   /** Break-glass allowed; absent keeps the stored value. */
   breakGlass?: boolean;
+  /** End live sessions (set the NSGs' flushConnection); absent keeps the stored value. */
+  endLiveSessions?: boolean;
 }
 
 /** Who asks and which request it is, for the records and the audit trail. */
@@ -169,15 +173,21 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
           const optional = [...records.values()].flatMap((r) => r.nsgIds);
           await session.lockNsgs([...required, ...optional], deadline);
           let saved: PolicyRecord[] = [];
+          const others = (await deps.repository.list()).filter((r) => !records.has(r.vmId));
+          const flush = flushForPut(targets, records, positions, others);
+          const source = withFlushConnection(enableSource(targetsWithPositions(targets, positions), previousTargets(records, positions)), flush.wanted);
           const applied = await applier.apply({
             required,
             optional,
-            source: enableSource(targetsWithPositions(targets, positions), previousTargets(records, positions)),
+            source,
             deadline,
             commit: async (result) => {
               const writes: PolicyWrite[] = targets.map((t) => {
                 const read = positions.get(t.vmId.toLowerCase()) as VmNetworkRead;
+                const flushPrevious = recordedPrevious(t, records.get(t.vmId.toLowerCase()), read, source.previous, others);
                 return {
+                  ...(flushPrevious === undefined ? {} : { flushPrevious }),
+                  ...(t.endLiveSessions === undefined ? {} : { endLiveSessions: t.endLiveSessions }),
                   vmId: read.vm.id,
                   subscriptionId: read.vm.subscriptionId,
                   resourceGroup: read.vm.resourceGroup,
@@ -232,10 +242,11 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
           const positions = await readVmPositions(deps.arm, vmIds, "skip");
           const nsgIds = [...[...records.values()].flatMap((r) => r.nsgIds), ...[...positions.values()].flatMap(positionNsgIds)];
           await session.lockNsgs(nsgIds, deadline);
+          const others = (await deps.repository.list()).filter((r) => !records.has(r.vmId));
           const applied = await applier.apply({
             required: [],
             optional: nsgIds,
-            source: removeSource(vmIds, previousTargets(records, positions)),
+            source: withFlushConnection(removeSource(vmIds, previousTargets(records, positions)), flushForRemove(records, others)),
             deadline,
             commit: async (result) => {
               await deps.repository.delete(vmIds, (trx) =>

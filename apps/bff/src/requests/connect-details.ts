@@ -20,7 +20,9 @@ function grants(ports: readonly GrantPort[], port: number): boolean {
  * public-to-private translation), so those are what the user connects to from inside the network.
  */
 export function connectDetails(source: ConnectSource): Grant["connect"] {
-  const ip = source.privateIps.find((a) => !a.includes(":")) ?? source.privateIps[0] ?? null;
+  // One address to connect to: IPv4 first, never a prefix an ip configuration holds.
+  const single = source.privateIps.filter((a) => !a.includes("/"));
+  const ip = single.find((a) => !a.includes(":")) ?? single[0] ?? null;
   const user = source.adminUsername ?? fallbackUser;
   const sshCommand = ip !== null && source.osType !== "Windows" && grants(source.ports, 22) ? `ssh ${user}@${ip} -p 22` : null;
   const host = ip !== null && ip.includes(":") ? `[${ip}]` : ip;

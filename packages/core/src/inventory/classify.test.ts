@@ -32,10 +32,10 @@ const cases: Case[] = [
     reason: "Classic virtual machine: JIT needs an Azure Resource Manager VM",
   },
   {
-    when: "the VM is a scale set instance",
+    when: "the VM is a flexible scale set instance (a VM with its own NIC)",
     parts: { vms: [vm("vm1", { scaleSetId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Compute/virtualMachineScaleSets/ss" })], nics: [nic("vm1-nic", { nsgId: web.id })], subnets: [bareSubnet], nsgs: [web] },
-    tab: "none",
-    reason: "Virtual machine scale set instance: JIT protects standalone VMs only",
+    tab: "recommended",
+    reason: "22 (SSH) open to the Internet by rule allow-ssh-any (priority 300) in nsg-web",
   },
   {
     when: "neither its NIC nor its subnet has an NSG",

@@ -36,7 +36,8 @@ function unprotectedNicNames(network: VmNetwork): string[] {
 function decideTab(vm: InventoryVm, network: VmNetwork, configured: boolean, exposure: readonly Exposure[]): { tab: InventoryTab; reason: string } {
   if (configured) return { tab: "configured", reason: reasons.configured };
   if (vm.classic) return { tab: "none", reason: reasons.classic };
-  if (vm.scaleSetId !== null) return { tab: "none", reason: reasons.scaleSetInstance };
+  // A flexible scale set's instances are listed as VMs with their own NICs: JIT protects them as the VMs they are.
+  // (Uniform instances are not VMs in ARM's list and do not reach here.)
   if (network.nics.length === 0) return { tab: "none", reason: reasons.noNetworkInterface };
   const bare = unprotectedNicNames(network);
   if (bare.length > 0) return { tab: "none", reason: noNsgReason(bare, network.nics.length) };

@@ -64,6 +64,27 @@ describe("computeExposure", () => {
       ips: ["10.1.0.4", "2001:db8:1::4"],
       expected: [entry(22, "nsg-nic", "v6-ssh", 300, "::/0")],
     },
+    {
+      when: "an ip configuration holds a prefix and a rule opens SSH to one address inside it",
+      subnet: null,
+      nic: nsg("nsg-nic", [rule({ name: "to-one-container", priority: 300, destinationAddressPrefixes: ["10.1.0.21"] })]),
+      ips: ["10.1.0.4", "10.1.0.16/28"],
+      expected: [entry(22, "nsg-nic", "to-one-container", 300, "*")],
+    },
+    {
+      when: "an ip configuration holds a prefix and a Deny covers its first half, an Allow the rest",
+      subnet: null,
+      nic: nsg("nsg-nic", [rule({ name: "deny-half", priority: 200, access: "Deny", destinationAddressPrefixes: ["10.1.0.16/29"] }), rule({ name: "allow-block", priority: 300, destinationAddressPrefixes: ["10.1.0.16/28"] })]),
+      ips: ["10.1.0.16/28"],
+      expected: [entry(22, "nsg-nic", "allow-block", 300, "*")],
+    },
+    {
+      when: "an ip configuration holds a prefix and the only Allow targets addresses outside it",
+      subnet: null,
+      nic: nsg("nsg-nic", [rule({ name: "to-neighbour", priority: 300, destinationAddressPrefixes: ["10.1.0.32/28"] })]),
+      ips: ["10.1.0.16/28"],
+      expected: [],
+    },
     { when: "an IP does not parse, it is skipped", subnet: null, nic: sshAny("nsg-nic"), ips: ["not-an-ip", "10.1.0.4"], expected: [entry(22, "nsg-nic", "allow-ssh-any", 300, "*")] },
     { when: "the NIC has no IP", subnet: null, nic: sshAny("nsg-nic"), ips: [], expected: [] },
   ])("when $when, then the exposure is $expected.length port(s)", ({ subnet, nic, ips, expected }) => {

@@ -1,7 +1,8 @@
 import { managementPorts } from "@portcullis/contract";
 import type { Exposure } from "@portcullis/contract";
-import { parseIp } from "../net/parse.ts";
-import type { IpAddress } from "../net/parse.ts";
+import { parseCidrStrict } from "../net/parse.ts";
+import type { Cidr, IpAddress } from "../net/parse.ts";
+import { representativeAddresses } from "../net/prefix-points.ts";
 import { createEvaluationCache } from "../nsg/compile.ts";
 import type { CompiledNsg, EvaluationCache } from "../nsg/compile.ts";
 import { evaluateInboundCompiled } from "../nsg/evaluator.ts";
@@ -13,7 +14,7 @@ import { exposureProtocol } from "./management-ports.ts";
 export interface ExposureInput {
   subnetNsg: Nsg | null;
   nicNsg: Nsg | null;
-  /** The NIC's private IPs; ones that do not parse are skipped. */
+  /** The NIC's private addresses (an ip configuration may hold a prefix, "10.1.0.16/28"); ones that do not parse are skipped. */
   privateIps: readonly string[];
   virtualNetworkPrefixes: readonly string[];
   /** Reuse compiled NSGs across VMs (see createEvaluationCache). */
@@ -23,8 +24,24 @@ export interface ExposureInput {
 export interface CompiledExposureInput {
   subnetNsg: CompiledNsg | null;
   nicNsg: CompiledNsg | null;
-  privateIps: readonly IpAddress[];
+  /** Addresses and prefixes; a prefix is exposed when any of its addresses is. */
+  privateIps: readonly Cidr[];
   ctx: CompiledContext;
+}
+
+/** Every CIDR a rule of these NSGs names as a destination, and the VNet's: where verdicts inside a prefix can change. */
+function boundariesOf(input: CompiledExposureInput): Cidr[] {
+  const cidrs: Cidr[] = [...input.ctx.virtualNetwork];
+  for (const nsg of [input.subnetNsg, input.nicNsg]) {
+    for (const rule of nsg?.inbound ?? []) for (const matcher of rule.destinations) if (matcher.kind === "cidr") cidrs.push(matcher.cidr);
+  }
+  return cidrs;
+}
+
+function addressesToEvaluate(input: CompiledExposureInput): IpAddress[] {
+  const hasPrefix = input.privateIps.some((cidr) => cidr.prefixLength < (cidr.family === "ipv4" ? 32 : 128));
+  const boundaries = hasPrefix ? boundariesOf(input) : [];
+  return input.privateIps.flatMap((cidr) => representativeAddresses(cidr, boundaries));
 }
 
 /** The NIC's rule is named when both levels have an NSG: that is where a JIT Deny would usually go. */
@@ -42,8 +59,9 @@ function admittingDecision(decidedBy: readonly LevelDecision[]): LevelDecision |
 export function computeExposureCompiled(input: CompiledExposureInput): Exposure[] {
   if (input.subnetNsg === null && input.nicNsg === null) return [];
   const exposure: Exposure[] = [];
+  const addresses = addressesToEvaluate(input);
   for (const port of managementPorts) {
-    for (const ip of input.privateIps) {
+    for (const ip of addresses) {
       const verdict = evaluateInboundCompiled({
         subnetNsg: input.subnetNsg,
         nicNsg: input.nicNsg,
@@ -66,10 +84,11 @@ export function computeExposureCompiled(input: CompiledExposureInput): Exposure[
   return exposure;
 }
 
-export function parsePrivateIps(privateIps: readonly string[]): IpAddress[] {
-  const parsed: IpAddress[] = [];
+/** Private addresses as ARM gives them: an IP, or a prefix held by one ip configuration ("172.20.2.16/28"). */
+export function parsePrivateIps(privateIps: readonly string[]): Cidr[] {
+  const parsed: Cidr[] = [];
   for (const text of privateIps) {
-    const result = parseIp(text.trim());
+    const result = parseCidrStrict(text.trim());
     if (result.ok) parsed.push(result.value);
   }
   return parsed;

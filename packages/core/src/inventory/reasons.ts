@@ -5,7 +5,6 @@ import { describePort } from "./management-ports.ts";
 export const reasons = {
   configured: "JIT policy configured",
   classic: "Classic virtual machine: JIT needs an Azure Resource Manager VM",
-  scaleSetInstance: "Virtual machine scale set instance: JIT protects standalone VMs only",
   noNetworkInterface: "No network interface found for this virtual machine",
   noNsg: "No network security group on its network interface or subnet",
   notExposed: "Has a network security group and no JIT policy; no management port is open to the Internet today",

@@ -1,6 +1,6 @@
 import type { NsgAttachment } from "@portcullis/contract";
 import { cidrContainsIp } from "../net/compare.ts";
-import { parseCidr, parseIp } from "../net/parse.ts";
+import { parseCidr } from "../net/parse.ts";
 import type { Cidr } from "../net/parse.ts";
 import type { Nsg } from "../nsg/types.ts";
 import { armIdKey, nameFromArmId, resourceGroupFromArmId } from "./arm-id.ts";
@@ -67,8 +67,9 @@ export class NetworkResolver {
       });
       this.#subnetCidrs.set(subnet, cidrs);
     }
-    const parsedIp = parseIp(ip.trim());
-    return parsedIp.ok && cidrs.some((cidr) => cidrContainsIp(cidr, parsedIp.value));
+    // An ip configuration may hold a prefix ("10.1.0.16/28"): its first address places it.
+    const parsedIp = parseCidr(ip.trim());
+    return parsedIp.ok && cidrs.some((cidr) => cidrContainsIp(cidr, parsedIp.value.network));
   }
 
   resolveVm(vm: InventoryVm): VmNetwork {

@@ -31,6 +31,8 @@ export interface Nsg {
   location: string;
   /** Custom rules only; default rules are implied (see defaultRules). */
   rules: NsgRule[];
+  /** ARM's `flushConnection` (established flows re-evaluated when rules change); absent when off. */
+  flushConnection?: true;
 }
 
 /** The protocol of a concrete flow (what a packet carries). */

@@ -1,4 +1,4 @@
-import { formatCidr, formatIp } from "../net/parse.ts";
+import { formatCidr } from "../net/parse.ts";
 import type { Cidr, IpAddress, IpFamily } from "../net/parse.ts";
 import type { NsgRule } from "../nsg/types.ts";
 import { compilePorts, readPrefix, readRule } from "./matching.ts";
@@ -53,10 +53,10 @@ function byteOrder(a: IpAddress, b: IpAddress): number {
   return 0;
 }
 
-/** Canonical, sorted, without duplicates. */
-export function formatIps(ips: readonly IpAddress[]): string[] {
-  const sorted = [...ips].sort(byteOrder);
-  return [...new Set(sorted.map(formatIp))];
+/** Canonical, sorted, without duplicates; a single address bare (as Azure shows it), a prefix as a CIDR. */
+export function formatIps(ips: readonly Cidr[]): string[] {
+  const sorted = [...ips].sort((a, b) => byteOrder(a.network, b.network) || a.prefixLength - b.prefixLength);
+  return [...new Set(sorted.map((cidr) => formatCidr(cidr, { bareHost: true })))];
 }
 
 /** `[22, 5986, 5985]` -> `["22", "5985-5986"]`. */
@@ -82,10 +82,10 @@ export function expandPorts(ranges: readonly string[]): number[] {
   return compilePorts(ranges).flatMap((range) => Array.from({ length: range.to - range.from + 1 }, (_, i) => range.from + i));
 }
 
-function parseDestinations(prefixes: readonly string[]): IpAddress[] {
+function parseDestinations(prefixes: readonly string[]): Cidr[] {
   return prefixes.flatMap((text) => {
     const matcher = readPrefix(text.trim());
-    return matcher.kind === "cidr" ? [matcher.cidr.network] : [];
+    return matcher.kind === "cidr" ? [matcher.cidr] : [];
   });
 }
 
@@ -146,7 +146,7 @@ export interface VmRef {
   vmName: string;
 }
 
-export function newDenyEntry(vm: VmRef, group: ProtocolGroup, family: IpFamily, ports: readonly number[], ips: readonly IpAddress[]): DenyEntry {
+export function newDenyEntry(vm: VmRef, group: ProtocolGroup, family: IpFamily, ports: readonly number[], ips: readonly Cidr[]): DenyEntry {
   const name = denyRuleName(vm, group, family);
   const rule = inboundRule(name, "Deny", group, ["*"], formatIps(ips), formatPorts(ports));
   return { kind: "deny", name, vmHash: vmHash(vm.vmId), group, family, rule, read: readRule(rule), scope: scopeOf(rule, group), shift: 0, vmName: vm.vmName };
@@ -158,7 +158,7 @@ export interface AllowContent {
   /** `*` or CIDRs of `family`. */
   sources: readonly Cidr[] | "any";
   ports: readonly number[];
-  ips: readonly IpAddress[];
+  ips: readonly Cidr[];
 }
 
 export function newAllowEntry(vm: VmRef, group: ProtocolGroup, family: IpFamily, content: AllowContent): AllowEntry {
@@ -169,7 +169,7 @@ export function newAllowEntry(vm: VmRef, group: ProtocolGroup, family: IpFamily,
 }
 
 /** The same Allow with other ports or destinations (an edited policy narrows an active grant). */
-export function reshapeAllow(entry: AllowEntry, ports: readonly number[], ips: readonly IpAddress[]): AllowEntry {
+export function reshapeAllow(entry: AllowEntry, ports: readonly number[], ips: readonly Cidr[]): AllowEntry {
   const rule = { ...entry.rule, destinationAddressPrefixes: formatIps(ips), destinationPortRanges: formatPorts(ports) };
   return { ...entry, rule, read: readRule(rule), scope: scopeOf(rule, entry.group) };
 }

@@ -1,5 +1,5 @@
 import { cidrContainsIp, cidrIsSubsetOf, cidrsOverlap } from "../net/compare.ts";
-import { parseCidr } from "../net/parse.ts";
+import { isSingleHost, parseCidr } from "../net/parse.ts";
 import type { Cidr, IpAddress } from "../net/parse.ts";
 import { azurePlatformIp, isAzurePlatformIp, isPubliclyRoutable } from "../net/ranges.ts";
 import { compilePortRange, compilePrefix } from "../nsg/matchers.ts";
@@ -24,7 +24,8 @@ import type { ProtocolGroup } from "./rule-names.ts";
 export interface JitScope {
   group: ProtocolGroup;
   ports: readonly PortRange[];
-  destinations: readonly IpAddress[];
+  /** The VM's addresses (single addresses as /32 or /128, or an ip configuration's prefix). */
+  destinations: readonly Cidr[];
   /** `any` for `*`; CIDRs otherwise. Deny rules use `any`. */
   sources: readonly Cidr[] | "any";
 }
@@ -37,19 +38,24 @@ function portsOverlap(a: readonly PortRange[], b: readonly PortRange[]): boolean
   return a.some((x) => b.some((y) => x.from <= y.to && y.from <= x.to));
 }
 
-function destinationMayMatch(matcher: PrefixMatcher, ip: IpAddress): boolean {
-  switch (matcher.kind) {
-    case "any":
-    case "virtualNetwork":
-    case "unsupported":
-      return true;
-    case "cidr":
-      return cidrContainsIp(matcher.cidr, ip);
-    case "internet":
-      return isPubliclyRoutable(ip);
-    case "azureLoadBalancer":
-      return isAzurePlatformIp(ip);
+function destinationMayMatch(matcher: PrefixMatcher, destination: Cidr): boolean {
+  if (isSingleHost(destination)) {
+    const ip = destination.network;
+    switch (matcher.kind) {
+      case "any":
+      case "virtualNetwork":
+      case "unsupported":
+        return true;
+      case "cidr":
+        return cidrContainsIp(matcher.cidr, ip);
+      case "internet":
+        return isPubliclyRoutable(ip);
+      case "azureLoadBalancer":
+        return isAzurePlatformIp(ip);
+    }
   }
+  // A prefix: the rule may matter when it may match any address of it.
+  return matcher.kind === "cidr" ? cidrsOverlap(matcher.cidr, destination) : sourceMayOverlap(matcher, destination);
 }
 
 const neverInternet: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "fc00::/7", "fe80::/10", "::1/128"].flatMap(
@@ -112,7 +118,7 @@ function reachesScope(read: ReadRule, scope: JitScope): boolean {
   if (read.rule.direction !== "Inbound") return false;
   if (!protocolOverlapsGroup(read.rule.protocol, scope.group)) return false;
   if (!portsOverlap(read.ports, scope.ports)) return false;
-  const destinationOk = read.destinations.length === 0 || read.destinations.some((matcher) => scope.destinations.some((ip) => destinationMayMatch(matcher, ip)));
+  const destinationOk = read.destinations.length === 0 || read.destinations.some((matcher) => scope.destinations.some((destination) => destinationMayMatch(matcher, destination)));
   return destinationOk;
 }
 

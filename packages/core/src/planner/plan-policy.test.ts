@@ -18,6 +18,30 @@ describe("planEnable", () => {
     expect(layoutOf(changeOf(result, subnetNsg).rules)).toEqual(["deny:vm3:tcp4@297", "deny:vm2:tcp4@298", "deny:vm1:tcp4@299", "ssh-300@300"]);
   });
 
+  it("a NIC with several ip configurations, one holding a prefix (Azure's 172.20.2.16/28 shape), gets Deny rules for every address and the whole prefix", () => {
+    const nicNsg = nsg("nsg-nic", [ssh(200)]);
+    const vm = vmPosition("vm1", [{ ips: ["10.1.0.4", "10.1.0.16/28", "2001:db8:1::4"], nicNsg }]);
+    const rules = after(planEnable({ vms: [{ position: vm, policy: policy(port(22)) }], nsgs: [nicNsg] }), nicNsg).rules;
+    const denies = rules.filter((r) => r.access === "Deny").map((r) => r.destinationAddressPrefixes);
+    expect(denies).toHaveLength(2);
+    expect(denies).toEqual(expect.arrayContaining([["10.1.0.4", "10.1.0.16/28"], ["2001:db8:1::4"]]));
+  });
+
+  it("a rule opening SSH to one address inside the NIC's prefix gets the Deny placed ahead of it", () => {
+    const nicNsg = nsg("nsg-nic", [ssh(300, { destinationAddressPrefixes: ["10.1.0.21"] })]);
+    const vm = vmPosition("vm1", [{ ips: ["10.1.0.4", "10.1.0.16/28"], nicNsg }]);
+    expect(layoutOf(after(planEnable({ vms: [{ position: vm, policy: policy(port(22)) }], nsgs: [nicNsg] }), nicNsg).rules)).toEqual(["deny:vm1:tcp4@299", "ssh-300@300"]);
+  });
+
+  it("a grant on a VM whose NIC holds a prefix opens the prefix too", () => {
+    const nicNsg = nsg("nsg-nic", []);
+    const vm = vmPosition("vm1", [{ ips: ["10.1.0.4", "10.1.0.16/28"], nicNsg }]);
+    const enabled = after(planEnable({ vms: [{ position: vm, policy: policy(port(22)) }], nsgs: [nicNsg] }), nicNsg);
+    const granted = planGrant({ grants: [{ id: "g1", vm, policy: policy(port(22)), sourcePrefixes: ["203.0.113.7"], ports: [{ port: 22, protocol: "TCP" }], endsAt: new Date("2030-01-01T00:00:00Z") }], nsgs: [enabled] });
+    const allow = after(granted, enabled).rules.find((r) => r.access === "Allow");
+    expect(allow?.destinationAddressPrefixes).toEqual(["10.1.0.4", "10.1.0.16/28"]);
+  });
+
   it("enabling an enabled VM with the same policy changes nothing", () => {
     const nicNsg = nsg("nsg-nic", [ssh(100), ssh(101)]);
     const vm = vmPosition("vm1", [{ ips: ["10.1.0.4"], nicNsg }]);

@@ -1,14 +1,17 @@
 import { armIdKey } from "../inventory/arm-id.ts";
 import type { VmNetwork } from "../inventory/vm-network.ts";
-import { ipEquals } from "../net/compare.ts";
-import { parseIp } from "../net/parse.ts";
-import type { IpAddress, IpFamily } from "../net/parse.ts";
+import { cidrEquals } from "../net/compare.ts";
+import { parseCidrStrict } from "../net/parse.ts";
+import type { Cidr, IpFamily } from "../net/parse.ts";
 import type { PlanFailure, VmPosition } from "./types.ts";
 
-/** The VM's IPs whose inbound traffic one NSG decides: a NIC NSG covers its NIC, a subnet NSG the VM's IPs in that subnet. */
+/**
+ * The VM's addresses whose inbound traffic one NSG decides: a NIC NSG covers its NIC, a subnet NSG the VM's
+ * addresses in that subnet. An ip configuration may hold a prefix ("172.20.2.16/28"); single IPs are /32 or /128.
+ */
 export interface NsgCoverage {
   nsgId: string;
-  ips: IpAddress[];
+  ips: Cidr[];
 }
 
 export interface CoverageSuccess {
@@ -27,10 +30,10 @@ export function coverageOf(position: VmPosition): CoverageResult {
   const byNsg = new Map<string, NsgCoverage>();
   let ipCount = 0;
   for (const nic of position.nics) {
-    const ips: IpAddress[] = [];
+    const ips: Cidr[] = [];
     for (const text of nic.privateIps) {
-      const parsed = parseIp(text.trim());
-      if (!parsed.ok) return invalid(`VM ${position.vmName}: NIC ${nic.id} has private IP "${text}", which is not an IP address`);
+      const parsed = parseCidrStrict(text.trim());
+      if (!parsed.ok) return invalid(`VM ${position.vmName}: NIC ${nic.id} has private IP "${text}", which is not an IP address or address prefix`);
       ips.push(parsed.value);
     }
     ipCount += ips.length;
@@ -47,7 +50,7 @@ export function coverageOf(position: VmPosition): CoverageResult {
       if (nsgId === null) continue;
       const key = armIdKey(nsgId);
       const entry = byNsg.get(key) ?? { nsgId, ips: [] };
-      for (const ip of ips) if (!entry.ips.some((known) => ipEquals(known, ip))) entry.ips.push(ip);
+      for (const ip of ips) if (!entry.ips.some((known) => cidrEquals(known, ip))) entry.ips.push(ip);
       byNsg.set(key, entry);
     }
   }
@@ -55,8 +58,8 @@ export function coverageOf(position: VmPosition): CoverageResult {
   return { ok: true, byNsg };
 }
 
-export function ipsOfFamily(ips: readonly IpAddress[], family: IpFamily): IpAddress[] {
-  return ips.filter((ip) => ip.kind() === family);
+export function ipsOfFamily(ips: readonly Cidr[], family: IpFamily): Cidr[] {
+  return ips.filter((ip) => ip.family === family);
 }
 
 /** Builds the planner's view of a VM from the inventory's resolved network (one entry per NIC and subnet). */

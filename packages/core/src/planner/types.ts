@@ -92,6 +92,8 @@ export interface NsgChange {
   nsgName: string;
   rules: NsgRule[];
   diff: NsgDiff;
+  /** Set when the write also sets the NSG's `flushConnection` (absent: kept as it is). */
+  flushConnection?: boolean;
 }
 
 export type PlanFailureReason =

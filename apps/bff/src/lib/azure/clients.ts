@@ -59,14 +59,25 @@ function timeoutPolicy(timeoutMs: number): PipelinePolicy {
  */
 export const armErrorMessages = new WeakMap<object, string>();
 
+/**
+ * The codes in ARM's `error.details` for a failed request (Azure's network provider answers a busy NSG with
+ * `RetryableError` and `RetryableErrorDueToAnotherOperation` there), kept because the SDK's long-running writes
+ * do not pass the error body on. Keyed by the request the error carries.
+ */
+export const armErrorDetailCodes = new WeakMap<object, string[]>();
+
 const keepErrorMessagePolicy: PipelinePolicy = {
   name: "portcullisKeepArmErrorMessage",
   async sendRequest(request, next) {
     const response = await next(request);
     if (response.status >= 400 && response.bodyAsText) {
       try {
-        const message = (JSON.parse(response.bodyAsText) as { error?: { message?: unknown } }).error?.message;
+        const error = (JSON.parse(response.bodyAsText) as { error?: { message?: unknown; details?: unknown } }).error;
+        const message = error?.message;
         if (typeof message === "string" && message !== "") armErrorMessages.set(request, message);
+        const details = Array.isArray(error?.details) ? (error.details as unknown[]) : [];
+        const codes = details.flatMap((d) => (typeof d === "object" && d !== null && typeof (d as { code?: unknown }).code === "string" ? [(d as { code: string }).code] : []));
+        if (codes.length > 0) armErrorDetailCodes.set(request, codes);
       } catch {
         // Not JSON: nothing to keep.
       }

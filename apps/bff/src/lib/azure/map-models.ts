@@ -33,13 +33,25 @@ export function toInventoryVm(vm: VirtualMachine, subscriptionId: string): Inven
   };
 }
 
+/**
+ * An ip configuration's private address: an IP, or a prefix it holds (Azure's NetworkInterfaceGet example answers
+ * "172.20.2.16/28" with privateIPAddressPrefixLength 28; a bare address with a prefix length is taken as that prefix).
+ */
+function privateAddressOf(c: NonNullable<NetworkInterface["ipConfigurations"]>[number]): string | undefined {
+  const address = c.privateIPAddress;
+  if (address === undefined || address.includes("/")) return address;
+  const length = c.privateIPAddressPrefixLength;
+  const single = address.includes(":") ? 128 : 32;
+  return length === undefined || length === null || length === single ? address : `${address}/${length}`;
+}
+
 export function toInventoryNic(nic: NetworkInterface): InventoryNic | undefined {
   if (nic.id === undefined) return undefined;
   const ipConfigurations = nic.ipConfigurations ?? [];
   return {
     id: nic.id,
     name: nic.name ?? nic.id,
-    privateIps: ipConfigurations.map((c) => c.privateIPAddress).filter(present),
+    privateIps: ipConfigurations.map(privateAddressOf).filter(present),
     subnetIds: [...new Set(ipConfigurations.map((c) => c.subnet?.id).filter(present))],
     nsgId: nic.networkSecurityGroup?.id ?? null,
   };
@@ -90,6 +102,7 @@ export function toNsg(nsg: NetworkSecurityGroup): Nsg | undefined {
     resourceGroup: resourceGroupFromArmId(nsg.id),
     location: nsg.location ?? "",
     rules: (nsg.securityRules ?? []).map(toNsgRule).filter(present),
+    ...(nsg.flushConnection === true ? { flushConnection: true as const } : {}),
   };
 }
 

@@ -50,5 +50,6 @@ export function nsgWithPlannedRules(current: NetworkSecurityGroup, change: NsgCh
     return kept !== undefined && !rewritten.has(key) ? { ...kept, priority: rule.priority } : toArmRule(rule);
   });
   const unreadable = existing.filter((rule) => rule.name === undefined || !modelled.has(rule.name.toLowerCase()));
-  return { ...current, securityRules: [...planned, ...unreadable] };
+  // Everything else of the NSG is written back as read (a whole-NSG PUT resets what it omits, flushConnection too).
+  return { ...current, securityRules: [...planned, ...unreadable], ...(change.flushConnection === undefined ? {} : { flushConnection: change.flushConnection }) };
 }

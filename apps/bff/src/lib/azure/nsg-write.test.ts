@@ -1,6 +1,9 @@
 import { createHttpHeaders, createPipelineRequest, RestError } from "@azure/core-rest-pipeline";
-import { describe, expect, it } from "vitest";
-import { classifyWriteError, parseRetryAfter } from "./nsg-write.ts";
+import { demoSubscriptions, startEmulator, type RunningEmulator } from "@portcullis/azure-emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testArmClients } from "../../test-support/test-arm.ts";
+import { readNsg } from "./nsg-read.ts";
+import { classifyWriteError, NsgWriteAttemptError, parseRetryAfter, writeNsg } from "./nsg-write.ts";
 
 function armError(status: number, code: string, retryAfter?: string): RestError {
   const request = createPipelineRequest({ url: "https://arm.test/x" });
@@ -52,5 +55,26 @@ describe("what a failed NSG write means", () => {
     [new Date(Date.UTC(2030, 0, 1, 0, 0, 10)).toUTCString(), 10_000],
   ])("Retry-After %j is %s ms", (value, expected) => {
     expect(parseRetryAfter(value, Date.UTC(2030, 0, 1))).toBe(expected);
+  });
+});
+
+describe("a busy NSG in the Azure emulator (Azure's shape: 429 RetryableError, the reason in details)", () => {
+  let emulator: RunningEmulator;
+  beforeAll(async () => {
+    emulator = await startEmulator({ dataDir: null, writeLatencyMs: 1500 });
+  });
+  afterAll(() => emulator.stop());
+
+  it("is classified busy, not throttled, for a whole-NSG write through the SDK", async () => {
+    const clients = testArmClients(emulator);
+    const nsgId = `/subscriptions/${demoSubscriptions.prod.id}/resourceGroups/rg-app-prod/providers/Microsoft.Network/networkSecurityGroups/nsg-vm-prod-app-01`;
+    const before = await readNsg(clients, nsgId);
+    const holding = writeNsg(clients, nsgId, { ...before.arm, tags: { held: "yes" } }, before.etag);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const second = await writeNsg(clients, nsgId, { ...before.arm, tags: { second: "yes" } }, "*").catch((error: unknown) => error);
+    expect(second).toBeInstanceOf(NsgWriteAttemptError);
+    expect((second as NsgWriteAttemptError).failure).toMatchObject({ kind: "busy", status: 429, code: "RetryableError", unknownOutcome: false });
+    expect((second as NsgWriteAttemptError).failure.retryAfterMs).toBeGreaterThanOrEqual(1000);
+    await holding;
   });
 });

@@ -2,7 +2,7 @@ import type { NetworkSecurityGroup } from "@azure/arm-network";
 import { isRestError } from "@azure/core-rest-pipeline";
 import { requireArmResourceId } from "./arm-resource-id.ts";
 import type { ArmClients } from "./clients.ts";
-import { armErrorMessages } from "./clients.ts";
+import { armErrorDetailCodes, armErrorMessages } from "./clients.ts";
 import { ArmNotFoundError, nsgStateOf, type NsgState } from "./nsg-read.ts";
 
 /**
@@ -61,12 +61,18 @@ const failedOperation = /^The long-running operation has failed\.\s*([^.\s]+)\.\
 
 const busyCodes = new Set(["anotheroperationinprogress", "retryableerrorduetoanotheroperation", "operationnotallowed"]);
 
-/** Azure's network provider answers a busy NSG with `RetryableError` and the reason in `details`. */
-function isBusy(code: string, error: { details?: unknown }): boolean {
+/**
+ * Azure's network provider answers a busy NSG with `RetryableError` and the reason in `details`: read from the
+ * SDK's parsed body when it has one, else from the body the pipeline kept (long-running writes pass none on).
+ */
+function isBusy(code: string, error: { details?: unknown; request?: object }): boolean {
   if (busyCodes.has(code.toLowerCase())) return true;
   if (code.toLowerCase() !== "retryableerror") return false;
-  const details = (error.details as { error?: { details?: Array<{ code?: unknown }> } } | undefined)?.error?.details;
-  return Array.isArray(details) && details.some((d) => typeof d.code === "string" && busyCodes.has(d.code.toLowerCase()));
+  const parsed = (error.details as { error?: { details?: Array<{ code?: unknown }> } } | undefined)?.error?.details;
+  const codes = Array.isArray(parsed)
+    ? parsed.flatMap((d) => (typeof d.code === "string" ? [d.code] : []))
+    : (error.request === undefined ? undefined : armErrorDetailCodes.get(error.request)) ?? [];
+  return codes.some((c) => busyCodes.has(c.toLowerCase()));
 }
 
 export function classifyWriteError(error: unknown): NsgWriteFailure {

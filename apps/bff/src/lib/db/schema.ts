@@ -24,6 +24,10 @@ export interface JitPolicyTable {
   /** The policy's approval rule (contract ApprovalSettings), null: requests open at once. */
   approval: ColumnType<unknown, string | null | undefined, string | null>;
   break_glass: Generated<boolean>;
+  /** Set the NSGs' flushConnection while the policy stands ("End live sessions when access ends"). */
+  end_live_sessions: Generated<boolean>;
+  /** JSON object: lower-cased NSG id -> the flushConnection it had before this policy set it. */
+  flush_previous: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface RoleAssignmentTable {

@@ -12,6 +12,7 @@ import { principals } from "./0010-principals.ts";
 import { instances } from "./0011-instances.ts";
 import { revokeRequested } from "./0012-revoke-requested.ts";
 import { rateLimits } from "./0013-rate-limits.ts";
+import { endLiveSessions } from "./0014-end-live-sessions.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   "0011-instances": instances,
   "0012-revoke-requested": revokeRequested,
   "0013-rate-limits": rateLimits,
+  "0014-end-live-sessions": endLiveSessions,
 };

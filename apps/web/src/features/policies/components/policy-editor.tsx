@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Button, LinearProgress, Stack, Typography } from "@mui/material";
+import { Alert, Button, FormControlLabel, FormHelperText, LinearProgress, Stack, Switch, Typography } from "@mui/material";
 import AddIcon from "@mui/icons-material/Add";
 import type { PutPoliciesBody, PutPoliciesResponse } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
@@ -144,6 +144,15 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
           onChange={changeApproval}
           onBreakGlassChange={(breakGlass) => change({ ...form, breakGlass })}
         />
+        <FormControlLabel
+          control={<Switch checked={form.endLiveSessions} onChange={(event) => change({ ...form, endLiveSessions: event.target.checked })} />}
+          label="End live sessions when access ends"
+        />
+        <FormHelperText sx={{ mt: -1 }}>
+          Revoke and expiry then cut connections opened during the access, not only new ones. It sets flushConnection on
+          every network security group in front of the VM, so any rule change there re-evaluates all of that group&apos;s
+          established connections, other VMs&apos; included; Remove restores the previous setting.
+        </FormHelperText>
         <PolicyPreview state={previewState} />
         {save.isError && saveBanner !== undefined ? (
           <ErrorAlert

@@ -20,7 +20,7 @@ function rule(patch: Partial<PortRuleForm>): PortRuleForm {
 }
 
 function form(...rules: PortRuleForm[]): PolicyForm {
-  return { rules, approval: { ...defaultApprovalForm }, breakGlass: false };
+  return { rules, approval: { ...defaultApprovalForm }, breakGlass: false, endLiveSessions: false };
 }
 
 describe("proposed ports", () => {
@@ -118,6 +118,7 @@ describe("the Approval section in the PUT body", () => {
     rules: rules.length > 0 ? rules : [rule({})],
     approval: { ...defaultApprovalForm, required: true, ...approval },
     breakGlass: false,
+    endLiveSessions: false,
   });
 
   it("with approval off, sends approval null (removing a stored rule) and break-glass as switched", () => {
@@ -127,7 +128,15 @@ describe("the Approval section in the PUT body", () => {
       ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" }],
       approval: null,
       breakGlass: true,
+      endLiveSessions: false,
     });
+  });
+
+  it("sends End live sessions as switched, and an Edit starts from the stored value", () => {
+    expect(putBodyFromForm(vmIds, { ...form(rule({})), endLiveSessions: true })).toMatchObject({ endLiveSessions: true });
+    const stored = { ports: [{ port: 22, protocol: "TCP" as const, allowedSources: { kind: "per-request" as const }, maxRequestDuration: "PT3H" }], approval: null, breakGlass: false, endLiveSessions: true };
+    expect(formFromPolicy(stored).endLiveSessions).toBe(true);
+    expect(formFromPolicy({ ...stored, endLiveSessions: undefined }).endLiveSessions).toBe(false);
   });
 
   it("sends two approvals from the Approver role, named users and a group, with the wait and where the clock starts", () => {
@@ -189,7 +198,7 @@ describe("the Approval section in the PUT body", () => {
       breakGlass: true,
     };
     const body = putBodyFromForm(vmIds, formFromPolicy(stored));
-    expect(body).toEqual({ vmIds, ports: stored.ports, approval: stored.approval, breakGlass: true });
+    expect(body).toEqual({ vmIds, ports: stored.ports, approval: stored.approval, breakGlass: true, endLiveSessions: false });
   });
 
   it("shows saved approvers by user name (the server stores object ids) and keeps a per-request port's widest source", () => {

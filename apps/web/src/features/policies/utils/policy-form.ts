@@ -42,6 +42,8 @@ export type PolicyForm = {
   approval: ApprovalForm;
   /** "Allow break-glass". */
   breakGlass: boolean;
+  /** "End live sessions when access ends" (the NSGs' flushConnection). */
+  endLiveSessions: boolean;
 };
 
 let keyCounter = 0;
@@ -76,12 +78,12 @@ export function defaultPorts(vms: ReadonlyArray<Pick<VmSummary, "osType">>): num
 }
 
 export function defaultForm(vms: ReadonlyArray<Pick<VmSummary, "osType">>): PolicyForm {
-  return { rules: defaultPorts(vms).map((port) => newRule(port)), approval: { ...defaultApprovalForm }, breakGlass: false };
+  return { rules: defaultPorts(vms).map((port) => newRule(port)), approval: { ...defaultApprovalForm }, breakGlass: false, endLiveSessions: false };
 }
 
 /** Fills the blade from a stored policy (Edit): its rules, its approval rule and whether break-glass is allowed. */
-export function formFromPolicy(policy: Pick<Policy, "ports" | "approval" | "breakGlass">): PolicyForm {
-  return { ...formFromPolicyPorts(policy.ports), approval: approvalFormFrom(policy.approval), breakGlass: policy.breakGlass === true };
+export function formFromPolicy(policy: Pick<Policy, "ports" | "approval" | "breakGlass" | "endLiveSessions">): PolicyForm {
+  return { ...formFromPolicyPorts(policy.ports), approval: approvalFormFrom(policy.approval), breakGlass: policy.breakGlass === true, endLiveSessions: policy.endLiveSessions === true };
 }
 
 /** Fills the blade's rules from stored ports, without approval or break-glass. */
@@ -89,6 +91,7 @@ export function formFromPolicyPorts(ports: readonly PolicyPort[]): PolicyForm {
   return {
     approval: { ...defaultApprovalForm },
     breakGlass: false,
+    endLiveSessions: false,
     rules: ports.map((port) => {
       const minutes = isoToMinutes(port.maxRequestDuration) ?? 180;
       const canonical = minutesToIso(minutes);
@@ -207,5 +210,5 @@ export function policyPortsFromForm(form: PolicyForm): PolicyPort[] | null {
 export function putBodyFromForm(vmIds: readonly string[], form: PolicyForm): PutPoliciesBody | null {
   const ports = policyPortsFromForm(form);
   if (!ports) return null;
-  return { vmIds: [...vmIds], ports, approval: approvalFromForm(form.approval), breakGlass: form.breakGlass };
+  return { vmIds: [...vmIds], ports, approval: approvalFromForm(form.approval), breakGlass: form.breakGlass, endLiveSessions: form.endLiveSessions };
 }
