@@ -21,6 +21,16 @@ export interface LocalStack {
 /** Azure counts as configured when any of these is set; otherwise the local emulator stands in for it. */
 const azureSettings = ["ARM_ENDPOINT", "AZURE_CLIENT_ID", "AZURE_USE_MANAGED_IDENTITY"] as const;
 
+/**
+ * EMULATOR_ARM_ACTIONS: the RBAC actions the emulator grants the BFF's identity (comma-separated, `*` wildcards),
+ * to try a restricted role locally (requests needing another get ARM's 403 AuthorizationFailed); unset: every action.
+ */
+export function emulatorPermissions(env: NodeJS.ProcessEnv): { actions: string[] } | undefined {
+  const raw = (env["EMULATOR_ARM_ACTIONS"] ?? "").trim();
+  if (raw === "") return undefined;
+  return { actions: raw.split(",").map((a) => a.trim()).filter((a) => a !== "") };
+}
+
 export function azureIsConfigured(env: NodeJS.ProcessEnv): boolean {
   return azureSettings.some((name) => (env[name] ?? "").trim() !== "");
 }
@@ -41,7 +51,8 @@ export async function startLocalStack(env: NodeJS.ProcessEnv, log: (message: str
   const armTokens = createLocalArmTokenVerifier();
   if (!azureIsConfigured(env)) {
     const logger = createLogger(launcher.data.LOG_LEVEL === "silent" ? "silent" : "warn").child({ component: "azure-emulator" });
-    emulator = await startEmulator({ dataDir, port: launcher.data.EMULATOR_PORT, logger, verifyToken: (token) => armTokens.verify(token) });
+    const permissions = emulatorPermissions(env);
+    emulator = await startEmulator({ dataDir, port: launcher.data.EMULATOR_PORT, logger, verifyToken: (token) => armTokens.verify(token), ...(permissions === undefined ? {} : { permissions }) });
     log(`Azure emulator (demo estate) at ${emulator.url}; its control endpoint's token is in ${emulator.controlTokenFile ?? "memory only"}`);
     bffEnv = { ...bffEnv, ARM_ENDPOINT: emulator.url };
     overrides = { armCaCertPem: emulator.caCertPem };

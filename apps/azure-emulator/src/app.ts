@@ -1,6 +1,7 @@
 import express, { type Express } from "express";
 import { requireApiVersionParameter } from "./arm/api-version.ts";
 import { requireBearerToken } from "./arm/auth.ts";
+import { allActions, permissionRoutes, requireAction, type IdentityPermissions } from "./arm/authorization.ts";
 import { ArmError, armErrorHandler } from "./arm/errors.ts";
 import { controlRoutes } from "./control/routes.ts";
 import { operationRoutes } from "./lro/routes.ts";
@@ -17,7 +18,7 @@ import type { EmulatorControl } from "./types.ts";
  * The emulator's Express app: the control endpoint under /_emulator/, then ARM: count, authenticate,
  * require api-version, inject faults and read latency, limit the write rate, route.
  */
-export function createApp(state: EmulatorState, control: EmulatorControl, fallbackUrl: string, controlToken: string): Express {
+export function createApp(state: EmulatorState, control: EmulatorControl, fallbackUrl: string, controlToken: string, permissions: IdentityPermissions = allActions): Express {
   const app = express();
   app.disable("x-powered-by");
   // ETags are ARM's (in the body), not Express's content hashes.
@@ -29,11 +30,13 @@ export function createApp(state: EmulatorState, control: EmulatorControl, fallba
   app.use(countRequests(state));
   app.use(requireBearerToken(state.verifyToken));
   app.use(requireApiVersionParameter);
+  app.use(requireAction(() => permissions));
   app.use(applyFaults(state));
   app.use(delayReads(state));
   app.use(limitWrites(state));
   app.use(express.json({ limit: "8mb", type: ["application/json", "application/*+json"] }));
   app.use(subscriptionRoutes(state));
+  app.use(permissionRoutes(() => permissions));
   app.use(computeRoutes(state));
   app.use(networkReadRoutes(state));
   app.use(networkSecurityGroupRoutes(state));

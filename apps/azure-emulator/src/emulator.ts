@@ -69,7 +69,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   });
   const port = (server.address() as AddressInfo).port;
   const url = `https://${urlHost(host)}:${port}`;
-  server.on("request", createApp(state, control, url, controlToken));
+  const permissions = options.permissions === undefined ? undefined : { actions: options.permissions.actions, notActions: options.permissions.notActions ?? [] };
+  server.on("request", createApp(state, control, url, controlToken, permissions));
   logger.info({ url, dataDir, estate: control.estateSummary(), restored: persisted !== null }, "Azure emulator listening");
 
   let stopping: Promise<void> | null = null;

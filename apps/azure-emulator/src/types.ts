@@ -36,6 +36,11 @@ export interface EmulatorOptions {
   logger?: EmulatorLogger;
   /** Checks the bearer token of every ARM request. Default: any non-empty token is accepted. */
   verifyToken?: (token: string) => Promise<TokenVerdict>;
+  /**
+   * What the caller's role assignments allow (RBAC actions, `*` wildcards): requests needing another action get
+   * ARM's 403 AuthorizationFailed, and the permissions API lists these. Default: every action.
+   */
+  permissions?: { actions: string[]; notActions?: string[] };
 }
 
 export interface EmulatorConfig {

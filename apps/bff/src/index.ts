@@ -22,3 +22,5 @@ export { createLocalArmTokenVerifier, type LocalArmTokenVerifier } from "./lib/a
 export type { LocalIssuerInfo } from "./lib/auth/local-sign-in.ts";
 export type { Clock, Timer } from "./scheduler/clock.ts";
 export type { AccessRequestTuning } from "./requests/wiring.ts";
+export { runDoctorFor, formatFindings, type DoctorRunOptions } from "./doctor/run.ts";
+export type { Finding } from "./doctor/doctor.ts";

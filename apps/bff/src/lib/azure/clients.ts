@@ -1,5 +1,6 @@
 import https from "node:https";
 import tls from "node:tls";
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { SubscriptionClient } from "@azure/arm-resources-subscriptions";
@@ -23,6 +24,8 @@ export interface ArmClients {
    * deadline); nsg-apply decides every wait itself, under the operation's deadline.
    */
   networkWrites(subscriptionId: string): NetworkManagementClient;
+  /** Microsoft.Authorization (the permissions API: what this identity may do where), for the doctor. */
+  authorization(subscriptionId: string): AuthorizationManagementClient;
   /** Closes pooled connections. */
   close(): void;
 }
@@ -141,6 +144,9 @@ export function createArmClients(
         writeClients.set(subscriptionId, client);
       }
       return client;
+    },
+    authorization(subscriptionId) {
+      return new AuthorizationManagementClient(credential, subscriptionId, clientOptions);
     },
     close() {
       agent.destroy();
