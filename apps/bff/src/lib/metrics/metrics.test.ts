@@ -75,7 +75,7 @@ describe("Prometheus metrics at /metrics", () => {
 });
 
 describe("without METRICS_TOKEN", () => {
-  it("serves no metrics at /metrics", async () => {
+  it("serves no metrics at /metrics", { timeout: 90_000 }, async () => {
     const emulator = await startTestEmulator();
     const bff = await assembleTestBff(emulator, { webDistDir: null });
     try {
