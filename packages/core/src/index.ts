@@ -79,3 +79,4 @@ export { approvedGrantWindow, decisionRefusal, isInApproverSet, maxWaitMinutes, 
 export type { ApprovalPort, DecidableRequest, Decider, DecisionRefusal, PendingStatus, Tally } from "./approvals/approvals.ts";
 export { forEachPooled } from "./async/pool.ts";
 export { backoffDelay, jittered, type BackoffOptions } from "./async/backoff.ts";
+export { describeMinutes } from "./requests/time-text.ts";
