@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ScopeSchema } from "./arm-ids.ts";
 
 /**
  * Permissions as data (Backstage style). Every /api route names the one it needs;
@@ -32,31 +33,12 @@ export const appRoleValues: Record<Role, string> = {
   Auditor: "Jit.Auditor",
 };
 
-/** The scope of tenant-wide roles and the root of every other scope. */
-export const tenantScope = "/";
-
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   Admin: permissions,
   Requester: ["jit.vm.read", "jit.request.create"],
   Approver: ["jit.vm.read", "jit.request.approve"],
   Auditor: ["jit.vm.read", "jit.activity.read"],
 };
-
-/**
- * A scope like Azure's: the tenant (`/`), a subscription (`/subscriptions/{id}`),
- * a resource group (`/subscriptions/{id}/resourceGroups/{name}`) or a VM (its ARM id).
- */
-export const ScopeSchema = z
-  .string()
-  .max(400)
-  .refine(
-    (s) =>
-      s === "/" ||
-      /^\/subscriptions\/[0-9a-fA-F-]{36}$/.test(s) ||
-      /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]{1,90}$/i.test(s) ||
-      /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]{1,90}\/providers\/Microsoft\.Compute\/virtualMachines\/[-\w._]{1,64}$/i.test(s),
-    { message: "must be /, /subscriptions/{id}, /subscriptions/{id}/resourceGroups/{name} or a virtual machine id" },
-  );
 
 export const PrincipalTypeSchema = z.enum(["user", "group"]);
 export type PrincipalType = z.infer<typeof PrincipalTypeSchema>;

@@ -1,3 +1,4 @@
+export * from "./arm-ids.ts";
 export * from "./errors.ts";
 export * from "./inventory.ts";
 export * from "./health.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ScopeSchema } from "./auth.ts";
+import { ScopeSchema } from "./arm-ids.ts";
 
 /** What a subscription can be told about. */
 export const notificationEvents = [

@@ -77,3 +77,6 @@ export type { ResolveClientIpInput } from "./requests/client-ip.ts";
 export { diffRules } from "./planner/diff.ts";
 export { approvedGrantWindow, decisionRefusal, isInApproverSet, maxWaitMinutes, needsApproval, requestLapsesAt, tallyDecisions } from "./approvals/approvals.ts";
 export type { ApprovalPort, DecidableRequest, Decider, DecisionRefusal, PendingStatus, Tally } from "./approvals/approvals.ts";
+export { forEachPooled } from "./async/pool.ts";
+export { backoffDelay, jittered, type BackoffOptions } from "./async/backoff.ts";
+export { describeMinutes } from "./requests/time-text.ts";

@@ -1,4 +1,4 @@
-import type { ActivityAction, ActivityEvent } from "@portcullis/contract";
+import { nameFromArmId, type ActivityAction, type ActivityEvent } from "@portcullis/contract";
 import { detailsOf } from "../lib/audit/audit-events.ts";
 
 /** The columns the activity log reads (never the search vector). */
@@ -71,7 +71,7 @@ function sourcesOf(details: Record<string, unknown>): string[] {
 }
 
 function lastSegment(id: string | null): string | null {
-  return id?.split("/").filter((s) => s !== "").at(-1) ?? null;
+  return id === null ? null : nameFromArmId(id);
 }
 
 export function toActivityEvent(row: EventRow): ActivityEvent {

@@ -6,6 +6,7 @@ import {
   ReviewAccessRequestBodySchema,
   type AccessRequest,
   type ListAccessRequestsResponse,
+  uuidSchema,
   type RequesterHistoryResponse,
 } from "@portcullis/contract";
 import { z } from "zod";
@@ -22,7 +23,7 @@ export interface ApprovalRouteDeps {
 }
 
 const RequestParamsSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be an access request id (a UUID)"),
+  id: uuidSchema("must be an access request id (a UUID)"),
 });
 
 /**

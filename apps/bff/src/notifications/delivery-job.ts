@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { jittered } from "@portcullis/core";
 import type { AuditActor, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -82,7 +83,7 @@ export function createDeliveryJob(deps: DeliveryJobDeps) {
 
   function backoffMs(attempt: number): number {
     const base = delays[Math.min(attempt, delays.length) - 1] ?? delays.at(-1) ?? 60_000;
-    return Math.round(base * (0.8 + 0.4 * random()));
+    return jittered(base, 0.2, random);
   }
 
   async function attempt(claimed: ClaimedDelivery): Promise<SendOutcome> {

@@ -1,4 +1,4 @@
-import { describeCoverage, isWide, sourceCoverage } from "@portcullis/core";
+import { describeCoverage, describeMinutes, isWide, sourceCoverage } from "@portcullis/core";
 import { eventLabel, type NotificationPayload, type OutboxEvent } from "./notification-events.ts";
 
 /** One outbox row as the renderers see it. */
@@ -35,9 +35,7 @@ function portsText(payload: NotificationPayload): string | undefined {
 }
 
 function durationText(minutes: number | undefined): string | undefined {
-  if (minutes === undefined) return undefined;
-  if (minutes < 60 || minutes % 60 !== 0) return `${minutes} min`;
-  return minutes === 60 ? "1 hour" : `${minutes / 60} hours`;
+  return minutes === undefined ? undefined : describeMinutes(minutes);
 }
 
 function whenText(iso: string | undefined): string | undefined {

@@ -65,7 +65,7 @@ describe("Teams", () => {
     expect(card).toMatchObject({ type: "AdaptiveCard", version: "1.4" });
     expect(card.body[0]).toMatchObject({ type: "TextBlock", text: "Access opened: vm-prod-web-01", weight: "Bolder" });
     const facts = Object.fromEntries(card.body[2].facts.map((f: { title: string; value: string }) => [f.title, f.value]));
-    expect(facts).toMatchObject({ VM: "vm-prod-web-01", Requester: "Dana Developer (dev@contoso.test)", Ports: "22/TCP", Source: "203.0.113.7/32", Duration: "2 hours" });
+    expect(facts).toMatchObject({ VM: "vm-prod-web-01", Requester: "Dana Developer (dev@contoso.test)", Ports: "22/TCP", Source: "203.0.113.7/32", Duration: "2 h" });
     expect(card.actions).toEqual([{ type: "Action.OpenUrl", title: "Open in Portcullis", url: "https://jit.contoso.test/jit" }]);
   });
 

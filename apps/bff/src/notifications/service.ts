@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import {
+  isUuid,
   tenantScope,
   type CreateNotificationSubscriptionResponse,
   type NotificationDelivery,
@@ -50,12 +51,11 @@ export interface NotificationServiceDeps {
 /** How long saving waits for the webhook host to resolve. */
 const resolveTimeoutMs = 5_000;
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** 400 naming `id` for a value that cannot be a subscription id (asking the database would fail on the uuid cast). */
 export function subscriptionIdOf(raw: unknown): string {
   const id = String(raw ?? "");
-  if (!uuidPattern.test(id)) throw new InputError("id: must be a subscription id (a UUID)", { details: { problems: [{ field: "id", rule: "must be a subscription id (a UUID)" }] } });
+  if (!isUuid(id)) throw new InputError("id: must be a subscription id (a UUID)", { details: { problems: [{ field: "id", rule: "must be a subscription id (a UUID)" }] } });
   return id.toLowerCase();
 }
 

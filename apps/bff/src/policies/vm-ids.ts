@@ -1,15 +1,10 @@
 import type { Request } from "express";
 import { z } from "zod";
 import { InputError } from "../lib/errors.ts";
+import { isVmId, vmIdRule } from "@portcullis/contract";
 import { parseInput, type FieldProblem } from "../lib/http/validation.ts";
 
-const vmIdPattern = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w._()]{1,90}\/providers\/Microsoft\.Compute\/virtualMachines\/[-\w._]{1,64}$/i;
-
-export const vmIdRule = "must be a virtual machine id (/subscriptions/{id}/resourceGroups/{name}/providers/Microsoft.Compute/virtualMachines/{name})";
-
-export function isVmId(text: string): boolean {
-  return vmIdPattern.test(text);
-}
+export { isVmId, vmIdRule };
 
 /** Every id must be a VM id and appear once (ids compare case-insensitively); 400 naming each bad entry. */
 export function checkVmIds(vmIds: readonly string[], field: (index: number) => string): string[] {

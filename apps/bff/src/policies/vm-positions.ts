@@ -1,4 +1,4 @@
-import type { InventorySubnet } from "@portcullis/core";
+import { forEachPooled, type InventorySubnet } from "@portcullis/core";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { ArmNotFoundError, readVmNetwork, type VmNetworkRead } from "../lib/azure/nsg-read.ts";
 
@@ -13,19 +13,13 @@ const concurrency = 8;
 export async function readVmPositions(arm: ArmClients, vmIds: readonly string[], missing: "throw" | "skip", signal?: AbortSignal): Promise<Map<string, VmNetworkRead>> {
   const subnets = new Map<string, Promise<InventorySubnet | null>>();
   const found = new Map<string, VmNetworkRead>();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, vmIds.length) }, async () => {
-      while (next < vmIds.length) {
-        const vmId = vmIds[next++] as string;
-        try {
-          found.set(vmId.toLowerCase(), await readVmNetwork(arm, vmId, subnets, signal));
-        } catch (error) {
-          if (!(error instanceof ArmNotFoundError) || missing === "throw") throw error;
-        }
-      }
-    }),
-  );
+  await forEachPooled(vmIds, concurrency, async (vmId) => {
+    try {
+      found.set(vmId.toLowerCase(), await readVmNetwork(arm, vmId, subnets, signal));
+    } catch (error) {
+      if (!(error instanceof ArmNotFoundError) || missing === "throw") throw error;
+    }
+  });
   return found;
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { RoleAssignment } from "@portcullis/contract";
+import { isUuid, type RoleAssignment } from "@portcullis/contract";
 import type { AuditContext } from "../lib/audit/audit-context.ts";
 import type { AuditAction, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { normalizeScope } from "../lib/auth/scope.ts";
@@ -27,7 +27,6 @@ function assignmentDetails(a: Pick<RoleAssignment, "principalType" | "principalI
   };
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RoleAssignmentServiceDeps {
   db: Kysely<DatabaseSchema>;
@@ -72,7 +71,7 @@ export function createRoleAssignmentService(deps: RoleAssignmentServiceDeps): Ro
       try {
         removed = await deps.db.transaction().execute(async (trx) => {
           // Not a uuid cannot name an assignment; asking the database would only fail on the cast.
-          const gone = uuidPattern.test(id) ? await createRoleAssignmentRepository(trx).remove(id.toLowerCase()) : undefined;
+          const gone = isUuid(id) ? await createRoleAssignmentRepository(trx).remove(id.toLowerCase()) : undefined;
           if (gone === undefined) throw new NotFoundError(`No role assignment ${id}`);
           await deps.audit.record(trx, { actor: context.actor, action: "rbac.assignment-removed", outcome: "success", details: assignmentDetails(gone), correlationId: context.correlationId });
           return gone;

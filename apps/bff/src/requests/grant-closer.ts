@@ -1,4 +1,4 @@
-import { armIdKey } from "@portcullis/core";
+import { armIdKey, backoffDelay, forEachPooled } from "@portcullis/core";
 import type { AuditAction, AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
 import { UpstreamUnavailableError } from "../lib/errors.ts";
@@ -82,7 +82,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
   const concurrency = deps.concurrency ?? 16;
 
   function backoff(attempt: number): number {
-    return Math.min(retry.maxMs, retry.baseMs * 2 ** Math.max(0, attempt - 1));
+    return backoffDelay(attempt, { baseMs: retry.baseMs, maxMs: retry.maxMs });
   }
 
   function retryPlan(error: unknown, attempt: number): RetryPlan {
@@ -185,26 +185,20 @@ export function createGrantCloser(deps: GrantCloserDeps) {
       for (const record of records) if (record.nsgIds.length === 0) done(record.id, null);
 
       const units = unitsOf(records);
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: Math.min(concurrency, units.length) }, async () => {
-          while (next < units.length) {
-            const unit = units[next++] as Unit;
-            try {
-              await deps.writer.closeOnNsg(unit.nsgId, unit.grantIds, Date.now() + timeoutMs);
-              for (const id of unit.grantIds) done(id, armIdKey(unit.nsgId));
-            } catch (error) {
-              for (const id of unit.grantIds) {
-                if (given.has(id)) continue;
-                given.add(id);
-                const plan = retryPlan(error, (byId.get(id)?.closeAttempts ?? 0) + 1);
-                if (plan.reason === "unreachable") deps.armUnreachable?.();
-                retrier.add({ id, error, plan });
-              }
-            }
+      await forEachPooled(units, concurrency, async (unit) => {
+        try {
+          await deps.writer.closeOnNsg(unit.nsgId, unit.grantIds, Date.now() + timeoutMs);
+          for (const id of unit.grantIds) done(id, armIdKey(unit.nsgId));
+        } catch (error) {
+          for (const id of unit.grantIds) {
+            if (given.has(id)) continue;
+            given.add(id);
+            const plan = retryPlan(error, (byId.get(id)?.closeAttempts ?? 0) + 1);
+            if (plan.reason === "unreachable") deps.armUnreachable?.();
+            retrier.add({ id, error, plan });
           }
-        }),
-      );
+        }
+      });
       await Promise.all([finisher.flush(), retrier.flush()]);
       return result;
     },

@@ -149,7 +149,7 @@ describe("access requests through the API, the emulator and the expiry job", () 
     emulator.control.resetCounters();
     const tooFar = await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 31 });
     expect(tooFar.status).toBe(400);
-    expect(tooFar.body.error.details.problems).toEqual([{ field: "addMinutes", rule: expect.stringMatching(/^must be at most 30 minutes \(the grant must end by 11:00 UTC, 3 hours after the grant started\)$/) }]);
+    expect(tooFar.body.error.details.problems).toEqual([{ field: "addMinutes", rule: expect.stringMatching(/^must be at most 30 minutes \(the grant must end by 11:00 UTC, 3 h after the grant started\)$/) }]);
     const notOwner = await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", admin).send({ addMinutes: 5 });
     expect(notOwner.status).toBe(403);
     const malformed = await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 0 });

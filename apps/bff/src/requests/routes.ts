@@ -3,6 +3,7 @@ import {
   CreateAccessRequestBodySchema,
   ExtendGrantBodySchema,
   ListGrantsQuerySchema,
+  uuidSchema,
   type AccessRequest,
   type Grant,
   type ListGrantsResponse,
@@ -23,7 +24,7 @@ export interface RequestRouteDeps {
 }
 
 const GrantParamsSchema = z.object({
-  id: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, "must be a grant id (a UUID)"),
+  id: uuidSchema("must be a grant id (a UUID)"),
 });
 
 /** The request body, parsed and with its VM id checked: the scope `jit.request.create` is checked at. */

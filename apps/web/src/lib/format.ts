@@ -30,10 +30,5 @@ export function formatEndTime(endsAt: string | Date, now: Date, options: TimeFor
   return new Intl.DateTimeFormat(locale, { timeZone, dateStyle: "medium", timeStyle: "short" }).format(end);
 }
 
-/** "30 min", "1 h", "1 h 30 min". */
-export function describeMinutes(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest} min`;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-}
+/** "30 min", "1 h", "1 h 30 min": core's one wording, as the BFF's messages and notifications write it. */
+export { describeMinutes } from "@portcullis/core";

@@ -33,15 +33,15 @@ describe("extendGrant", () => {
   });
 
   it.each<Case & { field: string; rule: string }>([
-    { when: "the new end is past the max from the original start", change: { newEndsAt: at("15:06:00") }, field: "newEndsAt", rule: "must end by 15:05 UTC, 3 hours after the grant started" },
-    { when: "the minutes added pass the max", change: { addMinutes: 121 }, field: "addMinutes", rule: "must be at most 120 minutes (the grant must end by 15:05 UTC, 3 hours after the grant started)" },
+    { when: "the new end is past the max from the original start", change: { newEndsAt: at("15:06:00") }, field: "newEndsAt", rule: "must end by 15:05 UTC, 3 h after the grant started" },
+    { when: "the minutes added pass the max", change: { addMinutes: 121 }, field: "addMinutes", rule: "must be at most 120 minutes (the grant must end by 15:05 UTC, 3 h after the grant started)" },
     {
       when: "the max is not a whole minute from the current end",
       grant: { startsAt: at("12:05:30"), endsAt: at("13:05:00") },
       max: 90,
       change: { addMinutes: 31 },
       field: "addMinutes",
-      rule: "must be at most 30 minutes (the grant must end by 13:35:30 UTC, 1 hour 30 minutes after the grant started)",
+      rule: "must be at most 30 minutes (the grant must end by 13:35:30 UTC, 1 h 30 min after the grant started)",
     },
     {
       when: "less than a minute is left before the max",
@@ -49,7 +49,7 @@ describe("extendGrant", () => {
       now: at("15:00:00"),
       change: { addMinutes: 1 },
       field: "addMinutes",
-      rule: "no whole minute fits (the grant must end by 15:05:30 UTC, 3 hours after the grant started)",
+      rule: "no whole minute fits (the grant must end by 15:05:30 UTC, 3 h after the grant started)",
     },
     {
       when: "the max ends on the next UTC day",
@@ -58,10 +58,10 @@ describe("extendGrant", () => {
       max: 1440,
       change: { newEndsAt: new Date("2026-03-02T23:00:00Z") },
       field: "newEndsAt",
-      rule: "must end by 2026-03-02 22:00 UTC, 24 hours after the grant started",
+      rule: "must end by 2026-03-02 22:00 UTC, 24 h after the grant started",
     },
-    { when: "the grant already runs to its max", grant: { startsAt: at("12:05:00"), endsAt: at("15:05:00") }, change: { addMinutes: 5 }, field: "grant", rule: "already ends at the latest time its policy allows (15:05 UTC, 3 hours after the grant started)" },
-    { when: "the policy's max was lowered below the current end", max: 45, change: { addMinutes: 5 }, field: "grant", rule: "already ends at the latest time its policy allows (12:50 UTC, 45 minutes after the grant started)" },
+    { when: "the grant already runs to its max", grant: { startsAt: at("12:05:00"), endsAt: at("15:05:00") }, change: { addMinutes: 5 }, field: "grant", rule: "already ends at the latest time its policy allows (15:05 UTC, 3 h after the grant started)" },
+    { when: "the policy's max was lowered below the current end", max: 45, change: { addMinutes: 5 }, field: "grant", rule: "already ends at the latest time its policy allows (12:50 UTC, 45 min after the grant started)" },
     { when: "the grant has ended", now: at("13:05:00"), change: { addMinutes: 30 }, field: "grant", rule: "has already ended; request access again instead" },
     { when: "the new end is the current end", change: { newEndsAt: at("13:05:00") }, field: "newEndsAt", rule: "must be later than the current end (13:05 UTC)" },
     { when: "the new end is earlier", change: { newEndsAt: at("12:55:00") }, field: "newEndsAt", rule: "must be later than the current end (13:05 UTC)" },

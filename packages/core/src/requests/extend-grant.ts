@@ -1,5 +1,5 @@
 import type { RequestProblem } from "./types.ts";
-import { formatClock, formatMinutes } from "./time-text.ts";
+import { describeMinutes, formatClock } from "./time-text.ts";
 
 interface ExtendGrantBase {
   grant: { startsAt: Date; endsAt: Date };
@@ -38,7 +38,7 @@ export function extendGrant(input: ExtendGrantInput): ExtendGrantResult {
   if (Number.isNaN(now.getTime())) throw new RangeError("extendGrant needs a valid `now`");
   if (grant.endsAt.getTime() <= now.getTime()) return fail("grant", "has already ended; request access again instead");
   const latest = latestGrantEnd(grant.startsAt, policyMaxMinutes);
-  const allowance = `${formatMinutes(policyMaxMinutes)} after the grant started`;
+  const allowance = `${describeMinutes(policyMaxMinutes)} after the grant started`;
   if (latest.getTime() <= grant.endsAt.getTime()) {
     return fail("grant", `already ends at the latest time its policy allows (${formatClock(latest, now)}, ${allowance})`);
   }

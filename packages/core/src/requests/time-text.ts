@@ -1,13 +1,12 @@
-function plural(count: number, unit: string): string {
-  return `${count} ${unit}${count === 1 ? "" : "s"}`;
-}
-
-/** `3 hours`, `1 hour 30 minutes`, `45 minutes`. */
-export function formatMinutes(minutes: number): string {
+/**
+ * A length of time in the one wording every screen, message and notification uses: "45 min", "3 h",
+ * "1 h 30 min" (90 minutes is written this way everywhere).
+ */
+export function describeMinutes(minutes: number): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  if (hours === 0) return plural(rest, "minute");
-  return rest === 0 ? plural(hours, "hour") : `${plural(hours, "hour")} ${plural(rest, "minute")}`;
+  if (hours === 0) return `${rest} min`;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { VirtualMachine } from "@azure/arm-compute";
 import type { NetworkInterface, NetworkSecurityGroup, SecurityRule, VirtualNetwork } from "@azure/arm-network";
-import { armIdKey, resourceGroupFromArmId } from "@portcullis/core";
+import { armIdKey, nameFromArmId, resourceGroupFromArmId } from "@portcullis/core";
 import type { InventoryNic, InventorySubnet, InventoryVm, Nsg, NsgRule, RuleProtocol } from "@portcullis/core";
 
 /** ARM has a singular and a plural field for most prefixes and ranges; the domain wants one list. */
@@ -20,7 +20,7 @@ export function toInventoryVm(vm: VirtualMachine, subscriptionId: string): Inven
   const osType = vm.storageProfile?.osDisk?.osType;
   return {
     id: vm.id,
-    name: vm.name ?? vm.id.split("/").pop() ?? vm.id,
+    name: vm.name ?? nameFromArmId(vm.id),
     resourceGroup: resourceGroupFromArmId(vm.id),
     subscriptionId,
     location: vm.location,

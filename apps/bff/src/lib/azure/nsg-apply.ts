@@ -1,4 +1,4 @@
-import { armIdKey } from "@portcullis/core";
+import { armIdKey, backoffDelay, forEachPooled } from "@portcullis/core";
 import type { Nsg, NsgChange, PlanFailure, PlanResult } from "@portcullis/core";
 import type { Logger } from "../logger.ts";
 import type { ArmClients } from "./clients.ts";
@@ -143,15 +143,6 @@ function failedOf(error: unknown, state: NsgState): Failed {
   return { ...base, failure: { kind: "unreachable", status: null, code: error instanceof Error ? error.name : "Error", message, retryAfterMs: null } };
 }
 
-async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>, stop: () => boolean): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length && !stop()) await fn(items[next++] as T);
-    }),
-  );
-}
-
 /**
  * Reads NSGs, plans, and writes each changed NSG once (whole NSG, If-Match), retrying 412 (re-read and
  * re-plan), busy and throttled answers (honouring Retry-After) with capped backoff until `deadline`.
@@ -194,7 +185,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
     const wanted = new Map<string, { id: string; required: boolean }>();
     for (const id of optional) wanted.set(armIdKey(id), { id, required: false });
     for (const id of required) wanted.set(armIdKey(id), { id, required: true });
-    await pool(
+    await forEachPooled(
       [...wanted.values()],
       8,
       async ({ id, required: must }) => {
@@ -217,8 +208,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
   }
 
   function backoff(attempt: number): number {
-    const doubled = Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-    return Math.round(doubled * (0.8 + Math.random() * 0.4));
+    return backoffDelay(attempt, { baseMs: settings.baseDelayMs, maxMs: settings.maxDelayMs, jitter: 0.2 });
   }
 
   /** A signal that fires at `deadline` (at once when it has passed): every ARM call is bounded by it. */
@@ -374,7 +364,7 @@ export function createNsgApplier(deps: NsgApplyDeps) {
       const unchanged: Nsg[] = initial.unchanged.flatMap((id) => states.get(armIdKey(id))?.nsg ?? []);
       const touched: string[] = [];
       let failed: Failed | undefined;
-      await pool(
+      await forEachPooled(
         initial.changes.map((change) => armIdKey(change.nsgId)),
         settings.concurrency,
         async (key) => {

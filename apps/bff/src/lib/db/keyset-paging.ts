@@ -1,3 +1,4 @@
+import { isUuid } from "@portcullis/contract";
 import { sql, type RawBuilder } from "kysely";
 import { InputError } from "../errors.ts";
 import { dateValue } from "./row-values.ts";
@@ -17,7 +18,6 @@ export interface KeysetCursor {
 export type KeysetList = "grants" | "access-requests";
 
 const isoMillis = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Opaque to clients: base64url of `<list>|<ISO time>|<id>`. */
 export function encodeKeysetCursor(list: KeysetList, cursor: KeysetCursor): string {
@@ -28,7 +28,7 @@ export function encodeKeysetCursor(list: KeysetList, cursor: KeysetCursor): stri
 export function decodeKeysetCursor(list: KeysetList, text: string): KeysetCursor | undefined {
   if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
   const [kind, at, id, ...rest] = Buffer.from(text, "base64url").toString("utf8").split("|");
-  if (rest.length > 0 || kind !== list || at === undefined || id === undefined || !isoMillis.test(at) || !uuid.test(id)) return undefined;
+  if (rest.length > 0 || kind !== list || at === undefined || id === undefined || !isoMillis.test(at) || !isUuid(id) || id !== id.toLowerCase()) return undefined;
   const createdAt = new Date(at);
   // Date rolls an impossible day (Feb 31) over instead of refusing it: only a time that reads back the same is one we wrote.
   return Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== at ? undefined : { createdAt, id };

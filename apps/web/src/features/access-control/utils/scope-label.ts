@@ -1,22 +1,6 @@
-/** An RBAC scope taken apart; undefined for text that is none of the four forms. */
-export type ParsedScope =
-  | { kind: "tenant" }
-  | { kind: "subscription"; subscriptionId: string }
-  | { kind: "resourceGroup"; subscriptionId: string; resourceGroup: string }
-  | { kind: "vm"; subscriptionId: string; resourceGroup: string; vmName: string };
-
-const scopePattern =
-  /^\/subscriptions\/([0-9a-f-]{36})(?:\/resourceGroups\/([^/]+)(?:\/providers\/Microsoft\.Compute\/virtualMachines\/([^/]+))?)?$/i;
-
-export function parseScope(scope: string): ParsedScope | undefined {
-  if (scope === "/") return { kind: "tenant" };
-  const match = scopePattern.exec(scope);
-  if (!match) return undefined;
-  const [, subscriptionId = "", resourceGroup, vmName] = match;
-  if (resourceGroup === undefined) return { kind: "subscription", subscriptionId };
-  if (vmName === undefined) return { kind: "resourceGroup", subscriptionId, resourceGroup };
-  return { kind: "vm", subscriptionId, resourceGroup, vmName };
-}
+import { parseScope } from "@portcullis/contract";
+// Scopes are parsed in one place, the contract, as the server parses them.
+export { parseScope, type ParsedScope } from "@portcullis/contract";
 
 /** Subscription names by id, keyed in lower case (ARM ids are case-insensitive). */
 export type SubscriptionNames = ReadonlyMap<string, string>;

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Button, InputAdornment, MenuItem, Stack, TextField } from "@mui/material";
 import SearchIcon from "@mui/icons-material/Search";
-import { activityActions, type ActivityAction } from "@portcullis/contract";
+import { activityActions, nameFromArmId, type ActivityAction } from "@portcullis/contract";
 import { useDebouncedCallback } from "../../../hooks/use-debounced-callback.ts";
 import type { Option } from "../hooks/use-seen-options.ts";
 import { actionLabels, outcomeLabels } from "../utils/action-labels.ts";
@@ -24,7 +24,6 @@ function withChosen(options: readonly Option[], chosen: string | undefined, labe
   return [{ value: chosen, label: label(chosen) }, ...options];
 }
 
-const lastSegment = (id: string) => id.split("/").filter((s) => s !== "").at(-1) ?? id;
 const selectProps = { select: { displayEmpty: true }, inputLabel: { shrink: true } } as const;
 
 export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions, errors = {} }: ActivityFiltersBarProps) {
@@ -38,7 +37,7 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions, 
   }
   const commitSearch = useDebouncedCallback((q: string) => onChange({ ...filters, q: q.trim() || undefined }), searchDebounceMs);
   const set = (patch: Partial<ActivityFilters>) => onChange({ ...filters, ...patch });
-  const vms = withChosen(vmOptions, filters.vmId, lastSegment);
+  const vms = withChosen(vmOptions, filters.vmId, nameFromArmId);
   const users = withChosen(userOptions, filters.userId, (oid) => oid);
 
   return (

@@ -33,7 +33,7 @@ describe("the event's detail view", () => {
   });
 
   it("shows every field: who, where, what, why, the correlation id, the hash and the details as JSON", () => {
-    for (const text of ["203.0.113.2", "vm-1", event.vmId ?? "", "22/TCP", "203.0.113.2/32", "60 min", "req-1", event.hash, event.id, "Access requested", "request.created"]) {
+    for (const text of ["203.0.113.2", "vm-1", event.vmId ?? "", "22/TCP", "203.0.113.2/32", "1 h", "req-1", event.hash, event.id, "Access requested", "request.created"]) {
       expect(html).toContain(text);
     }
     expect(html).toContain("{\n  &quot;justification&quot;: &quot;&lt;script&gt;alert(3)&lt;/script&gt;&quot;\n}");

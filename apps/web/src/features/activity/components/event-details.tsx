@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { Box, Typography } from "@mui/material";
 import type { ActivityEvent } from "@portcullis/contract";
-import { formatTimestamp } from "../../../lib/format.ts";
+import { describeMinutes, formatTimestamp } from "../../../lib/format.ts";
 import { actionLabels } from "../utils/action-labels.ts";
 import { OutcomeChip } from "./outcome-chip.tsx";
 
@@ -48,7 +48,7 @@ export function EventDetails({ event }: { event: ActivityEvent }) {
       </Field>
       <Field label="Ports">{event.ports.length > 0 ? event.ports.join(", ") : none}</Field>
       <Field label="Sources">{event.sources.length > 0 ? event.sources.join(", ") : none}</Field>
-      <Field label="Duration">{event.durationMinutes === null ? none : `${event.durationMinutes} min`}</Field>
+      <Field label="Duration">{event.durationMinutes === null ? none : describeMinutes(event.durationMinutes)}</Field>
       <Field label="Justification">{event.justification ?? none}</Field>
       <Field label="Error">{event.error ?? none}</Field>
       <Field label="Correlation id">

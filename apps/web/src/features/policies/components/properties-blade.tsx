@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { Button, Chip, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
-import type { VmPropertiesResponse, VmRow } from "@portcullis/contract";
+import { nameFromArmId, type VmPropertiesResponse, type VmRow } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useVmProperties } from "../api/get-vm-properties.ts";
 import { describePolicyPort, ruleProtocolLabel } from "../utils/describe-policy.ts";
@@ -18,7 +18,7 @@ type NsgView = VmPropertiesResponse["nsgs"][number];
 
 function nameOf(id: string | null, nsgs: readonly NsgView[]): string {
   if (id === null) return "None";
-  return nsgs.find((nsg) => nsg.id.toLowerCase() === id.toLowerCase())?.name ?? id.split("/").at(-1) ?? id;
+  return nsgs.find((nsg) => nsg.id.toLowerCase() === id.toLowerCase())?.name ?? nameFromArmId(id);
 }
 
 function joinOr(values: readonly string[]): string {

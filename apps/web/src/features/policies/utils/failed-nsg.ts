@@ -1,8 +1,5 @@
+import { nameFromArmId } from "@portcullis/contract";
 import { ApiError } from "../../../lib/api-error.ts";
-
-function lastSegment(id: string): string {
-  return id.split("/").filter((part) => part !== "").at(-1) ?? id;
-}
 
 function stringField(record: Record<string, unknown>, name: string): string | undefined {
   const value = record[name];
@@ -19,12 +16,12 @@ export function failedNsgName(error: unknown): string | undefined {
   if (typeof details !== "object" || details === null || Array.isArray(details)) return undefined;
   const record = details as Record<string, unknown>;
   const direct = stringField(record, "nsgName") ?? stringField(record, "nsgId");
-  if (direct) return lastSegment(direct);
+  if (direct) return nameFromArmId(direct);
   const nested = record.nsg;
   if (typeof nested === "object" && nested !== null) {
     const inner = nested as Record<string, unknown>;
     const name = stringField(inner, "name") ?? stringField(inner, "id");
-    if (name) return lastSegment(name);
+    if (name) return nameFromArmId(name);
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { isoDurationMinutes, maxRequestDurationMinutes, minRequestDurationMinutes } from "@portcullis/contract";
+import { describeMinutes } from "@portcullis/core";
 
 /** Whole minutes of an ISO-8601 duration (`PT3H` -> 180); null when it is not a plain time duration. */
 export function isoToMinutes(iso: string): number | null {
@@ -14,13 +15,7 @@ export function minutesToIso(minutes: number): string {
   return `PT${hours > 0 ? `${hours}H` : ""}${rest > 0 ? `${rest}M` : ""}`;
 }
 
-/** "3 h", "1 h 30 min", "45 min". */
-export function describeMinutes(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest} min`;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-}
+export { describeMinutes };
 
 /** An ISO duration in words; the raw text if it is not one. */
 export function describeIsoDuration(iso: string): string {
