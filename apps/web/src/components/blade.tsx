@@ -31,7 +31,7 @@ export function Blade({ open, id, title, subtitle, onClose, children, width = 76
         },
       }}
     >
-      <Stack direction="row" spacing={1} sx={{ alignItems: "flex-start", px: 3, pt: 2, pb: 1.5 }}>
+      <Stack direction="row" spacing={1} sx={{ alignItems: "flex-start", px: { xs: 2, sm: 3 }, pt: 2, pb: 1.5 }}>
         <Box sx={{ flex: 1, minWidth: 0 }}>
           <Typography id={titleId} variant="h2" sx={{ fontSize: "1.25rem", fontWeight: 600 }}>
             {title}
@@ -54,7 +54,7 @@ export function Blade({ open, id, title, subtitle, onClose, children, width = 76
 
 /** The blade's scrolling content. */
 export function BladeBody({ children }: { children: ReactNode }) {
-  return <Box sx={{ flex: 1, overflowY: "auto", px: 3, py: 2 }}>{children}</Box>;
+  return <Box sx={{ flex: 1, overflowY: "auto", px: { xs: 2, sm: 3 }, py: 2 }}>{children}</Box>;
 }
 
 /** Buttons pinned to the bottom of the blade (Save, Cancel). */
@@ -62,7 +62,7 @@ export function BladeFooter({ children }: { children: ReactNode }) {
   return (
     <>
       <Divider />
-      <Box sx={{ px: 3, py: 1.5 }}>{children}</Box>
+      <Box sx={{ px: { xs: 2, sm: 3 }, py: 1.5 }}>{children}</Box>
     </>
   );
 }

@@ -1,4 +1,5 @@
 import { Box, IconButton, Skeleton, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from "@mui/material";
+import { visuallyHiddenSx } from "../../../components/visually-hidden.ts";
 import OpenIcon from "@mui/icons-material/OpenInNew";
 import type { ActivityEvent } from "@portcullis/contract";
 import { formatTimestamp } from "../../../lib/format.ts";
@@ -71,8 +72,8 @@ export function ActivityTable({ events, updating, onOpen, empty }: ActivityTable
             {headers.map((header) => (
               <TableCell key={header}>{header}</TableCell>
             ))}
-            <TableCell padding="checkbox">
-              <Box component="span" sx={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>
+            <TableCell padding="checkbox" sx={{ position: "relative" }}>
+              <Box component="span" sx={visuallyHiddenSx}>
                 Details
               </Box>
             </TableCell>
