@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { PolicyPort } from "@portcullis/contract";
-import { describePolicyPort, ruleProtocolLabel, vmNameFromId } from "./describe-policy.ts";
+import { describePolicyPort } from "../../../lib/policy-port-text.ts";
+import { ruleProtocolLabel, vmNameFromId } from "./describe-policy.ts";
 
 describe("describePolicyPort", () => {
   it.each<[PolicyPort, string]>([

@@ -1,4 +1,6 @@
 import { isoDurationMinutes, maxRequestDurationMinutes, minRequestDurationMinutes } from "@portcullis/contract";
+export { describeIsoDuration } from "../../../lib/policy-port-text.ts";
+export { describeMinutes } from "../../../lib/format.ts";
 
 /** Whole minutes of an ISO-8601 duration (`PT3H` -> 180); null when it is not a plain time duration. */
 export function isoToMinutes(iso: string): number | null {
@@ -12,20 +14,6 @@ export function minutesToIso(minutes: number): string {
   const rest = minutes % 60;
   if (minutes === 0) return "PT0M";
   return `PT${hours > 0 ? `${hours}H` : ""}${rest > 0 ? `${rest}M` : ""}`;
-}
-
-/** "3 h", "1 h 30 min", "45 min". */
-export function describeMinutes(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest} min`;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-}
-
-/** An ISO duration in words; the raw text if it is not one. */
-export function describeIsoDuration(iso: string): string {
-  const minutes = isoToMinutes(iso);
-  return minutes === null ? iso : describeMinutes(minutes);
 }
 
 /** The common choices of the "Max request time" select, as ISO durations. */
