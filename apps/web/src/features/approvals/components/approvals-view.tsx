@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
+import { useSearchParams } from "react-router";
 import { Alert, Paper, Snackbar, Stack, Typography } from "@mui/material";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useApprovals } from "../api/get-approvals.ts";
@@ -18,14 +19,35 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** The address parameter naming the request whose blade is open: a reload, a colleague's link or a notification opens it. */
+export const openRequestParam = "request";
+
 /** Requests waiting on the caller's approval, and break-glass accesses to review. */
 export function ApprovalsView() {
   const approvals = useApprovals();
-  const [target, setTarget] = useState<DecisionTarget | undefined>(undefined);
+  const [search, setSearch] = useSearchParams();
+  const openId = search.get(openRequestParam);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const items = approvals.data?.items;
   const toDecide = items ? awaitingDecision(items) : undefined;
   const toReview = items ? awaitingReview(items) : undefined;
+  // The blade opens once the lists hold the request; one no longer waiting on the caller opens nothing.
+  // Memoised on the fetched list: the blade tells a new target from a re-render by identity.
+  const target = useMemo((): DecisionTarget | undefined => {
+    if (!items || openId === null) return undefined;
+    const decide = awaitingDecision(items).find((request) => request.id === openId);
+    if (decide) return { request: decide, mode: "decide" };
+    const review = awaitingReview(items).find((request) => request.id === openId);
+    return review ? { request: review, mode: "review" } : undefined;
+  }, [items, openId]);
+  const setOpen = (id: string | undefined) =>
+    setSearch((current) => {
+      const next = new URLSearchParams(current);
+      if (id === undefined) next.delete(openRequestParam);
+      else next.set(openRequestParam, id);
+      return next;
+    });
+  const setTarget = (next: DecisionTarget | undefined) => setOpen(next?.request.id);
 
   return (
     <Stack spacing={3}>

@@ -1,9 +1,3 @@
-/** The VM name at the end of an ARM id; the id itself when it has no name segment. */
-export function vmNameFromId(vmId: string): string {
-  const match = /\/virtualMachines\/([^/]+)\/?$/i.exec(vmId);
-  return match?.[1] ?? vmId;
-}
-
 /** An NSG rule's protocol as the blades show it: ARM's `Tcp`/`Udp`/`*` as TCP, UDP, Any. */
 export function ruleProtocolLabel(protocol: string): string {
   return protocol === "*" ? "Any" : protocol.toUpperCase();
