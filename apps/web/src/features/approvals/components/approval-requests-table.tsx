@@ -2,7 +2,7 @@ import { Box, Button, Skeleton, Table, TableBody, TableCell, TableContainer, Tab
 import type { AccessRequest } from "@portcullis/contract";
 import { stackedTableSx } from "../../../components/stacked-table.ts";
 import { accessRequestStatusText, approvalProgressText, sourceText } from "../../../lib/access-text.ts";
-import { describeMinutes, formatTimestamp } from "../../../lib/format.ts";
+import { describeMinutes, formatEndTime, formatTimestamp } from "../../../lib/format.ts";
 import { portLabel } from "../../../lib/port-label.ts";
 
 type ApprovalRequestsTableProps = {
@@ -25,6 +25,8 @@ const headers = {
 function RequestRow({ request, variant, onOpen }: { request: AccessRequest; variant: "decide" | "review"; onOpen: (request: AccessRequest) => void }) {
   const action = variant === "decide" ? "Decide" : "Review";
   const header = headers[variant];
+  // Times of today without their date (the full instant in the tooltip), so the table fits a laptop's width.
+  const now = new Date();
   return (
     <TableRow hover onClick={() => onOpen(request)} sx={{ cursor: "pointer" }}>
       <TableCell data-label={header[0]}>
@@ -57,18 +59,22 @@ function RequestRow({ request, variant, onOpen }: { request: AccessRequest; vari
       </TableCell>
       <TableCell data-label={header[3]}>{sourceText(request.sourcePrefixes)}</TableCell>
       <TableCell data-label={header[4]} sx={{ whiteSpace: "nowrap" }}>{describeMinutes(request.durationMinutes)}</TableCell>
-      <TableCell data-label={header[5]} sx={{ maxWidth: 240 }}>
+      <TableCell data-label={header[5]} sx={{ maxWidth: 200 }}>
         <Typography variant="body2" noWrap title={request.justification ?? undefined}>
           {request.justification ?? ""}
         </Typography>
       </TableCell>
       <TableCell data-label={header[6]} sx={{ whiteSpace: "nowrap" }}>
-        <time dateTime={request.createdAt}>{formatTimestamp(request.createdAt)}</time>
+        <time dateTime={request.createdAt} title={formatTimestamp(request.createdAt)}>
+          {formatEndTime(request.createdAt, now)}
+        </time>
       </TableCell>
       {variant === "decide" ? (
         <>
           <TableCell data-label={headers.decide[7]} sx={{ whiteSpace: "nowrap" }}>
-            <time dateTime={request.expiresAt}>{formatTimestamp(request.expiresAt)}</time>
+            <time dateTime={request.expiresAt} title={formatTimestamp(request.expiresAt)}>
+              {formatEndTime(request.expiresAt, now)}
+            </time>
           </TableCell>
           <TableCell data-label={headers.decide[8]} sx={{ whiteSpace: "nowrap" }}>{approvalProgressText(request.approval)}</TableCell>
         </>
