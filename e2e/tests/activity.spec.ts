@@ -138,6 +138,7 @@ test("a policy edit reads as a before/after table, an inverted time range is the
   await auditor.getByRole("combobox", { name: "Time range" }).click();
   await auditor.getByRole("option", { name: "Custom range" }).click();
   await auditor.getByLabel("From").fill("2026-03-02T10:00");
+  await expect(auditor).toHaveURL(/[?&]from=/);
   await auditor.getByLabel("To").fill("2026-03-01T10:00");
   await expect(auditor.getByLabel("To")).toHaveAttribute("aria-invalid", "true");
   await expect(auditor.getByText("Must be after From.")).toBeVisible();
