@@ -10,6 +10,13 @@ if (!process.env.PORTCULLIS_E2E_DATA_DIR) {
 }
 const env = e2eEnv();
 const debianChromium = "/usr/bin/chromium";
+const chromiumLaunch = {
+  // Playwright's own browser download is not available here; Debian's Chromium is.
+  ...(existsSync(debianChromium) ? { executablePath: debianChromium } : {}),
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+};
+/** Specs written for a phone run only in the mobile project; every other spec only on the desktop. */
+const mobileSpecs = /\.mobile\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "./tests",
@@ -28,14 +35,14 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          // Playwright's own browser download is not available here; Debian's Chromium is.
-          ...(existsSync(debianChromium) ? { executablePath: debianChromium } : {}),
-          args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        },
-      },
+      testIgnore: mobileSpecs,
+      use: { ...devices["Desktop Chrome"], launchOptions: chromiumLaunch },
+    },
+    {
+      // A phone: touch, a mobile viewport of 390 x 844 CSS pixels (an iPhone 12 to 15's), Chromium's mobile layout.
+      name: "mobile",
+      testMatch: mobileSpecs,
+      use: { ...devices["Pixel 7"], viewport: { width: 390, height: 844 }, launchOptions: chromiumLaunch },
     },
   ],
   webServer: {

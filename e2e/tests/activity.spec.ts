@@ -111,3 +111,50 @@ test("an auditor filters by VM and user, opens an event with its request's other
   await expect(table.getByRole("row").filter({ hasText: appVm.name })).toHaveCount(0);
   await expect(auditor.getByLabel("Search")).toBeFocused();
 });
+
+test("a policy edit reads as a before/after table, an inverted time range is the To field's error, and presets stay in the address", async ({ login }) => {
+  // vm-dev-build-02 (Contoso-Dev) is used by no other spec.
+  const vm = demoExpectations.vms.find((candidate) => candidate.name === "vm-dev-build-02")!;
+  const vmId = `/subscriptions/${vm.subscriptionId}/resourceGroups/${vm.resourceGroup}/providers/Microsoft.Compute/virtualMachines/${vm.name}`;
+  const admin = await login({ user: "admin" });
+  const headers = { Authorization: await tokenFrom(admin, "/jit?tab=configured", "/api/inventory/vms") };
+  expect((await admin.request.put("/api/policies", { headers, data: { vmIds: [vmId], ports: [rdp] } })).status()).toBe(200);
+  const ssh = { port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" };
+  expect((await admin.request.put("/api/policies", { headers, data: { vmIds: [vmId], ports: [{ ...rdp, maxRequestDuration: "PT2H30M" }, ssh] } })).status()).toBe(200);
+  expect((await admin.request.post("/api/policies/remove", { headers, data: { vmIds: [vmId] } })).status()).toBe(200);
+
+  const auditor = await login({ user: "auditor" });
+  await auditor.goto(`/activity?${new URLSearchParams({ vmId }).toString()}`);
+  const table = auditor.getByRole("table", { name: "Activity events" });
+  await expect(table).toHaveAttribute("aria-busy", "false");
+  await table.getByRole("row", { name: /JIT policy edited/ }).getByRole("button", { name: /^Details of / }).click();
+  const blade = auditor.getByRole("dialog", { name: "JIT policy edited" });
+  const change = blade.getByRole("table", { name: "Policy change" });
+  await expect(change.getByRole("row", { name: /^22 \(SSH\) TCP/ })).toContainText(/Added.*—.*3 h · per request/);
+  await expect(change.getByRole("row", { name: /^3389 \(RDP\) TCP/ })).toContainText(/Changed.*1 h · per request.*2 h 30 min · per request/);
+  await blade.getByRole("button", { name: "Close" }).click();
+
+  // A custom range that ends before it starts: the To field says so, the page does not fail, nothing is asked.
+  await auditor.getByRole("combobox", { name: "Time range" }).click();
+  await auditor.getByRole("option", { name: "Custom range" }).click();
+  await auditor.getByLabel("From").fill("2026-03-02T10:00");
+  await expect(auditor).toHaveURL(/[?&]from=/);
+  await auditor.getByLabel("To").fill("2026-03-01T10:00");
+  await expect(auditor.getByLabel("To")).toHaveAttribute("aria-invalid", "true");
+  await expect(auditor.getByText("Must be after From.")).toBeVisible();
+  await expect(auditor.getByText("No events are shown until the time range ends after it starts.")).toBeVisible();
+  await expect(auditor.getByRole("alert")).toHaveCount(0);
+  await expect(auditor.getByRole("button", { name: "Download CSV" })).toBeDisabled();
+
+  // A preset replaces the custom range and survives a reload.
+  await auditor.getByRole("combobox", { name: "Time range" }).click();
+  await auditor.getByRole("option", { name: "Last hour" }).click();
+  await expect(auditor).toHaveURL(/[?&]range=1h/);
+  await expect(auditor).not.toHaveURL(/[?&](from|to)=/);
+  await auditor.reload();
+  await expect(auditor.getByRole("combobox", { name: "Time range" })).toHaveText("Last hour");
+  await expect(table).toHaveAttribute("aria-busy", "false");
+  await expect(table.getByRole("row", { name: /JIT policy edited/ })).toBeVisible();
+  // No sideways scroll into blank space.
+  expect(await auditor.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+});

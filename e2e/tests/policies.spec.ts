@@ -139,7 +139,9 @@ test("a CIDR with host bits set is refused on its field and cannot be saved", as
   await address.fill("10.0.0.0/24");
   await expect(address).toHaveAttribute("aria-invalid", "false");
   await expect(blade.getByRole("button", { name: "Save" })).toBeEnabled();
+  // The edited rules are not thrown away without asking.
   await blade.getByRole("button", { name: "Cancel" }).click();
+  await admin.getByRole("dialog", { name: "Discard your changes?" }).getByRole("button", { name: "Discard" }).click();
   await expect(blade).toHaveCount(0);
   await showTab(admin, "Configured", linuxVm.name);
   await expect(row(admin, linuxVm)).toHaveCount(0);

@@ -60,6 +60,12 @@ describe("ended requests", () => {
     expect(accessRequestStatusText(request(status, 2, 0))).toBe(text);
   });
 
+  it("does not call break-glass access approved", () => {
+    expect(accessRequestStatusText({ ...request("opened", 1, 1), breakGlass: true })).toBe("Opened by break-glass, without approval");
+    expect(accessRequestStatusText({ ...request("failed", 1, 1), breakGlass: true })).toBe("Break-glass, but the ports could not be opened");
+    expect(accessRequestStatusText({ ...request("opened", 1, 0), breakGlass: false })).toBe("Approved and opened");
+  });
+
   it("gives the requester the denial's comment, and nothing for other outcomes", () => {
     const denied = request("denied", 2, 1, [approve("Alex"), deny("Sam", "Use the staging VM for this")]);
     expect(denialComment(denied)).toBe("Use the staging VM for this");

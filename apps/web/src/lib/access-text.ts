@@ -32,14 +32,15 @@ export function approvalsNeededText(required: number): string {
 }
 
 /** Where a request stands, in the words the requester reads on My access. */
-export function accessRequestStatusText(request: Pick<AccessRequest, "status" | "approval">): string {
+export function accessRequestStatusText(request: Pick<AccessRequest, "status" | "approval"> & { breakGlass?: boolean }): string {
   switch (request.status) {
     case "pending":
       return waitingText(request.approval.remaining);
+    // Break-glass skips approval: nobody approved it, whatever opened.
     case "opened":
-      return "Approved and opened";
+      return request.breakGlass === true ? "Opened by break-glass, without approval" : "Approved and opened";
     case "failed":
-      return "Approved, but the ports could not be opened";
+      return request.breakGlass === true ? "Break-glass, but the ports could not be opened" : "Approved, but the ports could not be opened";
     case "denied":
       return "Denied";
     case "lapsed":

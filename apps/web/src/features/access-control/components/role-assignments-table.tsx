@@ -1,4 +1,5 @@
 import { Box, Button, Skeleton, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from "@mui/material";
+import { visuallyHiddenSx } from "../../../components/visually-hidden.ts";
 import type { RoleAssignment } from "@portcullis/contract";
 import { formatTimestamp } from "../../../lib/format.ts";
 
@@ -25,8 +26,8 @@ export function RoleAssignmentsTable({ assignments, describeScope, onRemove }: R
               <TableCell key={header}>{header}</TableCell>
             ))}
             {onRemove ? (
-              <TableCell>
-                <Box component="span" sx={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>
+              <TableCell sx={{ position: "relative" }}>
+                <Box component="span" sx={visuallyHiddenSx}>
                   Actions
                 </Box>
               </TableCell>

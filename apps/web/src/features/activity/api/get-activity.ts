@@ -28,8 +28,8 @@ export function activityPagesQueryOptions(filters: ActivityFilters, client: ApiC
   });
 }
 
-export function useActivityPages(filters: ActivityFilters) {
-  return useInfiniteQuery(activityPagesQueryOptions(filters, useApiClient()));
+export function useActivityPages(filters: ActivityFilters, enabled = true) {
+  return useInfiniteQuery({ ...activityPagesQueryOptions(filters, useApiClient()), enabled });
 }
 
 /** The events of one request (same correlation id), oldest first. */

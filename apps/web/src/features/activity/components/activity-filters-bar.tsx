@@ -5,7 +5,7 @@ import { activityActions, nameFromArmId, type ActivityAction } from "@portcullis
 import { useDebouncedCallback } from "../../../hooks/use-debounced-callback.ts";
 import type { Option } from "../hooks/use-seen-options.ts";
 import { actionLabels, outcomeLabels } from "../utils/action-labels.ts";
-import { fromDateTimeLocal, hasFilters, toDateTimeLocal, type ActivityFilters, type FilterErrors, type FilterName } from "../utils/activity-filters.ts";
+import { fromDateTimeLocal, hasFilters, timePresets, toDateTimeLocal, type ActivityFilters, type FilterErrors, type FilterName, type TimePreset } from "../utils/activity-filters.ts";
 
 type ActivityFiltersBarProps = {
   filters: ActivityFilters;
@@ -25,6 +25,7 @@ function withChosen(options: readonly Option[], chosen: string | undefined, labe
 }
 
 const selectProps = { select: { displayEmpty: true }, inputLabel: { shrink: true } } as const;
+const presets = Object.entries(timePresets) as Array<[TimePreset, (typeof timePresets)[TimePreset]]>;
 
 export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions, errors = {} }: ActivityFiltersBarProps) {
   const problem = (name: FilterName) => ({ error: errors[name] !== undefined, helperText: errors[name] });
@@ -39,27 +40,57 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions, 
   const set = (patch: Partial<ActivityFilters>) => onChange({ ...filters, ...patch });
   const vms = withChosen(vmOptions, filters.vmId, nameFromArmId);
   const users = withChosen(userOptions, filters.userId, (oid) => oid);
+  // "Custom range" shows From and To; it stays chosen while both are still empty.
+  const [customChosen, setCustomChosen] = useState(false);
+  const custom = filters.from !== undefined || filters.to !== undefined || (customChosen && filters.range === undefined);
+  const timeRange = filters.range ?? (custom ? "custom" : "");
 
   return (
-    <Stack direction="row" useFlexGap spacing={1.5} sx={{ flexWrap: "wrap", px: 2, py: 1.5, alignItems: "center" }}>
+    <Stack direction="row" useFlexGap spacing={1.5} sx={{ flexWrap: "wrap", px: 2, py: 1.5, alignItems: "flex-start", "& > .MuiTextField-root": { flex: { xs: "1 1 100%", sm: "0 0 auto" } } }}>
       <TextField
+        select
         size="small"
-        type="datetime-local"
-        label="From"
-        {...problem("from")}
-        value={toDateTimeLocal(filters.from)}
-        onChange={(event) => set({ from: fromDateTimeLocal(event.target.value) })}
-        slotProps={{ inputLabel: { shrink: true } }}
-      />
-      <TextField
-        size="small"
-        type="datetime-local"
-        label="To"
-        {...problem("to")}
-        value={toDateTimeLocal(filters.to)}
-        onChange={(event) => set({ to: fromDateTimeLocal(event.target.value, true) })}
-        slotProps={{ inputLabel: { shrink: true } }}
-      />
+        label="Time range"
+        value={timeRange}
+        onChange={(event) => {
+          const value = event.target.value;
+          setCustomChosen(value === "custom");
+          if (value === "custom") set({ range: undefined });
+          else set({ range: value === "" ? undefined : (value as TimePreset), from: undefined, to: undefined });
+        }}
+        sx={{ minWidth: 170 }}
+        slotProps={selectProps}
+      >
+        <MenuItem value="">Any time</MenuItem>
+        {presets.map(([value, preset]) => (
+          <MenuItem key={value} value={value}>
+            {preset.label}
+          </MenuItem>
+        ))}
+        <MenuItem value="custom">Custom range</MenuItem>
+      </TextField>
+      {custom ? (
+        <>
+          <TextField
+            size="small"
+            type="datetime-local"
+            label="From"
+            {...problem("from")}
+            value={toDateTimeLocal(filters.from)}
+            onChange={(event) => set({ from: fromDateTimeLocal(event.target.value) })}
+            slotProps={{ inputLabel: { shrink: true } }}
+          />
+          <TextField
+            size="small"
+            type="datetime-local"
+            label="To"
+            value={toDateTimeLocal(filters.to)}
+            onChange={(event) => set({ to: fromDateTimeLocal(event.target.value, true) })}
+            {...problem("to")}
+            slotProps={{ inputLabel: { shrink: true } }}
+          />
+        </>
+      ) : null}
       <TextField select size="small" label="VM" {...problem("vmId")} value={filters.vmId ?? ""} onChange={(event) => set({ vmId: event.target.value || undefined })} sx={{ minWidth: 200 }} slotProps={selectProps}>
         <MenuItem value="">All VMs</MenuItem>
         {vms.map((vm) => (
@@ -136,6 +167,7 @@ export function ActivityFiltersBar({ filters, onChange, vmOptions, userOptions, 
         <Button
           onClick={() => {
             setText("");
+            setCustomChosen(false);
             onChange({});
           }}
         >

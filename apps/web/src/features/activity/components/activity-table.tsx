@@ -1,4 +1,6 @@
 import { Box, IconButton, Skeleton, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Tooltip, Typography } from "@mui/material";
+import { stackedTableSx } from "../../../components/stacked-table.ts";
+import { visuallyHiddenSx } from "../../../components/visually-hidden.ts";
 import OpenIcon from "@mui/icons-material/OpenInNew";
 import type { ActivityEvent } from "@portcullis/contract";
 import { formatTimestamp } from "../../../lib/format.ts";
@@ -21,21 +23,21 @@ function EventRow({ event, onOpen }: { event: ActivityEvent; onOpen: (event: Act
   const label = actionLabels[event.action];
   return (
     <TableRow hover>
-      <TableCell sx={{ whiteSpace: "nowrap" }}>
+      <TableCell data-label={headers[0]} sx={{ whiteSpace: "nowrap" }}>
         <time dateTime={event.at} title={event.at}>
           {formatTimestamp(event.at)}
         </time>
       </TableCell>
-      <TableCell>
+      <TableCell data-label={headers[1]}>
         <Typography variant="body2">{label}</Typography>
         <Typography variant="caption" sx={muted}>
           {event.action}
         </Typography>
       </TableCell>
-      <TableCell>
+      <TableCell data-label={headers[2]}>
         <OutcomeChip outcome={event.outcome} />
       </TableCell>
-      <TableCell>
+      <TableCell data-label={headers[3]}>
         <Typography variant="body2">{event.actor.name}</Typography>
         {event.actor.ip ? (
           <Typography variant="caption" sx={muted}>
@@ -43,14 +45,14 @@ function EventRow({ event, onOpen }: { event: ActivityEvent; onOpen: (event: Act
           </Typography>
         ) : null}
       </TableCell>
-      <TableCell>{event.vmName ?? <Box component="span" sx={muted}>—</Box>}</TableCell>
-      <TableCell>{event.ports.join(", ")}</TableCell>
-      <TableCell sx={{ maxWidth: 280 }}>
+      <TableCell data-label={headers[4]}>{event.vmName ?? <Box component="span" sx={muted}>—</Box>}</TableCell>
+      <TableCell data-label={headers[5]}>{event.ports.join(", ")}</TableCell>
+      <TableCell data-label={headers[6]} sx={{ maxWidth: 280 }}>
         <Typography variant="body2" noWrap title={event.justification ?? undefined}>
           {event.justification ?? event.error ?? ""}
         </Typography>
       </TableCell>
-      <TableCell padding="checkbox">
+      <TableCell sx={{ width: 48, px: 1 }}>
         <Tooltip title="Details">
           <IconButton size="small" aria-label={`Details of ${label} at ${event.at}`} onClick={() => onOpen(event)}>
             <OpenIcon fontSize="small" />
@@ -65,14 +67,14 @@ function EventRow({ event, onOpen }: { event: ActivityEvent; onOpen: (event: Act
 export function ActivityTable({ events, updating, onOpen, empty }: ActivityTableProps) {
   return (
     <TableContainer>
-      <Table size="small" aria-label="Activity events" aria-busy={events === undefined || updating}>
+      <Table size="small" aria-label="Activity events" aria-busy={events === undefined || updating} sx={stackedTableSx}>
         <TableHead>
           <TableRow>
             {headers.map((header) => (
               <TableCell key={header}>{header}</TableCell>
             ))}
-            <TableCell padding="checkbox">
-              <Box component="span" sx={{ position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" }}>
+            <TableCell sx={{ position: "relative", width: 48, px: 1 }}>
+              <Box component="span" sx={visuallyHiddenSx}>
                 Details
               </Box>
             </TableCell>

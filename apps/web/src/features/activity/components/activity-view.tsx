@@ -8,7 +8,7 @@ import { useActivityPages } from "../api/get-activity.ts";
 import { useActivityFilters } from "../hooks/use-activity-filters.ts";
 import { useSeenOptions } from "../hooks/use-seen-options.ts";
 import { fieldErrorsOf } from "../../../lib/field-errors.ts";
-import { filterNames, filterProblems, hasFilters } from "../utils/activity-filters.ts";
+import { filterNames, filterProblems, hasFilters, timeRangeError } from "../utils/activity-filters.ts";
 import { ActivityFiltersBar } from "./activity-filters-bar.tsx";
 import { ActivityTable } from "./activity-table.tsx";
 import { EventBlade } from "./event-blade.tsx";
@@ -20,7 +20,9 @@ import { EventBlade } from "./event-blade.tsx";
  */
 export function ActivityView({ ownEventsOnly }: { ownEventsOnly: boolean }) {
   const [filters, setFilters] = useActivityFilters();
-  const pages = useActivityPages(filters);
+  // An inverted range is the To field's error; nothing is asked of the API until it is fixed.
+  const invalidRange = timeRangeError(filters) !== undefined;
+  const pages = useActivityPages(filters, !invalidRange);
   const download = useDownloadActivity();
   const [open, setOpen] = useState<ActivityEvent | null>(null);
 
@@ -38,10 +40,10 @@ export function ActivityView({ ownEventsOnly }: { ownEventsOnly: boolean }) {
         <Typography variant="h1" sx={{ flex: 1 }}>
           Activity log
         </Typography>
-        <Button variant="outlined" startIcon={<DownloadIcon />} onClick={() => exportAs("csv")} loading={download.isPending && download.variables.format === "csv"}>
+        <Button variant="outlined" startIcon={<DownloadIcon />} onClick={() => exportAs("csv")} disabled={invalidRange} loading={download.isPending && download.variables.format === "csv"}>
           Download CSV
         </Button>
-        <Button variant="outlined" startIcon={<DownloadIcon />} onClick={() => exportAs("jsonl")} loading={download.isPending && download.variables.format === "jsonl"}>
+        <Button variant="outlined" startIcon={<DownloadIcon />} onClick={() => exportAs("jsonl")} disabled={invalidRange} loading={download.isPending && download.variables.format === "jsonl"}>
           Download JSON lines
         </Button>
       </Stack>
@@ -49,7 +51,11 @@ export function ActivityView({ ownEventsOnly }: { ownEventsOnly: boolean }) {
       {download.isError ? <ErrorAlert error={download.error} title="The export could not be downloaded" onClose={() => download.reset()} /> : null}
       <Paper variant="outlined">
         <ActivityFiltersBar filters={filters} onChange={setFilters} vmOptions={options.vms} userOptions={options.users} errors={filterErrors} />
-        {pages.isError ? (
+        {invalidRange ? (
+          <Typography variant="body2" role="status" sx={{ px: 2, pb: 3, pt: 1, color: "text.secondary" }}>
+            No events are shown until the time range ends after it starts.
+          </Typography>
+        ) : pages.isError ? (
           <Box sx={{ px: 2, pb: 2 }}>
             {refused?.other === undefined ? (
               <Alert severity="warning">Change the highlighted filters to see the events.</Alert>

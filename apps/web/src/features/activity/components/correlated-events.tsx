@@ -1,4 +1,4 @@
-import { Alert, List, ListItemButton, ListItemText, Skeleton, Typography } from "@mui/material";
+import { Alert, List, ListItem, ListItemButton, ListItemText, Skeleton, Typography } from "@mui/material";
 import type { ActivityEvent } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { formatTimestamp } from "../../../lib/format.ts";
@@ -22,12 +22,15 @@ export function CorrelatedEvents({ event, onSelect }: { event: ActivityEvent; on
       ) : (
         <List dense aria-label="Events of the same request" disablePadding>
           {correlated.data.map((other) => (
-            <ListItemButton key={other.id} selected={other.id === event.id} onClick={() => onSelect(other)} aria-current={other.id === event.id ? "true" : undefined}>
-              <ListItemText
-                primary={`${actionLabels[other.action]} · ${outcomeLabels[other.outcome]}${other.vmName ? ` · ${other.vmName}` : ""}`}
-                secondary={`${formatTimestamp(other.at)} · ${other.actor.name}`}
-              />
-            </ListItemButton>
+            // Each button in a list item of its own, so the list holds only <li> children.
+            <ListItem key={other.id} disablePadding>
+              <ListItemButton selected={other.id === event.id} onClick={() => onSelect(other)} aria-current={other.id === event.id ? "true" : undefined}>
+                <ListItemText
+                  primary={`${actionLabels[other.action]} · ${outcomeLabels[other.outcome]}${other.vmName ? ` · ${other.vmName}` : ""}`}
+                  secondary={`${formatTimestamp(other.at)} · ${other.actor.name}`}
+                />
+              </ListItemButton>
+            </ListItem>
           ))}
         </List>
       )}

@@ -3,6 +3,8 @@ import { Box, Typography } from "@mui/material";
 import type { ActivityEvent } from "@portcullis/contract";
 import { describeMinutes, formatTimestamp } from "../../../lib/format.ts";
 import { actionLabels } from "../utils/action-labels.ts";
+import { policyPortChanges } from "../utils/policy-change.ts";
+import { PolicyChangeTable } from "./policy-change-table.tsx";
 import { OutcomeChip } from "./outcome-chip.tsx";
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -26,8 +28,9 @@ const mono = { fontFamily: "monospace", fontSize: "0.8125rem" } as const;
  * markup or script shows as the characters it is.
  */
 export function EventDetails({ event }: { event: ActivityEvent }) {
+  const portChanges = event.action.startsWith("policy.") ? policyPortChanges(event.details) : undefined;
   return (
-    <Box component="dl" aria-label="Event fields" sx={{ display: "grid", gridTemplateColumns: "max-content 1fr", columnGap: 2, rowGap: 1, m: 0 }}>
+    <Box component="dl" aria-label="Event fields" sx={{ display: "grid", gridTemplateColumns: { xs: "minmax(0, 1fr)", sm: "max-content minmax(0, 1fr)" }, columnGap: 2, rowGap: { xs: 0.25, sm: 1 }, m: 0 }}>
       <Field label="Time">
         <time dateTime={event.at}>{formatTimestamp(event.at)}</time> <Box component="span" sx={{ color: "text.secondary" }}>({event.at})</Box>
       </Field>
@@ -61,9 +64,20 @@ export function EventDetails({ event }: { event: ActivityEvent }) {
       <Field label="Hash">
         <Box component="span" sx={{ ...mono, wordBreak: "break-all" }}>{event.hash}</Box>
       </Field>
+      {portChanges === undefined ? null : (
+        <Field label="Change">
+          <PolicyChangeTable changes={portChanges} />
+        </Field>
+      )}
       <Field label="Details">
-        <Box component="pre" aria-label="Details JSON" sx={{ ...mono, m: 0, p: 1.5, bgcolor: "action.hover", borderRadius: 1, overflowX: "auto", whiteSpace: "pre-wrap" }}>
-          {JSON.stringify(event.details, null, 2)}
+        {/* With a readable change above, the raw record is one click away rather than in the way. */}
+        <Box component="details" open={portChanges === undefined}>
+          <Box component="summary" sx={{ cursor: "pointer", mb: 1 }}>
+            All details (JSON)
+          </Box>
+          <Box component="pre" aria-label="Details JSON" sx={{ ...mono, m: 0, p: 1.5, bgcolor: "action.hover", borderRadius: 1, overflowX: "auto", whiteSpace: "pre-wrap" }}>
+            {JSON.stringify(event.details, null, 2)}
+          </Box>
         </Box>
       </Field>
     </Box>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activityQuery, filterProblems, filtersFromSearch, fromDateTimeLocal, hasFilters, toDateTimeLocal, withFilters } from "./activity-filters.ts";
+import { activityQuery, filterProblems, filtersFromSearch, fromDateTimeLocal, hasFilters, timeRangeError, toDateTimeLocal, withFilters } from "./activity-filters.ts";
 
 const vmId = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/rg-app-prod/providers/Microsoft.Compute/virtualMachines/vm-prod-app-03";
 
@@ -37,11 +37,29 @@ describe("activity filters in the address bar", () => {
   });
 
   it.each([
-    [{ from: "2026-01-02T00:00:00.000Z", to: "2026-01-01T00:00:00.000Z" }, { from: "must not be after To" }],
+    [{ from: "2026-01-02T00:00:00.000Z", to: "2026-01-01T00:00:00.000Z" }, { to: "Must be after From." }],
     [{ from: "2026-01-01T00:00:00.000Z", to: "2026-01-01T00:00:00.000Z" }, {}],
     [{ q: "!!!" }, { q: "must contain a letter or a digit" }],
     [{ q: "Zürich" }, {}],
   ])("checks %j as the API would: %j", (filters, expected) => {
     expect(filterProblems(filters)).toEqual(expected);
+  });
+
+  it("keeps a preset in the address and asks the API for the events since that long before now", () => {
+    const filters = filtersFromSearch(new URLSearchParams("range=24h&from=2026-01-01T00:00:00.000Z&outcome=failure"));
+    // A preset replaces a custom range: From and To are not both applied.
+    expect(filters).toEqual({ range: "24h", outcome: "failure" });
+    expect(withFilters(new URLSearchParams(), filters).toString()).toBe("range=24h&outcome=failure");
+    const now = new Date("2026-03-02T10:00:00.000Z");
+    expect(activityQuery(filters, {}, now)).toBe("from=2026-03-01T10%3A00%3A00.000Z&outcome=failure");
+    expect(activityQuery({ range: "1h" }, {}, now)).toBe("from=2026-03-02T09%3A00%3A00.000Z");
+    expect(activityQuery({ range: "30d" }, {}, now)).toBe("from=2026-01-31T10%3A00%3A00.000Z");
+    expect(filtersFromSearch(new URLSearchParams("range=2y"))).toEqual({});
+  });
+
+  it("names an inverted range on the To field instead of asking the API", () => {
+    expect(timeRangeError({ from: "2026-03-02T10:00:00.000Z", to: "2026-03-01T10:00:00.000Z" })).toBe("Must be after From.");
+    expect(timeRangeError({ from: "2026-03-01T10:00:00.000Z", to: "2026-03-02T10:00:00.000Z" })).toBeUndefined();
+    expect(timeRangeError({ from: "2026-03-01T10:00:00.000Z" })).toBeUndefined();
   });
 });

@@ -1,7 +1,21 @@
 import { activityActions, type ActivityAction } from "@portcullis/contract";
 
-/** The log's filters as the URL holds them (`/activity?vmId=...&action=...`); times are ISO 8601 UTC. */
+/** Azure's relative time ranges; the URL keeps the preset, so a reload or a shared link means "the last hour" then. */
+export const timePresets = {
+  "1h": { label: "Last hour", ms: 3_600_000 },
+  "24h": { label: "Last 24 hours", ms: 86_400_000 },
+  "7d": { label: "Last 7 days", ms: 7 * 86_400_000 },
+  "30d": { label: "Last 30 days", ms: 30 * 86_400_000 },
+} as const;
+export type TimePreset = keyof typeof timePresets;
+const isPreset = (value: string): value is TimePreset => Object.hasOwn(timePresets, value);
+
+/**
+ * The log's filters as the URL holds them (`/activity?vmId=...&action=...`); times are ISO 8601 UTC. `range` (a preset)
+ * and `from`/`to` (a custom range) exclude each other.
+ */
 export type ActivityFilters = {
+  range?: TimePreset;
   from?: string;
   to?: string;
   vmId?: string;
@@ -11,19 +25,21 @@ export type ActivityFilters = {
   q?: string;
 };
 
-export const filterNames = ["from", "to", "vmId", "userId", "action", "outcome", "q"] as const satisfies ReadonlyArray<keyof ActivityFilters>;
+export const filterNames = ["range", "from", "to", "vmId", "userId", "action", "outcome", "q"] as const satisfies ReadonlyArray<keyof ActivityFilters>;
 export type FilterName = (typeof filterNames)[number];
 
 /** A message per filter field (the server's rule, or the same rule checked here first). */
 export type FilterErrors = Partial<Record<FilterName, string>>;
 
 /**
- * What the filters break of the API's own rules, checked before asking it: From after To, and a search with no
- * letter or digit to look for. The server refuses the same (400 naming `from` or `q`), in the same words.
+ * What the filters break of the API's own rules, checked before asking it: a search with no letter or digit to look
+ * for (the server refuses the same, 400 naming `q`, in the same words). An inverted time range is `timeRangeError`,
+ * shown on the To field.
  */
 export function filterProblems(filters: ActivityFilters): FilterErrors {
   const errors: FilterErrors = {};
-  if (filters.from !== undefined && filters.to !== undefined && Date.parse(filters.from) > Date.parse(filters.to)) errors.from = "must not be after To";
+  const range = timeRangeError(filters);
+  if (range !== undefined) errors.to = range;
   if (filters.q !== undefined && !/[\p{L}\p{N}]/u.test(filters.q)) errors.q = "must contain a letter or a digit";
   return errors;
 }
@@ -40,8 +56,12 @@ export function filtersFromSearch(search: URLSearchParams): ActivityFilters {
   const to = text("to");
   const action = text("action");
   const outcome = text("outcome");
-  if (from !== undefined && isInstant(from)) filters.from = from;
-  if (to !== undefined && isInstant(to)) filters.to = to;
+  const range = text("range");
+  if (range !== undefined && isPreset(range)) filters.range = range;
+  else {
+    if (from !== undefined && isInstant(from)) filters.from = from;
+    if (to !== undefined && isInstant(to)) filters.to = to;
+  }
   const vmId = text("vmId");
   if (vmId !== undefined) filters.vmId = vmId;
   const userId = text("userId");
@@ -68,9 +88,16 @@ export function hasFilters(filters: ActivityFilters): boolean {
   return filterNames.some((name) => filters[name] !== undefined);
 }
 
-/** The API's query string for these filters (and paging). */
-export function activityQuery(filters: ActivityFilters, paging: { cursor?: string | null; pageSize?: number } = {}): string {
-  const search = withFilters(new URLSearchParams(), filters);
+/** Why the time range cannot be asked for (the start after the end), or undefined. */
+export function timeRangeError(filters: ActivityFilters): string | undefined {
+  if (filters.from === undefined || filters.to === undefined) return undefined;
+  return Date.parse(filters.from) > Date.parse(filters.to) ? "Must be after From." : undefined;
+}
+
+/** The API's query string for these filters (and paging); a preset becomes `from`, counted back from `now`. */
+export function activityQuery(filters: ActivityFilters, paging: { cursor?: string | null; pageSize?: number } = {}, now: Date = new Date()): string {
+  const { range, ...rest } = filters;
+  const search = withFilters(new URLSearchParams(), range === undefined ? rest : { ...rest, from: new Date(now.getTime() - timePresets[range].ms).toISOString(), to: undefined });
   if (paging.cursor) search.set("cursor", paging.cursor);
   if (paging.pageSize !== undefined) search.set("pageSize", String(paging.pageSize));
   return search.toString();

@@ -5,5 +5,6 @@
 export const approvalKeys = {
   all: ["approvals"] as const,
   list: () => [...approvalKeys.all, "list"] as const,
+  ownPending: () => [...approvalKeys.all, "own-pending"] as const,
   requesterHistory: (requestId: string) => [...approvalKeys.all, "requester-history", requestId] as const,
 };

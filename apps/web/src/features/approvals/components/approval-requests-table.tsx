@@ -1,7 +1,8 @@
 import { Box, Button, Skeleton, Table, TableBody, TableCell, TableContainer, TableHead, TableRow, Typography } from "@mui/material";
 import type { AccessRequest } from "@portcullis/contract";
+import { stackedTableSx } from "../../../components/stacked-table.ts";
 import { accessRequestStatusText, approvalProgressText, sourceText } from "../../../lib/access-text.ts";
-import { describeMinutes, formatTimestamp } from "../../../lib/format.ts";
+import { describeMinutes, formatEndTime, formatTimestamp } from "../../../lib/format.ts";
 import { portLabel } from "../../../lib/port-label.ts";
 
 type ApprovalRequestsTableProps = {
@@ -23,9 +24,12 @@ const headers = {
 
 function RequestRow({ request, variant, onOpen }: { request: AccessRequest; variant: "decide" | "review"; onOpen: (request: AccessRequest) => void }) {
   const action = variant === "decide" ? "Decide" : "Review";
+  const header = headers[variant];
+  // Times of today without their date (the full instant in the tooltip), so the table fits a laptop's width.
+  const now = new Date();
   return (
     <TableRow hover onClick={() => onOpen(request)} sx={{ cursor: "pointer" }}>
-      <TableCell>
+      <TableCell data-label={header[0]}>
         <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: "nowrap" }}>
           {request.requester.name}
         </Typography>
@@ -38,7 +42,7 @@ function RequestRow({ request, variant, onOpen }: { request: AccessRequest; vari
           </Typography>
         ) : null}
       </TableCell>
-      <TableCell>
+      <TableCell data-label={header[1]}>
         <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: "nowrap" }} title={request.vmId}>
           {request.vmName}
         </Typography>
@@ -46,32 +50,36 @@ function RequestRow({ request, variant, onOpen }: { request: AccessRequest; vari
           {request.resourceGroup}
         </Typography>
       </TableCell>
-      <TableCell>
+      <TableCell data-label={header[2]}>
         {request.ports.map((port) => (
           <Box key={`${port.port}/${port.protocol}`} sx={{ whiteSpace: "nowrap" }}>
             {portLabel(port)}
           </Box>
         ))}
       </TableCell>
-      <TableCell>{sourceText(request.sourcePrefixes)}</TableCell>
-      <TableCell sx={{ whiteSpace: "nowrap" }}>{describeMinutes(request.durationMinutes)}</TableCell>
-      <TableCell sx={{ maxWidth: 240 }}>
+      <TableCell data-label={header[3]}>{sourceText(request.sourcePrefixes)}</TableCell>
+      <TableCell data-label={header[4]} sx={{ whiteSpace: "nowrap" }}>{describeMinutes(request.durationMinutes)}</TableCell>
+      <TableCell data-label={header[5]} sx={{ maxWidth: 200 }}>
         <Typography variant="body2" noWrap title={request.justification ?? undefined}>
           {request.justification ?? ""}
         </Typography>
       </TableCell>
-      <TableCell sx={{ whiteSpace: "nowrap" }}>
-        <time dateTime={request.createdAt}>{formatTimestamp(request.createdAt)}</time>
+      <TableCell data-label={header[6]} sx={{ whiteSpace: "nowrap" }}>
+        <time dateTime={request.createdAt} title={formatTimestamp(request.createdAt)}>
+          {formatEndTime(request.createdAt, now)}
+        </time>
       </TableCell>
       {variant === "decide" ? (
         <>
-          <TableCell sx={{ whiteSpace: "nowrap" }}>
-            <time dateTime={request.expiresAt}>{formatTimestamp(request.expiresAt)}</time>
+          <TableCell data-label={headers.decide[7]} sx={{ whiteSpace: "nowrap" }}>
+            <time dateTime={request.expiresAt} title={formatTimestamp(request.expiresAt)}>
+              {formatEndTime(request.expiresAt, now)}
+            </time>
           </TableCell>
-          <TableCell sx={{ whiteSpace: "nowrap" }}>{approvalProgressText(request.approval)}</TableCell>
+          <TableCell data-label={headers.decide[8]} sx={{ whiteSpace: "nowrap" }}>{approvalProgressText(request.approval)}</TableCell>
         </>
       ) : (
-        <TableCell>{accessRequestStatusText(request)}</TableCell>
+        <TableCell data-label={headers.review[7]}>{accessRequestStatusText(request)}</TableCell>
       )}
       <TableCell align="right">
         <Button
@@ -95,7 +103,7 @@ export function ApprovalRequestsTable({ label, requests, variant, onOpen, empty 
   const columns = headers[variant].length + 1;
   return (
     <TableContainer>
-      <Table size="small" aria-label={label} aria-busy={requests === undefined}>
+      <Table size="small" aria-label={label} aria-busy={requests === undefined} sx={stackedTableSx}>
         <TableHead>
           <TableRow>
             {headers[variant].map((header) => (

@@ -1,7 +1,11 @@
-import { useState, type ReactNode } from "react";
+import { useMemo, useState, type ReactNode } from "react";
+import { Link, useSearchParams } from "react-router";
 import { Alert, Paper, Snackbar, Stack, Typography } from "@mui/material";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useApprovals } from "../api/get-approvals.ts";
+import { useOwnPending } from "../api/get-own-pending.ts";
+import { useCurrentUser } from "../../../lib/auth/current-user.tsx";
+import { canSomewhere } from "../../../lib/permissions.ts";
 import { awaitingDecision, awaitingReview } from "../utils/approval-lists.ts";
 import type { Notice } from "../utils/decision-text.ts";
 import { ApprovalRequestsTable } from "./approval-requests-table.tsx";
@@ -18,14 +22,38 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
+/** The address parameter naming the request whose blade is open: a reload, a colleague's link or a notification opens it. */
+export const openRequestParam = "request";
+
 /** Requests waiting on the caller's approval, and break-glass accesses to review. */
 export function ApprovalsView() {
   const approvals = useApprovals();
-  const [target, setTarget] = useState<DecisionTarget | undefined>(undefined);
+  const [search, setSearch] = useSearchParams();
+  const openId = search.get(openRequestParam);
   const [notice, setNotice] = useState<Notice | undefined>(undefined);
   const items = approvals.data?.items;
   const toDecide = items ? awaitingDecision(items) : undefined;
   const toReview = items ? awaitingReview(items) : undefined;
+  // The caller's own requests that are not theirs to decide: said, rather than silently left out.
+  const ownPending = useOwnPending(canSomewhere(useCurrentUser(), "jit.request.create"));
+  const ownElsewhere = toDecide ? (ownPending.data?.items ?? []).filter((own) => !toDecide.some((request) => request.id === own.id)) : [];
+  // The blade opens once the lists hold the request; one no longer waiting on the caller opens nothing.
+  // Memoised on the fetched list: the blade tells a new target from a re-render by identity.
+  const target = useMemo((): DecisionTarget | undefined => {
+    if (!items || openId === null) return undefined;
+    const decide = awaitingDecision(items).find((request) => request.id === openId);
+    if (decide) return { request: decide, mode: "decide" };
+    const review = awaitingReview(items).find((request) => request.id === openId);
+    return review ? { request: review, mode: "review" } : undefined;
+  }, [items, openId]);
+  const setOpen = (id: string | undefined) =>
+    setSearch((current) => {
+      const next = new URLSearchParams(current);
+      if (id === undefined) next.delete(openRequestParam);
+      else next.set(openRequestParam, id);
+      return next;
+    });
+  const setTarget = (next: DecisionTarget | undefined) => setOpen(next?.request.id);
 
   return (
     <Stack spacing={3}>
@@ -40,6 +68,13 @@ export function ApprovalsView() {
         <ErrorAlert error={approvals.error} title="The requests waiting for approval could not be loaded" onRetry={() => void approvals.refetch()} retrying={approvals.isFetching} />
       ) : (
         <>
+          {ownElsewhere.length > 0 ? (
+            <Alert severity="info">
+              {ownElsewhere.length === 1 ? `Your own request for ${ownElsewhere[0]?.vmName ?? "a VM"} is` : `${ownElsewhere.length} of your own requests are`} not
+              listed here: you cannot approve your own request unless its VM&apos;s policy allows self-approval, so another approver
+              decides. Follow it on <Link to="/my-access">My access</Link>.
+            </Alert>
+          ) : null}
           <Section title="Waiting for your decision">
             <Paper variant="outlined">
               <ApprovalRequestsTable

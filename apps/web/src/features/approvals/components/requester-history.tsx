@@ -27,6 +27,11 @@ export function RequesterHistory({ requestId, requesterName }: { requestId: stri
         <>
           <Typography variant="body2">{historyCountsText(history.data.counts)}</Typography>
           {history.data.grants.length > 0 ? (
+            <Typography variant="body2" sx={{ fontWeight: 600, pt: 1 }}>
+              Latest access, with or without approval
+            </Typography>
+          ) : null}
+          {history.data.grants.length > 0 ? (
             <Table size="small" aria-label="Latest grants">
               <TableHead>
                 <TableRow>

@@ -86,8 +86,8 @@ describe("the requester's history", () => {
   const counts: RequesterHistoryResponse["counts"] = { opened: 4, denied: 1, lapsed: 0, cancelled: 0, breakGlass: 1 };
 
   it("sums up the last 30 days, leaving out outcomes with none", () => {
-    expect(historyCountsText(counts)).toBe("In the last 30 days: 4 opened, 1 denied, 1 break-glass.");
-    expect(historyCountsText({ opened: 0, denied: 0, lapsed: 0, cancelled: 0, breakGlass: 0 })).toBe("No requests in the last 30 days.");
+    expect(historyCountsText(counts)).toBe("Requests for approval or break-glass in the last 30 days: 4 opened, 1 denied, 1 break-glass.");
+    expect(historyCountsText({ opened: 0, denied: 0, lapsed: 0, cancelled: 0, breakGlass: 0 })).toBe("No requests for approval or break-glass in the last 30 days.");
   });
 
   it("words a past grant's state", () => {

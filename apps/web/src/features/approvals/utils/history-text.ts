@@ -18,7 +18,10 @@ export function historyGrantStatus(grant: Pick<HistoryGrant, "status" | "statusR
   return grant.statusReason ? reasons[grant.statusReason] : statuses[grant.status];
 }
 
-/** "In the last 30 days: 4 opened, 1 denied, 1 break-glass" (outcomes with none are left out). */
+/**
+ * "Requests for approval in the last 30 days: 4 opened, 1 denied, 1 break-glass" (outcomes with none are left out).
+ * These count requests, not grants: access a policy opens without approval is only in the grants beside them.
+ */
 export function historyCountsText(counts: RequesterHistoryResponse["counts"]): string {
   const parts = [
     [counts.opened, "opened"],
@@ -29,5 +32,5 @@ export function historyCountsText(counts: RequesterHistoryResponse["counts"]): s
   ]
     .filter(([count]) => Number(count) > 0)
     .map(([count, word]) => `${count} ${word}`);
-  return parts.length === 0 ? "No requests in the last 30 days." : `In the last 30 days: ${parts.join(", ")}.`;
+  return parts.length === 0 ? "No requests for approval or break-glass in the last 30 days." : `Requests for approval or break-glass in the last 30 days: ${parts.join(", ")}.`;
 }

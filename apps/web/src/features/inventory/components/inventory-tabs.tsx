@@ -24,6 +24,9 @@ export function InventoryTabs({ tab, counts, onChange }: InventoryTabsProps) {
         if (next) onChange(next);
       }}
       aria-label="VMs by JIT status"
+      variant="scrollable"
+      scrollButtons="auto"
+      allowScrollButtonsMobile
       sx={{ px: 1, borderBottom: 1, borderColor: "divider" }}
     >
       {inventoryTabs.map((value) => (

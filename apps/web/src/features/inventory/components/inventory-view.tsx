@@ -1,4 +1,5 @@
-import { useReducer, useState } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
+import { useSearchParams } from "react-router";
 import { Box, Paper, Stack, Typography } from "@mui/material";
 import type { InventoryTab, VmRow } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
@@ -7,7 +8,7 @@ import { canTenantWide } from "../../../lib/permissions.ts";
 import { useVms } from "../api/get-vms.ts";
 import { useRefreshInventory } from "../api/refresh-inventory.ts";
 import { useInventoryTab } from "../hooks/use-inventory-tab.ts";
-import { hasFilters, initialVmTableState, toVmsQuery, vmTableReducer } from "../utils/vm-table-state.ts";
+import { hasFilters, initialVmTableState, toVmsQuery, vmFiltersFromSearch, vmTableReducer, withVmFilters } from "../utils/vm-table-state.ts";
 import type { InventoryExtensions } from "./inventory-extensions.ts";
 import { InventoryTabs, tabId, tabPanelId } from "./inventory-tabs.tsx";
 import { InventoryToolbar } from "./inventory-toolbar.tsx";
@@ -40,7 +41,21 @@ export function InventoryView({ extensions = {} }: { extensions?: InventoryExten
   // Refreshing re-reads the whole estate, so it is a tenant-wide action.
   const mayRefresh = canTenantWide(me, "jit.inventory.refresh");
   const [tab, selectTab] = useInventoryTab();
-  const [table, dispatch] = useReducer(vmTableReducer, initialVmTableState);
+  // The filters start from the address and are written back to it, so a reload or a shared link keeps them.
+  const [search, setSearch] = useSearchParams();
+  const [table, dispatch] = useReducer(vmTableReducer, search, (initial) => ({ ...initialVmTableState, filters: vmFiltersFromSearch(initial) }));
+  // setSearch changes with every address; the filters alone decide when to write them.
+  const writeSearch = useRef(setSearch);
+  writeSearch.current = setSearch;
+  useEffect(() => {
+    writeSearch.current(
+      (current) => {
+        const next = withVmFilters(current, table.filters);
+        return next.toString() === current.toString() ? current : next;
+      },
+      { replace: true },
+    );
+  }, [table.filters]);
   // Remounting the filter bar is how "Clear filters" also empties the name field it owns.
   const [filtersVersion, setFiltersVersion] = useState(0);
   const [selection, setSelection] = useState<Selection>({ tab, vms: noVms });

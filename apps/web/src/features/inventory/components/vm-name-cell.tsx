@@ -16,7 +16,7 @@ function DriftChip({ vm }: { vm: VmRow }) {
 export function VmNameCell({ vm }: { vm: VmRow }) {
   return (
     <Box sx={{ minWidth: 0 }}>
-      <Typography variant="body2" sx={{ fontWeight: 600, wordBreak: "break-all" }} title={vm.id}>
+      <Typography variant="body2" sx={{ fontWeight: 600, whiteSpace: { sm: "nowrap" }, overflowWrap: "anywhere" }} title={vm.id}>
         {vm.name}
       </Typography>
       <Typography variant="caption" component="div" sx={{ color: "text.secondary" }}>

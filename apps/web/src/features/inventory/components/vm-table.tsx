@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import { Box, Checkbox, LinearProgress, Table, TableBody, TableCell, TableContainer, TablePagination, TableRow } from "@mui/material";
 import type { InventoryTab, VmRow } from "@portcullis/contract";
+import { stackedTableSx } from "../../../components/stacked-table.ts";
 import { tabLabels } from "../utils/tab-param.ts";
 import { pageSizeOptions, type SortField, type SortOrder } from "../utils/vm-table-state.ts";
 import type { VmColumn } from "./vm-columns.tsx";
@@ -52,7 +53,9 @@ function VmTableRow({ vm, columns, selection }: { vm: VmRow; columns: readonly V
         </TableCell>
       ) : null}
       {columns.map((column) => (
-        <TableCell key={column.id}>{column.render(vm)}</TableCell>
+        <TableCell key={column.id} data-label={column.header}>
+          {column.render(vm)}
+        </TableCell>
       ))}
     </TableRow>
   );
@@ -72,7 +75,7 @@ export function VmTable(props: VmTableProps) {
         <LinearProgress aria-label="Loading VMs" sx={{ position: "absolute", top: 0, left: 0, right: 0, zIndex: 1 }} />
       ) : null}
       <TableContainer>
-        <Table aria-label={`${tabLabels[tab]} VMs`} aria-busy={rows === undefined || updating}>
+        <Table aria-label={`${tabLabels[tab]} VMs`} aria-busy={rows === undefined || updating} sx={stackedTableSx}>
           <VmTableHead
             columns={columns}
             sort={props.sort}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { initialVmTableState, toVmsQuery, vmTableReducer, type VmTableState } from "./vm-table-state.ts";
+import { initialVmTableState, toVmsQuery, type VmTableState, vmFiltersFromSearch, vmTableReducer, withVmFilters } from "./vm-table-state.ts";
 
 const onLaterPages: VmTableState = {
   ...initialVmTableState,
@@ -59,3 +59,11 @@ describe("VM table state", () => {
     });
   });
 });
+
+describe("the VM filters in the address", () => {
+  it("reads the name, subscription and resource group, and writes them back beside the tab", () => {
+    expect(vmFiltersFromSearch(new URLSearchParams("tab=configured&q=%20web%20&resourceGroup=rg-dev-apps"))).toEqual({ q: "web", subscription: "", resourceGroup: "rg-dev-apps" });
+    expect(withVmFilters(new URLSearchParams("tab=configured&subscription=old"), { q: "web", subscription: "", resourceGroup: "rg-dev-apps" }).toString()).toBe("tab=configured&q=web&resourceGroup=rg-dev-apps");
+  });
+});
+

@@ -74,3 +74,22 @@ export function toVmsQuery(state: VmTableState, tab: InventoryTab): ListVmsQuery
     pageSize: state.pageSize,
   };
 }
+
+const filterParams = { q: "q", subscription: "subscription", resourceGroup: "resourceGroup" } as const satisfies Record<keyof VmFilters, string>;
+
+/** The name, subscription and resource-group filters as the address holds them (`/jit?tab=configured&q=web`). */
+export function vmFiltersFromSearch(search: URLSearchParams): VmFilters {
+  const read = (name: string) => search.get(name)?.trim() ?? "";
+  return { q: read(filterParams.q), subscription: read(filterParams.subscription), resourceGroup: read(filterParams.resourceGroup) };
+}
+
+/** `current` with the filters written in (empty ones left out), other parameters kept. */
+export function withVmFilters(current: URLSearchParams, filters: VmFilters): URLSearchParams {
+  const next = new URLSearchParams(current);
+  for (const key of Object.keys(filterParams) as Array<keyof VmFilters>) {
+    const value = filters[key].trim();
+    if (value === "") next.delete(filterParams[key]);
+    else next.set(filterParams[key], value);
+  }
+  return next;
+}

@@ -111,7 +111,7 @@ function AddSubscriptionForm({ onClose, onAdded }: { onClose: () => void; onAdde
             value={form.name}
             onChange={(event) => change({ name: event.target.value })}
             error={errors.name !== undefined}
-            helperText={message("name") ?? "How the subscription is named in the list and the delivery log."}
+            helperText={message("name") ?? "How the rule is named in the list and the delivery log."}
             disabled={busy}
             autoComplete="off"
           />
@@ -202,13 +202,13 @@ function AddSubscriptionForm({ onClose, onAdded }: { onClose: () => void; onAdde
             {errors.events ? <FormHelperText>{message("events")}</FormHelperText> : null}
           </FormControl>
           <FormControlLabel control={<Switch checked={form.enabled} onChange={(event) => change({ enabled: event.target.checked })} />} label="Enabled" disabled={busy} />
-          {server?.other !== undefined ? <ErrorAlert error={server.other} title="The subscription was not added" onClose={() => create.reset()} /> : null}
+          {server?.other !== undefined ? <ErrorAlert error={server.other} title="The notification rule was not added" onClose={() => create.reset()} /> : null}
           {attempted && Object.keys(clientErrors).length > 0 ? <Alert severity="warning">Fix the highlighted fields, then press Add again.</Alert> : null}
         </Stack>
       </BladeBody>
       <BladeFooter>
         <Stack spacing={1}>
-          {busy ? <LinearProgress aria-label="Adding the subscription" /> : null}
+          {busy ? <LinearProgress aria-label="Adding the notification rule" /> : null}
           <Stack direction="row" spacing={1}>
             <Button variant="contained" onClick={submit} loading={busy}>
               Add
@@ -233,7 +233,7 @@ export function AddSubscriptionBlade({ open, onClose, onAdded }: AddSubscription
     if (open) setOpenings((count) => count + 1);
   }
   return (
-    <Blade open={open} id="add-subscription-blade" title="Add subscription" onClose={onClose} width={640}>
+    <Blade open={open} id="add-subscription-blade" title="Add notification rule" onClose={onClose} width={640}>
       <AddSubscriptionForm key={openings} onClose={onClose} onAdded={onAdded} />
     </Blade>
   );

@@ -27,7 +27,7 @@ export function DeleteSubscriptionDialog({ subscription, onClose, onDeleted }: D
 
   return (
     <Dialog open={subscription !== undefined} onClose={close} aria-labelledby="delete-subscription-title" maxWidth="sm" fullWidth>
-      <DialogTitle id="delete-subscription-title">Delete subscription {current?.name}?</DialogTitle>
+      <DialogTitle id="delete-subscription-title">Delete notification rule {current?.name}?</DialogTitle>
       <DialogContent>
         <Stack spacing={2}>
           {current ? (
@@ -35,7 +35,7 @@ export function DeleteSubscriptionDialog({ subscription, onClose, onDeleted }: D
               Nothing more is sent to {current.targetDisplay}. The delivery log keeps what was sent.
             </DialogContentText>
           ) : null}
-          {remove.isError ? <ErrorAlert error={remove.error} title="The subscription was not deleted" /> : null}
+          {remove.isError ? <ErrorAlert error={remove.error} title="The notification rule was not deleted" /> : null}
         </Stack>
       </DialogContent>
       <DialogActions>

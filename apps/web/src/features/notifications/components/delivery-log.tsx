@@ -9,7 +9,7 @@ import { channelLabels } from "../utils/subscription-form.ts";
 
 const statuses = DeliveryStatusSchema.options;
 const statusColors = { pending: "info", delivered: "success", failed: "error" } as const;
-const headers = ["Event", "Subscription", "Status", "Attempts", "Last result", "Created", "Next attempt"];
+const headers = ["Event", "Rule", "Status", "Attempts", "Last result", "Created", "Next attempt"];
 const muted = { color: "text.secondary" } as const;
 const anyValue = "any";
 
@@ -79,12 +79,12 @@ export function DeliveryLog({ subscriptions }: { subscriptions: readonly Notific
           select
           size="small"
           id="delivery-subscription-filter"
-          label="Subscription"
+          label="Rule"
           value={filter.subscriptionId ?? anyValue}
           onChange={(event) => setFilter((current) => ({ ...current, subscriptionId: event.target.value === anyValue ? undefined : event.target.value }))}
           sx={{ minWidth: 240 }}
         >
-          <MenuItem value={anyValue}>All subscriptions</MenuItem>
+          <MenuItem value={anyValue}>All rules</MenuItem>
           {(subscriptions ?? []).map((subscription) => (
             <MenuItem key={subscription.id} value={subscription.id}>
               {subscription.name}

@@ -63,15 +63,15 @@ export function NotificationsView() {
       {mayWrite ? (
         <div>
           <Button variant="contained" startIcon={<AddIcon />} onClick={() => setAdding(true)}>
-            Add subscription
+            Add notification rule
           </Button>
         </div>
       ) : null}
-      {update.isError ? <ErrorAlert error={update.error} title="The subscription was not changed" onClose={() => update.reset()} /> : null}
+      {update.isError ? <ErrorAlert error={update.error} title="The notification rule was not changed" onClose={() => update.reset()} /> : null}
       {test.isError ? <ErrorAlert error={test.error} title="The test was not sent" onClose={() => test.reset()} /> : null}
-      <Section title="Subscriptions">
+      <Section title="Notification rules">
         {subscriptions.isError ? (
-          <ErrorAlert error={subscriptions.error} title="The subscriptions could not be loaded" onRetry={() => void subscriptions.refetch()} retrying={subscriptions.isFetching} />
+          <ErrorAlert error={subscriptions.error} title="The notification rules could not be loaded" onRetry={() => void subscriptions.refetch()} retrying={subscriptions.isFetching} />
         ) : (
           <Paper variant="outlined">
             <SubscriptionsTable subscriptions={subscriptions.data?.items} actions={actions} />

@@ -26,7 +26,7 @@ export function SubscriptionsTable({ subscriptions, actions }: SubscriptionsTabl
   const columns = headers.length + (actions ? 1 : 0);
   return (
     <TableContainer>
-      <Table size="small" aria-label="Subscriptions" aria-busy={subscriptions === undefined}>
+      <Table size="small" aria-label="Notification rules" aria-busy={subscriptions === undefined}>
         <TableHead>
           <TableRow>
             {headers.map((header) => (
@@ -48,7 +48,7 @@ export function SubscriptionsTable({ subscriptions, actions }: SubscriptionsTabl
             <TableRow>
               <TableCell colSpan={columns} sx={{ py: 4, textAlign: "center", borderBottom: "none" }}>
                 <Typography variant="body2" sx={muted}>
-                  No subscriptions yet: nobody is notified.
+                  No notification rules yet: nobody is notified.
                 </Typography>
               </TableCell>
             </TableRow>

@@ -4,7 +4,8 @@ import UploadFileIcon from "@mui/icons-material/UploadFileOutlined";
 import type { ImportPoliciesResponse } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useImportPolicies } from "../api/import-policies.ts";
-import { describePolicyPort, vmNameFromId } from "../utils/describe-policy.ts";
+import { describePolicyPort } from "../../../lib/policy-port-text.ts";
+import { vmNameFromId } from "../../../lib/vm-name.ts";
 import { parseJsonDocument } from "../utils/parse-json-document.ts";
 import { NsgChangeList } from "./nsg-changes.tsx";
 

@@ -10,7 +10,7 @@ import { failedNsgName } from "../utils/failed-nsg.ts";
 import type { ApprovalForm } from "../utils/approval-form.ts";
 import { newRule, putBodyFromForm, validatePolicyForm, type PolicyForm, type PortRuleForm } from "../utils/policy-form.ts";
 import { serverFieldErrors } from "../utils/problem-fields.ts";
-import { BladeBody, BladeFooter } from "../../../components/blade.tsx";
+import { BladeBody, BladeFooter, useBladeClose, useBladeDirty } from "../../../components/blade.tsx";
 import { ApprovalFields } from "./approval-fields.tsx";
 import { NsgChangeList } from "./nsg-changes.tsx";
 import { PolicyPreview, type PreviewState } from "./policy-preview.tsx";
@@ -34,9 +34,14 @@ function countLabel(count: number): string {
 
 /** The rules form, its live preview and Save; after saving, what was written where. */
 export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCancel, onSaved }: PolicyEditorProps) {
-  const [form, setForm] = useState(initialForm);
+  // The form as it began (a later `initialForm` is a fresh copy with new row keys, so it is not compared against).
+  const [initial] = useState(initialForm);
+  const [form, setForm] = useState(initial);
   const [saved, setSaved] = useState<PutPoliciesResponse | undefined>(undefined);
   const save = useSavePolicies();
+  // Edited rules ask before they are thrown away; saved ones have nothing left to lose.
+  useBladeDirty(saved === undefined && form !== initial);
+  const cancel = useBladeClose(onCancel);
 
   const clientErrors = validatePolicyForm(form);
   const body: PutPoliciesBody | undefined = (Object.keys(clientErrors).length === 0 ? putBodyFromForm(vmIds, form) : null) ?? undefined;
@@ -170,7 +175,7 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
             <Button variant="contained" onClick={submit} disabled={body === undefined || refusedByServer} loading={save.isPending}>
               Save
             </Button>
-            <Button onClick={onCancel} disabled={save.isPending}>
+            <Button onClick={cancel} disabled={save.isPending}>
               Cancel
             </Button>
             {save.isPending ? (

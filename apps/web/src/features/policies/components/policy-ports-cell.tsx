@@ -1,7 +1,7 @@
 import { Box, Chip, Skeleton, Typography } from "@mui/material";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { usePolicies } from "../api/get-policies.ts";
-import { describePolicyPort } from "../utils/describe-policy.ts";
+import { describePolicyPort } from "../../../lib/policy-port-text.ts";
 
 /** The Configured tab's "Ports" cell: the VM's policy rules, joined from one list of all policies, and an "Approval" chip where requests wait for it. */
 export function PolicyPortsCell({ vmId }: { vmId: string }) {

@@ -1,7 +1,7 @@
 import { Alert, Box, LinearProgress, Skeleton, Stack, Typography } from "@mui/material";
 import type { PolicyPlanResponse } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
-import { vmNameFromId } from "../utils/describe-policy.ts";
+import { vmNameFromId } from "../../../lib/vm-name.ts";
 import { NsgChangeList } from "./nsg-changes.tsx";
 
 export type PreviewState =

@@ -3,7 +3,8 @@ import { Button, Chip, Skeleton, Stack, Table, TableBody, TableCell, TableHead, 
 import { nameFromArmId, type VmPropertiesResponse, type VmRow } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { useVmProperties } from "../api/get-vm-properties.ts";
-import { describePolicyPort, ruleProtocolLabel } from "../utils/describe-policy.ts";
+import { describePolicyPort } from "../../../lib/policy-port-text.ts";
+import { ruleProtocolLabel } from "../utils/describe-policy.ts";
 import { Blade, BladeBody, BladeFooter } from "../../../components/blade.tsx";
 
 type PropertiesBladeProps = {

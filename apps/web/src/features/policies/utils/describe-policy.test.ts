@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { PolicyPort } from "@portcullis/contract";
-import { describePolicyPort, ruleProtocolLabel, vmNameFromId } from "./describe-policy.ts";
+import { describePolicyPort } from "../../../lib/policy-port-text.ts";
+import { vmNameFromId } from "../../../lib/vm-name.ts";
+import { ruleProtocolLabel } from "./describe-policy.ts";
 
 describe("describePolicyPort", () => {
   it.each<[PolicyPort, string]>([

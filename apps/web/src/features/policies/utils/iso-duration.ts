@@ -1,5 +1,6 @@
 import { isoDurationMinutes, maxRequestDurationMinutes, minRequestDurationMinutes } from "@portcullis/contract";
-import { describeMinutes } from "@portcullis/core";
+export { describeIsoDuration } from "../../../lib/policy-port-text.ts";
+export { describeMinutes } from "../../../lib/format.ts";
 
 /** Whole minutes of an ISO-8601 duration (`PT3H` -> 180); null when it is not a plain time duration. */
 export function isoToMinutes(iso: string): number | null {
@@ -13,14 +14,6 @@ export function minutesToIso(minutes: number): string {
   const rest = minutes % 60;
   if (minutes === 0) return "PT0M";
   return `PT${hours > 0 ? `${hours}H` : ""}${rest > 0 ? `${rest}M` : ""}`;
-}
-
-export { describeMinutes };
-
-/** An ISO duration in words; the raw text if it is not one. */
-export function describeIsoDuration(iso: string): string {
-  const minutes = isoToMinutes(iso);
-  return minutes === null ? iso : describeMinutes(minutes);
 }
 
 /** The common choices of the "Max request time" select, as ISO durations. */

@@ -1,5 +1,6 @@
 import { Box, Button, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
 import type { AccessRequest } from "@portcullis/contract";
+import { stackedTableSx } from "../../../components/stacked-table.ts";
 import { accessRequestStatusText, decisionText, denialComment } from "../../../lib/access-text.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { portLabel } from "../../../lib/port-label.ts";
@@ -74,7 +75,7 @@ function Outcome({ request }: { request: AccessRequest }) {
 /** The caller's access requests as rows: waiting ones with their approvals so far, or ended ones with why. */
 export function AccessRequestsTable({ label, requests, variant, onCancel }: AccessRequestsTableProps) {
   return (
-    <Table size="small" aria-label={label}>
+    <Table size="small" aria-label={label} sx={stackedTableSx}>
       <TableHead>
         <TableRow>
           <TableCell>VM</TableCell>
@@ -88,7 +89,7 @@ export function AccessRequestsTable({ label, requests, variant, onCancel }: Acce
       <TableBody>
         {requests.map((request) => (
           <TableRow key={request.id}>
-            <TableCell>
+            <TableCell data-label="VM">
               <Typography variant="body2" sx={{ fontWeight: 600 }} title={request.vmId}>
                 {request.vmName}
               </Typography>
@@ -96,17 +97,17 @@ export function AccessRequestsTable({ label, requests, variant, onCancel }: Acce
                 {request.resourceGroup}
               </Typography>
             </TableCell>
-            <TableCell>
+            <TableCell data-label="Ports">
               {request.ports.map((port) => (
                 <Box key={`${port.port}/${port.protocol}`} sx={{ whiteSpace: "nowrap" }}>
                   {portLabel(port)}
                 </Box>
               ))}
             </TableCell>
-            <TableCell sx={{ whiteSpace: "nowrap" }}>
+            <TableCell data-label="Requested" sx={{ whiteSpace: "nowrap" }}>
               <time dateTime={request.createdAt}>{formatTimestamp(request.createdAt)}</time>
             </TableCell>
-            <TableCell>
+            <TableCell data-label="Status">
               {variant === "pending" ? (
                 <>
                   <Typography variant="body2" sx={{ fontWeight: 600 }}>
@@ -121,7 +122,7 @@ export function AccessRequestsTable({ label, requests, variant, onCancel }: Acce
               )}
             </TableCell>
             {variant === "pending" ? (
-              <TableCell>
+              <TableCell data-label="Decisions so far">
                 <Decisions request={request} />
               </TableCell>
             ) : null}

@@ -1,5 +1,6 @@
 import { Box, Button, Skeleton, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from "@mui/material";
 import type { Grant } from "@portcullis/contract";
+import { stackedTableSx } from "../../../components/stacked-table.ts";
 import { formatTimestamp } from "../../../lib/format.ts";
 import { sourceText } from "../../../lib/access-text.ts";
 import { grantStatusText, isActiveGrant } from "../utils/grant-status.ts";
@@ -61,7 +62,7 @@ function StatusCell({ grant, now }: { grant: Grant; now: Date }) {
 export function GrantsTable({ label, grants, now, showRequester, actionsFor, empty }: GrantsTableProps) {
   const columns = showRequester ? 6 : 5;
   return (
-    <Table size="small" aria-label={label} aria-busy={grants === undefined}>
+    <Table size="small" aria-label={label} aria-busy={grants === undefined} sx={stackedTableSx}>
       <TableHead>
         <TableRow>
           <TableCell>VM</TableCell>
@@ -94,7 +95,7 @@ export function GrantsTable({ label, grants, now, showRequester, actionsFor, emp
             const actions = actionsFor(grant);
             return (
               <TableRow key={grant.id}>
-                <TableCell>
+                <TableCell data-label="VM">
                   <Typography variant="body2" sx={{ fontWeight: 600 }} title={grant.vmId}>
                     {grant.vmName}
                   </Typography>
@@ -102,18 +103,18 @@ export function GrantsTable({ label, grants, now, showRequester, actionsFor, emp
                     {grant.resourceGroup}
                   </Typography>
                 </TableCell>
-                {showRequester ? <TableCell>{grant.requester.name}</TableCell> : null}
-                <TableCell>
+                {showRequester ? <TableCell data-label="Requester">{grant.requester.name}</TableCell> : null}
+                <TableCell data-label="Ports">
                   {grant.ports.map((port) => (
                     <Box key={`${port.port}/${port.protocol}`} sx={{ whiteSpace: "nowrap" }}>
                       {portLabel(port)}
                     </Box>
                   ))}
                 </TableCell>
-                <TableCell sx={{ wordBreak: "break-word" }} title={grant.justification ?? undefined}>
+                <TableCell data-label="Source" sx={{ wordBreak: "break-word" }} title={grant.justification ?? undefined}>
                   {sourceText(grant.sourcePrefixes)}
                 </TableCell>
-                <TableCell>
+                <TableCell data-label="Status">
                   <StatusCell grant={grant} now={now} />
                 </TableCell>
                 <TableCell align="right">

@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { Alert, Button, LinearProgress, Stack, TextField, Typography } from "@mui/material";
 import type { CreateAccessRequestBody } from "@portcullis/contract";
-import { BladeBody, BladeFooter } from "../../../components/blade.tsx";
+import { BladeBody, BladeFooter, useBladeClose, useBladeDirty } from "../../../components/blade.tsx";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { approvalsNeededText } from "../../../lib/access-text.ts";
 import { useCreateAccessRequest, type CreateAccessRequestResult } from "../api/create-access-request.ts";
@@ -42,7 +42,8 @@ type RequestAccessFormProps = {
  * for approval, that the request waits for it.
  */
 export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFormProps) {
-  const [form, setForm] = useState<RequestForm>(() => initialRequestForm(policy, myIp !== null));
+  const [initial] = useState<RequestForm>(() => initialRequestForm(policy, myIp !== null));
+  const [form, setForm] = useState<RequestForm>(initial);
   const [attempted, setAttempted] = useState(false);
   const [sent, setSent] = useState<CreateAccessRequestBody | undefined>(undefined);
   const [result, setResult] = useState<CreateAccessRequestResult | undefined>(undefined);
@@ -58,6 +59,9 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
   const waits = formWaitsForApproval(policy, form);
   const submitLabel = waits ? "Request approval" : "Open ports";
   const justificationRequired = policy.justificationRequired || form.breakGlass;
+  // A half-filled request asks before it is thrown away; a sent one has nothing left to lose.
+  useBladeDirty(result === undefined && JSON.stringify(form) !== JSON.stringify(initial));
+  const cancel = useBladeClose(onClose);
 
   function change(next: RequestForm) {
     setForm(next);
@@ -153,7 +157,7 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
             <Button variant="contained" color={form.breakGlass ? "warning" : "primary"} onClick={submit} loading={busy}>
               {submitLabel}
             </Button>
-            <Button onClick={onClose} disabled={busy}>
+            <Button onClick={cancel} disabled={busy}>
               Cancel
             </Button>
             {busy && sent ? (
