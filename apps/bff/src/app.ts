@@ -14,6 +14,7 @@ import { policyRoutes, type PolicyRouteDeps } from "./policies/routes.ts";
 import { requestRoutes, type RequestRouteDeps } from "./requests/routes.ts";
 import type { RoleAssignmentRepository } from "./rbac/repository.ts";
 import { rbacRoutes } from "./rbac/routes.ts";
+import { referenceRoutes } from "./reference/routes.ts";
 import type { RoleAssignmentService } from "./rbac/service.ts";
 import { recordRefusals, type AccessDenials } from "./lib/audit/access-denied.ts";
 import type { AuthRuntime } from "./lib/auth/auth-runtime.ts";
@@ -82,7 +83,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * /api in order: no-store; public health probes; the per-address limit; the public sign-in settings;
+ * /api in order: no-store; public health probes; the per-address limit; the public sign-in settings and the API
+ * reference (OpenAPI document and page);
  * authentication (everything after it needs a valid token); the per-user limit; body parsing; the guarded
  * routes; refusals of writes recorded in the audit trail.
  */
@@ -92,6 +94,7 @@ function apiRouter(deps: AppDeps): Router {
   api.use(healthRoutes(deps.isReady));
   api.use(perIpRateLimit(deps.rateLimits.perIpPerMinute));
   api.use(authConfigRoutes(deps.auth.clientConfig));
+  api.use(referenceRoutes({ oauth: deps.auth.oauth }));
   api.use(
     authenticate({
       validate: deps.auth.validate,

@@ -12,6 +12,8 @@ export interface RequestHandlerDeps {
   directory: UserDirectory;
   users: DemoUser[];
   spaClient: SpaClientOptions;
+  /** Clients whose consent is implied (the SPA, the CLI). */
+  firstPartyClientIds: ReadonlySet<string>;
   isClosed: () => boolean;
 }
 
@@ -39,7 +41,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
 
     const interaction = INTERACTION_PATH.exec(pathname);
     if (interaction?.[1]) {
-      handleInteraction({ ...deps, spaClientId: spaClient.clientId }, req, res, interaction[1]).catch((error: unknown) => sendInteractionError(res, error));
+      handleInteraction(deps, req, res, interaction[1]).catch((error: unknown) => sendInteractionError(res, error));
       return;
     }
     if (pathname === ROUTES.end_session && req.method === "GET") {
