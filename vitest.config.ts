@@ -20,6 +20,7 @@ export default defineConfig({
         test: { name: "bff-replicas", root: "apps/bff", include: replicaTests, fileParallelism: false, sequence: { groupOrder: 1 }, testTimeout: 60_000, hookTimeout: 60_000 },
       },
       { test: { name: "web", root: "apps/web", include: ["src/**/*.test.ts"] } },
+      { test: { name: "cli", root: "apps/cli", include: ["src/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: "local-issuer", root: "apps/local-issuer", include: ["src/**/*.test.ts"] } },
       { test: { name: "bench", root: "bench", include: ["**/*.test.ts"] } },
       { test: { name: "scripts", root: "scripts", include: ["**/*.test.ts"], testTimeout: 120_000 } },

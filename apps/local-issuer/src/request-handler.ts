@@ -4,7 +4,7 @@ import type { UserDirectory } from "./demo-users.ts";
 import { FormBodyError } from "./form-body.ts";
 import { handleInteraction, INTERACTION_PATH, sendInteractionError } from "./interactions.ts";
 import { ROUTES } from "./provider-config.ts";
-import { addSpaClientToLogout, tolerateOfflineAccessOnRefresh } from "./request-rewrites.ts";
+import { addSpaClientToLogout, normalizeTokenRequest } from "./request-rewrites.ts";
 import type { DemoUser, SpaClientOptions } from "./types.ts";
 
 export interface RequestHandlerDeps {
@@ -48,7 +48,7 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
       addSpaClientToLogout(req, spaClient.clientId, postLogoutUris);
     }
     if (pathname === ROUTES.token && req.method === "POST") {
-      tolerateOfflineAccessOnRefresh(req)
+      normalizeTokenRequest(req)
         .then((request) => oidc(request, res))
         .catch((error: unknown) => {
           if (error instanceof FormBodyError) sendOAuthError(res, 400, "invalid_request", error.message);
