@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): Express {
   // Client addresses come from core's resolveClientIp through TRUST_PROXY (clientIpOf), never from Express's
   // `trust proxy`, which stays unset so req.ip (not used) can never carry a forwarded value.
   app.use(clientAddress(deps.trustProxy));
-  app.use(securityHeaders(identityOrigins(deps.auth)));
+  app.use(securityHeaders(identityOrigins(deps.auth), deps.localIssuer === null ? null : "/oidc"));
   app.use(requestLogger(deps.logger));
   // The issuer parses its own bodies, so it goes before any body parser.
   if (deps.localIssuer !== null) app.use("/oidc", deps.localIssuer);

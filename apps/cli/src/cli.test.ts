@@ -9,7 +9,7 @@ import { allowRules, enablePolicy, sshPerRequest } from "../../bff/src/requests/
 import { signInAs } from "../../bff/src/test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../../bff/src/test-support/stack.ts";
 import { ExitCode } from "./errors.ts";
-import { completeDeviceLogin, runCli, startCli, tempConfigDir, until } from "./testing.ts";
+import { completeBrowserLogin, completeDeviceLogin, runCli, startCli, tempConfigDir, until } from "./testing.ts";
 
 describe("portcullis against the BFF, the local issuer and the emulator", () => {
   let emulator: TestEmulator;
@@ -40,6 +40,25 @@ describe("portcullis against the BFF, the local issuer and the emulator", () => 
     expect(whoami.code, whoami.stderr).toBe(0);
     expect(MeResponseSchema.parse(JSON.parse(whoami.stdout))).toMatchObject({ user: { username: "dev@contoso.test" }, anyScopePermissions: expect.arrayContaining(["jit.request.create"]) });
   }, 60_000);
+
+  it("logs in through the browser (auth code + PKCE to a loopback listener on any port) when --device-code is not given", async () => {
+    const opened: string[] = [];
+    const configDir = await tempConfigDir();
+    const login = startCli(["login", "--url", bff.url], { ...env, PORTCULLIS_CONFIG_DIR: configDir }, {
+      openBrowser: async (url) => {
+        opened.push(url);
+        await completeBrowserLogin(url, "approver@contoso.test");
+      },
+    });
+    const done = await login.done;
+    expect(done, done.stderr).toMatchObject({ code: 0, stdout: `Signed in to ${bff.url} as approver@contoso.test\n` });
+    expect(new URL(opened[0] ?? "").searchParams.get("redirect_uri")).toMatch(/^http:\/\/localhost:\d+/);
+    const approvals = await runCli(["approvals", "--json"], { ...env, PORTCULLIS_CONFIG_DIR: configDir });
+    expect(approvals.code, approvals.stderr).toBe(0);
+    expect(JSON.parse(approvals.stdout)).toEqual([]);
+    expect(await runCli(["logout"], { ...env, PORTCULLIS_CONFIG_DIR: configDir })).toMatchObject({ code: 0, stdout: "Signed out\n" });
+    expect((await runCli(["whoami"], { ...env, PORTCULLIS_CONFIG_DIR: configDir })).code).toBe(ExitCode.notSignedIn);
+  });
 
   it("request opens the Allow rule in the emulator's NSG, --json prints the contract's grant, and revoke removes the rule", async () => {
     const opened = await runCli(["request", "vm-prod-web-01", "--port", "22", "--for", "1h", "--reason", "deploy fix", "--json"], env);

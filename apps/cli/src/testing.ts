@@ -26,12 +26,12 @@ function collect(stream: PassThrough): () => string {
 }
 
 /** Runs `portcullis <args>` in-process with its own config directory and environment; output is captured. */
-export function startCli(args: readonly string[], env: Record<string, string | undefined>): RunningCli {
+export function startCli(args: readonly string[], env: Record<string, string | undefined>, overrides: Partial<CliIo> = {}): RunningCli {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out = collect(stdout);
   const err = collect(stderr);
-  const io: CliIo = { ...processIo(), stdout, stderr, env, cwd: env["PORTCULLIS_TEST_CWD"] ?? process.cwd() };
+  const io: CliIo = { ...processIo(), stdout, stderr, env, cwd: env["PORTCULLIS_TEST_CWD"] ?? process.cwd(), ...overrides };
   const done = main(args, io).then((code) => ({ code, stdout: out(), stderr: err() }));
   return { stderrSoFar: err, done };
 }
@@ -52,6 +52,30 @@ export async function until<T>(probe: () => T | undefined | Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * What a browser does with the sign-in URL the CLI opens: the issuer's login page, the user's name and password,
+ * and the redirect back to the CLI's loopback listener with the code.
+ */
+export async function completeBrowserLogin(authorizeUrl: string, username: string, password: string = demoPassword): Promise<void> {
+  const start = new URL(authorizeUrl);
+  const atIssuer = (url: URL) => url.origin === start.origin;
+  const browser = new TestBrowser();
+  const login = await browser.follow(start, atIssuer);
+  if (login.response.status !== 200) throw new Error(`expected the login page, got ${login.response.status}`);
+  const posted = await browser.submitForm(login.url, { username, password });
+  if (posted.status !== 303) throw new Error(`sign-in as ${username} failed with ${posted.status}`);
+  const { response, url } = await browser.follow(new URL(posted.headers.get("location") ?? "", login.url), atIssuer);
+  // MSAL Node asks for response_mode=form_post: the issuer answers with a page whose script posts the code to the
+  // loopback listener, under the CSP the BFF sets (script by hash, form-action to loopback addresses).
+  const html = await response.text();
+  const csp = response.headers.get("content-security-policy") ?? "";
+  const action = formAction(html, url);
+  if (!["localhost", "127.0.0.1"].includes(action.hostname)) throw new Error(`sign-in ended at ${url.href} without a form to the CLI`);
+  if (!/form-action [^;]*http:\/\/localhost:\*/.test(csp) || !/script-src [^;]*'sha256-/.test(csp)) throw new Error(`the form_post page's CSP would stop a browser: ${csp}`);
+  const back = await fetch(action, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(hiddenFields(html)).toString() });
+  if (!back.ok) throw new Error(`the CLI's loopback listener answered ${back.status}`);
 }
 
 function hiddenFields(html: string): Record<string, string> {
