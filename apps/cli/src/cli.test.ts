@@ -2,7 +2,7 @@ import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import request from "supertest";
-import { AuthConfigResponseSchema, GrantSchema, MeResponseSchema, type ApprovalSettings } from "@portcullis/contract";
+import { ActivityEventSchema, AuthConfigResponseSchema, GrantSchema, MeResponseSchema, type ApprovalSettings, type Grant, type PolicyPort } from "@portcullis/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demo } from "../../bff/src/policies/testing.ts";
 import { allowRules, enablePolicy, sshPerRequest } from "../../bff/src/requests/testing.ts";
@@ -132,6 +132,41 @@ describe("portcullis against the BFF, the local issuer and the emulator", () => 
     const grants = JSON.parse((await runCli(["grants", "--json"], env)).stdout) as Array<{ id: string }>;
     for (const grant of grants) await runCli(["revoke", grant.id], env);
     expect(await allowRules(bff.arm, demo.nsgWeb01)).toEqual([]);
+  });
+
+  it("rdp opens 3389 and writes an .rdp file to the VM's address; extend lengthens the grant; activity streams the events as table, CSV and JSON lines", async () => {
+    const rdpPort: PolicyPort = { port: 3389, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" };
+    await enablePolicy(bff, [demo.web01], [sshPerRequest, rdpPort]);
+    const cwd = await mkdtemp(path.join(tmpdir(), "portcullis-rdp-"));
+    const rdp = await runCli(["rdp", "vm-prod-web-01", "--for", "1h", "--reason", "patch", "--no-open", "--json"], { ...env, PORTCULLIS_TEST_CWD: cwd });
+    expect(rdp.code, rdp.stderr).toBe(0);
+    const { grant, rdpFile } = JSON.parse(rdp.stdout) as { grant: Grant; rdpFile: string };
+    expect(rdpFile).toBe(path.join(cwd, "vm-prod-web-01.rdp"));
+    const [rule] = await allowRules(bff.arm, demo.nsgWeb01);
+    expect(rule).toMatchObject({ destinationPortRanges: ["3389"] });
+    expect(await readFile(rdpFile, "utf8")).toBe(`full address:s:${rule?.destinationAddressPrefixes[0]}:3389\r\nusername:s:azureadmin\r\nprompt for credentials:i:1\r\n`);
+
+    const extended = await runCli(["extend", grant.id, "--by", "30m", "--json"], env);
+    expect(extended.code, extended.stderr).toBe(0);
+    expect(Date.parse(GrantSchema.parse(JSON.parse(extended.stdout)).endsAt) - Date.parse(grant.endsAt)).toBe(30 * 60_000);
+    expect((await runCli(["revoke", grant.id], env)).code).toBe(0);
+
+    const jsonl = await runCli(["activity", "--since", "1h", "--vm", "vm-prod-web-01", "--format", "jsonl"], env);
+    expect(jsonl.code, jsonl.stderr).toBe(0);
+    const events = jsonl.stdout.trim().split("\n").map((line) => ActivityEventSchema.parse(JSON.parse(line)));
+    expect(events.filter((e) => e.details["grantId"] === grant.id).map((e) => e.action)).toEqual(expect.arrayContaining(["request.opened", "request.extended", "request.revoked"]));
+    expect(new Set(events.map((e) => e.vmName))).toEqual(new Set(["vm-prod-web-01"]));
+    const csv = await runCli(["activity", "--since", "1h", "--vm", "vm-prod-web-01", "--format", "csv"], env);
+    expect(csv.stdout.split("\n")[0]).toMatch(/^time,seq,id,action,outcome,/);
+    expect(csv.stdout.trim().split("\n")).toHaveLength(events.length + 1);
+    const table = await runCli(["activity", "--since", "1h", "--vm", "vm-prod-web-01"], env);
+    const rows = table.stdout.trim().split("\n");
+    expect(rows[0]).toBe("TIME\tACTION\tOUTCOME\tACTOR\tVM\tDETAILS");
+    expect(rows.slice(1).some((row) => row.split("\t")[1] === "request.extended" && row.split("\t")[3] === "Dana Developer")).toBe(true);
+
+    const vms = await runCli(["vms", "--tab", "configured"], env);
+    expect(vms.stdout.split("\n")[0]).toBe("NAME\tRESOURCE GROUP\tSUBSCRIPTION\tOS\tPRIVATE IP\tREASON");
+    expect(vms.stdout).toContain("vm-prod-web-01\trg-web-prod");
   });
 
   it.each([
