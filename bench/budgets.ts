@@ -20,6 +20,8 @@ export const budgets = {
   portalRowsVisible: { max: 1500, unit: "ms", why: "navigation to /jit until the first row is visible" },
   /** A JIT request takes at most 20% longer than the bare NSG rule write it makes, with ARM's write latency. */
   requestOverheadRatioAt500: { max: 1.2, unit: "x", why: "POST /api/requests p50 / bare SDK write p50, 500 ms write latency" },
+  /** `portcullis request` costs at most 10% more than the API call it makes, once its process has started. */
+  cliRequestRatio: { max: 1.1, unit: "x", why: "(portcullis request p50 - portcullis --help p50) / POST /api/requests p50, 500 ms write latency" },
   /** What Portcullis adds to a request on top of the ARM write, with instant writes. */
   requestAddedTimeP95At0: { max: 50, unit: "ms", why: "POST /api/requests p95 - bare write p95, 0 ms write latency" },
   /** Enabling JIT writes each NSG once, however many VMs sit behind it. */

@@ -17,6 +17,7 @@ import { createNotificationRepository } from "./notifications/repository.ts";
 import { listAuditEvents } from "./lib/audit/audit-events.ts";
 import { openedGrant } from "./requests/service.ts";
 import { storedGrant } from "./requests/testing.ts";
+import { expectDocumented } from "./test-support/openapi-responses.ts";
 import { signInAs } from "./test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator } from "./test-support/stack.ts";
 import { issuerSigningKey, signToken, tamper, userClaims } from "./test-support/tokens.ts";
@@ -24,7 +25,7 @@ import { issuerSigningKey, signToken, tamper, userClaims } from "./test-support/
 /**
  * Every /api route (read from Express's router) times every demo user and every kind of bad token: the status,
  * the 403 message, that a refused call made no ARM call and stored nothing but, for a write, its access.denied
- * event, and that no answer may be cached.
+ * event, that no answer may be cached, and that every answer matches the OpenAPI document.
  */
 const emulator = await startTestEmulator();
 const bff = await assembleTestBff(emulator);
@@ -167,6 +168,8 @@ const samples: Record<string, Sample> = {
   "GET /api/healthz": { requires: "public", prepare: async () => ({ url: "/api/healthz" }), ok: 200 },
   "GET /api/readyz": { requires: "public", prepare: async () => ({ url: "/api/readyz" }), ok: 200 },
   "GET /api/auth/config": { requires: "public", prepare: async () => ({ url: "/api/auth/config" }), ok: 200 },
+  "GET /api/openapi.json": { requires: "public", prepare: async () => ({ url: "/api/openapi.json" }), ok: 200 },
+  "GET /api/docs": { requires: "public", prepare: async () => ({ url: "/api/docs" }), ok: 200 },
   "GET /api/me": { requires: "signed-in", prepare: async () => ({ url: "/api/me" }), ok: 200 },
   "GET /api/inventory/vms": { requires: "jit.vm.read at some scope", prepare: async () => ({ url: "/api/inventory/vms?tab=recommended" }), ok: 200 },
   "POST /api/inventory/refresh": { requires: "jit.inventory.refresh at /", prepare: async () => ({ url: "/api/inventory/refresh" }), ok: 200 },
@@ -304,7 +307,8 @@ describe("the API route matrix", () => {
 
       const call = request(bff.app)[route.method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete"](url);
       if (who.authorization !== undefined) call.set("authorization", who.authorization);
-      const res = await (body === undefined ? call : call.send(body));
+      // Every answer, refusals included, is what the OpenAPI document says for the route and status.
+      const res = expectDocumented(await (body === undefined ? call : call.send(body)));
 
       let expected = sample.ok;
       let forbidden: string | undefined;

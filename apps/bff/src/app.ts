@@ -14,6 +14,7 @@ import { policyRoutes, type PolicyRouteDeps } from "./policies/routes.ts";
 import { requestRoutes, type RequestRouteDeps } from "./requests/routes.ts";
 import type { RoleAssignmentRepository } from "./rbac/repository.ts";
 import { rbacRoutes } from "./rbac/routes.ts";
+import { referenceRoutes } from "./reference/routes.ts";
 import type { RoleAssignmentService } from "./rbac/service.ts";
 import { recordRefusals, type AccessDenials } from "./lib/audit/access-denied.ts";
 import type { AuthRuntime } from "./lib/auth/auth-runtime.ts";
@@ -89,7 +90,8 @@ const noStore: RequestHandler = (_req, res, next) => {
 };
 
 /**
- * /api in order: no-store; public health probes; the per-address limit; the public sign-in settings;
+ * /api in order: no-store; public health probes; the per-address limit; the public sign-in settings and the API
+ * reference (OpenAPI document and page);
  * authentication (everything after it needs a valid token); the per-user limit; body parsing; the guarded
  * routes; refusals of writes recorded in the audit trail.
  */
@@ -99,6 +101,7 @@ function apiRouter(deps: AppDeps): Router {
   api.use(healthRoutes(deps.isReady));
   api.use(perIpRateLimit(deps.rateLimits.perIpPerMinute, deps.rateLimitStores?.("ip:")));
   api.use(authConfigRoutes(deps.auth.clientConfig));
+  api.use(referenceRoutes({ oauth: deps.auth.oauth }));
   api.use(
     authenticate({
       validate: deps.auth.validate,
@@ -131,7 +134,7 @@ export function createApp(deps: AppDeps): Express {
   // Client addresses come from core's resolveClientIp through TRUST_PROXY (clientIpOf), never from Express's
   // `trust proxy`, which stays unset so req.ip (not used) can never carry a forwarded value.
   app.use(clientAddress(deps.trustProxy));
-  app.use(securityHeaders(identityOrigins(deps.auth)));
+  app.use(securityHeaders(identityOrigins(deps.auth), deps.localIssuer === null ? null : "/oidc"));
   app.use(requestLogger(deps.logger));
   app.use(requestContext());
   app.use(deps.metrics.metrics.http());

@@ -28,6 +28,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
       directory,
       tenantId: options.tenantId,
       spaClient: options.spaClient,
+      nativeClient: options.nativeClient,
       serviceClients: options.serviceClients,
       apiAudience: options.apiAudience,
       apiScope: options.apiScope,
@@ -40,7 +41,7 @@ export async function createLocalIssuer(options: LocalIssuerOptions): Promise<Lo
 
   let closed = false;
   return {
-    handler: createRequestHandler({ provider, directory, users, spaClient: options.spaClient, isClosed: () => closed }),
+    handler: createRequestHandler({ provider, directory, users, spaClient: options.spaClient, firstPartyClientIds: new Set([options.spaClient.clientId, ...(options.nativeClient === undefined ? [] : [options.nativeClient.clientId])]), isClosed: () => closed }),
     metadata: issuerMetadata(options.issuer, options.publicBaseUrl),
     jwks: async () => publicJwks(secrets.signing),
     async close() {

@@ -11,7 +11,8 @@ export interface InteractionDeps {
   provider: Provider;
   directory: UserDirectory;
   users: DemoUser[];
-  spaClientId: string;
+  /** Clients whose consent is implied (the SPA, the CLI). */
+  firstPartyClientIds: ReadonlySet<string>;
 }
 
 type InteractionDetails = Awaited<ReturnType<Provider["interactionDetails"]>>;
@@ -21,7 +22,7 @@ function stringList(value: unknown): string[] {
 }
 
 /**
- * An explicit prompt=consent from the first-party SPA is answered without a screen, like the implicit grant in
+ * An explicit prompt=consent from a first-party client (the SPA, the CLI) is answered without a screen, like the implicit grant in
  * loadExistingGrant: everything it asked for is recorded in its Grant.
  */
 async function autoConsent(provider: Provider, details: InteractionDetails, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -66,7 +67,7 @@ export async function handleInteraction(deps: InteractionDeps, req: IncomingMess
   const details = await provider.interactionDetails(req, res);
   if (details.uid !== uid) throw new errors.SessionNotFound("interaction uid does not match the interaction cookie");
 
-  if (details.prompt.name === "consent" && details.params.client_id === deps.spaClientId) {
+  if (details.prompt.name === "consent" && typeof details.params.client_id === "string" && deps.firstPartyClientIds.has(details.params.client_id)) {
     await autoConsent(provider, details, req, res);
     return;
   }

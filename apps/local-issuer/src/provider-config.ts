@@ -6,13 +6,17 @@ import type { IssuerSecrets } from "./keys.ts";
 import { logoutSource, postLogoutSuccessSource, renderError } from "./provider-pages.ts";
 import { resourceIndicatorsFor } from "./resource-servers.ts";
 import { entraAccessTokenCustomizer, findAccountFor, SCOPE_CLAIMS } from "./token-claims.ts";
-import type { ServiceClientOptions, SpaClientOptions } from "./types.ts";
+import { deviceFlowPages } from "./device-pages.ts";
+import type { NativeClientOptions, ServiceClientOptions, SpaClientOptions } from "./types.ts";
 
 /** Entra ID v2 endpoint paths, so logs and metadata read like the real thing. */
 export const ROUTES = {
   authorization: "/oauth2/v2.0/authorize",
   token: "/oauth2/v2.0/token",
   end_session: "/oauth2/v2.0/logout",
+  // MSAL derives the device code endpoint from the token endpoint (".../token" -> ".../devicecode"), as Entra names it.
+  device_authorization: "/oauth2/v2.0/devicecode",
+  code_verification: "/device",
   jwks: "/discovery/v2.0/keys",
 } as const;
 
@@ -24,6 +28,7 @@ export interface ProviderConfigDeps {
   directory: UserDirectory;
   tenantId: string;
   spaClient: SpaClientOptions;
+  nativeClient: NativeClientOptions | undefined;
   serviceClients: ServiceClientOptions[];
   apiAudience: string;
   apiScope: string;
@@ -40,7 +45,9 @@ function mountPathOf(ctx: KoaContextWithOIDC): string {
   return original.slice(0, original.length - url.length);
 }
 
-function clients(spa: SpaClientOptions, services: ServiceClientOptions[]): ClientMetadata[] {
+const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+
+function clients(spa: SpaClientOptions, native: NativeClientOptions | undefined, services: ServiceClientOptions[]): ClientMetadata[] {
   return [
     {
       client_id: spa.clientId,
@@ -52,10 +59,24 @@ function clients(spa: SpaClientOptions, services: ServiceClientOptions[]): Clien
       redirect_uris: spa.redirectUris,
       post_logout_redirect_uris: spa.postLogoutRedirectUris,
     },
+    ...(native === undefined
+      ? []
+      : [
+          {
+            client_id: native.clientId,
+            client_name: native.name,
+            application_type: "native",
+            token_endpoint_auth_method: "none",
+            grant_types: ["authorization_code", "refresh_token", deviceCodeGrant],
+            response_types: ["code"],
+            // RFC 8252: a native client's loopback redirect may use any port (MSAL Node listens on a free one).
+            redirect_uris: ["http://localhost", "http://127.0.0.1"],
+          } satisfies ClientMetadata,
+        ]),
     ...services.map((service): ClientMetadata => ({
       client_id: service.clientId,
       client_secret: service.clientSecret,
-      client_name: service.clientId,
+      client_name: service.name ?? service.clientId,
       // msal-node and Azure Identity send the secret in the body.
       token_endpoint_auth_method: "client_secret_post",
       grant_types: ["client_credentials"],
@@ -69,7 +90,7 @@ function clients(spa: SpaClientOptions, services: ServiceClientOptions[]): Clien
  * No consent screen for the first-party SPA: whatever it asks for (OIDC scopes and the API scope) is granted and
  * recorded in a Grant, so later silent requests resolve without interaction.
  */
-function autoGrantFor(spaClientId: string) {
+function autoGrantFor(firstParty: ReadonlySet<string>) {
   return async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
     const { client, session, provider } = ctx.oidc;
     const accountId = session?.accountId;
@@ -77,7 +98,7 @@ function autoGrantFor(spaClientId: string) {
     const resultGrantId = (ctx.oidc.result?.consent as { grantId?: unknown } | undefined)?.grantId;
     const grantId = (typeof resultGrantId === "string" ? resultGrantId : undefined) ?? session.grantIdFor(client.clientId);
     const existing = grantId ? await provider.Grant.find(grantId) : undefined;
-    if (client.clientId !== spaClientId) return existing;
+    if (!firstParty.has(client.clientId)) return existing;
 
     const grant = existing && existing.accountId === accountId ? existing : new provider.Grant({ clientId: client.clientId, accountId });
     const oidcScopes = [...ctx.oidc.requestParamOIDCScopes].join(" ");
@@ -108,9 +129,10 @@ function refreshTokenTtl(ctx: KoaContextWithOIDC, token: RefreshToken, client: C
 export function createProviderConfiguration(deps: ProviderConfigDeps): Configuration {
   const spaOrigins = new Set(deps.spaClient.redirectUris.map((uri) => new URL(uri).origin));
   const cookiePath = deps.basePath === "" ? "/" : deps.basePath;
+  const firstParty = new Set([deps.spaClient.clientId, ...(deps.nativeClient === undefined ? [] : [deps.nativeClient.clientId])]);
   return {
     adapter: deps.adapter,
-    clients: clients(deps.spaClient, deps.serviceClients),
+    clients: clients(deps.spaClient, deps.nativeClient, deps.serviceClients),
     jwks: { keys: deps.secrets.signing.keys as NonNullable<Configuration["jwks"]>["keys"] },
     findAccount: findAccountFor(deps),
     claims: { openid: [...SCOPE_CLAIMS.openid], profile: [...SCOPE_CLAIMS.profile] },
@@ -122,16 +144,17 @@ export function createProviderConfiguration(deps: ProviderConfigDeps): Configura
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      deviceFlow: { enabled: deps.nativeClient !== undefined, ...deviceFlowPages },
       userinfo: { enabled: false },
       pushedAuthorizationRequests: { enabled: false },
       rpInitiatedLogout: { enabled: true, logoutSource, postLogoutSuccessSource },
-      resourceIndicators: resourceIndicatorsFor({ ...deps, spaClientId: deps.spaClient.clientId }),
+      resourceIndicators: resourceIndicatorsFor({ ...deps, userClientIds: firstParty }),
     },
     // MSAL always asks for offline_access, but oidc-provider drops it without prompt=consent; Entra ID issues SPA
     // refresh tokens anyway, so we do too.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed("refresh_token"),
-    loadExistingGrant: autoGrantFor(deps.spaClient.clientId),
-    formats: { customizers: { jwt: entraAccessTokenCustomizer(deps) } },
+    loadExistingGrant: autoGrantFor(firstParty),
+    formats: { customizers: { jwt: entraAccessTokenCustomizer({ ...deps, serviceRoles: new Map(deps.serviceClients.map((s) => [s.clientId, s.roles ?? []])) }) } },
     clientBasedCORS: (_ctx, origin, client) => client.clientId === deps.spaClient.clientId && spaOrigins.has(origin),
     interactions: { policy: interactionPolicyWithSelectAccount(), url: (ctx, interaction) => `${mountPathOf(ctx)}/interaction/${interaction.uid}` },
     cookies: {
@@ -145,6 +168,7 @@ export function createProviderConfiguration(deps: ProviderConfigDeps): Configura
     ttl: {
       AccessToken: deps.accessTokenTtlSeconds,
       ClientCredentials: deps.accessTokenTtlSeconds,
+      DeviceCode: 10 * 60,
       AuthorizationCode: 60,
       IdToken: 60 * 60,
       RefreshToken: refreshTokenTtl,

@@ -4,7 +4,7 @@ import type { UserDirectory } from "./demo-users.ts";
 import { FormBodyError } from "./form-body.ts";
 import { handleInteraction, INTERACTION_PATH, sendInteractionError } from "./interactions.ts";
 import { ROUTES } from "./provider-config.ts";
-import { addSpaClientToLogout, tolerateOfflineAccessOnRefresh } from "./request-rewrites.ts";
+import { addSpaClientToLogout, normalizeTokenRequest } from "./request-rewrites.ts";
 import type { DemoUser, SpaClientOptions } from "./types.ts";
 
 export interface RequestHandlerDeps {
@@ -12,6 +12,8 @@ export interface RequestHandlerDeps {
   directory: UserDirectory;
   users: DemoUser[];
   spaClient: SpaClientOptions;
+  /** Clients whose consent is implied (the SPA, the CLI). */
+  firstPartyClientIds: ReadonlySet<string>;
   isClosed: () => boolean;
 }
 
@@ -39,14 +41,14 @@ export function createRequestHandler(deps: RequestHandlerDeps): (req: IncomingMe
 
     const interaction = INTERACTION_PATH.exec(pathname);
     if (interaction?.[1]) {
-      handleInteraction({ ...deps, spaClientId: spaClient.clientId }, req, res, interaction[1]).catch((error: unknown) => sendInteractionError(res, error));
+      handleInteraction(deps, req, res, interaction[1]).catch((error: unknown) => sendInteractionError(res, error));
       return;
     }
     if (pathname === ROUTES.end_session && req.method === "GET") {
       addSpaClientToLogout(req, spaClient.clientId, postLogoutUris);
     }
     if (pathname === ROUTES.token && req.method === "POST") {
-      tolerateOfflineAccessOnRefresh(req)
+      normalizeTokenRequest(req)
         .then((request) => oidc(request, res))
         .catch((error: unknown) => {
           if (error instanceof FormBodyError) sendOAuthError(res, 400, "invalid_request", error.message);

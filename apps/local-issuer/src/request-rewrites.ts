@@ -33,30 +33,47 @@ function replayRequest(original: ExpressRequest, body: Buffer): IncomingMessage 
   return replay;
 }
 
+const deviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+
+/** The token request's fields as oidc-provider must see them; null when nothing changes. */
+function normalizedFields(fields: URLSearchParams): URLSearchParams | null {
+  let changed = false;
+  // MSAL sends Entra's short grant type for the device flow; oidc-provider knows only RFC 8628's URN.
+  if (fields.get("grant_type") === "device_code") {
+    fields.set("grant_type", deviceCodeGrant);
+    changed = true;
+  }
+  const scope = fields.get("scope");
+  if (fields.get("grant_type") === "refresh_token" && scope !== null && scope.split(" ").includes("offline_access")) {
+    fields.set("scope", withoutOfflineAccess(scope));
+    changed = true;
+  }
+  return changed ? fields : null;
+}
+
 /**
- * MSAL adds `offline_access` to the scope of every refresh request. oidc-provider only keeps offline_access in a
- * grant when the authorization request said prompt=consent (OIDC Core 11), so the refresh token never carries it
- * and the refresh would fail with invalid_scope. Entra ID ignores it; so do we, by dropping it from refresh requests.
+ * Token requests as MSAL sends them, made acceptable to oidc-provider:
+ * - MSAL adds `offline_access` to the scope of every refresh request. oidc-provider only keeps offline_access in a
+ *   grant when the authorization request said prompt=consent (OIDC Core 11), so the refresh token never carries it
+ *   and the refresh would fail with invalid_scope. Entra ID ignores it; so do we, by dropping it from refresh requests.
+ * - MSAL's device flow polls with `grant_type=device_code` (Entra's name); RFC 8628 says
+ *   `urn:ietf:params:oauth:grant-type:device_code`.
  */
-export async function tolerateOfflineAccessOnRefresh(req: ExpressRequest): Promise<IncomingMessage> {
+export async function normalizeTokenRequest(req: ExpressRequest): Promise<IncomingMessage> {
   if (!isFormContentType(req)) return req;
   if (!req.readable) {
     // An upstream body parser got there first; oidc-provider then reads req.body.
     const body = req.body;
     if (typeof body === "object" && body !== null) {
       const fields = body as Record<string, unknown>;
-      if (fields.grant_type === "refresh_token" && typeof fields.scope === "string") fields.scope = withoutOfflineAccess(fields.scope);
+      const normalized = normalizedFields(new URLSearchParams(Object.entries(fields).filter((e): e is [string, string] => typeof e[1] === "string")));
+      if (normalized !== null) for (const [name, value] of normalized) fields[name] = value;
     }
     return req;
   }
   const raw = await readRawBody(req, TOKEN_BODY_LIMIT_BYTES);
-  const params = new URLSearchParams(raw.toString("utf8"));
-  const scope = params.get("scope");
-  if (params.get("grant_type") !== "refresh_token" || scope === null || !scope.split(" ").includes("offline_access")) {
-    return replayRequest(req, raw);
-  }
-  params.set("scope", withoutOfflineAccess(scope));
-  return replayRequest(req, Buffer.from(params.toString(), "utf8"));
+  const normalized = normalizedFields(new URLSearchParams(raw.toString("utf8")));
+  return replayRequest(req, normalized === null ? raw : Buffer.from(normalized.toString(), "utf8"));
 }
 
 /**

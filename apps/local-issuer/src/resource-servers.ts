@@ -3,7 +3,8 @@ import { errors } from "oidc-provider";
 import type { ServiceClientOptions } from "./types.ts";
 
 export interface ResourceDeps {
-  spaClientId: string;
+  /** First-party clients that act for users (the SPA, the CLI): their API scope names the API's audience. */
+  userClientIds: ReadonlySet<string>;
   apiAudience: string;
   apiScope: string;
   serviceClients: ServiceClientOptions[];
@@ -54,7 +55,7 @@ export function resourceIndicatorsFor(deps: ResourceDeps) {
     defaultResource(ctx: KoaContextWithOIDC, client: Client, oneOf?: readonly string[]): string | readonly string[] | undefined {
       if (oneOf) return oneOf.length === 1 ? oneOf[0] : oneOf;
       const scopes = requestedScopes(ctx);
-      if (client.clientId === deps.spaClientId) return scopes.includes(deps.apiScope) ? deps.apiAudience : undefined;
+      if (deps.userClientIds.has(client.clientId)) return scopes.includes(deps.apiScope) ? deps.apiAudience : undefined;
       if (services.has(client.clientId) && ctx.oidc.params?.grant_type === "client_credentials") {
         const audience = serviceAudienceFor(client.clientId, scopes);
         // Entra ID refuses app-only requests without a known "<resource>/.default" scope; an audience-less token is useless.
@@ -64,7 +65,7 @@ export function resourceIndicatorsFor(deps: ResourceDeps) {
       return undefined;
     },
     getResourceServerInfo(_ctx: KoaContextWithOIDC, indicator: string, client: Client): ResourceServer {
-      if (client.clientId === deps.spaClientId && indicator === deps.apiAudience) return jwtResource(deps.apiAudience, deps.apiScope);
+      if (deps.userClientIds.has(client.clientId) && indicator === deps.apiAudience) return jwtResource(deps.apiAudience, deps.apiScope);
       const service = services.get(client.clientId);
       const audience = service?.audiences.find((candidate) => candidate === indicator);
       // Accept "<audience>/.default" with or without the audience's trailing slash, as Entra ID does.

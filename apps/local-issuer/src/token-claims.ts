@@ -5,6 +5,8 @@ import type { DemoUser } from "./types.ts";
 export interface ClaimsDeps {
   tenantId: string;
   directory: UserDirectory;
+  /** App roles granted to each client-credentials app (client id -> role values). */
+  serviceRoles?: ReadonlyMap<string, readonly string[]>;
 }
 
 /** Which claims each scope releases into ID tokens (Entra ID v2 puts oid/tid/roles in every ID token). */
@@ -53,7 +55,7 @@ function delegatedScopes(scope: unknown, audience: unknown): string | undefined 
  * Reshapes oidc-provider's JWT access token (RFC 9068 style) into an Entra ID v2 access token:
  * scp instead of scope, azp instead of client_id, oid/tid/ver/nbf, user roles and groups, idtyp=app for apps.
  */
-export function entraAccessTokenCustomizer({ tenantId, directory }: ClaimsDeps) {
+export function entraAccessTokenCustomizer({ tenantId, directory, serviceRoles }: ClaimsDeps) {
   return (_ctx: KoaContextWithOIDC, token: AccessToken | ClientCredentials, jwt: JWTStructured): void => {
     const payload = jwt.payload;
     const clientId = String(payload.client_id);
@@ -66,7 +68,9 @@ export function entraAccessTokenCustomizer({ tenantId, directory }: ClaimsDeps) 
 
     if (token.kind === "ClientCredentials") {
       const principal = servicePrincipalId(clientId);
-      Object.assign(payload, { sub: principal, oid: principal, idtyp: "app", azpacr: "1" });
+      const roles = serviceRoles?.get(clientId) ?? [];
+      // Entra ID puts the app roles granted to the service principal in `roles`, and omits the claim when there are none.
+      Object.assign(payload, { sub: principal, oid: principal, idtyp: "app", azpacr: "1", ...(roles.length > 0 ? { roles: [...roles] } : {}) });
       return;
     }
 

@@ -18,6 +18,16 @@ export interface ServiceClientOptions {
   clientId: string;
   clientSecret: string;
   audiences: string[];
+  /** App roles its app-only tokens carry (`roles`), as Entra ID puts the app roles granted to a service principal. */
+  roles?: string[];
+  /** Display name of the application (`name` is not in Entra's app tokens; shown in the issuer's pages only). */
+  name?: string;
+}
+
+/** A first-party public client on a device or a desktop (the `portcullis` CLI): device flow and loopback redirects. */
+export interface NativeClientOptions {
+  clientId: string;
+  name: string;
 }
 
 export interface LocalIssuerOptions {
@@ -28,6 +38,8 @@ export interface LocalIssuerOptions {
   /** Keys live in `<dataDir>/local-issuer/`; null keeps them in memory. */
   dataDir: string | null;
   spaClient: SpaClientOptions;
+  /** The CLI's public client (device code, or auth code + PKCE to http://localhost on any port); absent: none. */
+  nativeClient?: NativeClientOptions;
   /** Audience of the BFF API's access tokens, e.g. "api://portcullis". */
   apiAudience: string;
   /** Delegated scope the SPA asks for, Entra style, e.g. "api://portcullis/access_as_user". */
@@ -45,6 +57,8 @@ export interface IssuerMetadata {
   authorization_endpoint: string;
   token_endpoint: string;
   end_session_endpoint: string;
+  /** RFC 8628: where devices start the device flow (Entra's path: .../oauth2/v2.0/devicecode). */
+  device_authorization_endpoint: string;
   jwks_uri: string;
   response_types_supported: string[];
   response_modes_supported: string[];

@@ -62,7 +62,8 @@ export const ActivityEventSchema = z.object({
   at: z.string(),
   action: ActivityActionSchema,
   outcome: ActivityOutcomeSchema,
-  actor: z.object({ oid: z.string(), name: z.string(), ip: z.string().nullable() }),
+  /** `kind`: a person, or an application with an app-only token (automation). Always sent by the BFF. */
+  actor: z.object({ oid: z.string(), name: z.string(), ip: z.string().nullable(), kind: z.enum(["user", "application"]).optional() }),
   vmId: z.string().nullable(),
   vmName: z.string().nullable(),
   ports: z.array(z.string()),

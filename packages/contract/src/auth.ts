@@ -69,6 +69,8 @@ export type CreateRoleAssignmentBody = z.infer<typeof CreateRoleAssignmentBodySc
 export const AuthConfigResponseSchema = z.object({
   mode: z.enum(["local", "entra"]),
   clientId: z.string(),
+  /** Client id of the CLI's public client registration (device code, loopback redirect); absent when none is registered. */
+  cliClientId: z.string().optional(),
   /** MSAL authority (always https). */
   authority: z.string(),
   knownAuthorities: z.array(z.string()),

@@ -7,3 +7,5 @@ export * from "./policies.ts";
 export * from "./requests.ts";
 export * from "./activity.ts";
 export * from "./notifications.ts";
+export * from "./api-catalog.ts";
+export * from "./openapi.ts";

@@ -84,7 +84,7 @@ export function toActivityEvent(row: EventRow): ActivityEvent {
     at: new Date(row.at).toISOString(),
     action: row.action as ActivityAction,
     outcome: row.outcome,
-    actor: { oid: row.actor_oid, name: row.actor_name, ip: row.actor_ip },
+    actor: { oid: row.actor_oid, name: row.actor_name, ip: row.actor_ip, kind: details["actorKind"] === "application" ? "application" : "user" },
     vmId: row.vm_id,
     vmName: row.vm_name ?? lastSegment(row.vm_id),
     ports: portsOf(details),

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { localTenantId } from "../lib/config-auth.ts";
 import { demo } from "../policies/testing.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
+import { expectDocumented } from "../test-support/openapi-responses.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { allowRules, requestAccess, sshPerRequest } from "../requests/testing.ts";
@@ -38,15 +39,15 @@ describe("approvals: N of M, self-approval, approver sets, lapse, the clock, can
 
   async function putPolicy(approval: Partial<ApprovalSettings> | null, extra: object = {}, ports: PolicyPort[] = [sshPerRequest, rdpAtOnce]) {
     const body = { vmIds: [demo.web01], ports, approval: approval === null ? null : { requiredApprovals: 2, approvers: { roleHolders: true }, ...approval }, ...extra };
-    return request(bff.app).put("/api/policies").set("authorization", auth.admin ?? "").send(body);
+    return expectDocumented(await request(bff.app).put("/api/policies").set("authorization", auth.admin ?? "").send(body));
   }
 
   async function ask(who: string, body: object = {}) {
     return requestAccess(bff, auth[who] ?? "", { vmId: demo.web01, ports: [{ port: 22 }], sources: { kind: "my-ip" }, durationMinutes: 60, justification: "fix the deploy", ...body });
   }
 
-  const decide = (who: string, id: string, action: "approve" | "deny" | "cancel" | "review", body: object = {}) =>
-    request(bff.app).post(`/api/access-requests/${id}/${action}`).set("authorization", auth[who] ?? "").send(body);
+  const decide = async (who: string, id: string, action: "approve" | "deny" | "cancel" | "review", body: object = {}) =>
+    expectDocumented(await request(bff.app).post(`/api/access-requests/${id}/${action}`).set("authorization", auth[who] ?? "").send(body));
 
   async function pendingRequest(who = "dev", body: object = {}): Promise<AccessRequest> {
     const res = await ask(who, body);

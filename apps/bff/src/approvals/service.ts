@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, Grant } from "@portcullis/contract";
 import { approvedGrantWindow, decisionRefusal, requestLapsesAt, tallyDecisions, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditActorOf, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
@@ -47,7 +47,7 @@ type RequestedAccess = Pick<FittedRequest, "ports" | "sourcePrefixes" | "duratio
 class LastApprovalError extends Error {}
 
 function actorOf(caller: Caller): AuditActor {
-  return { oid: caller.oid, name: caller.name, ip: caller.ip };
+  return auditActorOf(caller);
 }
 
 /** Approvals: pending requests, decisions (N of M), cancel, lapse, break-glass and its review. */

@@ -31,6 +31,7 @@ describe("sign-in with the local issuer", () => {
     expect(AuthConfigResponseSchema.strict().parse(res.body)).toEqual({
       mode: "local",
       clientId: "portcullis-spa",
+      cliClientId: "portcullis-cli",
       authority: `https://${host}/oidc`,
       knownAuthorities: [host],
       authorityMetadata: expect.any(String),

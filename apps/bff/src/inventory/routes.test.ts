@@ -3,6 +3,7 @@ import { permissions, type InventoryTab, type ListVmsResponse, type VmSummary } 
 import { reasons } from "@portcullis/core";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectDocumented } from "../test-support/openapi-responses.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 
@@ -25,7 +26,7 @@ describe("the inventory API against the demo estate", () => {
   });
 
   async function list(query: Record<string, string | number>): Promise<ListVmsResponse> {
-    const res = await request(bff.app).get("/api/inventory/vms").set("authorization", auth).query(query);
+    const res = expectDocumented(await request(bff.app).get("/api/inventory/vms").set("authorization", auth).query(query));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as ListVmsResponse;
   }
@@ -120,7 +121,7 @@ describe("the inventory API against the demo estate", () => {
     [{ tab: "none", page: 0 }, "page: must be at least 1"],
     [{ tab: "none", sort: "size" }, "sort: must be one of name, resourceGroup, subscription"],
   ])("answers %o with 400 naming the field and the rule", async (query, message) => {
-    const res = await request(bff.app).get("/api/inventory/vms").set("authorization", auth).query(query);
+    const res = expectDocumented(await request(bff.app).get("/api/inventory/vms").set("authorization", auth).query(query));
     expect(res.status).toBe(400);
     expect(res.body.error).toMatchObject({ code: "BadRequest", message });
   });
@@ -140,7 +141,7 @@ describe("the inventory API against the demo estate", () => {
         updated_by: "test",
       })
       .execute();
-    const refreshed = await request(bff.app).post("/api/inventory/refresh").set("authorization", auth);
+    const refreshed = expectDocumented(await request(bff.app).post("/api/inventory/refresh").set("authorization", auth));
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.counts).toEqual({
       configured: 1,

@@ -8,6 +8,13 @@ export const localSpaClientId = "portcullis-spa";
 /** Audience and delegated scope of the BFF's API at the local issuer. */
 export const localApiAudience = "api://portcullis";
 export const localApiScope = "api://portcullis/access_as_user";
+/** Client id of the `portcullis` CLI at the local issuer (a public client: device code, loopback redirect). */
+export const localCliClientId = "portcullis-cli";
+/**
+ * The demo automation app at the local issuer (client credentials, app role Jit.Requester). Its secret is published
+ * like the demo users' password: local sign-in only ever listens on this machine unless HOST says otherwise.
+ */
+export const localAutomationClient = { clientId: "portcullis-automation", clientSecret: "Portcullis!automation-demo1", roles: ["Jit.Requester"] } as const;
 /** Client id of the BFF's own ARM identity at the local issuer. */
 export const localBffClientId = "portcullis-bff";
 
@@ -21,6 +28,8 @@ export type AuthConfig =
       tenantId: string;
       spaClientId: string;
       apiClientId: string;
+      /** The CLI's public client registration (ENTRA_CLI_CLIENT_ID); absent: `portcullis login` is refused with a message. */
+      cliClientId?: string;
       /** Scope the SPA asks for, e.g. api://<apiClientId>/access_as_user. */
       apiScope: string;
       /** `tid` values whose users may call the API. */
@@ -87,6 +96,7 @@ export const authEnvShape = {
   ENTRA_TENANT_ID: guid("ENTRA_TENANT_ID"),
   ENTRA_SPA_CLIENT_ID: guid("ENTRA_SPA_CLIENT_ID"),
   ENTRA_API_CLIENT_ID: guid("ENTRA_API_CLIENT_ID"),
+  ENTRA_CLI_CLIENT_ID: guid("ENTRA_CLI_CLIENT_ID"),
   ENTRA_API_SCOPE: optionalText.transform((v, ctx) => {
     if (v !== undefined && !/^[a-z][a-z0-9+.-]*:\/\/?[^\s]+\/[\w.-]+$|^[0-9a-f-]{36}\/[\w.-]+$/i.test(v)) {
       ctx.addIssue({ code: "custom", message: `ENTRA_API_SCOPE: must look like api://<application id>/access_as_user (got "${v}")` });
@@ -115,11 +125,12 @@ export interface AuthEnv {
   ENTRA_TENANT_ID: string | undefined;
   ENTRA_SPA_CLIENT_ID: string | undefined;
   ENTRA_API_CLIENT_ID: string | undefined;
+  ENTRA_CLI_CLIENT_ID: string | undefined;
   ENTRA_API_SCOPE: string | undefined;
   ENTRA_ALLOWED_TENANT_IDS: string[] | undefined;
 }
 
-export const entraVariables = ["ENTRA_TENANT_ID", "ENTRA_SPA_CLIENT_ID", "ENTRA_API_CLIENT_ID", "ENTRA_API_SCOPE", "ENTRA_ALLOWED_TENANT_IDS"] as const;
+export const entraVariables = ["ENTRA_TENANT_ID", "ENTRA_SPA_CLIENT_ID", "ENTRA_API_CLIENT_ID", "ENTRA_CLI_CLIENT_ID", "ENTRA_API_SCOPE", "ENTRA_ALLOWED_TENANT_IDS"] as const;
 const requiredEntraVariables = ["ENTRA_TENANT_ID", "ENTRA_SPA_CLIENT_ID", "ENTRA_API_CLIENT_ID"] as const;
 
 /** Test seam: where the Entra validator fetches keys, instead of Entra's keys endpoint. */
@@ -155,6 +166,7 @@ export function resolveAuth(
     tenantId,
     spaClientId,
     apiClientId,
+    ...(parsed.ENTRA_CLI_CLIENT_ID === undefined ? {} : { cliClientId: parsed.ENTRA_CLI_CLIENT_ID }),
     apiScope: parsed.ENTRA_API_SCOPE ?? `api://${apiClientId}/access_as_user`,
     allowedTenantIds: parsed.ENTRA_ALLOWED_TENANT_IDS ?? [tenantId],
     authorityHost,

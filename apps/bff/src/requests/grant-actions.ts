@@ -1,7 +1,7 @@
 import type { Grant } from "@portcullis/contract";
 import { extendGrant, fitSources } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import type { AuditActor, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditActorOf, type AuditActor, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, NotAllowedError, NotFoundError } from "../lib/errors.ts";
@@ -37,9 +37,7 @@ export interface GrantActionDeps {
 
 const revokeAny = "jit.request.revoke.any";
 
-function actor(caller: Caller) {
-  return { oid: caller.oid, name: caller.name, ip: caller.ip };
-}
+const actor = (caller: Caller) => auditActorOf(caller);
 
 /** Reading, revoking and extending one grant. */
 export function createGrantActions(deps: GrantActionDeps) {

@@ -4,6 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { counterKey, demo, rulesNow } from "../policies/testing.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
+import { expectDocumented } from "../test-support/openapi-responses.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { allowRules, enablePolicy, grantActions, rdpOffice, requestAccess, sshPerRequest, threeHoursMs } from "./testing.ts";
@@ -79,7 +80,7 @@ describe("access requests through the API, the emulator and the expiry job", () 
     expect(await rulesNow(bff.arm, demo.nsgSnetWeb)).toEqual(before.subnet);
     expect(emulator.control.counters().writesByNsg).toEqual({ [counterKey(demo.nsgWeb01)]: 1, [counterKey(demo.nsgSnetWeb)]: 1 });
 
-    const after = await request(bff.app).get(`/api/grants/${grant.id}`).set("authorization", dev);
+    const after = expectDocumented(await request(bff.app).get(`/api/grants/${grant.id}`).set("authorization", dev));
     expect(after.body).toMatchObject({ status: "closed", statusReason: "Expired", closedAt: "2030-05-01T11:00:00.000Z" });
     expect(await grantActions(bff, grant.id)).toEqual(["request.created:success", "request.opened:success", "request.expired:success"]);
     clock.advance(-threeHoursMs);
@@ -114,23 +115,23 @@ describe("access requests through the API, the emulator and the expiry job", () 
     const admins = (await requestAccess(bff, admin, sshBody(demo.web01))).body as Grant;
 
     emulator.control.resetCounters();
-    const refused = await request(bff.app).post(`/api/grants/${admins.id}/revoke`).set("authorization", dev);
+    const refused = expectDocumented(await request(bff.app).post(`/api/grants/${admins.id}/revoke`).set("authorization", dev));
     expect(refused.status).toBe(404);
     expect(refused.body.error).toEqual({ code: "NotFound", message: `No grant ${admins.id}`, details: { grantId: admins.id } });
     expect(emulator.control.counters().writes).toBe(0);
     expect(await grantOf(admins.id)).toMatchObject({ status: "open" });
 
-    const own = await request(bff.app).post(`/api/grants/${mine.id}/revoke`).set("authorization", dev);
+    const own = expectDocumented(await request(bff.app).post(`/api/grants/${mine.id}/revoke`).set("authorization", dev));
     expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect(own.body).toMatchObject({ status: "closed", statusReason: "UserRequested" });
-    const byAdmin = await request(bff.app).post(`/api/grants/${admins.id}/revoke`).set("authorization", admin);
+    const byAdmin = expectDocumented(await request(bff.app).post(`/api/grants/${admins.id}/revoke`).set("authorization", admin));
     expect(byAdmin.body).toMatchObject({ status: "closed", statusReason: "UserRequested" });
     const devAgain = (await requestAccess(bff, dev, sshBody(demo.web01))).body as Grant;
-    const revoked = await request(bff.app).post(`/api/grants/${devAgain.id}/revoke`).set("authorization", admin);
+    const revoked = expectDocumented(await request(bff.app).post(`/api/grants/${devAgain.id}/revoke`).set("authorization", admin));
     expect(revoked.body).toMatchObject({ status: "closed", statusReason: "Revoked" });
     expect(await rulesNow(bff.arm, demo.nsgWeb01)).toEqual(before);
     expect(await grantActions(bff, devAgain.id)).toEqual(["request.created:success", "request.opened:success", "request.revoked:success"]);
-    const twice = await request(bff.app).post(`/api/grants/${devAgain.id}/revoke`).set("authorization", admin);
+    const twice = expectDocumented(await request(bff.app).post(`/api/grants/${devAgain.id}/revoke`).set("authorization", admin));
     expect(twice.status).toBe(409);
   });
 
@@ -138,7 +139,7 @@ describe("access requests through the API, the emulator and the expiry job", () 
     await enablePolicy(bff, [demo.web01], [sshPerRequest]);
     const grant = (await requestAccess(bff, dev, sshBody(demo.web01))).body as Grant;
     emulator.control.resetCounters();
-    const extended = await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 90 });
+    const extended = expectDocumented(await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 90 }));
     expect(extended.status, JSON.stringify(extended.body)).toBe(200);
     expect(extended.body).toMatchObject({ status: "open", startsAt: grant.startsAt, endsAt: "2030-05-01T10:30:00.000Z" });
     expect(emulator.control.counters().writesByNsg).toEqual({ [counterKey(demo.nsgWeb01)]: 1, [counterKey(demo.nsgSnetWeb)]: 1 });
@@ -147,12 +148,12 @@ describe("access requests through the API, the emulator and the expiry job", () 
     }
 
     emulator.control.resetCounters();
-    const tooFar = await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 31 });
+    const tooFar = expectDocumented(await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 31 }));
     expect(tooFar.status).toBe(400);
     expect(tooFar.body.error.details.problems).toEqual([{ field: "addMinutes", rule: expect.stringMatching(/^must be at most 30 minutes \(the grant must end by 11:00 UTC, 3 h after the grant started\)$/) }]);
-    const notOwner = await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", admin).send({ addMinutes: 5 });
+    const notOwner = expectDocumented(await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", admin).send({ addMinutes: 5 }));
     expect(notOwner.status).toBe(403);
-    const malformed = await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 0 });
+    const malformed = expectDocumented(await request(bff.app).post(`/api/grants/${grant.id}/extend`).set("authorization", dev).send({ addMinutes: 0 }));
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.message).toBe("addMinutes: must be at least 1");
     expect(emulator.control.counters().writes).toBe(0);

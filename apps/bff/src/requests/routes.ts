@@ -45,6 +45,7 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
     return {
       oid: context.principal.oid,
       name: context.principal.name,
+      kind: context.principal.kind,
       access: await context.access(),
       ip: clientIpOf(req),
       correlationId: typeof id === "string" ? id : null,

@@ -3,7 +3,7 @@ import type { AccessRequest, CreateAccessRequestBody, Grant, ListGrantsResponse 
 import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, validatePolicy, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
-import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditActorOf, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
@@ -34,6 +34,8 @@ import type { GrantRepository, Lease } from "./repository.ts";
 export interface Caller {
   oid: string;
   name: string;
+  /** An application calling with an app-only token (recorded as the audit actor's kind); a person when absent. */
+  kind?: "user" | "application";
   access: Access;
   ip: string | null;
   correlationId: string | null;
@@ -101,7 +103,7 @@ export interface OpenSpec {
 }
 
 export function actorOf(caller: Caller): AuditActor {
-  return { oid: caller.oid, name: caller.name, ip: caller.ip };
+  return auditActorOf(caller);
 }
 
 export function createRequestService(deps: RequestServiceDeps) {

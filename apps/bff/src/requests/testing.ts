@@ -4,6 +4,7 @@ import { allowRulePrefix, type NsgRule } from "@portcullis/core";
 import request from "supertest";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
+import { expectDocumented } from "../test-support/openapi-responses.ts";
 import type { InProcessBff } from "../test-support/stack.ts";
 import { demo, rulesNow } from "../policies/testing.ts";
 import type { GrantRecord } from "./grant-record.ts";
@@ -20,10 +21,11 @@ export async function enablePolicy(bff: InProcessBff, vmIds: string[], ports: Po
   );
 }
 
-export function requestAccess(bff: InProcessBff, authorization: string, body: object, forwardedFor?: string) {
+/** `POST /api/requests`; the answer (grant, pending request or error) is checked against the OpenAPI document. */
+export async function requestAccess(bff: InProcessBff, authorization: string, body: object, forwardedFor?: string) {
   const call = request(bff.app).post("/api/requests").set("authorization", authorization);
   if (forwardedFor !== undefined) call.set("x-forwarded-for", forwardedFor);
-  return call.send(body);
+  return expectDocumented(await call.send(body));
 }
 
 export async function allowRules(arm: ArmClients, nsgId: string): Promise<NsgRule[]> {

@@ -17,7 +17,7 @@ import { routeTemplateOf } from "../auth/guard.ts";
 import { NotAllowedError, NotFoundError } from "../errors.ts";
 import { clientIpOf } from "../http/client-ip.ts";
 import type { Logger } from "../logger.ts";
-import type { AuditRecorder } from "./audit-events.ts";
+import { auditActorOf, type AuditRecorder } from "./audit-events.ts";
 
 export interface AccessDenialOptions {
   db: Kysely<DatabaseSchema>;
@@ -38,6 +38,8 @@ export interface AccessDenials {
 }
 
 const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+/** `details.reason` of the 403 for an app-only token without a Portcullis app role (see authenticate.ts). */
+export const applicationWithoutRole = "ApplicationWithoutRole";
 const minuteMs = 60_000;
 /** NotAllowedError details worth keeping: what was missing where, and which thing was refused. */
 const keptDetails = ["reason", "requestId", "grantId"] as const;
@@ -88,9 +90,11 @@ export function createAccessDenials(options: AccessDenialOptions): AccessDenials
   return {
     async record(req, error) {
       const context = authContextOf(req);
-      if (context === undefined || !writeMethods.has(req.method)) return;
+      if (context === undefined) return;
       const { principal } = context;
       const details = (typeof error.details === "object" && error.details !== null ? error.details : {}) as Record<string, unknown>;
+      // An application refused for holding no role is recorded whatever it called: it should not be calling at all.
+      if (!writeMethods.has(req.method) && details["reason"] !== applicationWithoutRole) return;
       const route = `${req.method} ${routeTemplateOf(req) ?? "(no route)"}`;
       const permission = text(details["permission"]);
       const scope = text(details["scope"]);
@@ -99,7 +103,7 @@ export function createAccessDenials(options: AccessDenialOptions): AccessDenials
       const id = (req as { id?: unknown }).id;
       try {
         await options.audit.record(options.db, {
-          actor: { oid: principal.oid, name: principal.name, ip: clientIpOf(req) },
+          actor: auditActorOf({ oid: principal.oid, name: principal.name, ip: clientIpOf(req), kind: principal.kind }),
           action: "access.denied",
           outcome: "failure",
           details: {

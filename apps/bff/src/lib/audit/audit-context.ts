@@ -1,7 +1,7 @@
 import type { Request } from "express";
 import { requireAuthContext } from "../auth/authenticate.ts";
 import { clientIpOf } from "../http/client-ip.ts";
-import type { AuditActor } from "./audit-events.ts";
+import { auditActorOf, type AuditActor } from "./audit-events.ts";
 
 /** Who asks and which request it is, for the audit trail. */
 export interface AuditContext {
@@ -14,5 +14,5 @@ export interface AuditContext {
 export function auditContextOf(req: Request): AuditContext {
   const { principal } = requireAuthContext(req);
   const id = (req as { id?: unknown }).id;
-  return { actor: { oid: principal.oid, name: principal.name, ip: clientIpOf(req) }, correlationId: typeof id === "string" ? id : null };
+  return { actor: auditActorOf({ oid: principal.oid, name: principal.name, ip: clientIpOf(req), kind: principal.kind }), correlationId: typeof id === "string" ? id : null };
 }

@@ -13,6 +13,8 @@
  * - `details.justification`: string, the requester's words (shown as text, never as HTML).
  * - `details.requester`: `{ oid, name }`, when the actor is not the person the access is for (an approver or the
  *   scheduler opening it); the Configured tab's "last user" takes `requester.name` over the actor's name.
+ * - `details.actorKind`: `"application"` when the actor is an application (an app-only token); written by the
+ *   recorder from `actor.kind`, so it is covered by the event's hash. Absent for people.
  * The Configured tab counts `request.opened` success events per VM (approved requests) and shows the latest one.
  *
  * Appending takes a transaction-level lock (chain order across replicas): call it last in a transaction
@@ -39,6 +41,13 @@ export interface AuditActor {
   oid: string;
   name: string;
   ip: string | null;
+  /** An application (app-only token) rather than a person; recorded as `details.actorKind`. */
+  kind?: "user" | "application";
+}
+
+/** The actor of a caller (a principal, or a request service's caller), kind included. */
+export function auditActorOf(who: { oid: string; name: string; ip: string | null; kind?: "user" | "application" }): AuditActor {
+  return { oid: who.oid, name: who.name, ip: who.ip, ...(who.kind === "application" ? { kind: "application" as const } : {}) };
 }
 
 export interface AuditEventInput {
@@ -108,7 +117,7 @@ async function appendToChain(trx: Db, key: AuditSigningKey, events: readonly Aud
       outcome: event.outcome,
       vmId: event.vmId?.toLowerCase() ?? null,
       vmName: vmNameOf(event),
-      details: normaliseDetails(event.details),
+      details: normaliseDetails(event.actor.kind === "application" ? { ...event.details, actorKind: "application" } : event.details),
       error: event.error ?? null,
       correlationId: event.correlationId ?? null,
       prevHash,

@@ -1,6 +1,6 @@
-import type { AuthConfigResponse } from "@portcullis/contract";
+import type { AuthConfigResponse, OpenApiOAuth } from "@portcullis/contract";
 import { createRemoteJWKSet, type JSONWebKeySet } from "jose";
-import { localApiAudience, localApiScope, localSpaClientId, type AuthConfig } from "../config-auth.ts";
+import { localApiAudience, localApiScope, localCliClientId, localSpaClientId, type AuthConfig } from "../config-auth.ts";
 import type { LocalIssuerInfo } from "./local-sign-in.ts";
 import { createTokenValidator, refreshingLocalJwks, type TokenValidator } from "./token-validator.ts";
 
@@ -9,6 +9,8 @@ export interface AuthRuntime {
   validate: TokenValidator;
   /** What GET /api/auth/config answers (nothing secret). */
   clientConfig: AuthConfigResponse;
+  /** The issuer's endpoints and scopes, for the OpenAPI document's security schemes. */
+  oauth: OpenApiOAuth;
 }
 
 /** `api://<id>/access_as_user` -> `access_as_user`; `api://<id>` is the scope's resource. */
@@ -32,11 +34,19 @@ export function createAuthRuntime(auth: AuthConfig, local: LocalIssuerInfo | nul
       clientConfig: {
         mode: "local",
         clientId: localSpaClientId,
+        cliClientId: localCliClientId,
         authority: local.issuer,
         knownAuthorities: [new URL(local.issuer).host],
         authorityMetadata: JSON.stringify(local.metadata),
         protocolMode: "OIDC",
         apiScope: localApiScope,
+      },
+      oauth: {
+        authorizationUrl: local.metadata.authorization_endpoint,
+        tokenUrl: local.metadata.token_endpoint,
+        deviceAuthorizationUrl: local.metadata.device_authorization_endpoint,
+        userScope: localApiScope,
+        appScope: `${localApiAudience}/.default`,
       },
     };
   }
@@ -55,10 +65,18 @@ export function createAuthRuntime(auth: AuthConfig, local: LocalIssuerInfo | nul
     clientConfig: {
       mode: "entra",
       clientId: auth.spaClientId,
+      ...(auth.cliClientId === undefined ? {} : { cliClientId: auth.cliClientId }),
       authority: `${auth.authorityHost}/${auth.tenantId}`,
       knownAuthorities: [new URL(auth.authorityHost).host],
       protocolMode: "AAD",
       apiScope: auth.apiScope,
+    },
+    oauth: {
+      authorizationUrl: `${auth.authorityHost}/${auth.tenantId}/oauth2/v2.0/authorize`,
+      tokenUrl: `${auth.authorityHost}/${auth.tenantId}/oauth2/v2.0/token`,
+      deviceAuthorizationUrl: `${auth.authorityHost}/${auth.tenantId}/oauth2/v2.0/devicecode`,
+      userScope: auth.apiScope,
+      appScope: `${resource}/.default`,
     },
   };
 }

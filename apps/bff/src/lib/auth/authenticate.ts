@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from "express";
 import type { RoleAssignment } from "@portcullis/contract";
-import { UnauthorizedError } from "../errors.ts";
+import { applicationWithoutRole } from "../audit/access-denied.ts";
+import { NotAllowedError, UnauthorizedError } from "../errors.ts";
 import { buildAccess, type Access } from "./access.ts";
 import { principalFromClaims, type Principal } from "./principal.ts";
 import { TokenRejectedError, type TokenValidator } from "./token-validator.ts";
@@ -80,6 +81,11 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
       principal,
       access: () => (access ??= deps.loadAssignments(principal).then((stored) => buildAccess(principal, stored))),
     });
+    if (principal.kind === "application" && principal.tenantRoles.length === 0) {
+      throw new NotAllowedError("Application tokens need a Portcullis app role (Jit.Requester, Jit.Approver, Jit.Auditor or Jit.Admin): assign one to the application", {
+        details: { reason: applicationWithoutRole },
+      });
+    }
     next();
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { createLocalIssuer, type IssuerMetadata, type LocalIssuer, type PublicJwks } from "@portcullis/local-issuer";
-import { localApiAudience, localApiScope, localBffClientId, localSpaClientId, localTenantId } from "../config-auth.ts";
+import { localApiAudience, localApiScope, localAutomationClient, localBffClientId, localCliClientId, localSpaClientId, localTenantId } from "../config-auth.ts";
 import { ensurePrivateDir, privateFileMode } from "../private-files.ts";
 
 /** What others need of the running local issuer: its identifier, endpoints and public keys. */
@@ -80,9 +80,13 @@ export async function startLocalSignIn(options: LocalSignInOptions): Promise<Loc
       redirectUris: spaRedirectUris(options.publicUrl),
       postLogoutRedirectUris: spaRedirectUris(options.publicUrl),
     },
+    nativeClient: { clientId: localCliClientId, name: "Portcullis CLI" },
     apiAudience: localApiAudience,
     apiScope: localApiScope,
-    serviceClients: armClient === null || options.armAudience === null ? [] : [{ ...armClient, audiences: [options.armAudience] }],
+    serviceClients: [
+      ...(armClient === null || options.armAudience === null ? [] : [{ ...armClient, audiences: [options.armAudience] }]),
+      { ...localAutomationClient, roles: [...localAutomationClient.roles], name: "Portcullis demo automation", audiences: [localApiAudience] },
+    ],
     tenantId: localTenantId,
   });
   const info: LocalIssuerInfo = { issuer: issuerId, metadata: issuer.metadata, jwks: () => issuer.jwks() };

@@ -2,7 +2,9 @@ import { appRoleValues, roles, type Role } from "@portcullis/contract";
 
 /** The signed-in caller, from a validated access token. */
 export interface Principal {
-  /** Entra object id (`oid`), lower-cased. */
+  /** A person (delegated token), or an application calling as itself (app-only token, `idtyp: app`); absent: a person. */
+  kind?: "user" | "application";
+  /** Entra object id (`oid`), lower-cased; a service principal's object id for applications. */
   oid: string;
   name: string;
   username: string;
@@ -31,10 +33,15 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
   const oid = String(claims["oid"]).toLowerCase();
   const appRoles = stringList(claims["roles"]);
   const tenantRoles = roles.filter((role) => appRoles.includes(appRoleValues[role]));
-  const username = text(claims["preferred_username"]) ?? text(claims["upn"]) ?? text(claims["unique_name"]) ?? oid;
+  const application = claims["idtyp"] === "app";
+  // App-only tokens carry no user names: the app's display name (v1 tokens) or its client id (`azp`) names it.
+  const username = application
+    ? (text(claims["app_displayname"]) ?? text(claims["azp"]) ?? text(claims["appid"]) ?? oid)
+    : (text(claims["preferred_username"]) ?? text(claims["upn"]) ?? text(claims["unique_name"]) ?? oid);
   return {
+    kind: application ? "application" : "user",
     oid,
-    name: text(claims["name"]) ?? username,
+    name: application ? `application ${username}` : (text(claims["name"]) ?? username),
     username,
     tenantId: String(claims["tid"]).toLowerCase(),
     tenantRoles,

@@ -73,6 +73,10 @@ describe("the access-token validator", () => {
     expect(payload).toMatchObject({ oid: "55555555-5555-4555-8555-555555555555", tid: tenant });
   });
 
+  it("accepts an app-only token (idtyp=app, no delegated scope): whether it holds a role is decided after validation", async () => {
+    expect(await problemOf(await sign(claims({ scp: undefined, roles: ["Jit.Requester"], idtyp: "app" })))).toBe("accepted");
+  });
+
   it("accepts the api:// form of the audience (v1-style tokens name the Application ID URI)", async () => {
     expect(await problemOf(await sign(claims({ aud: `api://${api}` })))).toBe("accepted");
   });
@@ -89,7 +93,7 @@ describe("the access-token validator", () => {
     ["with a tampered payload", async () => tamper(await sign(claims()), (p) => (p["roles"] = ["Jit.Admin"])), "bad signature"],
     ["with alg none", async () => unsignedToken(claims()), "unsupported algorithm"],
     ["signed with HS256", () => sign(claims(), new TextEncoder().encode("a-shared-secret-of-32-bytes-long!"), "key-1", "HS256"), "unsupported algorithm"],
-    ["without the delegated scope (an app-only token)", () => sign(claims({ scp: undefined, roles: ["Jit.Admin"], idtyp: "app" })), "missing scope"],
+    ["without the delegated scope and without idtyp=app (a user token cannot pass as an app)", () => sign(claims({ scp: undefined, roles: ["Jit.Admin"] })), "missing scope"],
     ["without oid", () => sign(claims({ oid: undefined })), "malformed"],
     ["without exp", () => sign(claims({ exp: undefined })), "malformed"],
   ])("refuses a token %s", async (_name, make, expected) => {

@@ -99,7 +99,10 @@ export function createTokenValidator(options: TokenValidatorOptions): TokenValid
     if (typeof payload["oid"] !== "string" || payload["oid"] === "") throw new TokenRejectedError("malformed");
     if (!options.allowedTenantIds.includes(tid)) throw new TokenRejectedError("tenant not allowed");
     if (payload.iss !== options.issuerFor(tid)) throw new TokenRejectedError("wrong issuer");
-    if (options.requiredScope !== null) {
+    // An app-only token (client credentials: Entra's `idtyp: app`, no `scp`) carries app roles instead of a delegated
+    // scope; whether it holds one is decided after validation (403, audited: see authenticate.ts).
+    const appOnly = payload["idtyp"] === "app" && payload["scp"] === undefined;
+    if (options.requiredScope !== null && !appOnly) {
       const scopes = typeof payload["scp"] === "string" ? payload["scp"].split(" ") : [];
       if (!scopes.includes(options.requiredScope)) throw new TokenRejectedError("missing scope");
     }

@@ -10,8 +10,8 @@ export const silentRedirectPath = "/auth/callback";
  * calls with fetch and frames for silent renewal, otherwise). No upgrade-insecure-requests, so that
  * http://localhost works. The API is same-origin: no CORS headers are ever sent.
  */
-export function securityHeaders(identityOrigins: readonly string[]): RequestHandler {
-  const policy = (frameAncestors: string) =>
+export function securityHeaders(identityOrigins: readonly string[], localIssuerPath: string | null = null): RequestHandler {
+  const policy = (frameAncestors: string, formTargets: readonly string[] = []) =>
     helmet({
       contentSecurityPolicy: {
         useDefaults: false,
@@ -24,7 +24,7 @@ export function securityHeaders(identityOrigins: readonly string[]): RequestHand
           connectSrc: ["'self'", ...identityOrigins],
           frameSrc: ["'self'", ...identityOrigins],
           frameAncestors: [frameAncestors],
-          formAction: ["'self'"],
+          formAction: ["'self'", ...formTargets],
           objectSrc: ["'none'"],
           baseUri: ["'self'"],
         },
@@ -33,5 +33,12 @@ export function securityHeaders(identityOrigins: readonly string[]): RequestHand
     });
   const everywhere = policy("'none'");
   const silentRedirect = policy("'self'");
-  return (req, res, next) => (req.path === silentRedirectPath ? silentRedirect : everywhere)(req, res, next);
+  // The local issuer answers a native client (the CLI, RFC 8252) with a form posting the code to its loopback
+  // listener on a port of its choosing (MSAL Node's response_mode=form_post); oidc-provider adds its script's hash.
+  const issuerPages = policy("'none'", ["http://localhost:*", "http://127.0.0.1:*"]);
+  return (req, res, next) => {
+    if (req.path === silentRedirectPath) return silentRedirect(req, res, next);
+    if (localIssuerPath !== null && req.path.startsWith(`${localIssuerPath}/`)) return issuerPages(req, res, next);
+    return everywhere(req, res, next);
+  };
 }
