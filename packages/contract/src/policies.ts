@@ -216,6 +216,31 @@ export const DefenderPortSchema = z.object({
   allowedSourceAddressPrefixes: z.array(z.string()).optional(),
   maxRequestAccessDuration: z.string(),
 });
+/** One port of a Defender request (history): what was opened, until when, and how it ended. */
+export const DefenderRequestPortSchema = z.object({
+  number: z.number().int(),
+  allowedSourceAddressPrefix: z.string().optional(),
+  allowedSourceAddressPrefixes: z.array(z.string()).optional(),
+  /** ISO-8601 date-time, kept as written. */
+  endTimeUtc: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }),
+  /** Defender's values are Initiated and Revoked; kept as written. */
+  status: z.string(),
+  /** Defender's values are Expired, UserRequested and NewerRequestInitiated; kept as written. */
+  statusReason: z.string(),
+  mappedPort: z.number().int().optional(),
+});
+export type DefenderRequestPort = z.infer<typeof DefenderRequestPortSchema>;
+
+/** One entry of a Defender policy's `requests` (its request history). */
+export const DefenderRequestSchema = z.object({
+  virtualMachines: z.array(z.object({ id: z.string(), ports: z.array(DefenderRequestPortSchema) })),
+  /** ISO-8601 date-time, kept as written. */
+  startTimeUtc: z.iso.datetime({ offset: true, message: "must be an ISO-8601 date-time" }),
+  requestor: z.string(),
+  justification: z.string().optional(),
+});
+export type DefenderRequest = z.infer<typeof DefenderRequestSchema>;
+
 export const DefenderPolicySchema = z.object({
   id: z.string().optional(),
   name: z.string().optional(),
@@ -230,7 +255,7 @@ export const DefenderPolicySchema = z.object({
         publicIpAddress: z.string().optional(),
       }),
     ),
-    requests: z.array(z.unknown()).optional(),
+    requests: z.array(DefenderRequestSchema).optional(),
     provisioningState: z.string().optional(),
   }),
 });
@@ -239,11 +264,37 @@ export type DefenderPolicy = z.infer<typeof DefenderPolicySchema>;
 /** Import: one Defender policy resource, or an ARM list (`{ value: [...] }`). */
 export const ImportPoliciesBodySchema = z.union([DefenderPolicySchema, z.object({ value: z.array(DefenderPolicySchema) })]);
 
+/**
+ * Import with accepted losses: `{ document, acceptLosses }`, where `document` is what the plain body would be and
+ * `acceptLosses` lists exactly the fields the dry run reported in `losses` (the import is refused otherwise).
+ */
+export const ImportPoliciesEnvelopeSchema = z.object({
+  document: z.unknown(),
+  acceptLosses: z.array(z.string().min(1).max(1000)).max(10_000),
+});
+export type ImportPoliciesEnvelope = z.infer<typeof ImportPoliciesEnvelopeSchema>;
+
+/** A field of the imported file Portcullis does not understand: it would not be kept (nor exported back). */
+export const ImportLossSchema = z.object({
+  /** Where it is in the file, dotted (`properties.virtualMachines.0.ports.1.foo`); what `acceptLosses` names. */
+  field: z.string(),
+  /** The value it holds, as JSON (cut at 200 characters). */
+  value: z.string(),
+});
+export type ImportLoss = z.infer<typeof ImportLossSchema>;
+
 export const ImportPoliciesResponseSchema = z.object({
   dryRun: z.boolean(),
   /** The policies as Portcullis understands them. */
   policies: z.array(z.object({ vmId: z.string(), ports: z.array(PolicyPortSchema) })),
   nsgs: z.array(NsgChangeSummarySchema),
+  /** Entries of the files' `requests` (Defender's request history), kept read-only with the policies and exported back. */
+  historicalRequests: z.number().int(),
+  /**
+   * What the file holds that Portcullis does not understand. Non-empty: a real import is refused (400) unless
+   * `acceptLosses` names exactly these fields.
+   */
+  losses: z.array(ImportLossSchema),
 });
 export type ImportPoliciesResponse = z.infer<typeof ImportPoliciesResponseSchema>;
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../lib/errors.ts";
-import { parseDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
+import { checkAcceptedLosses, readDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
+
+const parseDefenderImport = (body: unknown) => readDefenderImport(body).targets;
 import type { PolicyRecord } from "./policy-mapping.ts";
 
 const sub = "6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b";
@@ -45,6 +47,7 @@ describe("importing Defender for Cloud JIT policies", () => {
       {
         vmId: vm("vm-prod-web-01"),
         path: "properties.virtualMachines.0",
+        history: [],
         ports: [
           { port: 22, protocol: "Any", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" },
           { port: 3389, protocol: "TCP", allowedSources: { kind: "prefixes", prefixes: ["203.0.113.0/24", "198.51.100.7"] }, maxRequestDuration: "PT30M" },
@@ -129,6 +132,7 @@ describe("exporting in Defender's schema", () => {
     breakGlass: false,
     endLiveSessions: false,
     flushPrevious: {},
+    requestHistory: [],
   });
 
   it("groups VMs into one `default` policy per resource group and region, and reads back what it wrote", () => {
@@ -151,5 +155,88 @@ describe("exporting in Defender's schema", () => {
   it("exports Any as `*`, which reads back as Per request (never wider)", () => {
     const exported = toDefenderPolicies([record("x", "rg", "eastus", [{ port: 22, protocol: "TCP", allowedSources: { kind: "any" }, maxRequestDuration: "PT3H" }])]);
     expect(parseDefenderImport(exported[0])[0]?.ports[0]?.allowedSources).toEqual({ kind: "per-request" });
+  });
+});
+
+describe("Defender request history and what the import does not understand", () => {
+  const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" };
+  const history = [
+    {
+      virtualMachines: [
+        { id: vm("vm-1"), ports: [{ number: 22, allowedSourceAddressPrefix: "198.51.100.7", endTimeUtc: "2026-05-17T09:06:45.5691611Z", status: "Revoked", statusReason: "Expired" }] },
+        { id: vm("vm-2"), ports: [{ number: 22, allowedSourceAddressPrefixes: ["203.0.113.0/24"], endTimeUtc: "2026-05-17T09:06:45.5691611Z", status: "Initiated", statusReason: "UserRequested", mappedPort: 0 }] },
+      ],
+      startTimeUtc: "2026-05-17T08:06:45.5691611Z",
+      requestor: "barbara@contoso.com",
+      justification: "patching",
+    },
+  ];
+
+  it("keeps each request, split per VM, and puts it back together on export", () => {
+    const policy = { ...defenderPolicy([{ id: vm("vm-1"), ports: [port] }, { id: vm("vm-2"), ports: [port] }]) };
+    policy.properties.requests = history as never[];
+    const read = readDefenderImport(policy);
+    expect(read.historicalRequests).toBe(1);
+    expect(read.losses).toEqual([]);
+    expect(read.targets.map((t) => t.history.map((h) => [h.vmIndex, h.requestor, h.ports[0]?.status]))).toEqual([[[0, "barbara@contoso.com", "Revoked"]], [[1, "barbara@contoso.com", "Initiated"]]]);
+    const records = read.targets.map((t) => ({
+      vmId: t.vmId.toLowerCase(),
+      subscriptionId: sub,
+      resourceGroup: "rg-web-prod",
+      vmName: t.vmId.split("/").pop() as string,
+      location: "westeurope",
+      ports: t.ports,
+      nsgIds: [],
+      createdAt: new Date(0),
+      createdBy: "a",
+      updatedAt: new Date(0),
+      updatedBy: "a",
+      version: 1,
+      justificationRequired: false,
+      approval: null,
+      breakGlass: false,
+      endLiveSessions: false,
+      flushPrevious: {},
+      requestHistory: t.history,
+    }));
+    expect(toDefenderPolicies(records)[0]?.properties.requests).toEqual(history);
+  });
+
+  it("refuses a request naming a VM the policy does not hold", () => {
+    const policy = { ...defenderPolicy([{ id: vm("vm-1"), ports: [port] }]) };
+    policy.properties.requests = history as never[];
+    expect(problemsOf(() => readDefenderImport(policy))).toEqual([{ field: "properties.requests.0.virtualMachines.1.id", rule: "must be one of this policy's virtualMachines" }]);
+  });
+
+  it("lists every field it does not understand (policy, VM, port, request) and a policy name the export would not keep", () => {
+    const policy = {
+      ...defenderPolicy([{ id: vm("vm-1"), ports: [{ ...port, foo: 1 }, { ...port, number: 3389 }], tags: { a: "b" } }]),
+      name: "jit-web",
+      etag: '"1"',
+    };
+    const requests = [{ ...history[0], virtualMachines: [{ ...history[0]?.virtualMachines[0], ports: [{ ...history[0]?.virtualMachines[0]?.ports[0], extra: true }] }] }];
+    const read = readDefenderImport({ value: [{ ...policy, properties: { ...policy.properties, requests, future: [] } }], nextLink: "https://x" });
+    expect(read.losses.map((l) => l.field)).toEqual([
+      "nextLink",
+      "value.0.etag",
+      "value.0.name",
+      "value.0.properties.future",
+      "value.0.properties.virtualMachines.0.tags",
+      "value.0.properties.virtualMachines.0.ports.0.foo",
+      "value.0.properties.requests.0.virtualMachines.0.ports.0.extra",
+    ]);
+    expect(read.losses.find((l) => l.field === "value.0.properties.virtualMachines.0.tags")?.value).toBe('{"a":"b"}');
+  });
+
+  it("goes ahead only when exactly the listed losses are accepted", () => {
+    const losses = [{ field: "properties.foo", value: "1" }, { field: "properties.virtualMachines.0.bar", value: "2" }];
+    expect(() => checkAcceptedLosses(losses, ["properties.virtualMachines.0.bar", "properties.foo"])).not.toThrow();
+    expect(() => checkAcceptedLosses([], [])).not.toThrow();
+    expect(problemsOf(() => checkAcceptedLosses(losses, ["properties.foo"]))).toEqual([
+      { field: "body.properties.virtualMachines.0.bar", rule: "is not understood by Portcullis and would be dropped: list it in acceptLosses to import without it" },
+    ]);
+    expect(problemsOf(() => checkAcceptedLosses(losses, ["properties.foo", "properties.virtualMachines.0.bar", "properties.baz"]))).toEqual([
+      { field: "acceptLosses.2", rule: '"properties.baz" is not a field this import would drop' },
+    ]);
   });
 });

@@ -1,10 +1,11 @@
+import { randomUUID } from "node:crypto";
 import { DefenderPolicySchema, IsoRequestDurationSchema } from "@portcullis/contract";
-import type { AllowedSourcesBody, DefenderPolicy, JitProtocolName, PolicyPort } from "@portcullis/contract";
+import type { AllowedSourcesBody, DefenderPolicy, DefenderRequest, ImportLoss, JitProtocolName, PolicyPort } from "@portcullis/contract";
 import { validatePolicy } from "@portcullis/core";
 import { z } from "zod";
 import { InputError } from "../lib/errors.ts";
 import { parseInput, type FieldProblem } from "../lib/http/validation.ts";
-import { displayVmId, toJitPolicy, type PolicyRecord } from "./policy-mapping.ts";
+import { displayVmId, toJitPolicy, type HistoricalRequestPart, type PolicyRecord } from "./policy-mapping.ts";
 import { isVmId, vmIdRule } from "./vm-ids.ts";
 
 /**
@@ -14,7 +15,11 @@ import { isVmId, vmIdRule } from "./vm-ids.ts";
  * - a source of `*` is what Defender writes for "Per request", so it imports as `per-request` (the requester
  *   picks, we default to their IP), never as `any`; Any exports as `*` too, so a round trip narrows Any to
  *   Per request rather than widening anything;
- * - `0.0.0.0/0`, `::/0` and other whole-Internet prefixes are refused like any prefix list that means "everyone".
+ * - `0.0.0.0/0`, `::/0` and other whole-Internet prefixes are refused like any prefix list that means "everyone";
+ * - `requests` (the request history) is kept as written, one part per VM of each request, read-only; the export
+ *   writes it back into the policy that holds those VMs;
+ * - a field Portcullis does not understand is a loss: listed by the dry run, and a real import is refused unless
+ *   the admin accepts exactly those losses.
  */
 export const defenderPolicyType = "Microsoft.Security/locations/jitNetworkAccessPolicies";
 export const maxImportedVms = 200;
@@ -24,6 +29,15 @@ export interface ImportTarget {
   ports: PolicyPort[];
   /** Where the VM sits in the file (`value.0.properties.virtualMachines.1`), for messages. */
   path: string;
+  /** The VM's parts of the policy's `requests`, in file order (empty when it has none). */
+  history: HistoricalRequestPart[];
+}
+
+/** What a Defender file imports as: one target per VM, the request entries kept, and what would be lost. */
+export interface DefenderImport {
+  targets: ImportTarget[];
+  historicalRequests: number;
+  losses: ImportLoss[];
 }
 
 const ListSchema = z.object({ value: z.array(DefenderPolicySchema) });
@@ -75,7 +89,7 @@ function defenderField(issueField: string, vmPath: string, prefixFields: readonl
   return rest === "" ? portPath : `${portPath}.${rest}`;
 }
 
-function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], vmPath: string, problems: FieldProblem[]): ImportTarget | null {
+function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], vmPath: string, problems: FieldProblem[]): Omit<ImportTarget, "history"> | null {
   const before = problems.length;
   if (!isVmId(vm.id.trim())) problems.push({ field: `${vmPath}.id`, rule: vmIdRule });
   if (vm.ports.length === 0) problems.push({ field: `${vmPath}.ports`, rule: "must have at least one port" });
@@ -98,17 +112,109 @@ function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], v
   return problems.length > before ? null : { vmId: vm.id.trim(), ports, path: vmPath };
 }
 
-/** One Defender policy resource or an ARM list of them -> one target per VM; 400 naming every bad path. */
-export function parseDefenderImport(body: unknown): ImportTarget[] {
+/** The fields Portcullis reads at each level of the file; anything else is a loss. */
+const known = {
+  list: ["value"],
+  policy: ["id", "name", "type", "kind", "location", "properties"],
+  properties: ["virtualMachines", "requests", "provisioningState"],
+  vm: ["id", "ports", "publicIpAddress"],
+  port: ["number", "protocol", "allowedSourceAddressPrefix", "allowedSourceAddressPrefixes", "maxRequestAccessDuration"],
+  request: ["virtualMachines", "startTimeUtc", "requestor", "justification"],
+  requestVm: ["id", "ports"],
+  requestPort: ["number", "allowedSourceAddressPrefix", "allowedSourceAddressPrefixes", "endTimeUtc", "status", "statusReason", "mappedPort"],
+} as const;
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? "undefined";
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
+
+function entries(value: unknown): Array<[string, unknown]> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? Object.entries(value) : [];
+}
+
+function items(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Fields of `raw` (already parsed as a policy) that the import would drop, with their paths. */
+function policyLosses(raw: unknown, path: string, losses: ImportLoss[]): void {
+  const at = (base: string, key: string) => (base === "" ? key : `${base}.${key}`);
+  const unknownIn = (value: unknown, base: string, names: readonly string[]) => {
+    for (const [key, inner] of entries(value)) if (!names.includes(key)) losses.push({ field: at(base, key), value: shown(inner) });
+  };
+  unknownIn(raw, path, known.policy);
+  const name = entries(raw).find(([key]) => key === "name")?.[1];
+  // The export writes one `default` policy per resource group and region: another name is not kept.
+  if (typeof name === "string" && name !== "default") losses.push({ field: at(path, "name"), value: shown(name) });
+  const properties = entries(raw).find(([key]) => key === "properties")?.[1];
+  const propertiesPath = at(path, "properties");
+  unknownIn(properties, propertiesPath, known.properties);
+  const field = (key: string) => entries(properties).find(([k]) => k === key)?.[1];
+  items(field("virtualMachines")).forEach((vm, i) => {
+    const vmPath = `${propertiesPath}.virtualMachines.${i}`;
+    unknownIn(vm, vmPath, known.vm);
+    items(entries(vm).find(([k]) => k === "ports")?.[1]).forEach((port, j) => unknownIn(port, `${vmPath}.ports.${j}`, known.port));
+  });
+  items(field("requests")).forEach((request, i) => {
+    const requestPath = `${propertiesPath}.requests.${i}`;
+    unknownIn(request, requestPath, known.request);
+    items(entries(request).find(([k]) => k === "virtualMachines")?.[1]).forEach((vm, j) => {
+      const vmPath = `${requestPath}.virtualMachines.${j}`;
+      unknownIn(vm, vmPath, known.requestVm);
+      items(entries(vm).find(([k]) => k === "ports")?.[1]).forEach((port, k) => unknownIn(port, `${vmPath}.ports.${k}`, known.requestPort));
+    });
+  });
+}
+
+/**
+ * The policy's request history split per VM; a request naming a VM the policy does not hold is refused (it could
+ * never be exported back where it came from).
+ */
+function historyOf(requests: readonly DefenderRequest[], vmIds: ReadonlySet<string>, propertiesPath: string, problems: FieldProblem[]): Map<string, HistoricalRequestPart[]> {
+  const byVm = new Map<string, HistoricalRequestPart[]>();
+  requests.forEach((request, i) => {
+    const key = randomUUID();
+    if (request.virtualMachines.length === 0) problems.push({ field: `${propertiesPath}.requests.${i}.virtualMachines`, rule: "must have at least one virtual machine" });
+    request.virtualMachines.forEach((vm, vmIndex) => {
+      const vmKey = vm.id.trim().toLowerCase();
+      if (!vmIds.has(vmKey)) {
+        problems.push({ field: `${propertiesPath}.requests.${i}.virtualMachines.${vmIndex}.id`, rule: "must be one of this policy's virtualMachines" });
+        return;
+      }
+      const part: HistoricalRequestPart = {
+        request: key,
+        vmIndex,
+        startTimeUtc: request.startTimeUtc,
+        requestor: request.requestor,
+        ...(request.justification === undefined ? {} : { justification: request.justification }),
+        ports: vm.ports,
+      };
+      byVm.set(vmKey, [...(byVm.get(vmKey) ?? []), part]);
+    });
+  });
+  return byVm;
+}
+
+/** One Defender policy resource or an ARM list of them -> one target per VM, the history and the losses; 400 naming every bad path. */
+export function readDefenderImport(body: unknown): DefenderImport {
   const isList = typeof body === "object" && body !== null && "value" in body;
+  const rawPolicies = isList ? items((body as { value: unknown }).value) : [body];
   const policies: Array<{ policy: DefenderPolicy; path: string }> = isList
     ? parseInput(ListSchema, body, "body").value.map((policy, i) => ({ policy, path: `value.${i}` }))
     : [{ policy: parseInput(DefenderPolicySchema, body, "body"), path: "" }];
+  const losses: ImportLoss[] = [];
+  if (isList) for (const [key, inner] of entries(body)) if (!known.list.includes(key as "value")) losses.push({ field: key, value: shown(inner) });
   const problems: FieldProblem[] = [];
   const targets: ImportTarget[] = [];
   const seen = new Map<string, string>();
-  for (const { policy, path } of policies) {
-    const vmsPath = `${path === "" ? "" : `${path}.`}properties.virtualMachines`;
+  let historicalRequests = 0;
+  policies.forEach(({ policy, path }, p) => {
+    policyLosses(rawPolicies[p], path, losses);
+    const propertiesPath = `${path === "" ? "" : `${path}.`}properties`;
+    const vmsPath = `${propertiesPath}.virtualMachines`;
+    const history = historyOf(policy.properties.requests ?? [], new Set(policy.properties.virtualMachines.map((vm) => vm.id.trim().toLowerCase())), propertiesPath, problems);
+    historicalRequests += policy.properties.requests?.length ?? 0;
     policy.properties.virtualMachines.forEach((vm, index) => {
       const vmPath = `${vmsPath}.${index}`;
       const target = importVm(vm, vmPath, problems);
@@ -117,14 +223,28 @@ export function parseDefenderImport(body: unknown): ImportTarget[] {
       if (earlier !== undefined) problems.push({ field: `${vmPath}.id`, rule: `repeats ${earlier}.id` });
       else {
         seen.set(target.vmId.toLowerCase(), vmPath);
-        targets.push(target);
+        targets.push({ ...target, history: history.get(target.vmId.toLowerCase()) ?? [] });
       }
     });
-  }
+  });
   if (problems.length === 0 && targets.length === 0) problems.push({ field: isList ? "value" : "properties.virtualMachines", rule: "must list at least one virtual machine" });
   if (targets.length > maxImportedVms) problems.push({ field: isList ? "value" : "properties.virtualMachines", rule: `at most ${maxImportedVms} virtual machines per import` });
   if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
-  return targets;
+  return { targets, historicalRequests, losses };
+}
+
+/**
+ * A real import goes ahead only when `accepted` names exactly the losses: a loss not accepted, or an acceptance
+ * of something that is not lost (a stale list from another file), is a 400 naming each.
+ */
+export function checkAcceptedLosses(losses: readonly ImportLoss[], accepted: readonly string[]): void {
+  const lost = new Set(losses.map((l) => l.field));
+  const acceptedSet = new Set(accepted);
+  const problems: FieldProblem[] = [
+    ...losses.filter((l) => !acceptedSet.has(l.field)).map((l) => ({ field: `body.${l.field}`, rule: "is not understood by Portcullis and would be dropped: list it in acceptLosses to import without it" })),
+    ...accepted.flatMap((field, i) => (lost.has(field) ? [] : [{ field: `acceptLosses.${i}`, rule: `"${field}" is not a field this import would drop` }])),
+  ];
+  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems, losses } });
 }
 
 function toDefenderPort(port: PolicyPort): DefenderPort {
@@ -137,6 +257,26 @@ function toDefenderPort(port: PolicyPort): DefenderPort {
         ? { allowedSourceAddressPrefix: sources.prefixes[0] as string }
         : { allowedSourceAddressPrefixes: [...sources.prefixes] };
   return { number: port.port, protocol, ...prefix, maxRequestAccessDuration: port.maxRequestDuration };
+}
+
+/** The imported request history of these VMs, put back together: one entry per imported request, oldest first. */
+function historyRequests(records: readonly PolicyRecord[]): DefenderRequest[] {
+  const byRequest = new Map<string, Array<{ vmId: string; part: HistoricalRequestPart }>>();
+  for (const record of records) {
+    for (const part of record.requestHistory) byRequest.set(part.request, [...(byRequest.get(part.request) ?? []), { vmId: displayVmId(record), part }]);
+  }
+  const requests = [...byRequest.entries()].map(([key, parts]) => {
+    const ordered = [...parts].sort((a, b) => a.part.vmIndex - b.part.vmIndex);
+    const first = (ordered[0] as { part: HistoricalRequestPart }).part;
+    const request: DefenderRequest = {
+      virtualMachines: ordered.map(({ vmId, part }) => ({ id: vmId, ports: part.ports })),
+      startTimeUtc: first.startTimeUtc,
+      requestor: first.requestor,
+      ...(first.justification === undefined ? {} : { justification: first.justification }),
+    };
+    return { key, at: Date.parse(first.startTimeUtc), request };
+  });
+  return requests.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key)).map((r) => r.request);
 }
 
 /** Policies as Defender keeps them: one `default` policy per subscription, resource group and region. */
@@ -156,7 +296,7 @@ export function toDefenderPolicies(records: readonly PolicyRecord[]): DefenderPo
     location: group.location,
     properties: {
       virtualMachines: group.records.map((record) => ({ id: displayVmId(record), ports: record.ports.map(toDefenderPort) })),
-      requests: [],
+      requests: historyRequests(group.records),
       provisioningState: "Succeeded",
     },
   }));

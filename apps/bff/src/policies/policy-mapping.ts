@@ -1,5 +1,5 @@
 import { isoDurationMinutes } from "@portcullis/contract";
-import type { ApprovalSettings, NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
+import type { ApprovalSettings, DefenderRequestPort, NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
 import { jitRulePrefix, parseJitRuleName, vmHash } from "@portcullis/core";
 import type { JitPolicy, NsgChange, NsgRule, PolicyIssue } from "@portcullis/core";
 import type { FieldProblem } from "../lib/http/validation.ts";
@@ -89,6 +89,21 @@ export function samePorts(a: readonly PolicyPort[], b: readonly PolicyPort[]): b
   return a.length === b.length && a.every((port, i) => portKey(port) === portKey(b[i] as PolicyPort));
 }
 
+/**
+ * One VM's part of a request imported from Defender's `requests` (history, read-only): the fields as written, and
+ * which request and position it came from so the export puts the request back together.
+ */
+export interface HistoricalRequestPart {
+  /** Same for every part of one imported request. */
+  request: string;
+  /** The VM's position in the request's `virtualMachines`. */
+  vmIndex: number;
+  startTimeUtc: string;
+  requestor: string;
+  justification?: string;
+  ports: DefenderRequestPort[];
+}
+
 /** A stored policy, as the repository returns it. */
 export interface PolicyRecord {
   /** Lower-cased ARM id (the key). */
@@ -115,6 +130,8 @@ export interface PolicyRecord {
   endLiveSessions: boolean;
   /** What each NSG's flushConnection was before this policy set it (lower-cased NSG id). */
   flushPrevious: Record<string, boolean>;
+  /** Request history imported from Defender (empty unless imported); exported back, never acted on. */
+  requestHistory: HistoricalRequestPart[];
 }
 
 /** The VM's id in ARM's spelling, rebuilt from the parts stored with the policy. */

@@ -1,8 +1,8 @@
-import { ApprovalSettingsSchema, PolicyPortSchema, type ApprovalSettings, type PolicyPort } from "@portcullis/contract";
+import { ApprovalSettingsSchema, DefenderRequestPortSchema, PolicyPortSchema, type ApprovalSettings, type PolicyPort } from "@portcullis/contract";
 import { sql, type Kysely, type Selectable } from "kysely";
 import { z } from "zod";
 import type { DatabaseSchema, JitPolicyTable } from "../lib/db/schema.ts";
-import type { PolicyRecord } from "./policy-mapping.ts";
+import type { HistoricalRequestPart, PolicyRecord } from "./policy-mapping.ts";
 import { jsonValue } from "../lib/db/row-values.ts";
 
 /** What a save writes for one VM; created_*, updated_at and version are the repository's. */
@@ -24,6 +24,8 @@ export interface PolicyWrite {
   endLiveSessions?: boolean;
   /** What each NSG's flushConnection was before the policy set it; absent keeps the stored record ({} for a new policy). */
   flushPrevious?: Record<string, boolean>;
+  /** Request history imported from Defender: replaces the stored one; absent keeps it ([] for a new policy). */
+  requestHistory?: HistoricalRequestPart[];
 }
 
 export type InTransaction = (trx: Kysely<DatabaseSchema>) => Promise<void>;
@@ -45,6 +47,16 @@ export interface PolicyRepository {
 const StoredRulesSchema = z.array(PolicyPortSchema);
 const StoredNsgIdsSchema = z.array(z.string());
 const StoredFlushSchema = z.record(z.string(), z.boolean());
+const StoredHistorySchema = z.array(
+  z.object({
+    request: z.string(),
+    vmIndex: z.number().int(),
+    startTimeUtc: z.string(),
+    requestor: z.string(),
+    justification: z.string().optional(),
+    ports: z.array(DefenderRequestPortSchema),
+  }),
+);
 
 function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
   return {
@@ -66,6 +78,7 @@ function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
     breakGlass: row.break_glass,
     endLiveSessions: row.end_live_sessions,
     flushPrevious: StoredFlushSchema.parse(jsonValue(row.flush_previous)),
+    requestHistory: StoredHistorySchema.parse(jsonValue(row.request_history)).map(({ justification, ...part }) => ({ ...part, ...(justification === undefined ? {} : { justification }) })),
   };
 }
 
@@ -105,6 +118,7 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
             break_glass: write.breakGlass ?? false,
             end_live_sessions: write.endLiveSessions ?? false,
             flush_previous: JSON.stringify(write.flushPrevious ?? {}),
+            request_history: JSON.stringify(write.requestHistory ?? []),
           };
           const row = await trx
             .insertInto("jit_policy")
@@ -122,6 +136,7 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
                 break_glass: write.breakGlass ?? sql<boolean>`jit_policy.break_glass`,
                 end_live_sessions: write.endLiveSessions ?? sql<boolean>`jit_policy.end_live_sessions`,
                 flush_previous: write.flushPrevious === undefined ? sql<string>`jit_policy.flush_previous` : values.flush_previous,
+                request_history: write.requestHistory === undefined ? sql<string>`jit_policy.request_history` : values.request_history,
                 updated_by: actor,
                 updated_at: sql<Date>`now()`,
                 version: sql<number>`jit_policy.version + 1`,

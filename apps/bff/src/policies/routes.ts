@@ -1,5 +1,6 @@
 import { Router, type Request } from "express";
 import {
+  ImportPoliciesEnvelopeSchema,
   ImportPoliciesQuerySchema,
   PutPoliciesBodySchema,
   RemovePoliciesBodySchema,
@@ -21,7 +22,7 @@ import type { Directory } from "../lib/auth/directory.ts";
 import { InputError, NotFoundError } from "../lib/errors.ts";
 import type { FieldProblem } from "../lib/http/validation.ts";
 import { parseInput } from "../lib/http/validation.ts";
-import { parseDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
+import { checkAcceptedLosses, readDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
 import { policyIssueProblems, toJitPolicy, toPolicy } from "./policy-mapping.ts";
 import type { PolicyRepository } from "./repository.ts";
 import type { PolicyService } from "./service.ts";
@@ -84,6 +85,17 @@ function parsePutBody(body: unknown) {
   checkPorts(parsed.ports);
   if (parsed.approval !== undefined && parsed.approval !== null) checkApproval(parsed.approval);
   return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions, justificationRequired: parsed.justificationRequired, approval: parsed.approval, breakGlass: parsed.breakGlass, endLiveSessions: parsed.endLiveSessions };
+}
+
+/**
+ * The import body: the Defender file itself, or `{ document, acceptLosses }` (only those two fields) when the admin
+ * accepts losing what the dry run listed.
+ */
+function importBody(body: unknown): { document: unknown; acceptLosses: string[] } {
+  const isEnvelope = typeof body === "object" && body !== null && !Array.isArray(body) && "document" in body && Object.keys(body).every((key) => key === "document" || key === "acceptLosses");
+  if (!isEnvelope) return { document: body, acceptLosses: [] };
+  const parsed = parseInput(ImportPoliciesEnvelopeSchema, body, "body");
+  return { document: parsed.document, acceptLosses: parsed.acceptLosses };
 }
 
 const writeAnywhere = { kind: "permission", permission: "jit.policy.write", scope: "some" } as const;
@@ -155,15 +167,19 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
     "/policies/import",
     guard(writeAnywhere, async (req, res) => {
       const { dryRun } = parseInput(ImportPoliciesQuerySchema, req.query, "query");
-      const targets = parseDefenderImport(req.body);
+      const { document, acceptLosses } = importBody(req.body);
+      const { targets, historicalRequests, losses } = readDefenderImport(document);
       await authorizeEach(
         req,
         "jit.policy.write",
         targets.map((t) => t.vmId),
       );
+      if (!dryRun) checkAcceptedLosses(losses, acceptLosses);
       const plain = targets.map((t) => ({ vmId: t.vmId, ports: t.ports }));
-      const nsgs = dryRun ? (await deps.policies.preview(plain)).nsgs : (await deps.policies.put(plain, { kind: "import", context: auditContextOf(req) })).nsgs;
-      const body: ImportPoliciesResponse = { dryRun, policies: plain, nsgs };
+      const nsgs = dryRun
+        ? (await deps.policies.preview(plain)).nsgs
+        : (await deps.policies.put(targets.map((t) => ({ vmId: t.vmId, ports: t.ports, requestHistory: t.history })), { kind: "import", context: auditContextOf(req) })).nsgs;
+      const body: ImportPoliciesResponse = { dryRun, policies: plain, nsgs, historicalRequests, losses };
       res.json(body);
     }),
   );

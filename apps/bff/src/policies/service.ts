@@ -13,7 +13,7 @@ import { busyVmError, policyOperationError } from "./errors.ts";
 import { flushForPut, flushForRemove, recordedPrevious } from "./flush-settings.ts";
 import { withFlushConnection } from "./flush-connection.ts";
 import { enableSource, removeSource } from "./plan-sources.ts";
-import { samePorts, toChangeSummary, toJitPolicy, toPolicy, touchesVm, vmHashesTouched, type PolicyRecord } from "./policy-mapping.ts";
+import { samePorts, toChangeSummary, toJitPolicy, toPolicy, touchesVm, vmHashesTouched, type HistoricalRequestPart, type PolicyRecord } from "./policy-mapping.ts";
 import type { PolicyRepository, PolicyWrite } from "./repository.ts";
 import { positionNsgIds, readVmPositions } from "./vm-positions.ts";
 
@@ -29,6 +29,8 @@ export interface PolicyTarget {
   breakGlass?: boolean;
   /** End live sessions (set the NSGs' flushConnection); absent keeps the stored value. */
   endLiveSessions?: boolean;
+  /** Request history imported from Defender: replaces the stored one; absent keeps it. */
+  requestHistory?: HistoricalRequestPart[];
 }
 
 /** Who asks and which request it is, for the records and the audit trail. */
@@ -198,6 +200,7 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
                   ...(t.justificationRequired === undefined ? {} : { justificationRequired: t.justificationRequired }),
                   ...(t.approval === undefined ? {} : { approval: t.approval }),
                   ...(t.breakGlass === undefined ? {} : { breakGlass: t.breakGlass }),
+                  ...(t.requestHistory === undefined ? {} : { requestHistory: t.requestHistory }),
                 };
               });
               saved = await deps.repository.save(writes, context.actor.name, (trx) =>

@@ -28,6 +28,8 @@ export interface JitPolicyTable {
   end_live_sessions: Generated<boolean>;
   /** JSON object: lower-cased NSG id -> the flushConnection it had before this policy set it. */
   flush_previous: ColumnType<unknown, string | undefined, string>;
+  /** JSON array: request history imported from Defender, one part per VM of each request (policies feature's shape). */
+  request_history: ColumnType<unknown, string | undefined, string>;
 }
 
 export interface RoleAssignmentTable {

@@ -13,6 +13,7 @@ import { instances } from "./0011-instances.ts";
 import { revokeRequested } from "./0012-revoke-requested.ts";
 import { rateLimits } from "./0013-rate-limits.ts";
 import { endLiveSessions } from "./0014-end-live-sessions.ts";
+import { requestHistory } from "./0015-request-history.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0012-revoke-requested": revokeRequested,
   "0013-rate-limits": rateLimits,
   "0014-end-live-sessions": endLiveSessions,
+  "0015-request-history": requestHistory,
 };

@@ -10,10 +10,13 @@ export type ImportPoliciesInput = {
   document: unknown;
   /** Plan only: nothing is written. */
   dryRun: boolean;
+  /** The fields the dry run listed as lost, accepted by the admin: sent as `{ document, acceptLosses }`. */
+  acceptLosses?: string[];
 };
 
-export async function importPolicies(client: ApiClient, { document, dryRun }: ImportPoliciesInput): Promise<ImportPoliciesResponse> {
-  return client.post(`/policies/import?dryRun=${dryRun ? "true" : "false"}`, document, ImportPoliciesResponseSchema);
+export async function importPolicies(client: ApiClient, { document, dryRun, acceptLosses }: ImportPoliciesInput): Promise<ImportPoliciesResponse> {
+  const body = acceptLosses === undefined || acceptLosses.length === 0 ? document : { document, acceptLosses };
+  return client.post(`/policies/import?dryRun=${dryRun ? "true" : "false"}`, body, ImportPoliciesResponseSchema);
 }
 
 export function useImportPolicies() {

@@ -56,15 +56,21 @@ describe("policies API", () => {
     ["removes", () => server(200, { removedVmIds: [vmId], nsgs: [] }), (c: ReturnType<typeof server>["client"]) => removePolicies(c, { vmIds: [vmId] }), { url: "/api/policies/remove", method: "POST", body: { vmIds: [vmId] } }],
     [
       "imports as a dry run",
-      () => server(200, { dryRun: true, policies: [], nsgs: [] }),
+      () => server(200, { dryRun: true, policies: [], nsgs: [], historicalRequests: 0, losses: [] }),
       (c: ReturnType<typeof server>["client"]) => importPolicies(c, { document: defender, dryRun: true }),
       { url: "/api/policies/import?dryRun=true", method: "POST", body: defender },
     ],
     [
       "imports for real",
-      () => server(200, { dryRun: false, policies: [], nsgs: [] }),
+      () => server(200, { dryRun: false, policies: [], nsgs: [], historicalRequests: 0, losses: [] }),
       (c: ReturnType<typeof server>["client"]) => importPolicies(c, { document: defender, dryRun: false }),
       { url: "/api/policies/import?dryRun=false", method: "POST", body: defender },
+    ],
+    [
+      "imports for real, accepting the listed losses",
+      () => server(200, { dryRun: false, policies: [], nsgs: [], historicalRequests: 0, losses: [{ field: "properties.extra", value: '"kept"' }] }),
+      (c: ReturnType<typeof server>["client"]) => importPolicies(c, { document: defender, dryRun: false, acceptLosses: ["properties.extra"] }),
+      { url: "/api/policies/import?dryRun=false", method: "POST", body: { document: defender, acceptLosses: ["properties.extra"] } },
     ],
   ])("%s", async (_case, make, send, expected) => {
     const { client, calls } = make();

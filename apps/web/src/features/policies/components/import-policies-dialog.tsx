@@ -1,5 +1,5 @@
 import { useRef, useState, type ChangeEvent } from "react";
-import { Alert, Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Stack, TextField, Typography } from "@mui/material";
+import { Alert, Button, Checkbox, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, FormControlLabel, Stack, TextField, Typography } from "@mui/material";
 import UploadFileIcon from "@mui/icons-material/UploadFileOutlined";
 import type { ImportPoliciesResponse } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
@@ -11,9 +11,38 @@ import { NsgChangeList } from "./nsg-changes.tsx";
 
 type ImportPoliciesDialogProps = { open: boolean; onClose: () => void };
 
+/** What the file holds that Portcullis would not keep: each field with its value. */
+function ImportLosses({ result }: { result: ImportPoliciesResponse }) {
+  if (result.losses.length === 0) return null;
+  return (
+    <Alert severity="warning">
+      <section aria-label="Fields that would be lost">
+        <Typography variant="body2" sx={{ mb: 0.5 }}>
+          {result.losses.length === 1
+            ? "Portcullis does not understand this field of the file: it would not be kept, nor exported back."
+            : `Portcullis does not understand these ${result.losses.length} fields of the file: they would not be kept, nor exported back.`}
+        </Typography>
+        <Stack component="ul" spacing={0.25} sx={{ m: 0, pl: 2.5 }}>
+          {result.losses.map((loss) => (
+            <Typography component="li" key={loss.field} variant="body2" sx={{ fontFamily: "monospace", fontSize: "0.8rem", wordBreak: "break-all" }}>
+              {loss.field}: {loss.value}
+            </Typography>
+          ))}
+        </Stack>
+      </section>
+    </Alert>
+  );
+}
+
 function ImportSummary({ result }: { result: ImportPoliciesResponse }) {
   return (
     <Stack spacing={2}>
+      {result.historicalRequests > 0 ? (
+        <Typography variant="body2">
+          {result.historicalRequests} past request{result.historicalRequests === 1 ? "" : "s"} from Defender{" "}
+          {result.dryRun ? "will be" : "were"} kept as read-only history and exported back.
+        </Typography>
+      ) : null}
       <Stack spacing={0.5} component="section" aria-label="Policies in the file">
         <Typography variant="subtitle1" component="h3" sx={{ fontWeight: 600 }}>
           {result.policies.length} VM{result.policies.length === 1 ? "" : "s"}
@@ -38,6 +67,7 @@ function ImportSummary({ result }: { result: ImportPoliciesResponse }) {
 export function ImportPoliciesDialog({ open, onClose }: ImportPoliciesDialogProps) {
   const [text, setText] = useState("");
   const [problem, setProblem] = useState<string | undefined>(undefined);
+  const [lossesAccepted, setLossesAccepted] = useState(false);
   const fileInput = useRef<HTMLInputElement>(null);
   const dryRun = useImportPolicies();
   const apply = useImportPolicies();
@@ -46,6 +76,7 @@ export function ImportPoliciesDialog({ open, onClose }: ImportPoliciesDialogProp
   function reset() {
     setText("");
     setProblem(undefined);
+    setLossesAccepted(false);
     dryRun.reset();
     apply.reset();
   }
@@ -59,6 +90,7 @@ export function ImportPoliciesDialog({ open, onClose }: ImportPoliciesDialogProp
   function changeText(value: string) {
     setText(value);
     setProblem(undefined);
+    setLossesAccepted(false);
     dryRun.reset();
   }
 
@@ -79,10 +111,12 @@ export function ImportPoliciesDialog({ open, onClose }: ImportPoliciesDialogProp
 
   function runApply() {
     const parsed = parseJsonDocument(text);
-    if (parsed.ok) apply.mutate({ document: parsed.document, dryRun: false });
+    const acceptLosses = lossesAccepted ? dryRun.data?.losses.map((loss) => loss.field) : undefined;
+    if (parsed.ok) apply.mutate({ document: parsed.document, dryRun: false, ...(acceptLosses === undefined ? {} : { acceptLosses }) });
   }
 
   const stage = apply.isSuccess ? "applied" : dryRun.isSuccess ? "planned" : "input";
+  const mustAccept = (dryRun.data?.losses.length ?? 0) > 0 && !lossesAccepted;
 
   return (
     <Dialog open={open} onClose={close} aria-labelledby="import-policies-title" maxWidth="md" fullWidth>
@@ -119,6 +153,13 @@ export function ImportPoliciesDialog({ open, onClose }: ImportPoliciesDialogProp
           {stage === "planned" && dryRun.data ? (
             <>
               <Alert severity="info">Dry run: nothing has been written yet. Apply writes these rules.</Alert>
+              <ImportLosses result={dryRun.data} />
+              {dryRun.data.losses.length > 0 ? (
+                <FormControlLabel
+                  control={<Checkbox checked={lossesAccepted} onChange={(event) => setLossesAccepted(event.target.checked)} />}
+                  label="Import without these fields"
+                />
+              ) : null}
               <ImportSummary result={dryRun.data} />
               {apply.isError ? <ErrorAlert error={apply.error} title="The import was not applied" /> : null}
             </>
@@ -148,12 +189,13 @@ export function ImportPoliciesDialog({ open, onClose }: ImportPoliciesDialogProp
               onClick={() => {
                 apply.reset();
                 dryRun.reset();
+                setLossesAccepted(false);
               }}
               disabled={apply.isPending}
             >
               Back
             </Button>
-            <Button variant="contained" onClick={runApply} loading={apply.isPending}>
+            <Button variant="contained" onClick={runApply} loading={apply.isPending} disabled={mustAccept}>
               Apply
             </Button>
           </>
