@@ -7,8 +7,8 @@ import { budgets } from "../budgets.ts";
 import { percentile, round } from "../harness/stats.ts";
 import type { Scenario } from "../harness/types.ts";
 import { repoRoot } from "../harness/paths.ts";
-import { demo } from "../../apps/bff/src/policies/testing.ts";
-import { completeDeviceLogin, startCli, tempConfigDir, until } from "../../apps/cli/src/testing.ts";
+import { demo } from "@portcullis/bff/testing";
+import { completeDeviceLogin, startCli, tempConfigDir, until } from "@portcullis/cli/testing";
 import { enableSsh, requestSsh, revokeGrant, startJitStack } from "../support/jit-stack.ts";
 
 const run = promisify(execFile);

@@ -11,7 +11,7 @@ export { createLogger } from "./lib/logger.ts";
 export { demo } from "./policies/testing.ts";
 export type { GrantRecord } from "./requests/grant-record.ts";
 export { toRecord } from "./requests/grant-rows.ts";
-export { enablePolicy, sshPerRequest } from "./requests/testing.ts";
+export { allowRules, enablePolicy, sshPerRequest } from "./requests/testing.ts";
 export { assembleBff } from "./server.ts";
 export { startChildBff, type ChildBff } from "./test-support/child-bff.ts";
 export { signInAs } from "./test-support/sign-in.ts";

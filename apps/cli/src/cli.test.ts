@@ -4,10 +4,7 @@ import path from "node:path";
 import request from "supertest";
 import { ActivityEventSchema, AuthConfigResponseSchema, GrantSchema, MeResponseSchema, type ApprovalSettings, type Grant, type PolicyPort } from "@portcullis/contract";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demo } from "../../bff/src/policies/testing.ts";
-import { allowRules, enablePolicy, sshPerRequest } from "../../bff/src/requests/testing.ts";
-import { signInAs } from "../../bff/src/test-support/sign-in.ts";
-import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../../bff/src/test-support/stack.ts";
+import { allowRules, assembleTestBff, demo, enablePolicy, signInAs, sshPerRequest, startTestEmulator, type InProcessBff, type TestEmulator } from "@portcullis/bff/testing";
 import { ExitCode } from "./errors.ts";
 import { completeBrowserLogin, completeDeviceLogin, runCli, startCli, tempConfigDir, until } from "./testing.ts";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { PassThrough } from "node:stream";
 import { demoPassword } from "@portcullis/local-issuer";
-import { TestBrowser } from "../../local-issuer/src/testing/test-browser.ts";
+import { TestBrowser } from "@portcullis/local-issuer/testing";
 import { processIo, type CliIo } from "./context.ts";
 import { main } from "./program.ts";
 

@@ -12,7 +12,7 @@
 import type { ErrorRequestHandler, Request } from "express";
 import type { Kysely } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
-import { authContextOf } from "../auth/authenticate.ts";
+import { applicationWithoutRole, authContextOf } from "../auth/authenticate.ts";
 import { routeTemplateOf } from "../auth/guard.ts";
 import { NotAllowedError, NotFoundError } from "../errors.ts";
 import { clientIpOf } from "../http/client-ip.ts";
@@ -39,7 +39,6 @@ export interface AccessDenials {
 
 const writeMethods = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /** `details.reason` of the 403 for an app-only token without a Portcullis app role (see authenticate.ts). */
-export const applicationWithoutRole = "ApplicationWithoutRole";
 const minuteMs = 60_000;
 /** NotAllowedError details worth keeping: what was missing where, and which thing was refused. */
 const keptDetails = ["reason", "requestId", "grantId"] as const;

@@ -1,6 +1,5 @@
 import type { Request, RequestHandler } from "express";
 import type { RoleAssignment } from "@portcullis/contract";
-import { applicationWithoutRole } from "../audit/access-denied.ts";
 import { NotAllowedError, UnauthorizedError } from "../errors.ts";
 import { buildAccess, type Access } from "./access.ts";
 import { principalFromClaims, type Principal } from "./principal.ts";
@@ -40,6 +39,9 @@ function invalidToken(problem: string): UnauthorizedError {
     details: { reason: problem },
   });
 }
+
+/** Why an app-only token without a Portcullis app role is refused (also recorded for reads: see access-denied.ts). */
+export const applicationWithoutRole = "ApplicationWithoutRole";
 
 /** The caller when the request carried a validated token (so far); undefined otherwise. */
 export function authContextOf(req: Request): AuthContext | undefined {
