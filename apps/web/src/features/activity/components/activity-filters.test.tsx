@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fireEvent, screen, within } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { ActivityEvent } from "@portcullis/contract";
 import { badRequest, fakeApi, type FakeApi } from "../../../test-support/fake-api.ts";
 import { renderWithProviders } from "../../../test-support/render.tsx";
@@ -72,22 +72,30 @@ describe("Activity filters", () => {
     expect(screen.getByRole("combobox", { name: "VM" })).toHaveTextContent("All VMs");
   });
 
-  it("when From is after To, then From says so and the log asks to change the highlighted filters", async () => {
+  it("when From is after To, then To says so and the log asks for a range that ends after it starts, without asking the server", async () => {
     const api = fakeApi().on("GET", "/activity", badRequest({ field: "from", rule: "must not be after to (2026-03-11T00:00:00.000Z is after 2026-03-10T00:00:00.000Z)" }));
     openLog("/activity?from=2026-03-11T00:00:00.000Z&to=2026-03-10T00:00:00.000Z", api);
 
-    expect(await screen.findByText("Change the highlighted filters to see the events.")).toBeVisible();
-    expect(screen.getByLabelText("From")).toHaveAccessibleDescription("must not be after To");
+    expect(await screen.findByText("No events are shown until the time range ends after it starts.")).toBeVisible();
+    expect(screen.getByRole("combobox", { name: "Time range" })).toHaveTextContent("Custom range");
+    expect(screen.getByLabelText("To")).toHaveAccessibleDescription("Must be after From.");
+    expect(screen.getByRole("button", { name: "Download CSV" })).toBeDisabled();
     expect(screen.queryByText("The activity log could not be loaded")).toBeNull();
+    expect(api.sent("GET", "/activity")).toEqual([]);
   });
 
-  it("when a From time is picked, then it is sent as the instant of that local minute", async () => {
+  it("when a custom range is chosen and a From time picked, then it is sent as the instant of that local minute", async () => {
     const api = fakeApi().on("GET", "/activity", page(eventFixture(1)));
-    const { router } = openLog("/activity", api);
+    const { user, router } = openLog("/activity", api);
+    expect(screen.queryByLabelText("From")).toBeNull();
+    await user.click(screen.getByRole("combobox", { name: "Time range" }));
+    await user.click(screen.getByRole("option", { name: "Custom range" }));
     fireEvent.change(screen.getByLabelText("From"), { target: { value: "2026-03-10T10:05" } });
 
-    expect(router.state.location.search).toBe(`?from=${encodeURIComponent(new Date("2026-03-10T10:05").toISOString())}`);
+    const from = new Date("2026-03-10T10:05").toISOString();
+    expect(router.state.location.search).toBe(`?from=${encodeURIComponent(from)}`);
     expect(screen.getByLabelText("From")).toHaveValue("2026-03-10T10:05");
+    await waitFor(() => expect(lastQuery(api).get("from")).toBe(from));
   });
 
   it("when the search has no letter or digit, then the Search field says what it needs", async () => {

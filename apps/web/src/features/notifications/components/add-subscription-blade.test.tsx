@@ -124,17 +124,17 @@ describe("Add subscription blade", () => {
 
     expect(await screen.findByRole("textbox", { name: /^Scope/ })).toHaveAccessibleDescription("must be /, a subscription, a resource group or a VM id");
     expect(await screen.findByRole("combobox", { name: "Recipients" })).toHaveAccessibleDescription("recipient 2 must be an e-mail address");
-    expect(screen.queryByText("The subscription was not added")).toBeNull();
+    expect(screen.queryByText("The notification rule was not added")).toBeNull();
   });
 
-  it("when the server refuses for another reason (403), then the banner says the subscription was not added", async () => {
+  it("when the server refuses for another reason (403), then the banner says the notification rule was not added", async () => {
     const api = fakeApi().on("POST", "/notifications/subscriptions", { status: 403, body: { error: { code: "Forbidden", message: "You need jit.notifications.manage on /." } } });
     const { user } = openBlade(api);
     await user.type(screen.getByRole("textbox", { name: /^Name/ }), "Ops");
     await user.type(screen.getByRole("textbox", { name: /^URL/ }), "https://hooks.example.com/portcullis");
     await user.click(screen.getByRole("button", { name: "Add" }));
 
-    const banner = (await screen.findByText("The subscription was not added")).closest("[role=alert]");
+    const banner = (await screen.findByText("The notification rule was not added")).closest("[role=alert]");
     expect(banner).toHaveTextContent("You need jit.notifications.manage on /.");
   });
 });

@@ -33,6 +33,8 @@ describe("Policy blade: Enable JIT", () => {
       ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" }],
     });
 
+    expect(screen.getByRole("switch", { name: "End live sessions when access ends" })).not.toBeChecked();
+
     await user.click(screen.getByRole("button", { name: "Save" }));
     expect(await screen.findByText("JIT is enabled on 1 VM: vm-web-01.")).toBeVisible();
     expect(api.sent("PUT", "/policies").map((r) => r.body)).toEqual([
@@ -41,6 +43,7 @@ describe("Policy blade: Enable JIT", () => {
         ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" }],
         approval: null,
         breakGlass: false,
+        endLiveSessions: false,
       },
     ]);
   });
