@@ -13,6 +13,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
+import { migrateToLatest } from "../lib/db/migrate.ts";
 import { testPostgresUrl } from "../lib/db/test-engines.ts";
 import { demo } from "../policies/testing.ts";
 import { allowRules, sshPerRequest } from "../requests/testing.ts";
@@ -62,6 +63,9 @@ describe.skipIf(!existsSync(nginx))("two BFF replicas on PostgreSQL behind nginx
     dir = await mkdtemp(path.join(tmpdir(), "portcullis-proxy-"));
     await writeFile(path.join(dir, "emulator-ca.pem"), emulator.caCertPem);
     database = await openDatabase({ kind: "postgres", url: testPostgresUrl, schema });
+    // Migrated here, in its schema: Kysely's migrator looks for its tables in every schema of the database, so a
+    // process whose search_path selects a fresh schema could find another test's lock table and not create its own.
+    await migrateToLatest(database);
     const url = new URL(testPostgresUrl);
     url.searchParams.set("options", `-c search_path=${schema}`);
     const proxyPort = await freePort();

@@ -65,6 +65,9 @@ export async function writeAuditAnchor(db: Db, key: AuditSigningKey, now: Date):
     // Only an anchor this key signed counts as covering the head: a row forged with a high seq must not stop anchoring.
     const covering = await trx.selectFrom("audit_anchor").selectAll().where("seq", ">=", String(head.seq)).execute();
     if (covering.some((row) => key.verify(anchorOfRow(row), row.signature, "anchor"))) return null;
+    // One anchor per seq: a row at the head's seq that this key did not sign (another key's replica, or a forgery,
+    // which verification names) leaves this head unanchored; the next appended event is anchored.
+    if (covering.some((row) => BigInt(row.seq) === BigInt(head.seq))) return null;
     const count = await countUpTo(trx, key, String(head.seq));
     const fields = { id: randomUUID(), seq: String(head.seq), hash: head.hash, count: String(count), at: new Date(now.getTime()) };
     const anchor: AuditAnchor = { ...fields, keyId: key.keyId, signature: key.sign(fields, "anchor") };
