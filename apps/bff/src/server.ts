@@ -11,6 +11,7 @@ import { createApp } from "./app.ts";
 import { createReadiness } from "./health/routes.ts";
 import { createInventoryService, type InventoryService } from "./inventory/service.ts";
 import { assembleNotifications, type Notifications, type NotificationTuning } from "./notifications/wiring.ts";
+import { queueNotificationsForAudit } from "./notifications/queue.ts";
 import { createPolicyIdsRepository } from "./inventory/policy-ids-repository.ts";
 import { createPolicyRepository } from "./policies/repository.ts";
 import { createPolicyService, type PolicyService } from "./policies/service.ts";
@@ -126,7 +127,14 @@ export async function assembleBff(config: Config, database: Database, options: A
   const { logger } = options;
   const publicUrl = options.publicUrl ?? config.publicUrl ?? `http://localhost:${config.port}`;
   const metrics = createMetrics();
-  const { service: activity, audit, startJobs: startActivityJobs } = await assembleActivity({ db: database.kysely, config, logger, observe: (events) => metrics.auditEvents(events) });
+  const { service: activity, audit, startJobs: startActivityJobs } = await assembleActivity({
+    db: database.kysely,
+    config,
+    logger,
+    observe: (events) => metrics.auditEvents(events),
+    // The audit trail's subscribers: the notifications outbox commits with the events it announces.
+    subscribers: [queueNotificationsForAudit],
+  });
   metrics.read({
     async grantsByStatus() {
       const rows = await database.kysely.selectFrom("jit_grant").select(["status", (eb) => eb.fn.countAll<string>().as("n")]).where("status", "in", ["opening", "open", "closing"]).groupBy("status").execute();

@@ -9,3 +9,4 @@ export * from "./activity.ts";
 export * from "./notifications.ts";
 export * from "./api-catalog.ts";
 export * from "./openapi.ts";
+export * from "./domain-events.ts";

@@ -17,7 +17,7 @@ import { startAnchorJob } from "./anchor-job.ts";
 import { createActivityService } from "./service.ts";
 
 const minute = 60_000;
-const event = (n: number): AuditEventInput => ({ actor: { oid: "oid", name: "Alex Admin", ip: null }, action: "policy.enabled", outcome: "success", details: { n } });
+const event = (n: number): AuditEventInput => ({ actor: { oid: "oid", name: "Alex Admin", ip: null }, action: "policy.enabled", outcome: "success", details: { previousVersion: n } });
 
 /** A timer the test fires by hand; `fire` runs the pending wake-up and waits until the job has scheduled the next. */
 function manualTimer() {

@@ -1,5 +1,6 @@
-import { nameFromArmId, type ActivityAction, type ActivityEvent } from "@portcullis/contract";
+import { nameFromArmId, parseEventDetails, type ActivityAction, type ActivityEvent, type EventPort, type ParsedEventDetails, type PolicyPort } from "@portcullis/contract";
 import { detailsOf } from "../lib/audit/audit-events.ts";
+import { legacyFacts } from "./legacy-details.ts";
 
 /** The columns the activity log reads (never the search vector). */
 export const eventColumns = [
@@ -36,38 +37,55 @@ export interface EventRow {
   hash: string;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+type Facts = Pick<ActivityEvent, "ports" | "sources" | "durationMinutes" | "justification">;
+
+const none: Facts = { ports: [], sources: [], durationMinutes: null, justification: null };
+
+function portText(p: EventPort): string {
+  return p.protocol === undefined ? String(p.port) : `${p.port}/${p.protocol}`;
 }
 
-/** `"22/TCP"` strings as recorded, or `{ port | number, protocol }` objects (the policies' and requests' shapes). */
-function portsOf(details: Record<string, unknown>): string[] {
-  const ports = details["ports"];
-  if (!Array.isArray(ports)) return [];
-  return ports.flatMap((p): string[] => {
-    if (typeof p === "string") return [p];
-    if (typeof p === "number") return [String(p)];
-    if (!isRecord(p)) return [];
-    const number = p["port"] ?? p["number"];
-    if (typeof number !== "number" && typeof number !== "string") return [];
-    return [typeof p["protocol"] === "string" ? `${number}/${p["protocol"]}` : String(number)];
-  });
-}
-
-/** `details.sources`; for a policy event, the sources its ports allow. */
-function sourcesOf(details: Record<string, unknown>): string[] {
-  const sources = details["sources"];
-  if (Array.isArray(sources)) return sources.filter((s): s is string => typeof s === "string");
-  const ports = details["ports"];
-  if (!Array.isArray(ports)) return [];
+/** What a policy's ports allow, as the Sources column shows it. */
+function policySources(ports: readonly PolicyPort[]): string[] {
   const allowed = ports.flatMap((p): string[] => {
-    const kind = isRecord(p) && isRecord(p["allowedSources"]) ? p["allowedSources"] : undefined;
-    if (kind === undefined) return [];
-    if (kind["kind"] === "any") return ["Any"];
-    if (kind["kind"] === "per-request") return ["Per request"];
-    return Array.isArray(kind["prefixes"]) ? kind["prefixes"].filter((s): s is string => typeof s === "string") : [];
+    const sources = p.allowedSources;
+    if (sources.kind === "any") return ["Any"];
+    if (sources.kind === "per-request") return ["Per request"];
+    return sources.prefixes;
   });
   return [...new Set(allowed)];
+}
+
+/** The activity log's columns of a typed payload. */
+function typedFacts(parsed: Extract<ParsedEventDetails, { typed: true }>): Facts {
+  switch (parsed.action) {
+    case "policy.enabled":
+    case "policy.edited":
+    case "policy.removed":
+    case "policy.imported": {
+      const ports = parsed.details.ports ?? [];
+      return { ...none, ports: ports.map((p) => `${p.port}/${p.protocol}`), sources: policySources(ports) };
+    }
+    case "request.created":
+    case "request.approved":
+    case "request.denied":
+    case "request.opened":
+    case "request.failed":
+    case "request.superseded":
+    case "request.extended":
+    case "request.revoked":
+    case "request.expired":
+    case "request.close-retried":
+    case "request.lapsed":
+    case "request.cancelled":
+    case "request.break-glass":
+    case "request.break-glass-reviewed": {
+      const d = parsed.details;
+      return { ports: (d.ports ?? []).map(portText), sources: d.sources ?? [], durationMinutes: d.durationMinutes ?? null, justification: d.justification ?? null };
+    }
+    default:
+      return none;
+  }
 }
 
 function lastSegment(id: string | null): string | null {
@@ -76,21 +94,24 @@ function lastSegment(id: string | null): string | null {
 
 export function toActivityEvent(row: EventRow): ActivityEvent {
   const details = detailsOf(row.details);
-  const duration = details["durationMinutes"];
-  const justification = details["justification"];
+  const parsed = parseEventDetails(row.action, details);
+  // Rows that do not parse with their action's schema (written before it) are read by the legacy reader.
+  const legacy = parsed.typed ? null : legacyFacts(details);
+  const facts = parsed.typed ? typedFacts(parsed) : (legacy as Facts);
+  const actorKind = parsed.typed ? (parsed.details.actorKind === "application" ? "application" : "user") : (legacy?.actorKind ?? "user");
   return {
     id: row.id,
     seq: Number(row.seq),
     at: new Date(row.at).toISOString(),
     action: row.action as ActivityAction,
     outcome: row.outcome,
-    actor: { oid: row.actor_oid, name: row.actor_name, ip: row.actor_ip, kind: details["actorKind"] === "application" ? "application" : "user" },
+    actor: { oid: row.actor_oid, name: row.actor_name, ip: row.actor_ip, kind: actorKind },
     vmId: row.vm_id,
     vmName: row.vm_name ?? lastSegment(row.vm_id),
-    ports: portsOf(details),
-    sources: sourcesOf(details),
-    durationMinutes: typeof duration === "number" && Number.isFinite(duration) ? duration : null,
-    justification: typeof justification === "string" ? justification : null,
+    ports: facts.ports,
+    sources: facts.sources,
+    durationMinutes: facts.durationMinutes,
+    justification: facts.justification,
     error: row.error,
     correlationId: row.correlation_id,
     details,

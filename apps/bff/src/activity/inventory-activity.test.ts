@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demo, ssh } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
+import { accessDetails } from "../test-support/audit.ts";
 
 const dana = { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e02", name: "Dana Developer", ip: null };
 
@@ -34,8 +35,8 @@ describe("activity figures on the inventory's Configured rows", () => {
   };
 
   it("counts opened requests per VM and names the latest access and its user", async () => {
-    for (let i = 0; i < 3; i++) await bff.audit.record(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "success", vmId: demo.web01 });
-    await bff.audit.record(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "failure", vmId: demo.web01, error: "NSG busy" });
+    for (let i = 0; i < 3; i++) await bff.audit.record(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "success", vmId: demo.web01, details: accessDetails() });
+    await bff.audit.record(bff.database.kysely, { actor: dana, action: "request.opened", outcome: "failure", vmId: demo.web01, details: accessDetails(), error: "NSG busy" });
     const last = await bff.database.kysely.selectFrom("audit_event").select("at").where("action", "=", "request.opened").where("outcome", "=", "success").orderBy("seq", "desc").executeTakeFirstOrThrow();
 
     const rows = await configured(admin);

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { sql } from "kysely";
+import type { AccessEventFacts } from "@portcullis/contract";
 import type { AuditEventInput } from "../lib/audit/audit-events.ts";
 import type { Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { testEngines } from "../lib/db/test-engines.ts";
 import { createLogger } from "../lib/logger.ts";
-import { testAudit, testAuditKey } from "../test-support/audit.ts";
+import { accessDetails, testAudit, testAuditKey } from "../test-support/audit.ts";
 import { createActivityRepository } from "./repository.ts";
 import { startRetentionJob } from "./retention-job.ts";
 import { createActivityService } from "./service.ts";
@@ -15,7 +16,8 @@ const avery = { oid: "oid-avery", name: "Avery Approver", ip: null };
 const vm = (rg: string, name: string) => `/subscriptions/s-1/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
 const vmA = vm("rg_1", "vm-a");
 const vmB = vm("rgx1", "vm-b");
-const opened = (actor: typeof dana, vmId: string, extra: Partial<AuditEventInput> = {}): AuditEventInput => ({ actor, action: "request.opened", outcome: "success", vmId, ...extra });
+const opened = (actor: typeof dana, vmId: string, extra: { action?: "request.opened" | "request.created"; outcome?: "success" | "failure"; details?: Partial<AccessEventFacts> } = {}): AuditEventInput =>
+  ({ actor, action: extra.action ?? "request.opened", outcome: extra.outcome ?? "success", vmId, details: accessDetails(extra.details) }) as AuditEventInput;
 
 describe.each(testEngines)("activity storage on $name", (engine) => {
   let database: Database;
@@ -65,7 +67,7 @@ describe.each(testEngines)("activity storage on $name", (engine) => {
   });
 
   it("prunes at start by the configured retention, and the chain still verifies", async () => {
-    for (const n of [1, 2, 3]) await testAudit.record(database.kysely, opened(dana, vmA, { details: { n } }));
+    for (const n of [1, 2, 3]) await testAudit.record(database.kysely, opened(dana, vmA, { details: { durationMinutes: n } }));
     const later = new Date(Date.now() + 40 * 86_400_000);
     const service = createActivityService({ db: database.kysely, key: testAuditKey, retentionDays: 30, now: () => later });
     await startRetentionJob(service, createLogger("silent")).stop();

@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demo } from "../policies/testing.ts";
 import { signInAs } from "../test-support/sign-in.ts";
-import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
+import { assembleTestBff, recordLegacyEvents, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { csvColumns } from "./export.ts";
 
 const dev = { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e02", name: "Dana Developer", ip: "203.0.113.2" };
@@ -26,17 +26,18 @@ describe("GET /api/activity/export.csv and export.jsonl", () => {
     // More events than one database batch (1,000), so the export has to page through them.
     await bff.audit.recordAll(
       bff.database.kysely,
-      Array.from({ length: bulk }, (_, i) => ({ actor: admin, action: "policy.edited" as const, outcome: "success" as const, vmId: demo.app01, details: { n: i }, correlationId: `bulk-${i}` })),
+      Array.from({ length: bulk }, (_, i) => ({ actor: admin, action: "policy.edited" as const, outcome: "success" as const, vmId: demo.app01, details: { previousVersion: i }, correlationId: `bulk-${i}` })),
     );
-    formulaId = await bff.audit.record(bff.database.kysely, {
+    // As an older release wrote them (string ports, partial payloads): read by the legacy reader.
+    [formulaId] = await recordLegacyEvents(bff.database.kysely, [{
       actor: dev,
       action: "request.created",
       outcome: "success",
       vmId: demo.web01,
       details: { vmName: "vm-prod-web-01", ports: ["22/TCP", "3389/TCP"], sources: ["203.0.113.2/32"], durationMinutes: 30, justification: '=HYPERLINK("x")' },
       correlationId: "req-formula",
-    });
-    await bff.audit.record(bff.database.kysely, { actor: dev, action: "request.failed", outcome: "failure", vmId: demo.web01, error: "-1 rules, @fault\ton NSG", details: { justification: "+cmd|' /C calc'!A0" } });
+    }]) as [string];
+    await recordLegacyEvents(bff.database.kysely, [{ actor: dev, action: "request.failed", outcome: "failure", vmId: demo.web01, error: "-1 rules, @fault\ton NSG", details: { justification: "+cmd|' /C calc'!A0" } }]);
   });
   afterAll(async () => {
     await bff?.close();
@@ -76,12 +77,12 @@ describe("GET /api/activity/export.csv and export.jsonl", () => {
     expect(jsonl.text.endsWith("\n")).toBe(true);
     const events = jsonl.text.trimEnd().split("\n").map((line) => JSON.parse(line) as ActivityEvent);
     expect(events).toHaveLength(bulk);
-    expect(events.map((e) => e.details["n"])).toEqual(Array.from({ length: bulk }, (_, i) => bulk - 1 - i));
+    expect(events.map((e) => e.details["previousVersion"])).toEqual(Array.from({ length: bulk }, (_, i) => bulk - 1 - i));
     expect(new Set(events.map((e) => e.id)).size).toBe(bulk);
   });
 
   it("gives JSON lines one whole event per line, even with newlines in the justification", async () => {
-    await bff.audit.record(bff.database.kysely, { actor: dev, action: "request.denied", outcome: "success", vmId: demo.web01, details: { justification: "line one\nline two" } });
+    await recordLegacyEvents(bff.database.kysely, [{ actor: dev, action: "request.denied", outcome: "success", vmId: demo.web01, details: { justification: "line one\nline two" } }]);
     const res = await request(bff.app).get("/api/activity/export.jsonl").query({ action: "request.denied" }).set("authorization", auditor);
     const lines = res.text.trimEnd().split("\n");
     expect(lines).toHaveLength(1);

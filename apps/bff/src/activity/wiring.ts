@@ -1,4 +1,4 @@
-import { createAuditRecorder, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
+import { createAuditRecorder, type AuditEventInput, type AuditRecorder, type AuditSubscriber } from "../lib/audit/audit-events.ts";
 import { loadAuditSigningKey } from "../lib/audit/audit-signing.ts";
 import type { Config } from "../lib/config.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -26,13 +26,15 @@ export async function assembleActivity(deps: {
   logger: Logger;
   /** Sees every batch of events appended (metrics). */
   observe?: (events: readonly AuditEventInput[]) => void;
+  /** Run in every appending transaction, in order (the notifications outbox). */
+  subscribers?: readonly AuditSubscriber[];
 }): Promise<Activity> {
   const { audit: settings, dataDir } = deps.config;
   const key = await loadAuditSigningKey({ configuredKey: settings.signingKey, dataDir });
   const service = createActivityService({ db: deps.db, key, retentionDays: settings.retentionDays, anchorFile: settings.anchorFile });
   return {
     service,
-    audit: createAuditRecorder(key, deps.observe),
+    audit: createAuditRecorder(key, { ...(deps.observe === undefined ? {} : { observe: deps.observe }), subscribers: deps.subscribers ?? [] }),
     async startJobs() {
       const foreignKeyId = await service.foreignKeyId();
       if (foreignKeyId !== null) {

@@ -1,4 +1,4 @@
-import type { AccessRequest } from "@portcullis/contract";
+import type { AccessEventFacts, AccessRequest } from "@portcullis/contract";
 import { decisionRefusal, isInApproverSet, tallyDecisions, type Decider } from "@portcullis/core";
 import { grantVmId } from "../requests/grant-record.ts";
 import type { Caller } from "../requests/service.ts";
@@ -11,8 +11,8 @@ export function deciderOf(caller: Caller, vmId: string): Decider {
   return { oid: caller.oid, tenantId: principal.tenantId, groups: principal.groups, holdsApproverRole: caller.access.has("jit.request.approve", vmId) };
 }
 
-/** The details every audit event about an access request carries (the keys notifications and the activity log read). */
-export function requestDetails(record: AccessRequestRecord, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** The facts every audit event about an access request carries (the contract's domain events), plus `extra`. */
+export function requestDetails(record: AccessRequestRecord, extra: Partial<AccessEventFacts> = {}): AccessEventFacts {
   return {
     requestId: record.id,
     vmName: record.vmName,

@@ -179,7 +179,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             action: "request.created",
             outcome: "success",
             vmId: record.vmId,
-            details: requestDetails(record, { approvalRequired: true, required: approval.requiredApprovals, expiresAt: record.expiresAt.toISOString(), clockStartsAt: approval.clockStartsAt, opensToAnyAddress: fitted.opensToAnyAddress }),
+            details: { ...requestDetails(record, { opensToAnyAddress: fitted.opensToAnyAddress }), approvalRequired: true, required: approval.requiredApprovals, expiresAt: record.expiresAt.toISOString(), clockStartsAt: approval.clockStartsAt },
             correlationId: caller.correlationId,
           },
         ]);
@@ -224,12 +224,12 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       }
       const tally = tallyDecisions(record.approval, [...record.decisions, { approverOid: caller.oid, decision: "approve" as const }]);
       const actor = actorOf(caller);
-      const approvedEvent = (locked: AccessRequestRecord, remaining: number, approvals: number, extra: Record<string, unknown> = {}): AuditEventInput => ({
+      const approvedEvent = (locked: AccessRequestRecord, remaining: number, approvals: number, extra: { grantId?: string; endsAt?: string } = {}): AuditEventInput => ({
         actor,
         action: "request.approved",
         outcome: "success",
         vmId: locked.vmId,
-        details: requestDetails(locked, { approvals, required: locked.approval.requiredApprovals, remaining, ...(comment === null ? {} : { comment }), ...extra }),
+        details: { ...requestDetails(locked, { ...(comment === null ? {} : { comment }), ...extra }), approvals, required: locked.approval.requiredApprovals, remaining },
         correlationId: caller.correlationId,
       });
 
@@ -378,7 +378,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
               action: "request.lapsed" as const,
               outcome: "success" as const,
               vmId: r.vmId,
-              details: requestDetails(r, { approvals: tallyDecisions(r.approval, r.decisions).approvals, required: r.approval.requiredApprovals, expiresAt: r.expiresAt.toISOString() }),
+              details: { ...requestDetails(r), approvals: tallyDecisions(r.approval, r.decisions).approvals, required: r.approval.requiredApprovals, expiresAt: r.expiresAt.toISOString() },
               correlationId: r.correlationId,
             })),
           );

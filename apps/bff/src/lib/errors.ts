@@ -51,9 +51,24 @@ export class InputError extends AppError {
 }
 
 /** The caller may not do this (403). */
+/** What a 403 says was missing, and which thing was refused (the error body's `details`, and `access.denied` events). */
+export interface NotAllowedDetails {
+  /** The permission the caller lacks (`jit.request.create`, or alternatives joined by " or "). */
+  permission?: string;
+  /** Where it was needed: an ARM scope, or "any" for "at any scope". */
+  scope?: string;
+  /** A machine-readable reason (RequesterNoLongerAuthorized, ApplicationWithoutRole, a decision refusal). */
+  reason?: string;
+  requestId?: string;
+  grantId?: string;
+}
+
 export class NotAllowedError extends AppError {
-  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
+  /** The typed `details` of the refusal. */
+  readonly refusal: NotAllowedDetails;
+  constructor(message: string, options?: { details?: NotAllowedDetails; cause?: unknown }) {
     super(403, ErrorCode.forbidden, message, options);
+    this.refusal = options?.details ?? {};
   }
 }
 

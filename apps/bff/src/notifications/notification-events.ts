@@ -1,5 +1,6 @@
-import { notificationEventLabels, type NotificationEvent } from "@portcullis/contract";
+import { notificationEventLabels, type AccessEventFacts, type DomainEvent, type EventDetailsInput, type EventPort, type NotificationEvent } from "@portcullis/contract";
 import { z } from "zod";
+import type { AppendedAuditEvent } from "../lib/audit/audit-events.ts";
 
 /** What an outbox row announces: one of the contract's events, or a subscription's test message. */
 export type OutboxEvent = NotificationEvent | "test";
@@ -45,19 +46,6 @@ export interface NotificationPayload {
   portalPath: PortalPath;
 }
 
-/** The audit event as the chain appended it (audit-events.ts passes these to `queueNotificationsForAudit`). */
-export interface AppendedAuditEvent {
-  id: string;
-  at: Date;
-  action: string;
-  outcome: "success" | "failure";
-  actor: { oid: string; name: string };
-  vmId: string | null;
-  vmName: string | null;
-  details: Readonly<Record<string, unknown>>;
-  error: string | null;
-}
-
 /** A notification to queue: the event, what it is about, and whom besides subscribers it concerns. */
 export interface PendingNotification {
   event: NotificationEvent;
@@ -73,41 +61,25 @@ export function eventLabel(event: OutboxEvent): string {
   return event === "test" ? "Test notification" : notificationEventLabels[event];
 }
 
-/** Audit actions that may notify: anything else is dismissed without a query (the audit benchmark appends a million events). */
-const notifyingActions = new Set([
-  "request.created",
-  "request.approved",
-  "request.denied",
-  "request.lapsed",
-  "request.cancelled",
-  "request.break-glass",
-  "request.opened",
-  "request.failed",
-  "request.expired",
-  "request.revoked",
-  "drift.found",
-]);
-
-export function mayNotify(action: string): boolean {
-  return notifyingActions.has(action);
-}
+/** What the decision reads: the domain event (narrowing on `action` narrows `details`) and its outcome. */
+type NotifiableEvent = DomainEvent & { outcome: "success" | "failure" };
 
 /**
  * The notification event an audit event announces, or null. Intermediate approvals (some remain), requests that
  * opened at once (`request.created` without approval: `request.opened` follows) and the expiry job's cleanup of
  * a failed opening (`request.failed` with `reason: OpenFailed`, after the first `request.failed`) notify nothing.
+ * Exhaustive over the contract's actions: a new action fails the typecheck here until it is decided.
  */
-export function notificationEventOf(event: Pick<AppendedAuditEvent, "action" | "outcome" | "details">): NotificationEvent | null {
-  const { details } = event;
+export function notificationEventOf(event: NotifiableEvent): NotificationEvent | null {
   switch (event.action) {
     case "request.created":
-      return details["approvalRequired"] === true ? "request.pending-approval" : null;
+      return event.details.approvalRequired === true ? "request.pending-approval" : null;
     case "request.approved":
-      return details["remaining"] === 0 ? "request.approved" : null;
+      return event.details.remaining === 0 ? "request.approved" : null;
     case "request.opened":
       return event.outcome === "success" ? "request.opened" : null;
     case "request.failed":
-      return details["reason"] === "OpenFailed" ? null : "request.failed";
+      return event.details.reason === "OpenFailed" ? null : "request.failed";
     case "request.denied":
     case "request.lapsed":
     case "request.cancelled":
@@ -116,9 +88,30 @@ export function notificationEventOf(event: Pick<AppendedAuditEvent, "action" | "
     case "request.revoked":
     case "drift.found":
       return event.action;
-    default:
+    case "policy.enabled":
+    case "policy.edited":
+    case "policy.removed":
+    case "policy.imported":
+    case "request.superseded":
+    case "request.extended":
+    case "request.close-retried":
+    case "request.break-glass-reviewed":
+    case "drift.repaired":
+    case "rbac.assignment-added":
+    case "rbac.assignment-removed":
+    case "notification.subscription-added":
+    case "notification.subscription-changed":
+    case "notification.subscription-removed":
+    case "notification.failed":
+    case "access.denied":
       return null;
+    default:
+      return unknownAction(event);
   }
+}
+
+function unknownAction(event: never): never {
+  throw new Error(`no notification decision for the audit action ${(event as { action: string }).action}`);
 }
 
 const emailSchema = z.email();
@@ -130,40 +123,22 @@ export function emailOf(username: string | null | undefined): string | null {
   return emailSchema.safeParse(trimmed).success ? trimmed.toLowerCase() : null;
 }
 
-function text(value: unknown): string | undefined {
+/** Text worth showing: absent for missing or empty strings. */
+function text(value: string | null | undefined): string | undefined {
   return typeof value === "string" && value !== "" ? value : undefined;
 }
 
-function count(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+/** Ports as `{ port, protocol }`; a port whose request named no protocol is TCP. */
+function payloadPorts(ports: readonly EventPort[]): PayloadPort[] {
+  return ports.map((p) => ({ port: p.port, protocol: p.protocol ?? "TCP" }));
 }
 
-function strings(value: unknown): string[] | undefined {
-  return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : undefined;
-}
-
-/** Ports as `{ port, protocol }` whether the details hold objects (`port` or `number`) or `"22/TCP"` strings. */
-export function portsOf(value: unknown): PayloadPort[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  return value.flatMap((p): PayloadPort[] => {
-    if (typeof p === "string") {
-      const [port, protocol] = p.split("/");
-      return Number.isInteger(Number(port)) ? [{ port: Number(port), protocol: protocol ?? "TCP" }] : [];
-    }
-    if (typeof p !== "object" || p === null) return [];
-    const record = p as Record<string, unknown>;
-    const port = count(record["port"]) ?? count(record["number"]);
-    return port === undefined ? [] : [{ port, protocol: text(record["protocol"]) ?? "TCP" }];
-  });
-}
-
-function requesterOf(value: unknown): NotificationPayload["requester"] {
-  if (typeof value !== "object" || value === null) return undefined;
-  const record = value as Record<string, unknown>;
-  const oid = text(record["oid"]);
-  const name = text(record["name"]);
+function requesterOf(requester: AccessEventFacts["requester"]): NotificationPayload["requester"] {
+  if (requester === undefined) return undefined;
+  const oid = text(requester.oid);
+  const name = text(requester.name);
   if (oid === undefined || name === undefined) return undefined;
-  const username = text(record["username"]);
+  const username = text(requester.username);
   return { oid, name, ...(username === undefined ? {} : { username }) };
 }
 
@@ -172,36 +147,42 @@ function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** The payload facts an audit event's details hold (shared by the audit hook and the expiry warning). */
-export function detailFacts(details: Readonly<Record<string, unknown>>): Omit<NotificationPayload, "auditEventId" | "action" | "occurredAt" | "outcome" | "actor" | "vmId" | "vmName" | "portalPath"> {
-  const error = text(details["error"]);
+/** Access events (requests and grants): the ones whose payload carries the access's facts. */
+type AccessEvent = Extract<NotifiableEvent, { action: `request.${string}` }>;
+
+function isAccessEvent(event: NotifiableEvent): event is AccessEvent {
+  return event.action.startsWith("request.");
+}
+
+/** The payload facts of an access (shared by the audit subscriber and the expiry warning). */
+export function detailFacts(details: Partial<AccessEventFacts> & { approvals?: number; required?: number; remaining?: number }): Omit<NotificationPayload, "auditEventId" | "action" | "occurredAt" | "outcome" | "actor" | "vmId" | "vmName" | "portalPath"> {
   return defined({
-    requestId: text(details["requestId"]),
-    grantId: text(details["grantId"]),
-    ports: portsOf(details["ports"]),
-    sources: strings(details["sources"]),
-    durationMinutes: count(details["durationMinutes"]),
-    justification: text(details["justification"]),
-    requester: requesterOf(details["requester"]),
-    comment: text(details["comment"]),
-    endsAt: text(details["endsAt"]),
-    approvals: count(details["approvals"]),
-    required: count(details["required"]),
-    remaining: count(details["remaining"]),
-    error,
+    requestId: text(details.requestId),
+    grantId: text(details.grantId),
+    ports: details.ports === undefined ? undefined : payloadPorts(details.ports),
+    sources: details.sources === undefined ? undefined : [...details.sources],
+    durationMinutes: details.durationMinutes,
+    justification: text(details.justification),
+    requester: requesterOf(details.requester),
+    comment: text(details.comment),
+    endsAt: text(details.endsAt),
+    approvals: details.approvals,
+    required: details.required,
+    remaining: details.remaining,
   });
 }
 
-function driftOf(details: Readonly<Record<string, unknown>>): NotificationPayload["drift"] {
-  return defined({ kind: text(details["kind"]) ?? "unknown", findings: strings(details["findings"]), nsgName: text(details["nsgName"]), rules: strings(details["rules"]) });
+function driftOf(details: EventDetailsInput<"drift.found">): NotificationPayload["drift"] {
+  const rules = details.rules?.filter((r): r is string => typeof r === "string");
+  return defined({ kind: text(details.kind) ?? "unknown", findings: details.findings, nsgName: text(details.nsgName), rules });
 }
 
 /** The notification an appended audit event announces, or null (see `notificationEventOf`). */
 export function notificationFor(event: AppendedAuditEvent): PendingNotification | null {
   const kind = notificationEventOf(event);
   if (kind === null) return null;
-  const facts = detailFacts(event.details);
-  const error = facts.error ?? event.error ?? undefined;
+  const facts = isAccessEvent(event) ? detailFacts(event.details) : {};
+  const error = event.error ?? undefined;
   const payload: NotificationPayload = defined({
     auditEventId: event.id,
     action: event.action,
@@ -212,7 +193,7 @@ export function notificationFor(event: AppendedAuditEvent): PendingNotification 
     vmName: event.vmName,
     ...facts,
     error,
-    drift: kind === "drift.found" ? driftOf(event.details) : undefined,
+    drift: event.action === "drift.found" ? driftOf(event.details) : undefined,
     portalPath: kind === "request.pending-approval" ? "/approvals" : "/jit",
   });
   return { event: kind, vmId: event.vmId?.toLowerCase() ?? null, vmName: event.vmName, payload, requesterEmail: emailOf(facts.requester?.username) };

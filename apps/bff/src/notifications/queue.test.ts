@@ -1,7 +1,7 @@
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { AuditEventInput } from "../lib/audit/audit-events.ts";
-import { testAudit } from "../test-support/audit.ts";
+import { accessDetails, testAudit } from "../test-support/audit.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { demo } from "../policies/testing.ts";
@@ -24,7 +24,7 @@ describe("queueing notifications from the audit trail", () => {
   const touchingNotifications = () => statements.filter((s) => s.includes("notification_"));
   const actor = { oid: "dev-oid", name: "Dana Developer", ip: null };
   const requester = { oid: "dev-oid", name: "Dana Developer", username: "dev@contoso.test" };
-  const opened = (vmId: string): AuditEventInput => ({ actor, action: "request.opened", outcome: "success", vmId, details: { grantId: "g", vmName: vmId.split("/").at(-1), ports: [{ port: 22, protocol: "TCP" }], requester } });
+  const opened = (vmId: string): AuditEventInput => ({ actor, action: "request.opened", outcome: "success", vmId, details: accessDetails({ grantId: "g", vmName: vmId.split("/").at(-1) ?? "", ports: [{ port: 22, protocol: "TCP" }], requester }) });
 
   beforeAll(async () => {
     database = await openDatabase({ kind: "pglite-memory" });
@@ -49,10 +49,10 @@ describe("queueing notifications from the audit trail", () => {
 
   it("events that notify nothing cost no query on the notification tables and queue nothing", async () => {
     await testAudit.recordAll(database.kysely.withPlugin(recorder), [
-      { actor, action: "policy.edited", outcome: "success", vmId: demo.web01 },
-      { actor, action: "request.extended", outcome: "success", vmId: demo.web01, details: { requester } },
-      { actor, action: "request.approved", outcome: "success", vmId: demo.web01, details: { remaining: 1, requester } },
-      { actor, action: "rbac.assignment-added", outcome: "success" },
+      { actor, action: "policy.edited", outcome: "success", vmId: demo.web01, details: {} },
+      { actor, action: "request.extended", outcome: "success", vmId: demo.web01, details: { ...accessDetails({ requester }), addMinutes: 30 } },
+      { actor, action: "request.approved", outcome: "success", vmId: demo.web01, details: { ...accessDetails({ requester }), approvals: 1, required: 2, remaining: 1 } },
+      { actor, action: "rbac.assignment-added", outcome: "success", details: { role: "Auditor", scope: "/" } },
     ]);
     expect(statements.length).toBeGreaterThan(0);
     expect(touchingNotifications()).toEqual([]);
@@ -60,7 +60,7 @@ describe("queueing notifications from the audit trail", () => {
   });
 
   it("a batch that notifies costs one subscription query and one insert, with rows only for subscriptions whose scope holds the VM", async () => {
-    await testAudit.recordAll(database.kysely.withPlugin(recorder), [opened(demo.web01), { actor, action: "policy.edited", outcome: "success", vmId: demo.app01 }, opened(demo.web02)]);
+    await testAudit.recordAll(database.kysely.withPlugin(recorder), [opened(demo.web01), { actor, action: "policy.edited", outcome: "success", vmId: demo.app01, details: {} }, opened(demo.web02)]);
     expect(touchingNotifications().map((s) => (s.includes('"kind":"SelectQueryNode"') ? "select" : s.includes('"kind":"InsertQueryNode"') ? "insert" : s))).toEqual(["select", "insert"]);
     expect(await outbox()).toEqual([
       { subscription_name: "team mail", target: '["secops@contoso.test"]', event: "request.opened", vm_name: "vm-prod-web-01", status: "pending" },

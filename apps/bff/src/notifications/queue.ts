@@ -1,14 +1,15 @@
 /**
  * The transactional outbox: notifications are queued as `notification_outbox` rows in the transaction of the
  * change they announce, so a delivery exists exactly when the change committed (and the delivery job, on its own
- * loop, sends it later). Called by lib/audit for every appended batch, and by the expiry warning job.
+ * loop, sends it later). Subscribed to the audit trail for every appended batch, and called by the expiry warning job.
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
 import { NotificationEventSchema } from "@portcullis/contract";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
 import type { DatabaseSchema, NotificationSubscriptionTable } from "../lib/db/schema.ts";
-import { mayNotify, notificationFor, type AppendedAuditEvent, type NotificationPayload, type PendingNotification } from "./notification-events.ts";
+import type { AppendedAuditEvent } from "../lib/audit/audit-events.ts";
+import { notificationFor, type NotificationPayload, type PendingNotification } from "./notification-events.ts";
 import { jsonValue } from "../lib/db/row-values.ts";
 
 type Db = Kysely<DatabaseSchema>;
@@ -96,13 +97,13 @@ export async function queueNotifications(trx: Db, notifications: readonly Pendin
 }
 
 /**
- * The audit hook (lib/audit calls it last in the appending transaction): events that notify nothing cost no
- * query at all; a batch that does costs one subscription query plus the inserts.
+ * The audit trail's subscriber (the composition root registers it; lib/audit runs it last in the appending
+ * transaction): events that notify nothing cost no query at all; a batch that does costs one subscription query
+ * plus the inserts.
  */
 export async function queueNotificationsForAudit(trx: Db, events: readonly AppendedAuditEvent[]): Promise<void> {
-  if (!events.some((e) => mayNotify(e.action))) return;
   const notifications = events.flatMap((e) => {
-    const n = mayNotify(e.action) ? notificationFor(e) : null;
+    const n = notificationFor(e);
     return n === null ? [] : [n];
   });
   if (notifications.length === 0) return;

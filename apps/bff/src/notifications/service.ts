@@ -4,12 +4,13 @@ import {
   isUuid,
   tenantScope,
   type CreateNotificationSubscriptionResponse,
+  type EventDetailsInput,
   type NotificationDelivery,
   type NotificationEvent,
   type NotificationSubscription,
 } from "@portcullis/contract";
 import type { AuditContext } from "../lib/audit/audit-context.ts";
-import type { AuditAction, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditEvent, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import { normalizeScope } from "../lib/auth/scope.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
@@ -64,7 +65,9 @@ function problem(field: string, rule: string): InputError {
 }
 
 /** What the audit trail keeps about a subscription: never its URL (only scheme and host) nor its signing key. */
-function subscriptionDetails(s: NotificationSubscription): Record<string, unknown> {
+type SubscriptionAction = "notification.subscription-added" | "notification.subscription-changed" | "notification.subscription-removed";
+
+function subscriptionDetails(s: NotificationSubscription): EventDetailsInput<SubscriptionAction> {
   return { subscriptionId: s.id, name: s.name, kind: s.kind, targetDisplay: s.targetDisplay, scope: s.scope, events: s.events, enabled: s.enabled, toRequester: s.toRequester };
 }
 
@@ -76,9 +79,9 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   const repository = createNotificationRepository(deps.db);
   const clock = deps.clock ?? systemClock;
 
-  async function recordFailure(action: AuditAction, context: AuditContext, details: Record<string, unknown>, error: unknown): Promise<void> {
+  async function recordFailure(action: SubscriptionAction, context: AuditContext, details: EventDetailsInput<SubscriptionAction>, error: unknown): Promise<void> {
     try {
-      await deps.audit.record(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
+      await deps.audit.record(deps.db, auditEvent({ actor: context.actor, outcome: "failure", error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId }, action, details));
     } catch (recordError) {
       deps.logger.error({ err: recordError }, `could not record the audit event of a failed ${action}`);
     }
@@ -117,7 +120,7 @@ export function createNotificationService(deps: NotificationServiceDeps) {
   }
 
   /** What the audit trail keeps about a refused create: the subscription as asked for, its URL as scheme and host only. */
-  function attemptDetails(input: CreateSubscriptionInput, scope: string): Record<string, unknown> {
+  function attemptDetails(input: CreateSubscriptionInput, scope: string): EventDetailsInput<SubscriptionAction> {
     const target = input.kind === "email" ? JSON.stringify(input.emails ?? []) : (input.url ?? "");
     return { name: input.name, kind: input.kind, targetDisplay: targetDisplay(input.kind, target, input.toRequester === true), scope, events: input.events, enabled: input.enabled };
   }

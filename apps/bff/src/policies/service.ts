@@ -1,7 +1,7 @@
-import type { ApprovalSettings, PolicyPlanResponse, PolicyPort, PutPoliciesResponse, RemovePoliciesResponse } from "@portcullis/contract";
+import type { ApprovalSettings, EventDetailsInput, PolicyPlanResponse, PolicyPort, PutPoliciesResponse, RemovePoliciesResponse } from "@portcullis/contract";
 import type { Nsg, VmPolicyTarget } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import type { AuditAction, AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditEvent, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import { createNsgApplier, type AppliedNsgChanges, type NsgRetrySettings } from "../lib/azure/nsg-apply.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { VmNetworkRead } from "../lib/azure/nsg-read.ts";
@@ -101,12 +101,14 @@ function writtenNsgIds(applied: AppliedNsgChanges): string[] {
   return applied.written.map((w) => w.nsgId);
 }
 
+type PolicyAction = "policy.enabled" | "policy.edited" | "policy.removed" | "policy.imported";
+
 export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
   const applier = createNsgApplier({ clients: deps.arm, logger: deps.logger, ...(deps.retry === undefined ? {} : { retry: deps.retry }) });
   const timeoutMs = deps.operationTimeoutMs ?? defaultTimeoutMs;
 
-  function auditEvents(context: OperationContext, vmIds: readonly string[], action: (vmId: string) => AuditAction, outcome: "success" | "failure", details: (vmId: string) => Record<string, unknown>, error: string | null = null): AuditEventInput[] {
-    return vmIds.map((vmId) => ({ actor: context.actor, action: action(vmId), outcome, vmId, details: details(vmId), error, correlationId: context.correlationId }));
+  function auditEvents(context: OperationContext, vmIds: readonly string[], action: (vmId: string) => PolicyAction, outcome: "success" | "failure", details: (vmId: string) => EventDetailsInput<PolicyAction>, error: string | null = null): AuditEventInput[] {
+    return vmIds.map((vmId) => auditEvent({ actor: context.actor, outcome, vmId, error, correlationId: context.correlationId }, action(vmId), details(vmId)));
   }
 
   async function recordFailure(events: AuditEventInput[]): Promise<void> {
@@ -163,7 +165,7 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
     async put(targets, { expectedVersions, kind, context }) {
       const vmIds = targets.map((t) => t.vmId);
       let records = new Map<string, PolicyRecord>();
-      const actionFor = (vmId: string): AuditAction => (kind === "import" ? "policy.imported" : records.has(vmId.toLowerCase()) ? "policy.edited" : "policy.enabled");
+      const actionFor = (vmId: string): PolicyAction => (kind === "import" ? "policy.imported" : records.has(vmId.toLowerCase()) ? "policy.edited" : "policy.enabled");
       const portsOf = new Map(targets.map((t) => [t.vmId.toLowerCase(), t.ports]));
       try {
         return await underClaims(vmIds, async (session) => {

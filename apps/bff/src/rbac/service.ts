@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
-import { isUuid, type RoleAssignment } from "@portcullis/contract";
+import { isUuid, type EventDetailsInput, type RoleAssignment } from "@portcullis/contract";
 import type { AuditContext } from "../lib/audit/audit-context.ts";
-import type { AuditAction, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditEvent, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import { normalizeScope } from "../lib/auth/scope.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, NotFoundError } from "../lib/errors.ts";
@@ -16,7 +16,7 @@ export interface RoleAssignmentService {
   delete(id: string, context: AuditContext): Promise<void>;
 }
 
-function assignmentDetails(a: Pick<RoleAssignment, "principalType" | "principalId" | "principalName" | "role" | "scope"> & { id?: string }): Record<string, unknown> {
+function assignmentDetails(a: Pick<RoleAssignment, "principalType" | "principalId" | "principalName" | "role" | "scope"> & { id?: string }): EventDetailsInput<"rbac.assignment-added"> {
   return {
     ...(a.id === undefined ? {} : { assignmentId: a.id }),
     principalType: a.principalType,
@@ -41,9 +41,9 @@ export interface RoleAssignmentServiceDeps {
 }
 
 export function createRoleAssignmentService(deps: RoleAssignmentServiceDeps): RoleAssignmentService {
-  async function recordFailure(action: AuditAction, context: AuditContext, details: Record<string, unknown>, error: unknown): Promise<void> {
+  async function recordFailure(action: "rbac.assignment-added" | "rbac.assignment-removed", context: AuditContext, details: EventDetailsInput<"rbac.assignment-added">, error: unknown): Promise<void> {
     try {
-      await deps.audit.record(deps.db, { actor: context.actor, action, outcome: "failure", details, error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId });
+      await deps.audit.record(deps.db, auditEvent({ actor: context.actor, outcome: "failure", error: error instanceof Error ? error.message : String(error), correlationId: context.correlationId }, action, details));
     } catch (recordError) {
       deps.logger.error({ err: recordError }, `could not record the audit event of a failed ${action}`);
     }

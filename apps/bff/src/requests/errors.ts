@@ -1,3 +1,4 @@
+import type { FailureFacts } from "@portcullis/contract";
 import { NsgChangeFailedError, NsgCommitFailedError, NsgPlanRefusedError } from "../lib/azure/nsg-apply.ts";
 import type { FieldProblem } from "../lib/http/validation.ts";
 import { AppError, InputError } from "../lib/errors.ts";
@@ -49,10 +50,14 @@ export function errorText(error: unknown): string {
 }
 
 /** Status, code and details of a mapped error, for audit details. */
-export function errorDetails(error: unknown): Record<string, unknown> {
+export function errorDetails(error: unknown): FailureFacts {
   if (typeof error === "object" && error !== null && "status" in error && "code" in error) {
     const { status, code, details } = error as { status: unknown; code: unknown; details?: unknown };
-    return { status, code, ...(details === undefined ? {} : { errorDetails: details }) };
+    return {
+      ...(typeof status === "number" ? { status } : {}),
+      ...(typeof code === "string" ? { code } : {}),
+      ...(details === undefined ? {} : { errorDetails: details }),
+    };
   }
   return { status: 500 };
 }

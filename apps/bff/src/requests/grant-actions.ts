@@ -89,7 +89,7 @@ export function createGrantActions(deps: GrantActionDeps) {
      * Closes an open grant on Portcullis's own authority (the requester lost the permission that got it): no caller
      * check; `actor` is who caused it. Returns whether it closed now (false: already ending, or ARM retries later).
      */
-    async revokeAs(id: string, actor: AuditActor, correlationId: string | null, why: Record<string, unknown>): Promise<boolean> {
+    async revokeAs(id: string, actor: AuditActor, correlationId: string | null, why: { cause?: string }): Promise<boolean> {
       const claimed = await deps.grants.claimForClose(id, "Revoked", deps.lease());
       if (claimed === null) return false;
       const result = await deps.closer.close([claimed], actor, correlationId, why);
@@ -147,7 +147,7 @@ export function createGrantActions(deps: GrantActionDeps) {
                 action: "request.extended",
                 outcome: "success",
                 vmId: record.vmId,
-                details: grantAuditDetails({ ...record, endsAt: extension.endsAt }, { previousEndsAt: record.endsAt.toISOString(), endsAt: extension.endsAt.toISOString(), addMinutes }),
+                details: { ...grantAuditDetails({ ...record, endsAt: extension.endsAt }, { endsAt: extension.endsAt.toISOString() }), previousEndsAt: record.endsAt.toISOString(), addMinutes },
                 correlationId: caller.correlationId,
               }).then(() => undefined),
             );
@@ -162,7 +162,7 @@ export function createGrantActions(deps: GrantActionDeps) {
           action: "request.extended",
           outcome: "failure",
           vmId: record.vmId,
-          details: grantAuditDetails(record, { addMinutes, ...errorDetails(mapped) }),
+          details: { ...grantAuditDetails(record, errorDetails(mapped)), addMinutes },
           error: errorText(mapped),
           correlationId: caller.correlationId,
         }).catch((e: unknown) => deps.logger.error({ err: e }, "could not record a failed extension"));

@@ -1,5 +1,5 @@
 import { armIdKey, backoffDelay, forEachPooled } from "@portcullis/core";
-import type { AuditAction, AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditEvent, type AuditActor, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
 import { UpstreamUnavailableError } from "../lib/errors.ts";
 import { LocksBusyError, LockTimeoutError } from "../lib/locks/nsg-locks.ts";
@@ -43,7 +43,7 @@ export interface ClosedGrants {
 }
 
 /** The audit action that records a grant closing for this reason. */
-export function closeAction(reason: GrantReason | null): AuditAction {
+export function closeAction(reason: GrantReason | null): "request.revoked" | "request.superseded" | "request.failed" | "request.expired" {
   switch (reason) {
     case "UserRequested":
     case "Revoked":
@@ -112,7 +112,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
 
   return {
     /** `why` is added to the closing events' details (e.g. the revocation's cause). Resolves when every NSG's unit ended. */
-    async close(records: readonly GrantRecord[], actor: AuditActor, correlationId: string | null = null, why: Record<string, unknown> = {}): Promise<ClosedGrants> {
+    async close(records: readonly GrantRecord[], actor: AuditActor, correlationId: string | null = null, why: { cause?: string } = {}): Promise<ClosedGrants> {
       if (records.length === 0) return { closed: [], failed: [] };
       const byId = new Map(records.map((r) => [r.id, r]));
       const remaining = new Map(records.map((r) => [r.id, new Set(r.nsgIds.map(armIdKey))]));
@@ -126,18 +126,25 @@ export function createGrantCloser(deps: GrantCloserDeps) {
           deps.audit
             .recordAll(
               trx,
-              changed.map((record): AuditEventInput => {
+              changed.map((record) => {
                 // A revocation recorded while the grant was not free is closed in its revoker's name.
                 const revoked = record.statusReason === "Revoked" ? record.revokeRequested : null;
-                return {
-                  actor: revoked?.actor ?? actor,
-                  action: closeAction(record.statusReason),
-                  outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
-                  vmId: record.vmId,
-                  details: grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString(), closeAttempts: record.closeAttempts, ...(revoked === null ? {} : { cause: revoked.cause }), ...why }),
-                  error: record.statusReason === "OpenFailed" ? record.lastError : null,
-                  correlationId: revoked?.correlationId ?? correlationId ?? record.correlationId,
-                };
+                return auditEvent(
+                  {
+                    actor: revoked?.actor ?? actor,
+                    outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
+                    vmId: record.vmId,
+                    error: record.statusReason === "OpenFailed" ? record.lastError : null,
+                    correlationId: revoked?.correlationId ?? correlationId ?? record.correlationId,
+                  },
+                  closeAction(record.statusReason),
+                  {
+                    ...grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString() }),
+                    closeAttempts: record.closeAttempts,
+                    ...(revoked === null ? {} : { cause: revoked.cause }),
+                    ...why,
+                  },
+                );
               }),
             )
             .then(() => undefined),
@@ -158,7 +165,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
                   action: "request.close-retried" as const,
                   outcome: "failure" as const,
                   vmId: record.vmId,
-                  details: grantAuditDetails(record, { reason: record.statusReason, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null, retryReason: failure?.reason ?? null, ...errorDetails(closeError(failure?.cause)) }),
+                  details: { ...grantAuditDetails(record, { reason: record.statusReason, ...errorDetails(closeError(failure?.cause)) }), attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null, retryReason: failure?.reason ?? null },
                   error: record.lastError,
                   correlationId: correlationId ?? record.correlationId,
                 };

@@ -1,4 +1,4 @@
-import type { Grant } from "@portcullis/contract";
+import type { AccessEventFacts, Grant } from "@portcullis/contract";
 import type { GrantPort } from "@portcullis/core";
 import type { GrantStatusValue } from "../lib/db/schema.ts";
 import { connectDetails } from "./connect-details.ts";
@@ -82,8 +82,8 @@ export function toGrant(record: GrantRecord): Grant {
   };
 }
 
-/** The details every audit event about a grant carries (the keys the activity log reads), plus `extra`. */
-export function grantAuditDetails(record: GrantRecord, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** The facts every audit event about a grant carries (the contract's domain events), plus `extra`. */
+export function grantAuditDetails(record: GrantRecord, extra: Partial<AccessEventFacts> = {}): AccessEventFacts {
   return {
     grantId: record.id,
     vmName: record.vmName,

@@ -135,7 +135,7 @@ export function createRequestService(deps: RequestServiceDeps) {
               action: by === undefined ? ("request.opened" as const) : ("request.superseded" as const),
               outcome: "success" as const,
               vmId: record.vmId,
-              details: by === undefined ? grantAuditDetails(record, { nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString() }) : grantAuditDetails(record, { reason: "NewerRequestInitiated", supersededBy: by }),
+              details: by === undefined ? grantAuditDetails(record, { nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString() }) : { ...grantAuditDetails(record, { reason: "NewerRequestInitiated" }), supersededBy: by },
               correlationId: context?.correlationId ?? null,
             };
           }),
@@ -305,7 +305,7 @@ export function createRequestService(deps: RequestServiceDeps) {
       try {
         await deps.grants.markOpenFailed(record.id, superseded.map((r) => r.id), message, settled, lease(), async (trx) => {
           await spec.failed?.(trx, message);
-          await deps.audit.record(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: grantAuditDetails(record, { settled, ...errorDetails(mapped) }), error: message, correlationId: spec.correlationId });
+          await deps.audit.record(trx, { actor, action: "request.failed", outcome: "failure", vmId: record.vmId, details: { ...grantAuditDetails(record, errorDetails(mapped)), settled }, error: message, correlationId: spec.correlationId });
         });
       } catch (error) {
         // The row stays `opening` under its lease; the expiry job closes it when the lease ends.
@@ -362,11 +362,11 @@ export function createRequestService(deps: RequestServiceDeps) {
           action: "request.created",
           outcome: "success",
           vmId: record.vmId,
-          details: grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), opensToAnyAddress: fitted.opensToAnyAddress, supersedes: supersede, approvalRequired: false }),
+          details: { ...grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), opensToAnyAddress: fitted.opensToAnyAddress }), supersedes: [...supersede], approvalRequired: false },
           correlationId: caller.correlationId,
         },
         ...(breakGlass
-          ? [{ actor, action: "request.break-glass" as const, outcome: "success" as const, vmId: record.vmId, details: grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), approvalRequired: true }), correlationId: caller.correlationId }]
+          ? [{ actor, action: "request.break-glass" as const, outcome: "success" as const, vmId: record.vmId, details: { ...grantAuditDetails(record, { endsAt: record.endsAt.toISOString() }), approvalRequired: true }, correlationId: caller.correlationId }]
           : []),
       ],
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { PolicyPort } from "@portcullis/contract";
+import { parseEventDetails, type PolicyPort } from "@portcullis/contract";
 import { allowRulePrefix, type NsgRule } from "@portcullis/core";
 import request from "supertest";
 import type { ArmClients } from "../lib/azure/clients.ts";
@@ -35,7 +35,12 @@ export async function allowRules(arm: ArmClients, nsgId: string): Promise<NsgRul
 /** Audit actions about one grant, oldest first. */
 export async function grantActions(bff: InProcessBff, grantId: string): Promise<string[]> {
   const events = await listAuditEvents(bff.database.kysely);
-  return events.filter((e) => e.details["grantId"] === grantId).map((e) => `${e.action}:${e.outcome}`);
+  return events
+    .filter((e) => {
+      const parsed = parseEventDetails(e.action, e.details);
+      return parsed.typed && "grantId" in parsed.details && parsed.details.grantId === grantId;
+    })
+    .map((e) => `${e.action}:${e.outcome}`);
 }
 
 export const threeHoursMs = 3 * 3600_000;

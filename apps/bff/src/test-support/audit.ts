@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
+import type { AccessEventFacts } from "@portcullis/contract";
 import { sql, type Kysely } from "kysely";
 import { hashEvent, hashEventV1, type ChainedContent } from "../lib/audit/audit-chain.ts";
 import { createAuditRecorder, detailsOf } from "../lib/audit/audit-events.ts";
+import { queueNotificationsForAudit } from "../notifications/queue.ts";
 import { auditSigningKey, type AuditSigningKey } from "../lib/audit/audit-signing.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 
@@ -9,7 +11,8 @@ type Db = Kysely<DatabaseSchema>;
 
 /** Test support: the audit key and recorder of tests that write events without a BFF (a fresh key per test file). */
 export const testAuditKey = auditSigningKey(randomBytes(32));
-export const testAudit = createAuditRecorder(testAuditKey);
+/** With the notifications outbox subscribed, as the composition root wires it. */
+export const testAudit = createAuditRecorder(testAuditKey, { subscribers: [queueNotificationsForAudit] });
 
 /**
  * Runs `change` as an attacker with the database's superuser would: in one transaction with
@@ -55,4 +58,9 @@ export async function rehashFrom(trx: Db, fromSeq: number, how: Rehash): Promise
     await trx.updateTable("audit_event").set({ prev_hash: prevHash, hash, key_id: keyId }).where("id", "=", row.id).execute();
     prevHash = hash;
   }
+}
+
+/** The smallest payload of an access event (the contract's access facts), with `extra` (tests of the chain and the log). */
+export function accessDetails<E extends Partial<AccessEventFacts>>(extra: E = {} as E): AccessEventFacts & E {
+  return { ports: [], sources: [], durationMinutes: 60, ...extra };
 }

@@ -15,6 +15,9 @@ import type { NotificationTuning } from "../notifications/wiring.ts";
 import type { AccessRequestTuning } from "../requests/wiring.ts";
 import type { Clock } from "../scheduler/clock.ts";
 import { assembleBff, startBff, type AssembledBff, type RunningBff } from "../server.ts";
+import { createAuditRecorder, type AuditAction, type AuditEventFrame, type AuditEventInput } from "../lib/audit/audit-events.ts";
+import { auditSigningKey } from "../lib/audit/audit-signing.ts";
+import { queueNotificationsForAudit } from "../notifications/queue.ts";
 
 /** The local ARM emulator (in memory), checking every token as the launcher's does: against the BFF's local issuer. */
 export interface TestEmulator extends RunningEmulator {
@@ -130,4 +133,19 @@ export async function startTestBff(emulator: TestEmulator, env: Record<string, s
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** An event as releases before the typed domain events wrote it: any action with any payload (`"22/TCP"` ports, partial facts). */
+export type LegacyAuditEventInput = AuditEventFrame & { action: AuditAction; details?: Record<string, unknown> };
+
+/**
+ * Appends events as an older release did (hashed with the test BFFs' audit key, payload as given, not checked
+ * against the contract): fixtures of the activity log's legacy reader, which reads rows written before the schemas.
+ */
+export function recordLegacyEvents(db: Database["kysely"], events: readonly LegacyAuditEventInput[]): Promise<string[]> {
+  const recorder = createAuditRecorder(auditSigningKey(Buffer.from(testSigningKey, "utf8")), { checkPayloads: false, subscribers: [queueNotificationsForAudit] });
+  return recorder.recordAll(
+    db,
+    events.map((e) => ({ ...e, details: e.details ?? {} }) as AuditEventInput),
+  );
 }

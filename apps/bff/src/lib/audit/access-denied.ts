@@ -91,12 +91,12 @@ export function createAccessDenials(options: AccessDenialOptions): AccessDenials
       const context = authContextOf(req);
       if (context === undefined) return;
       const { principal } = context;
-      const details = (typeof error.details === "object" && error.details !== null ? error.details : {}) as Record<string, unknown>;
+      const refusal = error.refusal;
       // An application refused for holding no role is recorded whatever it called: it should not be calling at all.
-      if (!writeMethods.has(req.method) && details["reason"] !== applicationWithoutRole) return;
+      if (!writeMethods.has(req.method) && refusal.reason !== applicationWithoutRole) return;
       const route = `${req.method} ${routeTemplateOf(req) ?? "(no route)"}`;
-      const permission = text(details["permission"]);
-      const scope = text(details["scope"]);
+      const permission = text(refusal.permission);
+      const scope = text(refusal.scope);
       const verdict = admit(`${principal.tenantId}/${principal.oid}`, `${route}\n${permission ?? ""}\n${scope ?? ""}`, now());
       if (!verdict.record) return;
       const id = (req as { id?: unknown }).id;
@@ -109,7 +109,7 @@ export function createAccessDenials(options: AccessDenialOptions): AccessDenials
             route,
             permission,
             scope,
-            ...Object.fromEntries(keptDetails.flatMap((key) => (text(details[key]) === null ? [] : [[key, details[key]]]))),
+            ...Object.fromEntries(keptDetails.flatMap((key) => (text(refusal[key]) === null ? [] : [[key, refusal[key]]]))),
             ...(verdict.suppressed > 0 ? { suppressed: verdict.suppressed } : {}),
           },
           error: error.message,

@@ -13,7 +13,7 @@ import { verifyAuditChain } from "./audit-verify.ts";
 
 const key = auditSigningKey(randomBytes(32));
 const audit = createAuditRecorder(key);
-const event = (n: number): AuditEventInput => ({ actor: { oid: "oid", name: "Alex Admin", ip: null }, action: "policy.enabled", outcome: "success", details: { n } });
+const event = (n: number): AuditEventInput => ({ actor: { oid: "oid", name: "Alex Admin", ip: null }, action: "policy.enabled", outcome: "success", details: { previousVersion: n } });
 const dayMs = 86_400_000;
 
 describe.each(testEngines)("head anchors on $name", (engine) => {

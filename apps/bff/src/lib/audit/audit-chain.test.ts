@@ -19,7 +19,7 @@ const audit = createAuditRecorder(key);
 const recordAuditEvent = audit.record;
 const recordAuditEvents = audit.recordAll;
 const intact = { ok: true, firstBroken: null, missing: null };
-const event = (n: number): AuditEventInput => ({ actor, action: "policy.enabled", outcome: "success", vmId, details: { n, ports: ["22/TCP"] }, correlationId: `c-${n}` });
+const event = (n: number): AuditEventInput => ({ actor, action: "policy.enabled", outcome: "success", vmId, details: { previousVersion: n }, correlationId: `c-${n}` });
 const dayMs = 86_400_000;
 
 describe("canonical JSON", () => {
@@ -98,9 +98,9 @@ describe.each(testEngines)("the hash chain on $name", (engine) => {
   });
 
   it.each([
-    ["a changed justification", sql`update audit_event set details = details || '{"justification":"nothing to see"}' where details->>'n' = '2'`, "hash mismatch"],
-    ["a changed actor", sql`update audit_event set actor_name = 'Mallory' where details->>'n' = '2'`, "hash mismatch"],
-    ["an earlier time", sql`update audit_event set at = at - interval '1 day' where details->>'n' = '2'`, "hash mismatch"],
+    ["a changed justification", sql`update audit_event set details = details || '{"justification":"nothing to see"}' where details->>'previousVersion' = '2'`, "hash mismatch"],
+    ["a changed actor", sql`update audit_event set actor_name = 'Mallory' where details->>'previousVersion' = '2'`, "hash mismatch"],
+    ["an earlier time", sql`update audit_event set at = at - interval '1 day' where details->>'previousVersion' = '2'`, "hash mismatch"],
   ])("names the first broken event after %s", async (_what, statement, reason) => {
     for (const n of [1, 2, 3]) await recordAuditEvent(database.kysely, event(n));
     const second = (await listAuditEvents(database.kysely))[1];
@@ -156,7 +156,7 @@ describe.each(testEngines)("the hash chain on $name", (engine) => {
     expect(await pruneAuditEvents(database.kysely, { retentionDays: 2, key, now })).toEqual({ pruned: 0, checkpoint: null });
     const result = await pruneAuditEvents(database.kysely, { retentionDays: 1, key, now });
     expect(result).toMatchObject({ pruned: 3, checkpoint: { seq: third.seq, hash: third.hash, count: 3, at: now } });
-    expect((await listAuditEvents(database.kysely)).map((e) => e.details["n"])).toEqual([4, 5]);
+    expect((await listAuditEvents(database.kysely)).map((e) => e.details["previousVersion"])).toEqual([4, 5]);
     const [stored] = await database.kysely.selectFrom("audit_checkpoint").selectAll().execute();
     expect(stored).toMatchObject({ hash: third.hash, key_id: key.keyId });
 

@@ -4,17 +4,11 @@
  * through an `AuditRecorder` (the composition root makes one with the key and hands it to each component); the
  * activity log (src/activity) reads it.
  *
- * `details` keys the activity log reads (write them when the event has them; any other key is kept and shown
- * as JSON in the event's detail view):
- * - `details.vmName`: the VM's name as Azure spells it (otherwise the last segment of `vmId` as passed in).
- * - `details.ports`: array of `"22/TCP"` strings (objects `{ port, protocol }` or `{ number, protocol }` are read too).
- * - `details.sources`: array of source addresses/CIDRs (e.g. `["203.0.113.7/32"]`).
- * - `details.durationMinutes`: number, the access duration asked for or granted.
- * - `details.justification`: string, the requester's words (shown as text, never as HTML).
- * - `details.requester`: `{ oid, name }`, when the actor is not the person the access is for (an approver or the
- *   scheduler opening it); the Configured tab's "last user" takes `requester.name` over the actor's name.
- * - `details.actorKind`: `"application"` when the actor is an application (an app-only token); written by the
- *   recorder from `actor.kind`, so it is covered by the event's hash. Absent for people.
+ * What each action's `details` holds is declared once, in the contract (`packages/contract/src/domain-events.ts`):
+ * the recorder accepts only those domain events, and the notification mapping and the activity log read them by
+ * name. The recorder adds `details.actorKind: "application"` when the actor is an application (an app-only token),
+ * so it is covered by the event's hash. Subscribers (the notifications outbox) are registered by the composition
+ * root and run in the appending transaction.
  * The Configured tab counts `request.opened` success events per VM (approved requests) and shows the latest one.
  *
  * Appending takes a transaction-level lock (chain order across replicas): call it last in a transaction
@@ -23,12 +17,9 @@
 import { randomUUID } from "node:crypto";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema } from "../db/schema.ts";
-import { activityActions } from "@portcullis/contract";
+import { activityActions, payloadProblem, type ActivityAction, type DomainEvent, type EventDetailsInput } from "@portcullis/contract";
 import { auditChainLockName, hashEvent, normaliseDetails } from "./audit-chain.ts";
 import type { AuditSigningKey } from "./audit-signing.ts";
-// The one lib -> component import left: issue 15 (typed domain events) turns it into a subscriber registered at start-up.
-// eslint-disable-next-line import-x/no-restricted-paths -- known exception, removed by issue 15 part 1
-import { queueNotificationsForAudit } from "../../notifications/queue.ts";
 
 /** What happened: the contract's list, so the API, the activity log's filters and the recorder agree. */
 export const auditActions = activityActions;
@@ -50,24 +41,53 @@ export function auditActorOf(who: { oid: string; name: string; ip: string | null
   return { oid: who.oid, name: who.name, ip: who.ip, ...(who.kind === "application" ? { kind: "application" as const } : {}) };
 }
 
-export interface AuditEventInput {
+/** Who, when-independent facts of an event; `action` and its typed `details` come from the contract's domain events. */
+export interface AuditEventFrame {
   actor: AuditActor;
-  action: AuditAction;
   outcome: AuditOutcome;
   /** The VM the event is about (stored lower-cased), when it is about one. */
   vmId?: string | null;
-  /** What changed (ports, versions, NSG changes); never secrets. Keys the activity log reads: see the top of this file. */
-  details?: Record<string, unknown>;
   /** Why it failed, for failures. */
   error?: string | null;
   /** Ties the events of one request together (the request id). */
   correlationId?: string | null;
 }
 
-export interface AuditEvent extends Required<Omit<AuditEventInput, "details">> {
+/**
+ * An event to append: a domain event of the contract (`action` + its typed `details`: never secrets) with who did
+ * it. Narrowing on `action` narrows `details`.
+ */
+export type AuditEventInput = AuditEventFrame & DomainEvent;
+
+/** An event whose action is only known at run time (one of several a bulk operation records): typed by its action. */
+export function auditEvent<A extends ActivityAction>(frame: AuditEventFrame, action: A, details: EventDetailsInput<A>): AuditEventInput {
+  return { ...frame, action, details } as AuditEventInput;
+}
+
+/** An event as the chain appended it, handed to the subscribers in the appending transaction. */
+export type AppendedAuditEvent = DomainEvent & {
+  id: string;
+  at: Date;
+  outcome: AuditOutcome;
+  actor: { oid: string; name: string };
+  /** Lower-cased. */
+  vmId: string | null;
+  vmName: string | null;
+  error: string | null;
+};
+
+/**
+ * Runs last in the transaction that appends `events` (the notifications outbox: a notification commits exactly
+ * when its event does). Registered by the composition root; lib/audit knows no component.
+ */
+export type AuditSubscriber = (trx: Db, events: readonly AppendedAuditEvent[]) => Promise<void>;
+
+/** An event read back from the table: the payload as stored (parse it with the contract's `parseEventDetails`). */
+export interface AuditEvent extends Required<AuditEventFrame> {
   id: string;
   seq: number;
   at: Date;
+  action: AuditAction;
   vmName: string | null;
   details: Record<string, unknown>;
   hash: string;
@@ -79,7 +99,7 @@ const insertChunk = 500;
 
 /** The VM's name: `details.vmName`, else the last segment of the id as the caller spelled it. */
 function vmNameOf(event: AuditEventInput): string | null {
-  const named = event.details?.["vmName"];
+  const named = "vmName" in event.details ? event.details.vmName : undefined;
   if (typeof named === "string" && named !== "") return named;
   if (event.vmId === undefined || event.vmId === null) return null;
   return event.vmId.split("/").filter((s) => s !== "").at(-1) ?? null;
@@ -93,7 +113,7 @@ async function chainHead(trx: Db): Promise<{ hash: string | null; at: Date | nul
   return { hash: checkpoint?.hash ?? null, at: null };
 }
 
-async function appendToChain(trx: Db, key: AuditSigningKey, events: readonly AuditEventInput[]): Promise<string[]> {
+async function appendToChain(trx: Db, key: AuditSigningKey, events: readonly AuditEventInput[], subscribers: readonly AuditSubscriber[]): Promise<string[]> {
   // One appender at a time (per database): the head read below is then the head the new events link to.
   await sql`select pg_advisory_xact_lock(hashtextextended(${auditChainLockName}, 0))`.execute(trx);
   const head = await chainHead(trx);
@@ -146,21 +166,23 @@ async function appendToChain(trx: Db, key: AuditSigningKey, events: readonly Aud
   });
   // Bounded statements: PostgreSQL takes at most 65,535 parameters, and PGlite fails well before that.
   for (let start = 0; start < rows.length; start += insertChunk) await trx.insertInto("audit_event").values(rows.slice(start, start + insertChunk)).execute();
-  // The transactional outbox: notifications commit with the events they announce (no query for events that notify nothing).
-  await queueNotificationsForAudit(
-    trx,
-    rows.map((row, index) => ({
-      id: row.id,
-      at,
-      action: row.action,
-      outcome: row.outcome,
-      actor: { oid: row.actor_oid, name: row.actor_name },
-      vmId: row.vm_id,
-      vmName: row.vm_name,
-      details: events[index]?.details ?? {},
-      error: row.error,
-    })),
-  );
+  if (subscribers.length > 0) {
+    const appended = rows.map(
+      (row, index): AppendedAuditEvent =>
+        ({
+          id: row.id,
+          at,
+          action: events[index]?.action,
+          details: events[index]?.details,
+          outcome: row.outcome,
+          actor: { oid: row.actor_oid, name: row.actor_name },
+          vmId: row.vm_id,
+          vmName: row.vm_name,
+          error: row.error,
+        }) as AppendedAuditEvent,
+    );
+    for (const subscriber of subscribers) await subscriber(trx, appended);
+  }
   return rows.map((row) => row.id);
 }
 
@@ -175,12 +197,32 @@ export interface AuditRecorder {
   recordAll(db: Db, events: readonly AuditEventInput[]): Promise<string[]>;
 }
 
-/** `observe` sees the events appended (metrics); inside a caller's transaction, before it commits. */
-export function createAuditRecorder(key: AuditSigningKey, observe?: (events: readonly AuditEventInput[]) => void): AuditRecorder {
+export interface AuditRecorderOptions {
+  /** Run in the appending transaction, in order (the notifications outbox). */
+  subscribers?: readonly AuditSubscriber[];
+  /** Sees the events appended (metrics); inside a caller's transaction, before it commits. */
+  observe?: (events: readonly AuditEventInput[]) => void;
+  /**
+   * Also check each payload against its action's schema at run time (undeclared keys included) and refuse one that
+   * does not match. On under Vitest, so every event the suite writes is checked; off in production (the compiler
+   * already holds producers to the schemas).
+   */
+  checkPayloads?: boolean;
+}
+
+export function createAuditRecorder(key: AuditSigningKey, options: AuditRecorderOptions = {}): AuditRecorder {
+  const subscribers = options.subscribers ?? [];
+  const checkPayloads = options.checkPayloads ?? process.env["VITEST"] !== undefined;
   const recordAll = async (db: Db, events: readonly AuditEventInput[]): Promise<string[]> => {
     if (events.length === 0) return [];
-    const ids = db.isTransaction ? await appendToChain(db, key, events) : await db.transaction().execute((trx) => appendToChain(trx, key, events));
-    observe?.(events);
+    if (checkPayloads) {
+      for (const event of events) {
+        const problem = payloadProblem(event.action, event.details);
+        if (problem !== null) throw new Error(`An audit event's payload is not its action's declared one: ${problem}`);
+      }
+    }
+    const ids = db.isTransaction ? await appendToChain(db, key, events, subscribers) : await db.transaction().execute((trx) => appendToChain(trx, key, events, subscribers));
+    options.observe?.(events);
     return ids;
   };
   return {

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { asDatabaseAttacker, rehashFrom, type Rehash } from "../../test-support/audit.ts";
+import { accessDetails, asDatabaseAttacker, rehashFrom, type Rehash } from "../../test-support/audit.ts";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { testEngines } from "../db/test-engines.ts";
@@ -16,7 +16,7 @@ import { verifyAuditChain } from "./audit-verify.ts";
 const actor = { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e01", name: "Alex Admin", ip: "203.0.113.9" };
 const key = auditSigningKey(randomBytes(32));
 const audit = createAuditRecorder(key);
-const event = (n: number): AuditEventInput => ({ actor, action: "request.opened", outcome: "success", vmId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-1", details: { n, justification: `INC-${n}` } });
+const event = (n: number): AuditEventInput => ({ actor, action: "request.opened", outcome: "success", vmId: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-1", details: accessDetails({ justification: `INC-${n}` }) });
 
 /** Tampering as someone with the database's superuser rights but without the audit key. */
 describe.each(testEngines)("tampering with the audit trail on $name", (engine) => {

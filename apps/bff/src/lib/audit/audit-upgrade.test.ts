@@ -36,7 +36,7 @@ describe.each(testEngines)("upgrading an audit trail to the keyed chain on $name
     // Written as 0004 stored them: database time to the microsecond, no hash; 0006 chains them (v1).
     for (const n of [1, 2, 3]) {
       await sql`insert into audit_event (id, actor_oid, actor_name, action, outcome, vm_id, details)
-        values (gen_random_uuid(), 'oid', 'Alex Admin', 'policy.enabled', 'success', ${vmId.toLowerCase()}, ${JSON.stringify({ n })}::jsonb)`.execute(database.kysely);
+        values (gen_random_uuid(), 'oid', 'Alex Admin', 'policy.enabled', 'success', ${vmId.toLowerCase()}, ${JSON.stringify({ previousVersion: n })}::jsonb)`.execute(database.kysely);
     }
     await migrateToLatest(database);
     old = await listAuditEvents(database.kysely);
@@ -59,17 +59,17 @@ describe.each(testEngines)("upgrading an audit trail to the keyed chain on $name
     const before = await database.kysely.selectFrom("audit_event").select(["hash", "key_id"]).orderBy("seq").execute();
     expect(before.map((r) => r.key_id)).toEqual([null, null, null]);
     await writeAuditAnchor(database.kysely, key, new Date());
-    await audit.record(database.kysely, { actor, action: "policy.edited", outcome: "success", vmId, details: { n: 4 } });
+    await audit.record(database.kysely, { actor, action: "policy.edited", outcome: "success", vmId, details: { previousVersion: 4 } });
     const after = await database.kysely.selectFrom("audit_event").select(["hash", "key_id"]).orderBy("seq").execute();
     expect(after.slice(0, 3)).toEqual(before);
     expect(after[3]?.key_id).toBe(key.keyId);
     expect(await verify()).toMatchObject({ ok: true, checked: 4, firstBroken: null, missing: null, checkpoint: null, anchor: { seq: old[2]?.seq } });
-    expect((await listAuditEvents(database.kysely)).map((e) => e.details["n"])).toEqual([1, 2, 3, 4]);
+    expect((await listAuditEvents(database.kysely)).map((e) => e.details["previousVersion"])).toEqual([1, 2, 3, 4]);
   });
 
   it("pins the old events with the first anchor: rewriting them unkeyed is caught where the anchor no longer matches", async () => {
     await writeAuditAnchor(database.kysely, key, new Date("2026-03-01T10:00:00.000Z"));
-    await audit.record(database.kysely, { actor, action: "policy.edited", outcome: "success", vmId });
+    await audit.record(database.kysely, { actor, action: "policy.edited", outcome: "success", vmId, details: {} });
     await asDatabaseAttacker(database.kysely, async (trx) => {
       await sql`update audit_event set actor_name = 'Mallory' where id = ${old[1]?.id}`.execute(trx);
       // The old events only: the keyed one after them cannot be re-hashed without the key.

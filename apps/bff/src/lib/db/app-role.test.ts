@@ -66,10 +66,10 @@ describe("the BFF's PostgreSQL role, granted by sql/app-role-grants.sql", () => 
 
   it("does the BFF's work: migrations find nothing to do, events are appended, anchored, pruned and verified", async () => {
     expect(await migrateToLatest(asApp)).toEqual([]);
-    for (const n of [1, 2, 3]) await testAudit.record(asApp.kysely, { actor: { oid: "o", name: "Alex Admin", ip: null }, action: "policy.enabled", outcome: "success", details: { n } });
+    for (const n of [1, 2, 3]) await testAudit.record(asApp.kysely, { actor: { oid: "o", name: "Alex Admin", ip: null }, action: "policy.enabled", outcome: "success", details: { previousVersion: n } });
     expect(await writeAuditAnchor(asApp.kysely, testAuditKey, new Date())).toMatchObject({ count: "3" });
     expect(await pruneAuditEvents(asApp.kysely, { retentionDays: 1, key: testAuditKey, now: new Date(Date.now() + 2 * 86_400_000) })).toMatchObject({ pruned: 3 });
-    await testAudit.record(asApp.kysely, { actor: { oid: "o", name: "Alex Admin", ip: null }, action: "policy.edited", outcome: "success" });
+    await testAudit.record(asApp.kysely, { actor: { oid: "o", name: "Alex Admin", ip: null }, action: "policy.edited", outcome: "success", details: {} });
     expect(await verifyAuditChain(asApp.kysely, { signingKey: async () => testAuditKey })).toMatchObject({ ok: true, checked: 1 });
   });
 

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import type { DomainEvent } from "@portcullis/contract";
 
 /** What a scrape reads from storage at that moment (grants by status, the notification outbox). */
 export interface MetricsReadings {
@@ -120,11 +121,10 @@ export function createMetrics() {
       armDuration.observe({ operation }, seconds);
     },
     /** Audit events as appended; an expired grant's event also gives its lateness (now minus its end). */
-    auditEvents(events: ReadonlyArray<{ action: string; outcome: string; details?: Record<string, unknown> }>, now = Date.now()): void {
+    auditEvents(events: ReadonlyArray<DomainEvent & { outcome: string }>, now = Date.now()): void {
       for (const event of events) {
         auditEvents.inc({ action: event.action, outcome: event.outcome });
-        const endsAt = event.details?.["endsAt"];
-        if (event.action === "request.expired" && typeof endsAt === "string") expiryLateness.observe(Math.max(0, (now - Date.parse(endsAt)) / 1000));
+        if (event.action === "request.expired" && event.details.endsAt !== undefined) expiryLateness.observe(Math.max(0, (now - Date.parse(event.details.endsAt)) / 1000));
       }
     },
   };

@@ -28,7 +28,7 @@ const mono = { fontFamily: "monospace", fontSize: "0.8125rem" } as const;
  * markup or script shows as the characters it is.
  */
 export function EventDetails({ event }: { event: ActivityEvent }) {
-  const portChanges = event.action.startsWith("policy.") ? policyPortChanges(event.details) : undefined;
+  const portChanges = event.action.startsWith("policy.") ? policyPortChanges(event.details, event.action) : undefined;
   return (
     <Box component="dl" aria-label="Event fields" sx={{ display: "grid", gridTemplateColumns: { xs: "minmax(0, 1fr)", sm: "max-content minmax(0, 1fr)" }, columnGap: 2, rowGap: { xs: 0.25, sm: 1 }, m: 0 }}>
       <Field label="Time">
