@@ -81,6 +81,8 @@ const DriftDetailsSchema = z.object({
   expiredAt: z.array(z.string()).optional(),
   /** Whether the repair wrote the NSG. */
   written: z.boolean().optional(),
+  /** The NSGs (names) a repair wrote. */
+  nsgs: z.array(z.string()).optional(),
   ...recorderFacts,
 });
 

@@ -33,6 +33,20 @@ describe("activity events from stored rows", () => {
     expect(toActivityEvent({ ...row, details })).toMatchObject(expected);
   });
 
+  it.each([
+    ["a request's typed payload", "request.created", { ports: [{ port: 22, protocol: "TCP" }, { port: 3389 }], sources: ["203.0.113.2/32"], durationMinutes: 90, justification: "patch", approvalRequired: true }, { ports: ["22/TCP", "3389"], sources: ["203.0.113.2/32"], durationMinutes: 90, justification: "patch" }],
+    [
+      "a policy's typed payload",
+      "policy.edited",
+      { ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" }, { port: 3389, protocol: "TCP", allowedSources: { kind: "any" }, maxRequestDuration: "PT1H" }], previousVersion: 2 },
+      { ports: ["22/TCP", "3389/TCP"], sources: ["Per request", "Any"], durationMinutes: null, justification: null },
+    ],
+    ["a typed payload without ports", "rbac.assignment-added", { principalType: "User", principalId: "oid-2", principalName: "Riley", role: "Auditor", scope: "/" }, { ports: [], sources: [], durationMinutes: null, justification: null }],
+    ["an application's event", "request.expired", { ports: [{ port: 22, protocol: "TCP" }], sources: ["10.0.0.4/32"], durationMinutes: 30, actorKind: "application" }, { ports: ["22/TCP"], actor: { kind: "application" } }],
+  ])("reads %s by its action's schema", (_what, action, details, expected) => {
+    expect(toActivityEvent({ ...row, action, details })).toMatchObject(expected);
+  });
+
   it("names the VM from the id when the event did not record a name, and keeps the time to the millisecond in UTC", () => {
     expect(toActivityEvent(row)).toMatchObject({ seq: 42, vmName: "vm-1", at: "2026-03-01T10:11:12.345Z", actor: { oid: "oid-1", name: "Dana Developer", ip: "203.0.113.2" } });
     expect(toActivityEvent({ ...row, vm_id: null }).vmName).toBeNull();

@@ -373,7 +373,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
         if (lapsed.length > 0) {
           await deps.audit.recordAll(
             trx,
-            lapsed.map((r) => ({
+            lapsed.map((r): AuditEventInput => ({
               actor: { oid: "portcullis", name: "Portcullis scheduler", ip: null },
               action: "request.lapsed" as const,
               outcome: "success" as const,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import { jittered } from "@portcullis/core";
-import type { AuditActor, AuditRecorder } from "../lib/audit/audit-events.ts";
+import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
 import { systemClock, type Clock } from "../scheduler/clock.ts";
@@ -121,7 +121,7 @@ export function createDeliveryJob(deps: DeliveryJobDeps) {
   }
 
   async function auditFailures(trx: Kysely<DatabaseSchema>, changed: readonly OutboxRow[], results: ReadonlyMap<string, AttemptResult>): Promise<void> {
-    const events = changed.flatMap((row) => {
+    const events = changed.flatMap((row): AuditEventInput[] => {
       const result = results.get(row.id);
       if (result === undefined || result.ok) return [];
       const payload = payloadOf(row);

@@ -1,5 +1,5 @@
 import { armIdKey, backoffDelay, forEachPooled } from "@portcullis/core";
-import { auditEvent, type AuditActor, type AuditRecorder } from "../lib/audit/audit-events.ts";
+import { auditEvent, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
 import { UpstreamUnavailableError } from "../lib/errors.ts";
 import { LocksBusyError, LockTimeoutError } from "../lib/locks/nsg-locks.ts";
@@ -158,7 +158,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
           deps.audit
             .recordAll(
               trx,
-              changed.map((record) => {
+              changed.map((record): AuditEventInput => {
                 const failure = failures.find((f) => f.id === record.id);
                 return {
                   actor,

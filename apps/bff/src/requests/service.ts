@@ -127,17 +127,18 @@ export function createRequestService(deps: RequestServiceDeps) {
         revokePending = changed.some((record) => record.status === "open" && record.revokeRequested !== null);
         return deps.audit.recordAll(
           trx,
-          changed.map((record) => {
+          changed.map((record): AuditEventInput => {
             const by = supersededBy.get(record.id);
             const context = audits.get(by ?? record.id);
-            return {
+            const frame = {
               actor: context?.actor ?? { oid: record.requesterOid, name: record.requesterName, ip: record.requesterIp },
-              action: by === undefined ? ("request.opened" as const) : ("request.superseded" as const),
               outcome: "success" as const,
               vmId: record.vmId,
-              details: by === undefined ? grantAuditDetails(record, { nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString() }) : { ...grantAuditDetails(record, { reason: "NewerRequestInitiated" }), supersededBy: by },
               correlationId: context?.correlationId ?? null,
             };
+            return by === undefined
+              ? { ...frame, action: "request.opened", details: grantAuditDetails(record, { nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString() }) }
+              : { ...frame, action: "request.superseded", details: { ...grantAuditDetails(record, { reason: "NewerRequestInitiated" }), supersededBy: by } };
           }),
         ).then(() => undefined);
       });

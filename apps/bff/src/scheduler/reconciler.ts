@@ -161,7 +161,7 @@ export function createReconciler(deps: ReconcilerDeps) {
     const written = applied.written.map((w) => w.nsgName);
     await deps.audit.recordAll(
       deps.db,
-      current.map((t) => ({ actor: schedulerActor, action: "drift.repaired" as const, outcome: "success" as const, vmId: t.position.vmId, details: { kind: "policy-rules", vmName: t.position.vmName, nsgs: written } })),
+      current.map((t): AuditEventInput => ({ actor: schedulerActor, action: "drift.repaired" as const, outcome: "success" as const, vmId: t.position.vmId, details: { kind: "policy-rules", vmName: t.position.vmName, nsgs: written } })),
     );
     return current.map((t) => armIdKey(t.position.vmId));
   }
