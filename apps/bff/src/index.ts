@@ -20,7 +20,7 @@ export { loadAuditSigningKey } from "./lib/audit/audit-signing.ts";
 export { migrateToLatest } from "./lib/db/migrate.ts";
 export { createLocalArmTokenVerifier, type LocalArmTokenVerifier } from "./lib/auth/arm-token-verifier.ts";
 export type { LocalIssuerInfo } from "./lib/auth/local-sign-in.ts";
-export type { Clock, Timer } from "./scheduler/clock.ts";
+export type { Clock, Timer } from "./lib/time/clock.ts";
 export type { AccessRequestTuning } from "./requests/wiring.ts";
 export { runDoctorFor, formatFindings, type DoctorRunOptions } from "./doctor/run.ts";
 export type { Finding } from "./doctor/doctor.ts";

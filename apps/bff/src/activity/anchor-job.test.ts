@@ -10,7 +10,7 @@ import { auditSigningKey } from "../lib/audit/audit-signing.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { createLogger } from "../lib/logger.ts";
-import type { Timer } from "../scheduler/clock.ts";
+import type { Timer } from "../lib/time/clock.ts";
 import { asDatabaseAttacker, testAudit, testAuditKey } from "../test-support/audit.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { startAnchorJob } from "./anchor-job.ts";

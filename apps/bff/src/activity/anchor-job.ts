@@ -1,5 +1,5 @@
 import type { Logger } from "../lib/logger.ts";
-import { systemTimer, type Timer } from "../scheduler/clock.ts";
+import { systemTimer, type Timer } from "../lib/time/clock.ts";
 import type { ActivityService } from "./service.ts";
 
 export interface AnchorJob {

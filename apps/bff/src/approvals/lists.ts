@@ -3,8 +3,8 @@ import { scopesWith, withScope, type ScopeSet } from "../lib/auth/scope-filter.t
 import { cursorParam } from "../lib/db/keyset-paging.ts";
 import { NotAllowedError } from "../lib/errors.ts";
 import { toGrant, type GrantRecord } from "../requests/grant-record.ts";
-import type { Caller } from "../requests/service.ts";
-import type { Clock } from "../scheduler/clock.ts";
+import type { Caller } from "../lib/auth/caller.ts";
+import type { Clock } from "../lib/time/clock.ts";
 import type { AccessRequestListFilter } from "./list-filters.ts";
 import { canDecide, canReview } from "./request-view.ts";
 import type { AccessRequestRecord, AccessRequestRepository } from "./repository.ts";

@@ -13,11 +13,11 @@ import { createLogger } from "../lib/logger.ts";
 import { createPolicyRepository } from "../policies/repository.ts";
 import { createPolicyService } from "../policies/service.ts";
 import { demo } from "../policies/testing.ts";
-import type { Caller } from "../requests/service.ts";
+import type { Caller } from "../lib/auth/caller.ts";
 import { allowRules, sshPerRequest } from "../requests/testing.ts";
 import { principalDeps } from "../test-support/principals.ts";
 import { assembleAccessRequests, type AccessRequests } from "../requests/wiring.ts";
-import { createDriftRepository } from "../scheduler/drift-repository.ts";
+import { createDriftRepository } from "../drift/drift-repository.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
 import { testAudit } from "../test-support/audit.ts";
 

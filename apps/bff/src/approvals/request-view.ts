@@ -1,7 +1,7 @@
 import type { AccessEventFacts, AccessRequest } from "@portcullis/contract";
 import { decisionRefusal, isInApproverSet, tallyDecisions, type Decider } from "@portcullis/core";
 import { grantVmId } from "../requests/grant-record.ts";
-import type { Caller } from "../requests/service.ts";
+import type { Caller } from "../lib/auth/caller.ts";
 import type { AccessRequestRecord } from "./repository.ts";
 
 /* Who may see, decide and review an access request, and how it looks to one caller. Pure: no storage. */

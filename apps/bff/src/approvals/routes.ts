@@ -13,7 +13,7 @@ import { z } from "zod";
 import { guard, type RouteAccess } from "../lib/auth/guard.ts";
 import { checkFreeText } from "../lib/http/free-text.ts";
 import { parseInput } from "../lib/http/validation.ts";
-import type { Caller } from "../requests/service.ts";
+import type { Caller } from "../lib/auth/caller.ts";
 import type { ApprovalService } from "./service.ts";
 
 export interface ApprovalRouteDeps {

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, Grant } from "@portcullis/contract";
 import { approvedGrantWindow, decisionRefusal, requestLapsesAt, tallyDecisions, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { auditActorOf, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
+import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
@@ -13,8 +13,9 @@ import type { Logger } from "../lib/logger.ts";
 import { toJitPolicy, type PolicyRecord } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
 import { grantVmId } from "../requests/grant-record.ts";
-import type { Caller, OpenSpec } from "../requests/service.ts";
-import type { Clock } from "../scheduler/clock.ts";
+import { actorOf, type Caller } from "../lib/auth/caller.ts";
+import type { OpenSpec } from "../requests/service.ts";
+import type { Clock } from "../lib/time/clock.ts";
 import { createApprovalLists, type ApprovalListDeps } from "./lists.ts";
 import { createAccessRequestRepository, type AccessRequestRecord } from "./repository.ts";
 import { canReview, canSee, deciderOf, requestDetails, toView } from "./request-view.ts";
@@ -45,10 +46,6 @@ type RequestedAccess = Pick<FittedRequest, "ports" | "sourcePrefixes" | "duratio
 
 /** Raised inside a decision's transaction (rolling it back) when a concurrent approval made this one the last. */
 class LastApprovalError extends Error {}
-
-function actorOf(caller: Caller): AuditActor {
-  return auditActorOf(caller);
-}
 
 /** Approvals: pending requests, decisions (N of M), cancel, lapse, break-glass and its review. */
 export function createApprovalService(deps: ApprovalServiceDeps) {

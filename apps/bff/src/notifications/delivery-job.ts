@@ -4,7 +4,7 @@ import { jittered } from "@portcullis/core";
 import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
-import { systemClock, type Clock } from "../scheduler/clock.ts";
+import { systemClock, type Clock } from "../lib/time/clock.ts";
 import type { PeriodicJob } from "../scheduler/scheduler.ts";
 import { renderSlack, renderTeams } from "./render-chat.ts";
 import { renderEmail } from "./render-email.ts";

@@ -3,7 +3,7 @@ import type { DatabaseSchema, JitGrantTable } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
 import { grantAuditDetails, type GrantRecord } from "../requests/grant-record.ts";
 import { toRecord } from "../requests/grant-rows.ts";
-import { systemClock, type Clock } from "../scheduler/clock.ts";
+import { systemClock, type Clock } from "../lib/time/clock.ts";
 import { schedulerActor } from "../scheduler/expiry-job.ts";
 import type { PeriodicJob } from "../scheduler/scheduler.ts";
 import { detailFacts, emailOf, type PendingNotification } from "./notification-events.ts";

@@ -16,7 +16,7 @@ import { normalizeScope } from "../lib/auth/scope.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
-import { systemClock, type Clock } from "../scheduler/clock.ts";
+import { systemClock, type Clock } from "../lib/time/clock.ts";
 import type { NotificationPayload } from "./notification-events.ts";
 import { emailTargets } from "./queue.ts";
 import { createNotificationRepository, toDelivery, toSubscription, type SubscriptionRow } from "./repository.ts";

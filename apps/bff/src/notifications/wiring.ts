@@ -4,7 +4,7 @@ import type { AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { NotificationsConfig } from "../lib/config.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { Logger } from "../lib/logger.ts";
-import { systemClock, type Clock } from "../scheduler/clock.ts";
+import { systemClock, type Clock } from "../lib/time/clock.ts";
 import type { PeriodicJob } from "../scheduler/scheduler.ts";
 import { systemResolver, type AddressPolicy, type HostResolver } from "./address-guard.ts";
 import { createDeliveryJob, deliveryPeriodicJob, type DeliveryJob, type DeliveryTuning } from "./delivery-job.ts";

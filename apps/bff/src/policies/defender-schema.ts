@@ -6,7 +6,7 @@ import { z } from "zod";
 import { InputError } from "../lib/errors.ts";
 import { parseInput, type FieldProblem } from "../lib/http/validation.ts";
 import { displayVmId, toJitPolicy, type HistoricalRequestPart, type PolicyRecord } from "./policy-mapping.ts";
-import { isVmId, vmIdRule } from "./vm-ids.ts";
+import { isVmId, vmIdRule } from "../lib/http/vm-ids.ts";
 
 /**
  * Defender for Cloud's JIT policy resource (Microsoft.Security/locations/jitNetworkAccessPolicies,

@@ -1,7 +1,7 @@
 import { armIdKey } from "@portcullis/core";
 import type { VmNetworkRead } from "../lib/azure/nsg-read.ts";
 import type { PolicyRecord } from "./policy-mapping.ts";
-import { positionNsgIds } from "./vm-positions.ts";
+import { positionNsgIds } from "../lib/azure/vm-positions.ts";
 
 /**
  * "End live sessions when access ends" sets flushConnection on the NSGs in front of a VM while its policy stands.

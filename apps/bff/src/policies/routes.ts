@@ -27,7 +27,7 @@ import { policyIssueProblems, toJitPolicy, toPolicy } from "./policy-mapping.ts"
 import type { PolicyRepository } from "./repository.ts";
 import type { PolicyService } from "./service.ts";
 import { readVmProperties } from "./vm-properties.ts";
-import { checkVmIds, vmIdFromQuery } from "./vm-ids.ts";
+import { checkVmIds, vmIdFromQuery } from "../lib/http/vm-ids.ts";
 
 export interface PolicyRouteDeps {
   policies: PolicyService;

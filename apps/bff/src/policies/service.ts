@@ -15,7 +15,7 @@ import { withFlushConnection } from "./flush-connection.ts";
 import { enableSource, removeSource } from "./plan-sources.ts";
 import { samePorts, toChangeSummary, toJitPolicy, toPolicy, touchesVm, vmHashesTouched, type HistoricalRequestPart, type PolicyRecord } from "./policy-mapping.ts";
 import type { PolicyRepository, PolicyWrite } from "./repository.ts";
-import { positionNsgIds, readVmPositions } from "./vm-positions.ts";
+import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
 
 /** One VM and the rules it should have. */
 export interface PolicyTarget {

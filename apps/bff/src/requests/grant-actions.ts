@@ -9,15 +9,15 @@ import type { Logger } from "../lib/logger.ts";
 import { policyOperationError } from "../policies/errors.ts";
 import { toJitPolicy } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
-import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
-import type { Clock } from "../scheduler/clock.ts";
+import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
+import type { Clock } from "../lib/time/clock.ts";
 import { closeError, errorDetails, errorText, problemsError } from "./errors.ts";
 import type { GrantCloser } from "./grant-closer.ts";
 import { plannerGrant } from "./grant-plans.ts";
 import { grantAuditDetails, grantVmId, toGrant, type GrantRecord } from "./grant-record.ts";
 import type { GrantWriter } from "./grant-writer.ts";
 import type { GrantRepository, Lease } from "./repository.ts";
-import type { Caller } from "./service.ts";
+import type { Caller } from "../lib/auth/caller.ts";
 
 export interface GrantActionDeps {
   db: Kysely<DatabaseSchema>;

@@ -4,7 +4,7 @@ import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
 import { UpstreamUnavailableError } from "../lib/errors.ts";
 import { LocksBusyError, LockTimeoutError } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
-import type { Clock } from "../scheduler/clock.ts";
+import type { Clock } from "../lib/time/clock.ts";
 import { createBatcher } from "./batcher.ts";
 import { closeError, errorDetails, errorText } from "./errors.ts";
 import { grantAuditDetails, type GrantReason, type GrantRecord } from "./grant-record.ts";

@@ -15,9 +15,10 @@ import { guard, type RouteAccess } from "../lib/auth/guard.ts";
 import { requirePermissionSomewhere } from "../lib/auth/access.ts";
 import { clientIpOf } from "../lib/http/client-ip.ts";
 import { parseInput } from "../lib/http/validation.ts";
-import { checkVmIds } from "../policies/vm-ids.ts";
+import { checkVmIds } from "../lib/http/vm-ids.ts";
 import { approvalRoutes } from "../approvals/routes.ts";
-import type { Caller, RequestService } from "./service.ts";
+import type { Caller } from "../lib/auth/caller.ts";
+import type { RequestService } from "./service.ts";
 
 export interface RequestRouteDeps {
   requests: RequestService;

@@ -3,8 +3,8 @@ import type { AccessRequest, CreateAccessRequestBody, Grant, ListGrantsResponse 
 import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, validatePolicy, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { createApprovalService } from "../approvals/service.ts";
-import { auditActorOf, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
-import type { Access } from "../lib/auth/access.ts";
+import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
+import { actorOf, type Caller } from "../lib/auth/caller.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
 import type { PrincipalStore } from "../lib/auth/principal-store.ts";
@@ -17,9 +17,9 @@ import type { Logger } from "../lib/logger.ts";
 import { policyOperationError } from "../policies/errors.ts";
 import { toJitPolicy } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
-import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
+import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
 import type { VmNetworkRead } from "../lib/azure/nsg-read.ts";
-import type { Clock } from "../scheduler/clock.ts";
+import type { Clock } from "../lib/time/clock.ts";
 import { errorDetails, errorText, leftNothing, openError, problemsError } from "./errors.ts";
 import type { GrantCloser } from "./grant-closer.ts";
 import { plannerGrant } from "./grant-plans.ts";
@@ -29,17 +29,6 @@ import { createGrantActions } from "./grant-actions.ts";
 import { createOpener, type OpenJob } from "./opener.ts";
 import type { GrantListStatus } from "./grant-reads.ts";
 import type { GrantRepository, Lease } from "./repository.ts";
-
-/** Who asks: the signed-in principal, what they may do, their address (through trusted proxies), the request id. */
-export interface Caller {
-  oid: string;
-  name: string;
-  /** An application calling with an app-only token (recorded as the audit actor's kind); a person when absent. */
-  kind?: "user" | "application";
-  access: Access;
-  ip: string | null;
-  correlationId: string | null;
-}
 
 export interface RequestServiceDeps {
   db: Kysely<DatabaseSchema>;
@@ -100,10 +89,6 @@ export interface OpenSpec {
   failed?: (trx: Kysely<DatabaseSchema>, message: string) => Promise<void>;
   /** The audit events stored with the opening grant. */
   openingEvents(record: GrantRecord, supersede: readonly string[]): AuditEventInput[];
-}
-
-export function actorOf(caller: Caller): AuditActor {
-  return auditActorOf(caller);
 }
 
 export function createRequestService(deps: RequestServiceDeps) {

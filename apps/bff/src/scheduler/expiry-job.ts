@@ -3,7 +3,7 @@ import type { Logger } from "../lib/logger.ts";
 import type { GrantCloser } from "../requests/grant-closer.ts";
 import type { GrantRepository } from "../requests/repository.ts";
 import { defaultLeaseMs } from "../requests/service.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../lib/time/clock.ts";
 
 export interface ExpiryJobDeps {
   grants: GrantRepository;

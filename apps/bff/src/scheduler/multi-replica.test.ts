@@ -17,14 +17,14 @@ import { createNsgLockManager, type NsgLockManager } from "../lib/locks/nsg-lock
 import { createLogger } from "../lib/logger.ts";
 import { createPolicyRepository } from "../policies/repository.ts";
 import { createPolicyService } from "../policies/service.ts";
-import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
+import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
 import { openedGrant } from "../requests/service.ts";
 import { allowRules } from "../requests/testing.ts";
 import { principalDeps } from "../test-support/principals.ts";
 import { assembleAccessRequests } from "../requests/wiring.ts";
 import { startChildBff, type ChildBff } from "../test-support/child-bff.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
-import { createDriftRepository } from "./drift-repository.ts";
+import { createDriftRepository } from "../drift/drift-repository.ts";
 import { testAudit } from "../test-support/audit.ts";
 
 const replicas = 3;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createLogger } from "../lib/logger.ts";
-import type { Timer } from "./clock.ts";
+import type { Timer } from "../lib/time/clock.ts";
 import { createScheduler } from "./scheduler.ts";
 
 /** A timer the test fires by hand. */

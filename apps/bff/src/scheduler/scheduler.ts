@@ -1,5 +1,5 @@
 import type { Logger } from "../lib/logger.ts";
-import type { Timer } from "./clock.ts";
+import type { Timer } from "../lib/time/clock.ts";
 
 export interface SchedulerDeps {
   expiry: {

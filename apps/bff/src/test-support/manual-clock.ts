@@ -1,4 +1,4 @@
-import type { Clock } from "../scheduler/clock.ts";
+import type { Clock } from "../lib/time/clock.ts";
 
 /** A clock tests move by hand: a 3-hour grant expires with `advance(3 * 3600_000)`, without waiting. */
 export interface ManualClock extends Clock {

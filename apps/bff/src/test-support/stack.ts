@@ -13,7 +13,7 @@ import { migrateToLatest } from "../lib/db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
 import type { NotificationTuning } from "../notifications/wiring.ts";
 import type { AccessRequestTuning } from "../requests/wiring.ts";
-import type { Clock } from "../scheduler/clock.ts";
+import type { Clock } from "../lib/time/clock.ts";
 import { assembleBff, startBff, type AssembledBff, type RunningBff } from "../server.ts";
 import { createAuditRecorder, type AuditAction, type AuditEventFrame, type AuditEventInput } from "../lib/audit/audit-events.ts";
 import { auditSigningKey } from "../lib/audit/audit-signing.ts";

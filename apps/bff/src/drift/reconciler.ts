@@ -11,13 +11,13 @@ import type { NsgLockManager } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
 import { displayVmId, toJitPolicy } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
-import { positionNsgIds, readVmPositions } from "../policies/vm-positions.ts";
+import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
 import { closeSource } from "../requests/grant-plans.ts";
 import type { GrantRepository } from "../requests/repository.ts";
-import type { Clock } from "./clock.ts";
+import type { Clock } from "../lib/time/clock.ts";
 import { findDrift, type DriftTarget } from "./drift.ts";
 import type { DriftRepository } from "./drift-repository.ts";
-import { schedulerActor } from "./expiry-job.ts";
+import { schedulerActor } from "../scheduler/expiry-job.ts";
 
 export interface ReconcilerDeps {
   db: Kysely<DatabaseSchema>;

@@ -1,6 +1,6 @@
 import { forEachPooled, type InventorySubnet } from "@portcullis/core";
-import type { ArmClients } from "../lib/azure/clients.ts";
-import { ArmNotFoundError, readVmNetwork, type VmNetworkRead } from "../lib/azure/nsg-read.ts";
+import type { ArmClients } from "./clients.ts";
+import { ArmNotFoundError, readVmNetwork, type VmNetworkRead } from "./nsg-read.ts";
 
 /** VMs read at once. */
 const concurrency = 8;

@@ -1,8 +1,8 @@
 import type { Request } from "express";
 import { z } from "zod";
-import { InputError } from "../lib/errors.ts";
+import { InputError } from "../errors.ts";
 import { isVmId, vmIdRule } from "@portcullis/contract";
-import { parseInput, type FieldProblem } from "../lib/http/validation.ts";
+import { parseInput, type FieldProblem } from "./validation.ts";
 
 export { isVmId, vmIdRule };
 
