@@ -321,6 +321,17 @@ export const DefenderRequestSchema = z.object({
 });
 export type DefenderRequest = z.infer<typeof DefenderRequestSchema>;
 
+/**
+ * Portcullis's own settings of one VM in a Defender file (`properties.virtualMachines[].portcullis`): written by the
+ * export, read back by the import, and not part of Defender's schema (Defender ignores it). Absent: the import keeps
+ * what the VM's policy has (nothing, for a new one).
+ */
+export const PortcullisVmExtensionSchema = z.object({
+  justificationRequired: z.boolean().optional(),
+  justificationRule: JustificationRuleSchema.nullable().optional(),
+});
+export type PortcullisVmExtension = z.infer<typeof PortcullisVmExtensionSchema>;
+
 export const DefenderPolicySchema = z.object({
   id: z.string().optional(),
   name: z.string().optional(),
@@ -333,6 +344,7 @@ export const DefenderPolicySchema = z.object({
         id: z.string(),
         ports: z.array(DefenderPortSchema),
         publicIpAddress: z.string().optional(),
+        portcullis: PortcullisVmExtensionSchema.optional(),
       }),
     ),
     requests: z.array(DefenderRequestSchema).optional(),
