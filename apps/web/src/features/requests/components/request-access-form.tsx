@@ -21,7 +21,7 @@ import {
   validateRequestForm,
   type RequestForm,
 } from "../utils/request-form.ts";
-import { openingText, rangeHint } from "../utils/request-text.ts";
+import { justificationRuleText, openingText, rangeHint } from "../utils/request-text.ts";
 import { BreakGlassField } from "./break-glass-field.tsx";
 import { GrantResult } from "./grant-result.tsx";
 import { PortSwitches } from "./port-switches.tsx";
@@ -142,7 +142,7 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
             error={errors.justification !== undefined}
             helperText={
               errors.justification ??
-              `${form.breakGlass ? "Required for break-glass. " : policy.justificationRequired ? "Required by this VM's policy. " : ""}Why you need access; ${waits ? "approvers and " : ""}auditors read it. ${[...form.justification].length}/${maxJustificationLength}`
+              `${form.breakGlass ? "Required for break-glass. " : policy.justificationRequired ? "Required by this VM's policy. " : ""}${justificationRuleText(policy.justificationRule)}Why you need access; ${waits ? "approvers and " : ""}auditors read it. ${[...form.justification].length}/${maxJustificationLength}`
             }
             disabled={busy}
           />
