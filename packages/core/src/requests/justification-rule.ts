@@ -40,6 +40,15 @@ function patternProblem(pattern: string): string | null {
   }
 }
 
+/** Whether `text` holds a match of `pattern`; a pattern that does not compile matches nothing. */
+function patternMatches(pattern: string, text: string): boolean {
+  try {
+    return compile(pattern).matcher(text).find();
+  } catch {
+    return false;
+  }
+}
+
 /** Every problem of a rule as an admin saves it (the schema checked the shapes; this checks the meaning). */
 export function justificationRuleIssues(rule: JustificationRule): JustificationRuleIssue[] {
   const issues: JustificationRuleIssue[] = [];
@@ -69,13 +78,7 @@ export function justificationRuleProblems(text: string, rule: JustificationRule 
   const problems: string[] = [];
   if (justificationLength(text) < rule.minLength) problems.push(`must be at least ${rule.minLength} characters (this VM's policy)`);
   if (rule.pattern !== null) {
-    let matches = false;
-    try {
-      matches = compile(rule.pattern).matcher(text).find();
-    } catch {
-      matches = false;
-    }
-    if (!matches) problems.push(`${rule.hint ?? "must match the policy's pattern"} (must match the pattern ${rule.pattern})`);
+    if (!patternMatches(rule.pattern, text)) problems.push(`${rule.hint ?? "must match the policy's pattern"} (must match the pattern ${rule.pattern})`);
   }
   return problems;
 }

@@ -25,6 +25,10 @@ export function canonicalField(field: string): string | undefined {
   if (parts[0] === "body") parts.shift();
   if (parts[0] === "approval") return approvalField(parts);
   if (parts[0] === "breakGlass") return "breakGlass";
+  if (parts[0] === "justificationRule") {
+    const name = parts[1];
+    return name === "minLength" || name === "pattern" || name === "hint" ? `justificationRule.${name}` : "justificationRule.pattern";
+  }
   if (parts[0] !== "ports") return undefined;
   if (parts.length === 1) return "ports";
   const index = parts[1];
