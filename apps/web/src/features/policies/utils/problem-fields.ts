@@ -10,6 +10,7 @@ function approvalField(parts: readonly string[]): string {
   const [, name, sub] = parts;
   if (name === undefined) return "approval";
   if (name === "approvers") return sub === "users" || sub === "groups" ? `approval.approvers.${sub}` : "approval.approvers";
+  if (name === "autoApprove") return sub === "name" || sub === "groups" || sub === "hours" || sub === "ports" || sub === "maxDuration" ? `approval.autoApprove.${sub}` : "approval.autoApprove";
   return approvalFields.has(name) ? `approval.${name}` : "approval";
 }
 
