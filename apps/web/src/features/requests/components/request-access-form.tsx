@@ -107,6 +107,7 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
           {waits && policy.approval ? (
             <Typography variant="body2" role="note" sx={{ color: "text.secondary" }}>
               {approvalsNeededText(policy.approval.requiredApprovals)} before the ports open; approvers are notified when you send the request.
+              {policy.approval.autoApprove ? ` A request that meets the automatic approval rule "${policy.approval.autoApprove.name}" opens at once.` : null}
             </Typography>
           ) : null}
           <RequestSourceFields
