@@ -95,11 +95,13 @@ describe("Approval fields of the policy blade", () => {
       const { user, section, api } = await withApprovalOn();
       await user.click(within(section).getByRole("switch", { name: "Approve automatically by rule" }));
       await user.type(within(section).getByRole("combobox", { name: "Requester in group" }), "grp-on-call{Enter}");
-      await user.type(within(section).getByRole("textbox", { name: "From (HH:MM)" }), "22:00");
-      await user.type(within(section).getByRole("textbox", { name: "To (HH:MM)" }), "06:00");
+      await user.click(within(section).getByRole("textbox", { name: "From (HH:MM)" }));
+      await user.paste("22:00");
+      await user.click(within(section).getByRole("textbox", { name: "To (HH:MM)" }));
+      await user.paste("06:00");
       const zone = within(section).getByRole("textbox", { name: "Time zone" });
       await user.clear(zone);
-      await user.type(zone, "Europe/Berlin");
+      await user.paste("Europe/Berlin");
       await user.click(within(section).getByRole("combobox", { name: "For at most" }));
       await user.click(screen.getByRole("option", { name: "2 hours" }));
       await save(user);
