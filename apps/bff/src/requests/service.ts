@@ -391,8 +391,7 @@ export function createRequestService(deps: RequestServiceDeps) {
                   automatic: true,
                   rule: auto.rule,
                   conditions: policy.approval?.autoApprove ?? null,
-                  approvals: 0,
-                  required: policy.approval?.requiredApprovals ?? 0,
+                  // Nothing remains (so it notifies as an approval); no approver count, which would read "0 of 1".
                   remaining: 0,
                   endsAt: record.endsAt.toISOString(),
                 }),
