@@ -157,6 +157,8 @@ export async function assembleBff(config: Config, database: Database, options: A
       armAudience: config.azureCredential.kind === "local-emulator" ? config.armEndpoint : null,
     });
   }
+  // People by id or name, and groups: the local issuer's users in local mode, else those seen signing in.
+  const directory = createDirectory({ principals, ...(local === null ? {} : { localUsers: demoUsers, localTenantId }) });
   try {
     if (local !== null) await seedDemoAssignments(assignments, logger);
     const armCredential = createArmCredential(config.azureCredential, local?.armClient);
@@ -195,6 +197,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       ...(database.engine === "postgres" && config.databaseUrl !== undefined ? { closeConcurrency: 8 } : {}),
       principals,
       principalAccess,
+      directory,
       audit,
       policies: policyRepository,
       drift,
@@ -221,7 +224,7 @@ export async function assembleBff(config: Config, database: Database, options: A
         policies,
         repository: policyRepository,
         arm,
-        directory: createDirectory({ principals, ...(local === null ? {} : { localUsers: demoUsers, localTenantId }) }),
+        directory,
       },
       requests: { requests },
       assignments,

@@ -184,6 +184,16 @@ describe("portcullis against the BFF, the local issuer and the emulator", () => 
     expect(await allowRules(bff.arm, demo.nsgWeb01)).toEqual([]);
   });
 
+  it("request --reason is held to the VM's justification rule: a text that does not match is refused in one line naming --reason and the hint, exit 4, nothing opened", async () => {
+    const context = { actor: { oid: "test", name: "test", ip: null }, correlationId: null };
+    const justificationRule = { minLength: 0, pattern: "^(INC|CHG)\\d{6}", hint: "Enter the incident or change number, like INC123456" };
+    await bff.policies.put([{ vmId: demo.web03, ports: [sshPerRequest], justificationRequired: true, justificationRule }], { kind: "put", context });
+    const run = await runCli(["request", "vm-prod-web-03", "--port", "22", "--for", "30m", "--reason", "fix the deploy"], env);
+    expect(run.code).toBe(ExitCode.refused);
+    expect(run.stderr.trimEnd().split("\n").at(-1)).toBe("portcullis: --reason: Enter the incident or change number, like INC123456 (must match the pattern ^(INC|CHG)\\d{6})");
+    expect(await bff.database.kysely.selectFrom("jit_grant").select("id").where("vm_id", "=", demo.web03.toLowerCase()).execute()).toEqual([]);
+  });
+
   it("refuses a server that is not Portcullis, and a missing login, in one line each", async () => {
     const notPortcullis = await runCli(["login", "--url", emulator.url.replace("https:", "http:"), "--device-code"], { ...env, PORTCULLIS_CONFIG_DIR: await tempConfigDir() });
     expect(notPortcullis.code).toBe(ExitCode.error);

@@ -23,7 +23,8 @@ describe("demo users", () => {
       "reader@contoso.test": [],
       "approver2@contoso.test": ["Jit.Approver"],
     });
-    expect(demoUsers.find((user) => user.username === "dev@contoso.test")?.groups).toContain("grp-developers");
+    expect(demoUsers.find((user) => user.username === "dev@contoso.test")?.groups).toEqual(["grp-developers", "grp-on-call"]);
+    expect(demoUsers.find((user) => user.username === "admin@contoso.test")?.groups).not.toContain("grp-on-call");
   });
 
   it("refuses a user list with a repeated username", () => {

@@ -7,8 +7,9 @@ export const demoPassword = "Portcullis!demo1";
 /** Fixed object ids so audit rows and role assignments stay stable across restarts. */
 export const demoUsers: DemoUser[] = [
   { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e01", username: "admin@contoso.test", name: "Alex Admin", roles: ["Jit.Admin"], groups: ["grp-platform-admins"] },
-  // Requester rights are scoped and stored by the BFF, so the tenant-wide role list stays empty.
-  { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e02", username: "dev@contoso.test", name: "Dana Developer", roles: [], groups: ["grp-developers"] },
+  // Requester rights are scoped and stored by the BFF, so the tenant-wide role list stays empty. Dana is on call, so a
+  // policy's automatic approval rule for the on-call group can be tried locally (Alex, not on call, waits instead).
+  { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e02", username: "dev@contoso.test", name: "Dana Developer", roles: [], groups: ["grp-developers", "grp-on-call"] },
   { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e03", username: "approver@contoso.test", name: "Avery Approver", roles: ["Jit.Approver"], groups: ["grp-team-leads"] },
   { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e04", username: "auditor@contoso.test", name: "Aubrey Auditor", roles: ["Jit.Auditor"], groups: ["grp-security-audit"] },
   { oid: "5d7a0f2c-1b3e-4c6d-8e9f-0a1b2c3d4e05", username: "reader@contoso.test", name: "Riley Reader", roles: [], groups: [] },

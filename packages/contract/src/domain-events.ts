@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { ActivityActionSchema, type ActivityAction } from "./activity.ts";
-import { ApprovalSettingsSchema, PolicyPortSchema } from "./policies.ts";
+import { ApprovalSettingsSchema, AutoApprovalRuleSchema, PolicyPortSchema } from "./policies.ts";
 
 /** A port of an access (request or grant). */
 export const EventPortSchema = z.object({ port: z.number().int(), protocol: z.string().optional() });
@@ -52,6 +52,13 @@ const accessFacts = {
 };
 
 const AccessDetailsSchema = z.object(accessFacts);
+
+/** An automatic approval rule's verdict on a request (ADR 019): applied, or the conditions it found unmet. */
+const AutoApprovalVerdictSchema = z.object({
+  rule: z.string(),
+  applied: z.boolean(),
+  unmet: z.array(z.object({ condition: z.string(), reason: z.string() })).optional(),
+});
 
 /** The end of a grant (expired, revoked, superseded, failed opening): who asked for it and how the close went. */
 const ClosedDetailsSchema = z.object({
@@ -165,12 +172,19 @@ export const eventDetailSchemas = {
     clockStartsAt: z.enum(["approval", "request"]).optional(),
     /** Grants of the same requester, VM and ports this one replaces once it opens. */
     supersedes: z.array(z.string()).optional(),
+    /** The policy's automatic approval rule, when it has one: whether it approved the request, or why not. */
+    autoApproval: AutoApprovalVerdictSchema.optional(),
   }),
   "request.approved": AccessDetailsSchema.extend({
-    approvals: z.number().int(),
-    required: z.number().int(),
+    /** Distinct approvals so far and needed (absent for an automatic approval, which would read "0 of 1"). */
+    approvals: z.number().int().optional(),
+    required: z.number().int().optional(),
     /** Approvals still needed; 0 on the last one. */
     remaining: z.number().int(),
+    /** Approved by the policy's automatic approval rule `rule`, whose conditions are given. */
+    automatic: z.boolean().optional(),
+    rule: z.string().optional(),
+    conditions: AutoApprovalRuleSchema.nullable().optional(),
   }),
   "request.denied": AccessDetailsSchema,
   "request.opened": AccessDetailsSchema,

@@ -104,6 +104,80 @@ export const ApproverSetSchema = z
   });
 export type ApproverSet = z.infer<typeof ApproverSetSchema>;
 
+/** The longest justification pattern a policy may set (the engine is linear-time; the cap keeps rules readable). */
+export const maxJustificationPatternLength = 200;
+export const maxJustificationHintLength = 200;
+/** Justifications are at most this many characters (code points), so a minimum length is at most this too. */
+export const maxJustificationTextLength = 1000;
+
+/**
+ * What a justification must look like (with `justificationRequired`, which says whether one must be given): at least
+ * `minLength` characters, and, with a `pattern`, matching it somewhere (anchor it with `^` to match from the start).
+ * Patterns are RE2 syntax (no backreferences or lookaround), matched in linear time; the `hint` is shown to
+ * requesters before they type and is the rule a refused justification is answered with.
+ */
+export const JustificationRuleSchema = z
+  .object({
+    minLength: z
+      .number({ message: "must be a whole number of characters" })
+      .int("must be a whole number of characters")
+      .min(0, `must be between 0 and ${maxJustificationTextLength}`)
+      .max(maxJustificationTextLength, `must be between 0 and ${maxJustificationTextLength}`)
+      .default(0),
+    pattern: z
+      .string()
+      .max(maxJustificationPatternLength, `must be at most ${maxJustificationPatternLength} characters`)
+      .min(1, "must not be empty (give null for no pattern)")
+      .nullable()
+      .default(null),
+    hint: z
+      .string()
+      .trim()
+      .max(maxJustificationHintLength, `must be at most ${maxJustificationHintLength} characters`)
+      .nullable()
+      .default(null),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.pattern !== null && (rule.hint === null || rule.hint === "")) {
+      ctx.addIssue({ code: "custom", path: ["hint"], message: "is required with a pattern: tell requesters what to type (it is the message a refused justification gets)" });
+    }
+  });
+export type JustificationRule = z.infer<typeof JustificationRuleSchema>;
+
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time of day as HH:MM (00:00 to 23:59)");
+
+/** Hours of the day an automatic approval applies in: from `from` up to (not including) `to`; `to` before `from` spans midnight. */
+export const AutoApprovalHoursSchema = z.object({
+  from: clockTime,
+  to: clockTime,
+  /** `UTC` or an IANA time zone name (`Europe/Berlin`). */
+  timeZone: z.string().trim().min(1).max(64).default("UTC"),
+});
+export type AutoApprovalHours = z.infer<typeof AutoApprovalHoursSchema>;
+
+/**
+ * Approve automatically when every stated condition holds (at least one must be stated): the requester is in one
+ * of `groups` (the token's `groups` claim), the request is made within `hours`, asks only for `ports`, and for at most
+ * `maxDuration`. The decision is recorded as an automatic approval naming the rule.
+ */
+export const AutoApprovalRuleSchema = z
+  .object({
+    /** Shown in the activity log as the rule that approved. */
+    name: z.string().trim().min(1, "is required: the activity log names the rule").max(80, "must be at most 80 characters"),
+    /** Group ids as in the token's `groups` claim; the requester must be in at least one. Empty: any requester. */
+    groups: z.array(z.string().trim().min(1).max(200)).max(20).default([]),
+    /** Only within these hours; null: at any time. */
+    hours: AutoApprovalHoursSchema.nullable().default(null),
+    /** Only when every requested port is one of these; empty: any of the policy's ports. */
+    ports: z.array(z.number().int().min(0, "must be between 0 and 65535").max(65535, "must be between 0 and 65535")).max(50).default([]),
+    /** Only for requests of at most this long (ISO-8601, PT5M to PT24H); null: any duration the policy allows. */
+    maxDuration: IsoRequestDurationSchema.nullable().default(null),
+  })
+  .refine((rule) => rule.groups.length > 0 || rule.hours !== null || rule.ports.length > 0 || rule.maxDuration !== null, {
+    message: "must state at least one condition (groups, hours, ports or maxDuration): a rule without one would approve every request",
+  });
+export type AutoApprovalRule = z.infer<typeof AutoApprovalRuleSchema>;
+
 /** A policy's approval rule (absent: requests open at once). */
 export const ApprovalSettingsSchema = z.object({
   /** Distinct approvals needed before the ports open (N of M; one denial ends the request). */
@@ -115,6 +189,8 @@ export const ApprovalSettingsSchema = z.object({
   maxWait: IsoApprovalWaitSchema.default("PT24H"),
   /** When the granted time starts: at the last approval (default) or at the request. */
   clockStartsAt: z.enum(["approval", "request"]).default("approval"),
+  /** Approve automatically when this rule's conditions all hold (absent or null: every request waits for approvers). */
+  autoApprove: AutoApprovalRuleSchema.nullable().optional(),
 });
 export type ApprovalSettings = z.infer<typeof ApprovalSettingsSchema>;
 
@@ -134,6 +210,8 @@ export const PolicySchema = z.object({
   version: z.number().int(),
   /** Every access request to this VM must give a justification. Always sent by the BFF; absent means false. */
   justificationRequired: z.boolean().optional(),
+  /** What a justification must look like (minimum length, pattern and hint). Always sent by the BFF; null: no rule. */
+  justificationRule: JustificationRuleSchema.nullable().optional(),
   /** Approval rule; null or absent: requests open at once. */
   approval: ApprovalSettingsSchema.nullable().optional(),
   /** Break-glass: requesters may open at once in an emergency (justification required), flagged for review. */
@@ -157,6 +235,8 @@ export const PutPoliciesBodySchema = z.object({
   expectedVersions: z.record(z.string(), z.number().int()).optional(),
   /** Whether requests must give a justification; absent keeps each VM's stored value (false for a new policy). */
   justificationRequired: z.boolean().optional(),
+  /** Justification rule: an object sets it, null removes it, absent keeps each VM's stored value (none for a new policy). */
+  justificationRule: JustificationRuleSchema.nullable().optional(),
   /** Approval rule: an object sets it, null removes it, absent keeps each VM's stored value (none for a new policy). */
   approval: ApprovalSettingsSchema.nullable().optional(),
   /** Break-glass allowed; absent keeps each VM's stored value (false for a new policy). */
@@ -241,6 +321,17 @@ export const DefenderRequestSchema = z.object({
 });
 export type DefenderRequest = z.infer<typeof DefenderRequestSchema>;
 
+/**
+ * Portcullis's own settings of one VM in a Defender file (`properties.virtualMachines[].portcullis`): written by the
+ * export, read back by the import, and not part of Defender's schema (Defender ignores it). Absent: the import keeps
+ * what the VM's policy has (nothing, for a new one).
+ */
+export const PortcullisVmExtensionSchema = z.object({
+  justificationRequired: z.boolean().optional(),
+  justificationRule: JustificationRuleSchema.nullable().optional(),
+});
+export type PortcullisVmExtension = z.infer<typeof PortcullisVmExtensionSchema>;
+
 export const DefenderPolicySchema = z.object({
   id: z.string().optional(),
   name: z.string().optional(),
@@ -253,6 +344,7 @@ export const DefenderPolicySchema = z.object({
         id: z.string(),
         ports: z.array(DefenderPortSchema),
         publicIpAddress: z.string().optional(),
+        portcullis: PortcullisVmExtensionSchema.optional(),
       }),
     ),
     requests: z.array(DefenderRequestSchema).optional(),

@@ -66,6 +66,9 @@ export type { AllowRuleRecord, PlanExpireInput, PlanGrantInput } from "./planner
 export * from "./inventory/vm-network.ts";
 export type { AccessRequest, FitRequestInput, FitRequestResult, FittedRequest, RequestedPort, RequestedSources, RequestProblem } from "./requests/types.ts";
 export { fitRequest, maxJustificationLength } from "./requests/fit-request.ts";
+export { justificationLength, justificationRuleIssues, justificationRuleProblems } from "./requests/justification-rule.ts";
+export { describeJustificationRule } from "./requests/justification-text.ts";
+export type { JustificationRuleIssue } from "./requests/justification-rule.ts";
 export { freeTextProblems, freeTextRules } from "./requests/free-text.ts";
 export { fitSources, maxRequestSources } from "./requests/fit-sources.ts";
 export { portsOverlap, protocolsOverlap, supersededGrants, supersededReason } from "./requests/supersede.ts";
@@ -76,6 +79,8 @@ export { checkTrustedProxies, expandTrustedProxies, resolveClientIp } from "./re
 export type { ResolveClientIpInput } from "./requests/client-ip.ts";
 export { diffRules } from "./planner/diff.ts";
 export { approvedGrantWindow, decisionRefusal, isInApproverSet, maxWaitMinutes, needsApproval, requestLapsesAt, tallyDecisions } from "./approvals/approvals.ts";
+export { autoApprovalRuleIssues, decideAutoApproval, isKnownTimeZone, minutesOfDay, withinHours } from "./approvals/auto-approval.ts";
+export type { AutoApprovalDecision, AutoApprovalInput, UnmetCondition } from "./approvals/auto-approval.ts";
 export type { ApprovalPort, DecidableRequest, Decider, DecisionRefusal, PendingStatus, Tally } from "./approvals/approvals.ts";
 export { forEachPooled } from "./async/pool.ts";
 export { backoffDelay, jittered, type BackoffOptions } from "./async/backoff.ts";

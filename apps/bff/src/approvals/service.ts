@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, Grant } from "@portcullis/contract";
-import { approvedGrantWindow, decisionRefusal, requestLapsesAt, tallyDecisions, type FittedRequest, type JitPolicy } from "@portcullis/core";
+import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, EventDetailsInput, Grant } from "@portcullis/contract";
+import { approvedGrantWindow, decideAutoApproval, decisionRefusal, requestLapsesAt, tallyDecisions, type AutoApprovalDecision, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
 import type { PrincipalStore } from "../lib/auth/principal-store.ts";
+import type { Directory } from "../lib/auth/directory.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import { ConflictError, InputError, NotAllowedError, NotFoundError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -31,6 +32,8 @@ export interface ApprovalServiceDeps {
   principals: PrincipalStore;
   /** What the requester may do now, checked at every approval. */
   principalAccess: PrincipalAccess;
+  /** Group membership when a requester's token overflowed its groups claim (automatic approval). */
+  directory: Directory;
   /** The request service's fitting (policy lookup and `fitRequest`), shared so both paths refuse alike. */
   fitToPolicy(body: CreateAccessRequestBody, caller: Caller, now: Date): Promise<{ policy: PolicyRecord; jitPolicy: JitPolicy; fitted: FittedRequest }>;
   /** The request service's opening path (NSG writes, grant row, audit). */
@@ -43,6 +46,16 @@ export interface ApprovalServiceDeps {
 type VmNames = Pick<PolicyRecord, "vmId" | "vmName" | "resourceGroup" | "subscriptionId">;
 /** What was asked for. */
 type RequestedAccess = Pick<FittedRequest, "ports" | "sourcePrefixes" | "durationMinutes" | "justification">;
+
+/** The actor an automatic approval is recorded under: Portcullis, naming the rule that approved. */
+export function autoApprovalActor(rule: string): AuditActor {
+  return { oid: "portcullis", name: `Automatic approval rule "${rule}"`, ip: null };
+}
+
+/** What the activity log records of an automatic approval rule's verdict on a request. */
+export function autoApprovalDetails(decision: AutoApprovalDecision): NonNullable<EventDetailsInput<"request.created">["autoApproval"]> {
+  return decision.approved ? { rule: decision.rule, applied: true } : { rule: decision.rule, applied: false, unmet: decision.unmet };
+}
 
 /** Raised inside a decision's transaction (rolling it back) when a concurrent approval made this one the last. */
 class LastApprovalError extends Error {}
@@ -162,8 +175,22 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
     },
 
+    /**
+     * The policy's automatic approval rule judged on this request (null without a rule): the requester's groups from
+     * their token (from the directory when the claim overflowed, where it can say; otherwise the group condition
+     * fails and the request waits for approvers, with the reason recorded), the ports, the duration and the clock.
+     */
+    async autoApproval(policy: PolicyRecord, fitted: FittedRequest, caller: Caller, now: Date): Promise<AutoApprovalDecision | null> {
+      const rule = policy.approval?.autoApprove;
+      if (rule === undefined || rule === null) return null;
+      const principal = caller.access.principal;
+      const overflowed = principal.groupsOverflowed === true;
+      const directoryGroups = overflowed && rule.groups.length > 0 ? await deps.directory.groupsOf(caller.oid) : null;
+      return decideAutoApproval(rule, { groups: principal.groups, groupsOverflowed: overflowed, directoryGroups, ports: fitted.ports, durationMinutes: fitted.durationMinutes, now });
+    },
+
     /** Stores a request that waits for approval, with its `request.created` event (which notifies the approvers). */
-    async submit(policy: PolicyRecord, fitted: FittedRequest, caller: Caller, now: Date): Promise<AccessRequest> {
+    async submit(policy: PolicyRecord, fitted: FittedRequest, caller: Caller, now: Date, autoApproval: AutoApprovalDecision | null = null): Promise<AccessRequest> {
       const approval = policy.approval;
       if (approval === null) throw new Error("submit needs a policy with an approval rule");
       const record = newRecord(policy, fitted, caller, now, approval, false);
@@ -176,7 +203,14 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
             action: "request.created",
             outcome: "success",
             vmId: record.vmId,
-            details: { ...requestDetails(record, { opensToAnyAddress: fitted.opensToAnyAddress }), approvalRequired: true, required: approval.requiredApprovals, expiresAt: record.expiresAt.toISOString(), clockStartsAt: approval.clockStartsAt },
+            details: {
+              ...requestDetails(record, { opensToAnyAddress: fitted.opensToAnyAddress }),
+              approvalRequired: true,
+              required: approval.requiredApprovals,
+              expiresAt: record.expiresAt.toISOString(),
+              clockStartsAt: approval.clockStartsAt,
+              ...(autoApproval === null ? {} : { autoApproval: autoApprovalDetails(autoApproval) }),
+            },
             correlationId: caller.correlationId,
           },
         ]);

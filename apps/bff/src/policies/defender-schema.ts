@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { DefenderPolicySchema, IsoRequestDurationSchema } from "@portcullis/contract";
-import type { AllowedSourcesBody, DefenderPolicy, DefenderRequest, ImportLoss, JitProtocolName, PolicyPort } from "@portcullis/contract";
-import { validatePolicy } from "@portcullis/core";
+import type { AllowedSourcesBody, DefenderPolicy, DefenderRequest, ImportLoss, JitProtocolName, JustificationRule, PolicyPort, PortcullisVmExtension } from "@portcullis/contract";
+import { justificationRuleIssues, validatePolicy } from "@portcullis/core";
 import { z } from "zod";
 import { InputError } from "../lib/errors.ts";
 import { parseInput, type FieldProblem } from "../lib/http/validation.ts";
@@ -18,6 +18,8 @@ import { isVmId, vmIdRule } from "../lib/http/vm-ids.ts";
  * - `0.0.0.0/0`, `::/0` and other whole-Internet prefixes are refused like any prefix list that means "everyone";
  * - `requests` (the request history) is kept as written, one part per VM of each request, read-only; the export
  *   writes it back into the policy that holds those VMs;
+ * - Portcullis's own settings of a VM (the justification rule) travel in `virtualMachines[].portcullis`, an
+ *   extension field Defender ignores: exported when they differ from the defaults, validated and kept on import;
  * - a field Portcullis does not understand is a loss: listed by the dry run, and a real import is refused unless
  *   the admin accepts exactly those losses.
  */
@@ -31,6 +33,10 @@ export interface ImportTarget {
   path: string;
   /** The VM's parts of the policy's `requests`, in file order (empty when it has none). */
   history: HistoricalRequestPart[];
+  /** From the `portcullis` extension; absent keeps the stored value. */
+  justificationRequired?: boolean;
+  /** From the `portcullis` extension; absent keeps the stored value. */
+  justificationRule?: JustificationRule | null;
 }
 
 /** What a Defender file imports as: one target per VM, the request entries kept, and what would be lost. */
@@ -89,6 +95,19 @@ function defenderField(issueField: string, vmPath: string, prefixFields: readonl
   return rest === "" ? portPath : `${portPath}.${rest}`;
 }
 
+/** The `portcullis` extension's settings, the rule checked like a save (400 naming `<vm>.portcullis.justificationRule.<field>`). */
+function extensionOf(extension: PortcullisVmExtension | undefined, vmPath: string, problems: FieldProblem[]): Pick<ImportTarget, "justificationRequired" | "justificationRule"> {
+  if (extension === undefined) return {};
+  const rule = extension.justificationRule;
+  if (rule !== undefined && rule !== null) {
+    for (const issue of justificationRuleIssues(rule)) problems.push({ field: `${vmPath}.portcullis.justificationRule.${issue.field}`, rule: issue.rule });
+  }
+  return {
+    ...(extension.justificationRequired === undefined ? {} : { justificationRequired: extension.justificationRequired }),
+    ...(rule === undefined ? {} : { justificationRule: rule }),
+  };
+}
+
 function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], vmPath: string, problems: FieldProblem[]): Omit<ImportTarget, "history"> | null {
   const before = problems.length;
   if (!isVmId(vm.id.trim())) problems.push({ field: `${vmPath}.id`, rule: vmIdRule });
@@ -105,11 +124,12 @@ function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], v
     prefixFields.push(sources?.prefixField ?? `${path}.allowedSourceAddressPrefixes`);
     ports.push({ port: port.number, protocol: protocols[port.protocol], allowedSources: sources?.sources ?? { kind: "per-request" }, maxRequestDuration: port.maxRequestAccessDuration });
   });
+  const extension = extensionOf(vm.portcullis, vmPath, problems);
   if (problems.length > before) return null;
   for (const issue of validatePolicy(toJitPolicy(ports))) {
     problems.push({ field: defenderField(issue.field, vmPath, prefixFields), rule: issue.rule });
   }
-  return problems.length > before ? null : { vmId: vm.id.trim(), ports, path: vmPath };
+  return problems.length > before ? null : { vmId: vm.id.trim(), ports, path: vmPath, ...extension };
 }
 
 /** The fields Portcullis reads at each level of the file; anything else is a loss. */
@@ -117,7 +137,9 @@ const known = {
   list: ["value"],
   policy: ["id", "name", "type", "kind", "location", "properties"],
   properties: ["virtualMachines", "requests", "provisioningState"],
-  vm: ["id", "ports", "publicIpAddress"],
+  vm: ["id", "ports", "publicIpAddress", "portcullis"],
+  extension: ["justificationRequired", "justificationRule"],
+  justificationRule: ["minLength", "pattern", "hint"],
   port: ["number", "protocol", "allowedSourceAddressPrefix", "allowedSourceAddressPrefixes", "maxRequestAccessDuration"],
   request: ["virtualMachines", "startTimeUtc", "requestor", "justification"],
   requestVm: ["id", "ports"],
@@ -154,6 +176,9 @@ function policyLosses(raw: unknown, path: string, losses: ImportLoss[]): void {
   items(field("virtualMachines")).forEach((vm, i) => {
     const vmPath = `${propertiesPath}.virtualMachines.${i}`;
     unknownIn(vm, vmPath, known.vm);
+    const extension = entries(vm).find(([k]) => k === "portcullis")?.[1];
+    unknownIn(extension, `${vmPath}.portcullis`, known.extension);
+    unknownIn(entries(extension).find(([k]) => k === "justificationRule")?.[1], `${vmPath}.portcullis.justificationRule`, known.justificationRule);
     items(entries(vm).find(([k]) => k === "ports")?.[1]).forEach((port, j) => unknownIn(port, `${vmPath}.ports.${j}`, known.port));
   });
   items(field("requests")).forEach((request, i) => {
@@ -279,6 +304,12 @@ function historyRequests(records: readonly PolicyRecord[]): DefenderRequest[] {
   return requests.sort((a, b) => a.at - b.at || a.key.localeCompare(b.key)).map((r) => r.request);
 }
 
+/** The VM's `portcullis` extension: only when its settings differ from a new policy's (so plain policies export as Defender writes them). */
+function extensionFor(record: PolicyRecord): { portcullis?: PortcullisVmExtension } {
+  if (!record.justificationRequired && record.justificationRule === null) return {};
+  return { portcullis: { justificationRequired: record.justificationRequired, justificationRule: record.justificationRule } };
+}
+
 /** Policies as Defender keeps them: one `default` policy per subscription, resource group and region. */
 export function toDefenderPolicies(records: readonly PolicyRecord[]): DefenderPolicy[] {
   const groups = new Map<string, { subscriptionId: string; resourceGroup: string; location: string; records: PolicyRecord[] }>();
@@ -295,7 +326,7 @@ export function toDefenderPolicies(records: readonly PolicyRecord[]): DefenderPo
     kind: "Basic",
     location: group.location,
     properties: {
-      virtualMachines: group.records.map((record) => ({ id: displayVmId(record), ports: record.ports.map(toDefenderPort) })),
+      virtualMachines: group.records.map((record) => ({ id: displayVmId(record), ports: record.ports.map(toDefenderPort), ...extensionFor(record) })),
       requests: historyRequests(group.records),
       provisioningState: "Succeeded",
     },

@@ -1,5 +1,5 @@
 import { isoDurationMinutes } from "@portcullis/contract";
-import type { ApprovalSettings, DefenderRequestPort, NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
+import type { ApprovalSettings, DefenderRequestPort, JustificationRule, NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
 import { jitRulePrefix, parseJitRuleName, vmHash } from "@portcullis/core";
 import type { JitPolicy, NsgChange, NsgRule, PolicyIssue } from "@portcullis/core";
 import type { FieldProblem } from "../lib/http/validation.ts";
@@ -122,6 +122,8 @@ export interface PolicyRecord {
   version: number;
   /** Requests to the VM must give a justification. */
   justificationRequired: boolean;
+  /** What a given justification must look like (minimum length, pattern, hint); null: no rule. */
+  justificationRule: JustificationRule | null;
   /** The approval rule; null: requests open at once. */
   approval: ApprovalSettings | null;
   /** Requesters may open at once in an emergency (flagged for review). */
@@ -152,6 +154,7 @@ export function toPolicy(record: PolicyRecord): Policy {
     updatedBy: record.updatedBy,
     version: record.version,
     justificationRequired: record.justificationRequired,
+    justificationRule: record.justificationRule,
     approval: record.approval,
     breakGlass: record.breakGlass,
     endLiveSessions: record.endLiveSessions,

@@ -1,4 +1,4 @@
-import { ApprovalSettingsSchema, DefenderRequestPortSchema, PolicyPortSchema, type ApprovalSettings, type PolicyPort } from "@portcullis/contract";
+import { ApprovalSettingsSchema, DefenderRequestPortSchema, JustificationRuleSchema, PolicyPortSchema, type ApprovalSettings, type JustificationRule, type PolicyPort } from "@portcullis/contract";
 import { sql, type Kysely, type Selectable } from "kysely";
 import { z } from "zod";
 import type { DatabaseSchema, JitPolicyTable } from "../lib/db/schema.ts";
@@ -16,6 +16,8 @@ export interface PolicyWrite {
   nsgIds: string[];
   /** Absent keeps the stored value (false for a new policy). */
   justificationRequired?: boolean;
+  /** The justification rule: an object sets it, null removes it, absent keeps the stored value (none for a new policy). */
+  justificationRule?: JustificationRule | null;
   /** The approval rule: an object sets it, null removes it, absent keeps the stored value (none for a new policy). */
   approval?: ApprovalSettings | null;
   /** Break-glass allowed; absent keeps the stored value (false for a new policy). */
@@ -74,6 +76,7 @@ function toRecord(row: Selectable<JitPolicyTable>): PolicyRecord {
     updatedBy: row.updated_by,
     version: row.version,
     justificationRequired: row.justification_required,
+    justificationRule: row.justification_rule === null || row.justification_rule === undefined ? null : JustificationRuleSchema.parse(jsonValue(row.justification_rule)),
     approval: row.approval === null || row.approval === undefined ? null : ApprovalSettingsSchema.parse(jsonValue(row.approval)),
     breakGlass: row.break_glass,
     endLiveSessions: row.end_live_sessions,
@@ -114,6 +117,7 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
             created_by: actor,
             updated_by: actor,
             justification_required: write.justificationRequired ?? false,
+            justification_rule: write.justificationRule === undefined || write.justificationRule === null ? null : JSON.stringify(write.justificationRule),
             approval: write.approval === undefined || write.approval === null ? null : JSON.stringify(write.approval),
             break_glass: write.breakGlass ?? false,
             end_live_sessions: write.endLiveSessions ?? false,
@@ -132,6 +136,7 @@ export function createPolicyRepository(db: Kysely<DatabaseSchema>): PolicyReposi
                 rules: values.rules,
                 nsg_ids: values.nsg_ids,
                 justification_required: write.justificationRequired ?? sql<boolean>`jit_policy.justification_required`,
+                justification_rule: write.justificationRule === undefined ? sql<string | null>`jit_policy.justification_rule` : values.justification_rule,
                 approval: write.approval === undefined ? sql<string | null>`jit_policy.approval` : values.approval,
                 break_glass: write.breakGlass ?? sql<boolean>`jit_policy.break_glass`,
                 end_live_sessions: write.endLiveSessions ?? sql<boolean>`jit_policy.end_live_sessions`,

@@ -5,6 +5,7 @@ import {
   PutPoliciesBodySchema,
   RemovePoliciesBodySchema,
   type ApprovalSettings,
+  type JustificationRule,
   type NamedApprover,
   type ExportPoliciesResponse,
   type ImportPoliciesResponse,
@@ -13,7 +14,7 @@ import {
   type PolicyPort,
   type VmPropertiesResponse,
 } from "@portcullis/contract";
-import { validatePolicy } from "@portcullis/core";
+import { autoApprovalRuleIssues, justificationRuleIssues, validatePolicy } from "@portcullis/core";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { auditContextOf } from "../lib/audit/audit-context.ts";
 import { requireAuthContext } from "../lib/auth/authenticate.ts";
@@ -73,6 +74,32 @@ function checkApproval(approval: ApprovalSettings): void {
   }
 }
 
+function refuseProblems(problems: readonly FieldProblem[]): void {
+  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+}
+
+/** A justification rule that can be used: its pattern compiles (RE2), its hint is there, its minimum in range. */
+function checkJustificationRule(rule: JustificationRule): void {
+  refuseProblems(justificationRuleIssues(rule).map((issue) => ({ field: `justificationRule.${issue.field}`, rule: issue.rule })));
+}
+
+/**
+ * An automatic approval rule that can hold: a real time zone, non-empty hours, ports of this policy, and groups the
+ * directory knows (when it can tell; otherwise group object ids only, since a name could never match the token's
+ * `groups` claim of Entra ID, which lists ids).
+ */
+function checkAutoApproval(approval: ApprovalSettings, ports: readonly PolicyPort[], directory: Directory): void {
+  const rule = approval.autoApprove;
+  if (rule === undefined || rule === null) return;
+  const field = (name: string) => `approval.autoApprove.${name}`;
+  const problems: FieldProblem[] = autoApprovalRuleIssues(rule, ports.map((p) => p.port)).map((issue) => ({ field: field(issue.field), rule: issue.rule }));
+  rule.groups.forEach((group, index) => {
+    const problem = directory.groupProblem(group);
+    if (problem !== null) problems.push({ field: field(`groups.${index}`), rule: problem });
+  });
+  refuseProblems(problems);
+}
+
 /** Every VM needs `permission` at its scope, checked before anything reads ARM. */
 async function authorizeEach(req: Request, permission: "jit.policy.write" | "jit.vm.read", vmIds: readonly string[]): Promise<void> {
   for (const vmId of vmIds) await authorize(req, permission, vmId);
@@ -84,7 +111,17 @@ function parsePutBody(body: unknown) {
   const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
   checkPorts(parsed.ports);
   if (parsed.approval !== undefined && parsed.approval !== null) checkApproval(parsed.approval);
-  return { vmIds, ports: parsed.ports, expectedVersions: parsed.expectedVersions, justificationRequired: parsed.justificationRequired, approval: parsed.approval, breakGlass: parsed.breakGlass, endLiveSessions: parsed.endLiveSessions };
+  if (parsed.justificationRule !== undefined && parsed.justificationRule !== null) checkJustificationRule(parsed.justificationRule);
+  return {
+    vmIds,
+    ports: parsed.ports,
+    expectedVersions: parsed.expectedVersions,
+    justificationRequired: parsed.justificationRequired,
+    justificationRule: parsed.justificationRule,
+    approval: parsed.approval,
+    breakGlass: parsed.breakGlass,
+    endLiveSessions: parsed.endLiveSessions,
+  };
 }
 
 /**
@@ -137,14 +174,16 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
   router.put(
     "/policies",
     guard(writeAnywhere, async (req, res) => {
-      const { vmIds, ports, expectedVersions, justificationRequired, approval: asked, breakGlass, endLiveSessions } = parsePutBody(req.body);
+      const { vmIds, ports, expectedVersions, justificationRequired, justificationRule, approval: asked, breakGlass, endLiveSessions } = parsePutBody(req.body);
       await authorizeEach(req, "jit.policy.write", vmIds);
+      if (asked !== undefined && asked !== null) checkAutoApproval(asked, ports, deps.directory);
       const approval = asked === undefined || asked === null ? asked : await resolveApprovers(asked, deps.directory);
       if (approval !== undefined && approval !== null) checkApproval(approval);
       const targets = vmIds.map((vmId) => ({
         vmId,
         ports,
         ...(justificationRequired === undefined ? {} : { justificationRequired }),
+        ...(justificationRule === undefined ? {} : { justificationRule }),
         ...(approval === undefined ? {} : { approval }),
         ...(breakGlass === undefined ? {} : { breakGlass }),
         ...(endLiveSessions === undefined ? {} : { endLiveSessions }),
@@ -178,7 +217,18 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
       const plain = targets.map((t) => ({ vmId: t.vmId, ports: t.ports }));
       const nsgs = dryRun
         ? (await deps.policies.preview(plain)).nsgs
-        : (await deps.policies.put(targets.map((t) => ({ vmId: t.vmId, ports: t.ports, requestHistory: t.history })), { kind: "import", context: auditContextOf(req) })).nsgs;
+        : (
+            await deps.policies.put(
+              targets.map((t) => ({
+                vmId: t.vmId,
+                ports: t.ports,
+                requestHistory: t.history,
+                ...(t.justificationRequired === undefined ? {} : { justificationRequired: t.justificationRequired }),
+                ...(t.justificationRule === undefined ? {} : { justificationRule: t.justificationRule }),
+              })),
+              { kind: "import", context: auditContextOf(req) },
+            )
+          ).nsgs;
       const body: ImportPoliciesResponse = { dryRun, policies: plain, nsgs, historicalRequests, losses };
       res.json(body);
     }),

@@ -1,4 +1,4 @@
-import type { ApprovalSettings, EventDetailsInput, PolicyPlanResponse, PolicyPort, PutPoliciesResponse, RemovePoliciesResponse } from "@portcullis/contract";
+import type { ApprovalSettings, EventDetailsInput, JustificationRule, PolicyPlanResponse, PolicyPort, PutPoliciesResponse, RemovePoliciesResponse } from "@portcullis/contract";
 import type { Nsg, VmPolicyTarget } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import { auditEvent, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
@@ -23,6 +23,8 @@ export interface PolicyTarget {
   ports: PolicyPort[];
   /** Absent keeps the stored value (false for a new policy). */
   justificationRequired?: boolean;
+  /** The justification rule: an object sets it, null removes it, absent keeps the stored value. */
+  justificationRule?: JustificationRule | null;
   /** The approval rule: an object sets it, null removes it, absent keeps the stored value. */
   approval?: ApprovalSettings | null;
   /** Break-glass allowed; absent keeps the stored value. */
@@ -200,6 +202,7 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
                   ports: t.ports,
                   nsgIds: positionNsgIds(read),
                   ...(t.justificationRequired === undefined ? {} : { justificationRequired: t.justificationRequired }),
+                  ...(t.justificationRule === undefined ? {} : { justificationRule: t.justificationRule }),
                   ...(t.approval === undefined ? {} : { approval: t.approval }),
                   ...(t.breakGlass === undefined ? {} : { breakGlass: t.breakGlass }),
                   ...(t.requestHistory === undefined ? {} : { requestHistory: t.requestHistory }),
@@ -215,6 +218,8 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
                       ports: portsOf.get(vmId.toLowerCase()),
                       ...(before === undefined ? {} : { previousPorts: before.ports, previousVersion: before.version }),
                       ...(target?.approval === undefined ? {} : { approval: target.approval }),
+                      ...(target?.justificationRequired === undefined ? {} : { justificationRequired: target.justificationRequired }),
+                      ...(target?.justificationRule === undefined ? {} : { justificationRule: target.justificationRule }),
                       ...(target?.breakGlass === undefined ? {} : { breakGlass: target.breakGlass }),
                       nsgIds: writtenNsgIds(result),
                     };

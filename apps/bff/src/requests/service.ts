@@ -2,12 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { AccessRequest, CreateAccessRequestBody, Grant, ListGrantsResponse } from "@portcullis/contract";
 import { fitRequest, isWide, needsApproval, sourceCoverage, supersededGrants, validatePolicy, type FittedRequest, type JitPolicy } from "@portcullis/core";
 import type { Kysely } from "kysely";
-import { createApprovalService } from "../approvals/service.ts";
+import { autoApprovalActor, autoApprovalDetails, createApprovalService } from "../approvals/service.ts";
 import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import { actorOf, type Caller } from "../lib/auth/caller.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
 import type { PrincipalStore } from "../lib/auth/principal-store.ts";
+import type { Directory } from "../lib/auth/directory.ts";
 import { scopesWith } from "../lib/auth/scope-filter.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { cursorParam } from "../lib/db/keyset-paging.ts";
@@ -34,6 +35,8 @@ export interface RequestServiceDeps {
   db: Kysely<DatabaseSchema>;
   principals: PrincipalStore;
   principalAccess: PrincipalAccess;
+  /** Group membership when a requester's token overflowed its groups claim (automatic approval). */
+  directory: Directory;
   /** Appends to the audit trail (hashed with the audit key). */
   audit: AuditRecorder;
   grants: GrantRepository;
@@ -157,6 +160,7 @@ export function createRequestService(deps: RequestServiceDeps) {
         ...(body.justification === undefined ? {} : { justification: body.justification }),
       },
       justificationRequired: policy.justificationRequired,
+      justificationRule: policy.justificationRule,
       now,
     });
     if (!fit.ok) throw problemsError(fit.problems);
@@ -311,6 +315,7 @@ export function createRequestService(deps: RequestServiceDeps) {
     logger: deps.logger,
     principals: deps.principals,
     principalAccess: deps.principalAccess,
+    directory: deps.directory,
     fitToPolicy,
     openFitted,
     grants: deps.grants,
@@ -328,8 +333,11 @@ export function createRequestService(deps: RequestServiceDeps) {
     });
     const waits = needsApproval(policy.approval, policy.ports, fitted.ports);
     if (body.breakGlass === true) approvals.checkBreakGlass(policy, fitted);
-    if (waits && body.breakGlass !== true) return { kind: "pending", request: await approvals.submit(policy, fitted, caller, now) };
+    // Break-glass stays break-glass (flagged for review) even where a rule would approve: the requester chose it.
+    const auto = waits && body.breakGlass !== true ? await approvals.autoApproval(policy, fitted, caller, now) : null;
+    if (waits && body.breakGlass !== true && auto?.approved !== true) return { kind: "pending", request: await approvals.submit(policy, fitted, caller, now, auto) };
     const actor = actorOf(caller);
+    const autoApproved = auto !== null && auto.approved;
     const breakGlass = waits && body.breakGlass === true;
     const requestId = breakGlass ? randomUUID() : null;
     const grant = await openFitted({
@@ -348,9 +356,34 @@ export function createRequestService(deps: RequestServiceDeps) {
           action: "request.created",
           outcome: "success",
           vmId: record.vmId,
-          details: { ...grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), opensToAnyAddress: fitted.opensToAnyAddress }), supersedes: [...supersede], approvalRequired: false },
+          details: {
+            ...grantAuditDetails(record, { endsAt: record.endsAt.toISOString(), opensToAnyAddress: fitted.opensToAnyAddress }),
+            supersedes: [...supersede],
+            approvalRequired: false,
+            ...(autoApproved ? { autoApproval: autoApprovalDetails(auto) } : {}),
+          },
           correlationId: caller.correlationId,
         },
+        // The approval the policy asks for, given by its rule: recorded as Portcullis naming the rule (and notified as an approval).
+        ...(autoApproved
+          ? [
+              {
+                actor: autoApprovalActor(auto.rule),
+                action: "request.approved" as const,
+                outcome: "success" as const,
+                vmId: record.vmId,
+                details: {
+                  ...grantAuditDetails(record, { endsAt: record.endsAt.toISOString() }),
+                  automatic: true,
+                  rule: auto.rule,
+                  conditions: policy.approval?.autoApprove ?? null,
+                  // Nothing remains (so it notifies as an approval); no approver count, which would read "0 of 1".
+                  remaining: 0,
+                },
+                correlationId: caller.correlationId,
+              },
+            ]
+          : []),
         ...(breakGlass
           ? [{ actor, action: "request.break-glass" as const, outcome: "success" as const, vmId: record.vmId, details: { ...grantAuditDetails(record, { endsAt: record.endsAt.toISOString() }), approvalRequired: true }, correlationId: caller.correlationId }]
           : []),

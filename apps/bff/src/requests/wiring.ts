@@ -10,6 +10,7 @@ import type { NsgLockManager } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import type { PrincipalStore } from "../lib/auth/principal-store.ts";
+import { createDirectory, type Directory } from "../lib/auth/directory.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
 import { systemClock, systemTimer, type Clock, type Timer } from "../lib/time/clock.ts";
 import type { DriftRepository } from "../drift/drift-repository.ts";
@@ -58,6 +59,8 @@ export interface AccessRequestDeps {
   principals: PrincipalStore;
   /** What a requester may do now, when someone else (an approver) acts on their request. */
   principalAccess: PrincipalAccess;
+  /** Group membership when a token's groups claim overflowed (automatic approval); default: no group lookup. */
+  directory?: Directory;
   /** Appends to the audit trail (hashed with the audit key). */
   audit: AuditRecorder;
   policies: PolicyRepository;
@@ -136,6 +139,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     db: deps.db,
     principals: deps.principals,
     principalAccess: deps.principalAccess,
+    directory: deps.directory ?? createDirectory({ principals: deps.principals }),
     audit: deps.audit,
     grants,
     policies: deps.policies,

@@ -2,7 +2,9 @@ import { jitProtocols, minRequestMinutes } from "../planner/policy-validation.ts
 import type { GrantPort, JitPolicy, JitPortRule } from "../planner/types.ts";
 import { fitSources } from "./fit-sources.ts";
 import { freeTextProblems } from "./free-text.ts";
+import { justificationRuleProblems } from "./justification-rule.ts";
 import { portLabel } from "./port-label.ts";
+import type { JustificationRule } from "@portcullis/contract";
 import type { FitRequestInput, FitRequestResult, RequestedPort, RequestProblem } from "./types.ts";
 
 export const maxJustificationLength = 1000;
@@ -59,7 +61,7 @@ function checkDuration(minutes: unknown, rules: readonly JitPortRule[], problems
   }
 }
 
-function fitJustification(text: unknown, required: boolean, problems: RequestProblem[]): string | null {
+function fitJustification(text: unknown, required: boolean, rule: JustificationRule | null, problems: RequestProblem[]): string | null {
   const field = "justification";
   if (text !== undefined && typeof text !== "string") {
     problems.push({ field, rule: "must be text" });
@@ -72,7 +74,9 @@ function fitJustification(text: unknown, required: boolean, problems: RequestPro
   }
   // Characters as people count them (code points), not UTF-16 units.
   if ([...trimmed].length > maxJustificationLength) problems.push({ field, rule: "must be at most 1,000 characters" });
-  for (const rule of freeTextProblems(trimmed)) problems.push({ field, rule });
+  for (const broken of freeTextProblems(trimmed)) problems.push({ field, rule: broken });
+  // The policy's own rule only on text that is otherwise acceptable (and never longer than the cap: matching stays bounded).
+  if (problems.every((p) => p.field !== field)) for (const broken of justificationRuleProblems(trimmed, rule)) problems.push({ field, rule: broken });
   return trimmed;
 }
 
@@ -80,17 +84,18 @@ function fitJustification(text: unknown, required: boolean, problems: RequestPro
  * Fits an access request to its VM's policy: the ports must be configured,
  * the duration within the smallest max of the requested ports, every source a
  * subset of what each requested port allows (`*` or a /0 only when every one
- * allows any source), the justification present when required. Returns every
+ * allows any source), the justification present when required and fitting the policy's justification rule
+ * (minimum length, pattern). Returns every
  * problem at once, in field order, or the normalised request with its times.
  */
 export function fitRequest(input: FitRequestInput): FitRequestResult {
-  const { policy, request, justificationRequired, now } = input;
+  const { policy, request, justificationRequired, justificationRule, now } = input;
   if (Number.isNaN(now.getTime())) throw new RangeError("fitRequest needs a valid `now`");
   const problems: RequestProblem[] = [];
   const rules = fitPorts(request.ports, policy, problems);
   checkDuration(request.durationMinutes, rules, problems);
   const sources = fitSources(request.sources, rules, problems);
-  const justification = fitJustification(request.justification, justificationRequired, problems);
+  const justification = fitJustification(request.justification, justificationRequired, justificationRule ?? null, problems);
   if (problems.length > 0) return { ok: false, problems };
   // Whole seconds, as the Allow rule's description records the end.
   const startsAt = new Date(Math.floor(now.getTime() / 1000) * 1000);

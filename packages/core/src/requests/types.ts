@@ -1,3 +1,4 @@
+import type { JustificationRule } from "@portcullis/contract";
 import type { GrantPort, JitPolicy, JitProtocol } from "../planner/types.ts";
 
 /** One broken rule of a request, named by its path in the request (`sources.prefixes[2]`). */
@@ -32,6 +33,8 @@ export interface FitRequestInput {
   request: AccessRequest;
   /** Whether the policy asks every request for a justification. */
   justificationRequired: boolean;
+  /** What a given justification must look like (minimum length, pattern); absent or null: no rule. */
+  justificationRule?: JustificationRule | null;
   /** The server's clock, injected. */
   now: Date;
 }

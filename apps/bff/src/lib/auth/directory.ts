@@ -6,6 +6,8 @@ export interface LocalDirectoryUser {
   oid: string;
   username: string;
   name: string;
+  /** The groups the local issuer puts in this user's `groups` claim. */
+  groups?: readonly string[];
 }
 
 /**
@@ -15,6 +17,17 @@ export interface LocalDirectoryUser {
 export interface Directory {
   /** The user `text` names (object id or user name); null when nobody (or more than one) has that user name. */
   findUser(text: string): Promise<NamedApprover | null>;
+  /**
+   * Why `group` cannot name a group in a saved rule, or null when it can. With the local issuer the directory knows
+   * every group (those its users carry), so an unknown one is refused; with Entra ID there is no group lookup
+   * (no Microsoft Graph), so only group object ids are accepted, as the token's `groups` claim lists them.
+   */
+  groupProblem(group: string): string | null;
+  /**
+   * The groups of a user whose token's `groups` claim overflowed, when the directory can say (the local issuer's
+   * users); null when it cannot (Entra ID without Microsoft Graph).
+   */
+  groupsOf(oid: string): Promise<string[] | null>;
 }
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -26,7 +39,21 @@ export function isObjectId(text: string): boolean {
 export function createDirectory(deps: { principals: PrincipalStore; localUsers?: readonly LocalDirectoryUser[]; localTenantId?: string }): Directory {
   const local = deps.localUsers ?? [];
   const fromLocal = (user: LocalDirectoryUser): NamedApprover => ({ oid: user.oid.toLowerCase(), tenantId: deps.localTenantId ?? null, name: user.name, username: user.username });
+  const localGroups = new Map<string, string>(local.flatMap((u) => (u.groups ?? []).map((g) => [g.toLowerCase(), g] as const)));
   return {
+    groupProblem(group) {
+      const wanted = group.trim();
+      if (deps.localUsers !== undefined) {
+        if (localGroups.has(wanted.toLowerCase())) return null;
+        return `"${wanted}" is not a group of the local issuer's users (known groups: ${[...localGroups.values()].sort().join(", ")})`;
+      }
+      return isObjectId(wanted) ? null : `"${wanted}" must be a group object id (a GUID, as Entra ID's groups claim lists them): group names cannot be looked up without Microsoft Graph`;
+    },
+    async groupsOf(oid) {
+      if (deps.localUsers === undefined) return null;
+      const user = local.find((u) => u.oid.toLowerCase() === oid.toLowerCase());
+      return user === undefined ? null : [...(user.groups ?? [])];
+    },
     async findUser(text) {
       const wanted = text.trim().toLowerCase();
       if (isObjectId(wanted)) {

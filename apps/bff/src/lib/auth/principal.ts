@@ -16,6 +16,19 @@ export interface Principal {
   ignoredRoles: string[];
   /** Group ids from the `groups` claim, lower-cased. */
   groups: string[];
+  /**
+   * The token says the user is in more groups than it lists (Entra ID's overage: `_claim_names.groups` pointing at
+   * Microsoft Graph, or `hasgroups: true` in implicit-flow tokens), so `groups` is not the whole membership.
+   * Absent: false.
+   */
+  groupsOverflowed?: boolean;
+}
+
+/** Whether the claims carry Entra ID's groups overage indicator instead of the full list. */
+export function groupsOverflowed(claims: Record<string, unknown>): boolean {
+  const names = claims["_claim_names"];
+  const viaGraph = typeof names === "object" && names !== null && !Array.isArray(names) && "groups" in names;
+  return viaGraph || claims["hasgroups"] === true || claims["hasgroups"] === "true";
 }
 
 const roleByAppValue = new Map<string, Role>(roles.map((role) => [appRoleValues[role], role]));
@@ -47,5 +60,6 @@ export function principalFromClaims(claims: Record<string, unknown>): Principal 
     tenantRoles,
     ignoredRoles: [...new Set(appRoles.filter((value) => !roleByAppValue.has(value)))],
     groups: [...new Set(stringList(claims["groups"]).map((g) => g.toLowerCase()))],
+    ...(groupsOverflowed(claims) ? { groupsOverflowed: true } : {}),
   };
 }

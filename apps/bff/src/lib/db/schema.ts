@@ -21,6 +21,8 @@ export interface JitPolicyTable {
   /** JSON array of the NSG ids that held the VM's rules when the policy was last saved. */
   nsg_ids: ColumnType<unknown, string | undefined, string>;
   justification_required: Generated<boolean>;
+  /** The policy's justification rule (contract JustificationRule) as JSON text; null: none. */
+  justification_rule: ColumnType<string | null, string | null | undefined, string | null>;
   /** The policy's approval rule (contract ApprovalSettings), null: requests open at once. */
   approval: ColumnType<unknown, string | null | undefined, string | null>;
   break_glass: Generated<boolean>;

@@ -89,4 +89,45 @@ describe("Approval fields of the policy blade", () => {
     expect(within(section).getByRole("combobox", { name: "Request waits at most" })).toHaveAccessibleDescription("must be at most P7D");
     expect(screen.queryByText("The JIT policy was not saved")).toBeNull();
   });
+
+  describe("Approve automatically by rule", () => {
+    it("when the on-call group, the hours and a maximum are set, then Save sends the rule", async () => {
+      const { user, section, api } = await withApprovalOn();
+      await user.click(within(section).getByRole("switch", { name: "Approve automatically by rule" }));
+      await user.type(within(section).getByRole("combobox", { name: "Requester in group" }), "grp-on-call{Enter}");
+      await user.click(within(section).getByRole("textbox", { name: "From (HH:MM)" }));
+      await user.paste("22:00");
+      await user.click(within(section).getByRole("textbox", { name: "To (HH:MM)" }));
+      await user.paste("06:00");
+      const zone = within(section).getByRole("textbox", { name: "Time zone" });
+      await user.clear(zone);
+      await user.paste("Europe/Berlin");
+      await user.click(within(section).getByRole("combobox", { name: "For at most" }));
+      await user.click(screen.getByRole("option", { name: "2 hours" }));
+      await save(user);
+
+      expect(await screen.findByText("JIT is enabled on 1 VM: vm-web-01.")).toBeVisible();
+      expect(api.sent("PUT", "/policies")[0]?.body).toMatchObject({
+        approval: { autoApprove: { name: "on-call", groups: ["grp-on-call"], hours: { from: "22:00", to: "06:00", timeZone: "Europe/Berlin" }, ports: [], maxDuration: "PT2H" } },
+      });
+    });
+
+    it("when no condition is stated, or a time is not HH:MM, then the section says so and Save is off", async () => {
+      const { user, section } = await withApprovalOn();
+      await user.click(within(section).getByRole("switch", { name: "Approve automatically by rule" }));
+      expect(within(section).getByText(/^Automatic approval: state at least one condition/)).toBeVisible();
+      await user.type(within(section).getByRole("textbox", { name: "From (HH:MM)" }), "8am");
+      expect(within(section).getByText("give both times as HH:MM (00:00 to 23:59)")).toBeVisible();
+      expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+    });
+
+    it("when the server refuses a group (400 naming approval.autoApprove.groups.0), then the Groups field shows why", async () => {
+      const { user, section, api } = await withApprovalOn();
+      api.on("PUT", "/policies", badRequest({ field: "approval.autoApprove.groups.0", rule: '"on-call" must be a group object id (a GUID, as Entra ID\'s groups claim lists them)' }));
+      await user.click(within(section).getByRole("switch", { name: "Approve automatically by rule" }));
+      await user.type(within(section).getByRole("combobox", { name: "Requester in group" }), "on-call{Enter}");
+      await save(user);
+      expect(await within(section).findByText(/"on-call" must be a group object id/)).toBeVisible();
+    });
+  });
 });

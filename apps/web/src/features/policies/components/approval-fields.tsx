@@ -15,6 +15,7 @@ import {
   Typography,
 } from "@mui/material";
 import { ChipsField } from "../../../components/chips-field.tsx";
+import { AutoApproveFields } from "./auto-approve-fields.tsx";
 import { describeIsoDuration } from "../utils/iso-duration.ts";
 import { approvalWaitChoices, maxRequiredApprovals, type ApprovalForm } from "../utils/approval-form.ts";
 import type { FieldErrors } from "../utils/problem-fields.ts";
@@ -130,6 +131,7 @@ export function ApprovalFields({ approval, breakGlass, errors, onChange, onBreak
                     : "Time spent waiting for approval counts against the time asked for.")}
               </FormHelperText>
             </FormControl>
+            <AutoApproveFields rule={approval.autoApprove} errors={errors} onChange={(patch) => onChange({ autoApprove: { ...approval.autoApprove, ...patch } })} />
           </Stack>
         ) : null}
         <FormControlLabel control={<Switch checked={breakGlass} onChange={(event) => onBreakGlassChange(event.target.checked)} color="warning" />} label="Allow break-glass" />

@@ -143,3 +143,66 @@ describe("Policy blade: Edit JIT", () => {
     expect(screen.getAllByRole("button", { name: "Close" })).toHaveLength(2);
   });
 });
+
+describe("Policy blade: the justification rule", () => {
+  const section = () => screen.getByRole("region", { name: "Justification" });
+
+  it("when the admin sets a pattern with a hint and a minimum, then Save sends the rule", async () => {
+    const api = fakeApi().on("PUT", "/policies", { status: 200, body: savedFixture() });
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] }, api);
+    await user.click(within(section()).getByRole("switch", { name: "Require a justification" }));
+    const minLength = within(section()).getByRole("textbox", { name: "Minimum length" });
+    await user.clear(minLength);
+    await user.type(minLength, "12");
+    // Pasted, as admins do with a pattern and its hint (and one event each keeps the test quick).
+    await user.click(within(section()).getByRole("textbox", { name: "Pattern" }));
+    await user.paste("^(INC|CHG)\\d{6}");
+    await user.click(within(section()).getByRole("textbox", { name: /^Hint for requesters/ }));
+    await user.paste("Enter the incident or change number, like INC123456");
+    await previewShowsPlan();
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByText("JIT is enabled on 1 VM: vm-web-01.")).toBeVisible();
+    expect(api.sent("PUT", "/policies")[0]?.body).toMatchObject({
+      justificationRequired: true,
+      justificationRule: { minLength: 12, pattern: "^(INC|CHG)\\d{6}", hint: "Enter the incident or change number, like INC123456" },
+    });
+  });
+
+  it("when a pattern has no hint, or the minimum is out of range, then each field says so and Save is off", async () => {
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] });
+    await user.type(within(section()).getByRole("textbox", { name: "Pattern" }), "^INC");
+    const minLength = within(section()).getByRole("textbox", { name: "Minimum length" });
+    await user.clear(minLength);
+    await user.type(minLength, "5000");
+
+    expect(within(section()).getByRole("textbox", { name: /^Hint for requesters/ })).toHaveAccessibleDescription("is required with a pattern: tell requesters what to type");
+    expect(minLength).toHaveAccessibleDescription("must be a whole number from 0 to 1000");
+    expect(screen.getByRole("button", { name: "Save" })).toBeDisabled();
+  });
+
+  it("when the server refuses the pattern (400 naming justificationRule.pattern), then the Pattern field shows why", async () => {
+    const api = fakeApi().on("PUT", "/policies", badRequest({ field: "justificationRule.pattern", rule: "is not a valid pattern (RE2 syntax: no backreferences or lookaround): missing closing )" }));
+    const { user } = openBlade({ mode: "enable", vms: [linuxVm] }, api);
+    await user.click(within(section()).getByRole("textbox", { name: "Pattern" }));
+    await user.paste("^(INC");
+    await user.click(within(section()).getByRole("textbox", { name: /^Hint for requesters/ }));
+    await user.paste("Incident number");
+    await previewShowsPlan();
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await within(section()).findByRole("textbox", { name: "Pattern" })).toHaveAccessibleDescription(
+      "is not a valid pattern (RE2 syntax: no backreferences or lookaround): missing closing )",
+    );
+  });
+
+  it("when editing a policy with a rule, then the section starts from it", async () => {
+    const stored = policyFixture({ justificationRequired: true, justificationRule: { minLength: 9, pattern: "^INC", hint: "Incident number" } });
+    const api = fakeApi().on("GET", "/policies/vm", { status: 200, body: stored }).on("GET", "/policies", { status: 200, body: { items: [stored] } });
+    openBlade({ mode: "edit", vms: [linuxVm] }, api);
+    const region = await screen.findByRole("region", { name: "Justification" });
+    expect(within(region).getByRole("switch", { name: "Require a justification" })).toBeChecked();
+    expect(within(region).getByRole("textbox", { name: "Minimum length" })).toHaveValue("9");
+    expect(within(region).getByRole("textbox", { name: "Pattern" })).toHaveValue("^INC");
+  });
+});

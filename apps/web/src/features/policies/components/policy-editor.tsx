@@ -12,6 +12,7 @@ import { newRule, putBodyFromForm, validatePolicyForm, type PolicyForm, type Por
 import { serverFieldErrors } from "../utils/problem-fields.ts";
 import { BladeBody, BladeFooter, useBladeClose, useBladeDirty } from "../../../components/blade.tsx";
 import { ApprovalFields } from "./approval-fields.tsx";
+import { JustificationFields } from "./justification-fields.tsx";
 import { NsgChangeList } from "./nsg-changes.tsx";
 import { PolicyPreview, type PreviewState } from "./policy-preview.tsx";
 import { PortRuleFields } from "./port-rule-fields.tsx";
@@ -142,6 +143,7 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
             </Button>
           </div>
         </Stack>
+        <JustificationFields justification={form.justification} errors={errors} onChange={(patch) => change({ ...form, justification: { ...form.justification, ...patch } })} />
         <ApprovalFields
           approval={form.approval}
           breakGlass={form.breakGlass}

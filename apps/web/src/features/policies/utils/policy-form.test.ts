@@ -14,13 +14,14 @@ import {
   type PolicyForm,
   type PortRuleForm,
 } from "./policy-form.ts";
+import { defaultJustificationForm } from "./justification-form.ts";
 
 function rule(patch: Partial<PortRuleForm>): PortRuleForm {
   return { ...newRule(22), ...patch };
 }
 
 function form(...rules: PortRuleForm[]): PolicyForm {
-  return { rules, approval: { ...defaultApprovalForm }, breakGlass: false, endLiveSessions: false };
+  return { rules, approval: { ...defaultApprovalForm }, justification: { ...defaultJustificationForm }, breakGlass: false, endLiveSessions: false };
 }
 
 describe("proposed ports", () => {
@@ -117,6 +118,7 @@ describe("the Approval section in the PUT body", () => {
   const withApproval = (approval: Partial<ApprovalForm>, ...rules: PortRuleForm[]): PolicyForm => ({
     rules: rules.length > 0 ? rules : [rule({})],
     approval: { ...defaultApprovalForm, required: true, ...approval },
+    justification: { ...defaultJustificationForm },
     breakGlass: false,
     endLiveSessions: false,
   });
@@ -226,5 +228,40 @@ describe("the Approval section in the PUT body", () => {
   it("keeps a port's opt-out while approval is off, so switching approval on again keeps it", () => {
     const body = putBodyFromForm(vmIds, form(rule({ port: "22" }), rule({ port: "3389", requireApproval: false })));
     expect(body?.ports.map((port) => port.requireApproval)).toEqual([undefined, false]);
+  });
+});
+
+describe("the Justification section in the PUT body", () => {
+  const vmIds = ["/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01"];
+  const withJustification = (patch: Partial<PolicyForm["justification"]>): PolicyForm => ({ ...form(rule({})), justification: { ...defaultJustificationForm, changed: true, ...patch } });
+
+  it("sends nothing while the section is untouched, so a bulk edit keeps each VM's rule", () => {
+    expect(putBodyFromForm(vmIds, form(rule({})))).not.toHaveProperty("justificationRule");
+  });
+
+  it("sends the rule as typed: required, the minimum and the pattern with its hint", () => {
+    const body = putBodyFromForm(vmIds, withJustification({ required: true, minLength: " 12 ", pattern: "^(INC|CHG)\\d{6}", hint: " Enter the incident number " }));
+    expect(body).toMatchObject({ justificationRequired: true, justificationRule: { minLength: 12, pattern: "^(INC|CHG)\\d{6}", hint: "Enter the incident number" } });
+    expect(PutPoliciesBodySchema.safeParse(body).success).toBe(true);
+  });
+
+  it("no minimum and no pattern send no rule (null removes a stored one)", () => {
+    expect(putBodyFromForm(vmIds, withJustification({ required: true }))).toMatchObject({ justificationRequired: true, justificationRule: null });
+  });
+
+  it.each([
+    [{ minLength: "-1" }, "justificationRule.minLength", /whole number from 0 to 1000/],
+    [{ minLength: "1001" }, "justificationRule.minLength", /whole number from 0 to 1000/],
+    [{ pattern: "^INC", hint: "" }, "justificationRule.hint", /is required with a pattern/],
+    [{ pattern: "a".repeat(201), hint: "h" }, "justificationRule.pattern", /at most 200 characters/],
+  ])("%j is refused on %s, and Save has no body", (patch, field, message) => {
+    const invalid = withJustification(patch);
+    expect(validatePolicyForm(invalid)[field]).toMatch(message);
+    expect(putBodyFromForm(vmIds, invalid)).toBeNull();
+  });
+
+  it("an Edit starts from the stored rule", () => {
+    const stored = { ports: [{ port: 22, protocol: "TCP" as const, allowedSources: { kind: "per-request" as const }, maxRequestDuration: "PT3H" }], approval: null, breakGlass: false, justificationRequired: true, justificationRule: { minLength: 5, pattern: "^INC", hint: "INC number" } };
+    expect(formFromPolicy(stored).justification).toEqual({ changed: false, required: true, minLength: "5", pattern: "^INC", hint: "INC number" });
   });
 });

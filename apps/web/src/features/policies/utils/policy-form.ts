@@ -9,6 +9,7 @@ import {
 } from "@portcullis/contract";
 import { defaultPrefixSizeLimits, sourceLimitsOf, validatePolicy, type JitPortRule } from "@portcullis/core";
 import { approvalFormFrom, approvalFromForm, defaultApprovalForm, validateApprovalForm, type ApprovalForm } from "./approval-form.ts";
+import { defaultJustificationForm, justificationFormFrom, justificationFromForm, validateJustificationForm, type JustificationForm } from "./justification-form.ts";
 import { durationPresets, durationProblem, isoToMinutes, minutesToIso } from "./iso-duration.ts";
 import { canonicalField, humanizeRule, type FieldErrors } from "./problem-fields.ts";
 
@@ -40,6 +41,8 @@ export type PortRuleForm = {
 export type PolicyForm = {
   rules: PortRuleForm[];
   approval: ApprovalForm;
+  /** Whether requests must give a justification and what it must look like. */
+  justification: JustificationForm;
   /** "Allow break-glass". */
   breakGlass: boolean;
   /** "End live sessions when access ends" (the NSGs' flushConnection). */
@@ -78,18 +81,25 @@ export function defaultPorts(vms: ReadonlyArray<Pick<VmSummary, "osType">>): num
 }
 
 export function defaultForm(vms: ReadonlyArray<Pick<VmSummary, "osType">>): PolicyForm {
-  return { rules: defaultPorts(vms).map((port) => newRule(port)), approval: { ...defaultApprovalForm }, breakGlass: false, endLiveSessions: false };
+  return { rules: defaultPorts(vms).map((port) => newRule(port)), approval: { ...defaultApprovalForm }, justification: { ...defaultJustificationForm }, breakGlass: false, endLiveSessions: false };
 }
 
 /** Fills the blade from a stored policy (Edit): its rules, its approval rule and whether break-glass is allowed. */
-export function formFromPolicy(policy: Pick<Policy, "ports" | "approval" | "breakGlass" | "endLiveSessions">): PolicyForm {
-  return { ...formFromPolicyPorts(policy.ports), approval: approvalFormFrom(policy.approval), breakGlass: policy.breakGlass === true, endLiveSessions: policy.endLiveSessions === true };
+export function formFromPolicy(policy: Pick<Policy, "ports" | "approval" | "breakGlass" | "endLiveSessions"> & Partial<Pick<Policy, "justificationRequired" | "justificationRule">>): PolicyForm {
+  return {
+    ...formFromPolicyPorts(policy.ports),
+    approval: approvalFormFrom(policy.approval),
+    justification: justificationFormFrom(policy),
+    breakGlass: policy.breakGlass === true,
+    endLiveSessions: policy.endLiveSessions === true,
+  };
 }
 
 /** Fills the blade's rules from stored ports, without approval or break-glass. */
 export function formFromPolicyPorts(ports: readonly PolicyPort[]): PolicyForm {
   return {
     approval: { ...defaultApprovalForm },
+    justification: { ...defaultJustificationForm },
     breakGlass: false,
     endLiveSessions: false,
     rules: ports.map((port) => {
@@ -158,7 +168,7 @@ function allowedSources(rule: PortRuleForm): AllowedSourcesBody {
  * so both agree.
  */
 export function validatePolicyForm(form: PolicyForm): FieldErrors {
-  const errors: FieldErrors = { ...validateApprovalForm(form.approval) };
+  const errors: FieldErrors = { ...validateApprovalForm(form.approval), ...validateJustificationForm(form.justification) };
   if (form.rules.length === 0) errors.ports = "add at least one port";
   const domainRules: JitPortRule[] = form.rules.map((rule, index) => {
     const port = parsePort(rule.port);
@@ -210,5 +220,5 @@ export function policyPortsFromForm(form: PolicyForm): PolicyPort[] | null {
 export function putBodyFromForm(vmIds: readonly string[], form: PolicyForm): PutPoliciesBody | null {
   const ports = policyPortsFromForm(form);
   if (!ports) return null;
-  return { vmIds: [...vmIds], ports, approval: approvalFromForm(form.approval), breakGlass: form.breakGlass, endLiveSessions: form.endLiveSessions };
+  return { vmIds: [...vmIds], ports, approval: approvalFromForm(form.approval), breakGlass: form.breakGlass, endLiveSessions: form.endLiveSessions, ...justificationFromForm(form.justification) };
 }

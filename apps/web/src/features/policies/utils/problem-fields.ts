@@ -10,6 +10,7 @@ function approvalField(parts: readonly string[]): string {
   const [, name, sub] = parts;
   if (name === undefined) return "approval";
   if (name === "approvers") return sub === "users" || sub === "groups" ? `approval.approvers.${sub}` : "approval.approvers";
+  if (name === "autoApprove") return sub === "name" || sub === "groups" || sub === "hours" || sub === "ports" || sub === "maxDuration" ? `approval.autoApprove.${sub}` : "approval.autoApprove";
   return approvalFields.has(name) ? `approval.${name}` : "approval";
 }
 
@@ -25,6 +26,10 @@ export function canonicalField(field: string): string | undefined {
   if (parts[0] === "body") parts.shift();
   if (parts[0] === "approval") return approvalField(parts);
   if (parts[0] === "breakGlass") return "breakGlass";
+  if (parts[0] === "justificationRule") {
+    const name = parts[1];
+    return name === "minLength" || name === "pattern" || name === "hint" ? `justificationRule.${name}` : "justificationRule.pattern";
+  }
   if (parts[0] !== "ports") return undefined;
   if (parts.length === 1) return "ports";
   const index = parts[1];

@@ -193,4 +193,39 @@ describe("Request access blade", () => {
     expect(await screen.findByRole("radio", { name: "My IP (could not be detected)" })).toBeDisabled();
     expect(screen.getByRole("radio", { name: "IP range" })).toBeChecked();
   });
+
+  describe("a policy with a justification rule", () => {
+    const incident = { minLength: 12, pattern: "^(INC|CHG)\\d{6}", hint: "Enter the incident or change number, like INC123456" };
+    const refusal = "Enter the incident or change number, like INC123456 (must match the pattern ^(INC|CHG)\\d{6})";
+
+    it("when the blade opens, then the Justification field shows the hint and the minimum before anything is typed", async () => {
+      openBlade(policyFor({ justificationRequired: true, justificationRule: incident }));
+      const field = await screen.findByRole("textbox", { name: /^Justification/ });
+      expect(field).toHaveAccessibleDescription(
+        "Required by this VM's policy. Enter the incident or change number, like INC123456. At least 12 characters. Why you need access; auditors read it. 0/1000",
+      );
+    });
+
+    it("when the justification is shorter than the policy's minimum, then the field says so and nothing is sent", async () => {
+      const { user, api } = openBlade(policyFor({ justificationRequired: true, justificationRule: incident }));
+      await user.click(await screen.findByRole("switch", { name: "22 (SSH) TCP" }));
+      await user.type(screen.getByRole("textbox", { name: /^Justification/ }), "INC123");
+      await user.click(screen.getByRole("button", { name: "Open ports" }));
+
+      expect(screen.getByRole("textbox", { name: /^Justification/ })).toHaveAccessibleDescription("At least 12 characters (this VM's policy).");
+      expect(api.sent("POST", "/requests")).toEqual([]);
+    });
+
+    it("when the server refuses the justification for the pattern (400 naming justification), then the hint appears under the field", async () => {
+      const { user, api } = openBlade(policyFor({ justificationRequired: true, justificationRule: incident }));
+      api.on("POST", "/requests", badRequest({ field: "justification", rule: refusal }));
+      await user.click(await screen.findByRole("switch", { name: "22 (SSH) TCP" }));
+      await user.type(screen.getByRole("textbox", { name: /^Justification/ }), "fix the deploy please");
+      await user.click(screen.getByRole("button", { name: "Open ports" }));
+
+      expect(await screen.findByRole("textbox", { name: /^Justification/ })).toHaveAccessibleDescription(refusal);
+      expect(screen.queryByText("Access was not opened")).toBeNull();
+      expect(api.sent("POST", "/requests").map((r) => (r.body as { justification: string }).justification)).toEqual(["fix the deploy please"]);
+    });
+  });
 });

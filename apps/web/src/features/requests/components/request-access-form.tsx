@@ -21,7 +21,7 @@ import {
   validateRequestForm,
   type RequestForm,
 } from "../utils/request-form.ts";
-import { openingText, rangeHint } from "../utils/request-text.ts";
+import { justificationRuleText, openingText, rangeHint } from "../utils/request-text.ts";
 import { BreakGlassField } from "./break-glass-field.tsx";
 import { GrantResult } from "./grant-result.tsx";
 import { PortSwitches } from "./port-switches.tsx";
@@ -107,6 +107,7 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
           {waits && policy.approval ? (
             <Typography variant="body2" role="note" sx={{ color: "text.secondary" }}>
               {approvalsNeededText(policy.approval.requiredApprovals)} before the ports open; approvers are notified when you send the request.
+              {policy.approval.autoApprove ? ` A request that meets the automatic approval rule "${policy.approval.autoApprove.name}" opens at once.` : null}
             </Typography>
           ) : null}
           <RequestSourceFields
@@ -142,7 +143,7 @@ export function RequestAccessForm({ vm, policy, myIp, onClose }: RequestAccessFo
             error={errors.justification !== undefined}
             helperText={
               errors.justification ??
-              `${form.breakGlass ? "Required for break-glass. " : policy.justificationRequired ? "Required by this VM's policy. " : ""}Why you need access; ${waits ? "approvers and " : ""}auditors read it. ${[...form.justification].length}/${maxJustificationLength}`
+              `${form.breakGlass ? "Required for break-glass. " : policy.justificationRequired ? "Required by this VM's policy. " : ""}${justificationRuleText(policy.justificationRule)}Why you need access; ${waits ? "approvers and " : ""}auditors read it. ${[...form.justification].length}/${maxJustificationLength}`
             }
             disabled={busy}
           />

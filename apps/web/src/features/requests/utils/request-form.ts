@@ -1,4 +1,4 @@
-import type { ApprovalSettings, CreateAccessRequestBody, PolicyPort } from "@portcullis/contract";
+import type { ApprovalSettings, CreateAccessRequestBody, JustificationRule, PolicyPort } from "@portcullis/contract";
 import { describeCoverage, describeLimit, exceedsLimits, isWide, sourceCoverage, sourceLimitsOf } from "@portcullis/core";
 import { defaultDurationMinutes, durationOptions, maxDurationMinutes } from "./duration-options.ts";
 import { portKey } from "../../../lib/port-label.ts";
@@ -100,7 +100,7 @@ export function sourceSizeCheck(policy: PolicyPorts, form: Pick<RequestForm, "se
  * whole number of minutes within the ports' max, a required justification is there. The server checks the
  * rest (ports configured, sources within the policy) and its problems land on the same fields.
  */
-export function validateRequestForm(policy: PolicyPorts & { justificationRequired: boolean }, form: RequestForm): RequestFieldErrors {
+export function validateRequestForm(policy: PolicyPorts & { justificationRequired: boolean; justificationRule?: JustificationRule | null | undefined }, form: RequestForm): RequestFieldErrors {
   const errors: RequestFieldErrors = {};
   if (selectedPorts(policy, form).length === 0) errors.ports = "Switch on at least one port.";
   if (form.source === "ranges") {
@@ -118,6 +118,10 @@ export function validateRequestForm(policy: PolicyPorts & { justificationRequire
   if (form.breakGlass && justification === "") errors.justification = "Break-glass access needs a justification: say what the emergency is.";
   else if (policy.justificationRequired && justification === "") errors.justification = "This VM's policy requires a justification.";
   else if ([...justification].length > maxJustificationLength) errors.justification = `At most ${maxJustificationLength} characters.`;
+  // The policy's minimum length is counted here; its pattern is the server's to match (one engine, one answer).
+  else if (justification !== "" && policy.justificationRule && [...justification].length < policy.justificationRule.minLength) {
+    errors.justification = `At least ${policy.justificationRule.minLength} characters (this VM's policy).`;
+  }
   return errors;
 }
 

@@ -1,5 +1,5 @@
 import { defaultPrefixSizeLimits, describeLimit, sourceLimitsOf } from "@portcullis/core";
-import type { AllowedSourcesBody, PolicyPort } from "@portcullis/contract";
+import type { AllowedSourcesBody, JustificationRule, PolicyPort } from "@portcullis/contract";
 import { describeMinutes } from "../../../lib/format.ts";
 import { portMaxMinutes } from "./duration-options.ts";
 import { portNumbers } from "../../../lib/port-label.ts";
@@ -48,4 +48,14 @@ export function openingText(ports: ReadonlyArray<{ port: number }>, nsgNames: re
   const what = `Opening port${many ? "s" : ""} ${portNumbers(ports)}`;
   if (nsgNames.length === 0) return `${what} in the network security group…`;
   return `${what} in the network security group${nsgNames.length > 1 ? "s" : ""} ${listed(nsgNames)}…`;
+}
+
+/**
+ * The policy's justification rule as the requester reads it before typing ("Enter the incident or change number,
+ * like INC123456. At least 10 characters. "); empty without a rule.
+ */
+export function justificationRuleText(rule: JustificationRule | null | undefined): string {
+  if (!rule) return "";
+  const parts = [...(rule.pattern !== null && rule.hint ? [rule.hint.replace(/[.\s]+$/, "")] : []), ...(rule.minLength > 0 ? [`At least ${rule.minLength} characters`] : [])];
+  return parts.map((part) => `${part}. `).join("");
 }
