@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { ActivityActionSchema, type ActivityAction } from "./activity.ts";
-import { ApprovalSettingsSchema, AutoApprovalRuleSchema, PolicyPortSchema } from "./policies.ts";
+import { ApprovalSettingsSchema, AutoApprovalRuleSchema, JustificationRuleSchema, PolicyPortSchema } from "./policies.ts";
 
 /** A port of an access (request or grant). */
 export const EventPortSchema = z.object({ port: z.number().int(), protocol: z.string().optional() });
@@ -99,6 +99,8 @@ const PolicyDetailsSchema = z.object({
   previousVersion: z.number().int().optional(),
   approval: ApprovalSettingsSchema.nullable().optional(),
   breakGlass: z.boolean().optional(),
+  justificationRequired: z.boolean().optional(),
+  justificationRule: JustificationRuleSchema.nullable().optional(),
   nsgIds: z.array(z.string()).optional(),
   ...failureFacts,
   ...recorderFacts,
