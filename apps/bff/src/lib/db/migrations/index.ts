@@ -14,6 +14,7 @@ import { revokeRequested } from "./0012-revoke-requested.ts";
 import { rateLimits } from "./0013-rate-limits.ts";
 import { endLiveSessions } from "./0014-end-live-sessions.ts";
 import { requestHistory } from "./0015-request-history.ts";
+import { expiryUnits } from "./0016-expiry-units.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "0013-rate-limits": rateLimits,
   "0014-end-live-sessions": endLiveSessions,
   "0015-request-history": requestHistory,
+  "0016-expiry-units": expiryUnits,
 };
