@@ -116,20 +116,30 @@ export function createExpiryUnits(db: Kysely<DatabaseSchema>) {
         const mine = rows.filter((r) => r.held && r.holder === lease.claimedBy).length;
         const share = Math.ceil(rows.length / replicas);
         const take = Math.max(0, Math.min(limit, share - mine));
-        // A grant behind several NSGs is written to its most shared NSG first (a subnet's, before its NIC's): the
-        // shared units spread over the replicas first, then the per-VM ones, whose claimers close the grants.
-        const grantIdsOf = new Map(rows.map((r) => [r.nsg_key, keysOf(r.grant_ids)]));
-        const first = new Map<string, { key: string; size: number }>();
-        for (const [key, ids] of grantIdsOf) {
-          for (const id of ids) {
-            const best = first.get(id);
-            if (best === undefined || ids.length > best.size || (ids.length === best.size && key < best.key)) first.set(id, { key, size: ids.length });
-          }
+        // A grant behind several NSGs is written to its most shared NSG first (a subnet's, before its NIC's): a
+        // unit is taken only when each of its grants' earlier NSGs is cleared or taken by this process. The shared
+        // units spread over the replicas first, then the per-VM ones, whose claimers close the grants; one process
+        // alone (PGlite) takes them all in one round.
+        const sizeOf = new Map(rows.map((r) => [r.nsg_key, keysOf(r.grant_ids).length]));
+        const order = (a: string, b: string): number => (sizeOf.get(b) ?? 0) - (sizeOf.get(a) ?? 0) || a.localeCompare(b);
+        const pendingOf = new Map<string, string[]>();
+        for (const r of rows) for (const id of keysOf(r.grant_ids)) pendingOf.set(id, [...(pendingOf.get(id) ?? []), r.nsg_key]);
+        for (const keys of pendingOf.values()) keys.sort(order);
+        const taken = new Set(rows.filter((r) => r.held && r.holder === lease.claimedBy).map((r) => r.nsg_key));
+        const candidates = rows
+          .filter((r) => !r.held)
+          .sort((a, b) => new Date(a.first_end).getTime() - new Date(b.first_end).getTime() || order(a.nsg_key, b.nsg_key));
+        const chosen: UnitRow[] = [];
+        for (const r of candidates) {
+          if (chosen.length >= take) break;
+          const ready = keysOf(r.grant_ids).every((id) => {
+            const keys = pendingOf.get(id) ?? [];
+            return keys.slice(0, keys.indexOf(r.nsg_key)).every((k) => taken.has(k));
+          });
+          if (!ready) continue;
+          chosen.push(r);
+          taken.add(r.nsg_key);
         }
-        const chosen = rows
-          .filter((r) => !r.held && (grantIdsOf.get(r.nsg_key) ?? []).every((id) => first.get(id)?.key === r.nsg_key))
-          .sort((a, b) => new Date(a.first_end).getTime() - new Date(b.first_end).getTime() || a.nsg_key.localeCompare(b.nsg_key))
-          .slice(0, take);
         const units: ExpiryUnit[] = chosen.map((r) => ({ nsgId: r.nsg_id, nsgKey: r.nsg_key, grantIds: keysOf(r.grant_ids).sort() }));
 
         if (units.length > 0) {
