@@ -42,6 +42,11 @@ export const budgets = {
   expiryLatenessMax: { max: 5000, unit: "ms", why: "close after ends_at, max, grants ending in the same second" },
   expiryLeftOpen: { max: 0, unit: "grants", why: "grant rows not closed after the run" },
   expiryRulesLeft: { max: 0, unit: "rules", why: "Portcullis Allow rules still on the NSGs after the run" },
+  /** Grants ending in the same second on 3 BFFs sharing one PostgreSQL: closed on time, the work shared. */
+  expiryReplicasLatenessP99: { max: 1500, unit: "ms", why: "close after ends_at, p99, grants ending in the same second (10,000 with --large), 3 BFFs on PostgreSQL" },
+  expiryReplicasLatenessMax: { max: 5000, unit: "ms", why: "close after ends_at, max, grants ending in the same second (10,000 with --large), 3 BFFs on PostgreSQL" },
+  expiryBusiestShare: { max: 50, unit: "%", why: "share of the closes done by the busiest of 3 BFFs (a replica adds capacity, not only availability)" },
+  expiryNsgWritesPerBatch: { max: 1, unit: "writes", why: "writes of any one NSG while 3 BFFs close a burst (each NSG written once for all its grants)" },
   /** With several BFFs on one database, each grant is closed by exactly one of them. */
   expiryNotClosedOnce: { max: 0, unit: "grants", why: "grants whose request.expired audit events are not exactly one, 3 BFFs on PostgreSQL" },
 } as const satisfies Record<string, Budget>;

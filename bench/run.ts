@@ -1,4 +1,4 @@
-// `npm run bench [-- <scenario> ...]`: runs the scenarios, prints a table, writes bench/results/latest.json.
+// `npm run bench [-- [--large] <scenario> ...]`: runs the scenarios, prints a table, writes bench/results/latest.json.
 // Exit 0 even when a budget is missed (benchmarks are not tests); 1 when a scenario crashed; 2 on a wrong name.
 import path from "node:path";
 import { describeMachine } from "./harness/machine.ts";
@@ -10,7 +10,9 @@ import { scenarios } from "./scenarios/index.ts";
 const log = (message: string) => console.error(message);
 
 async function main(): Promise<number> {
-  const names = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const large = args.includes("--large");
+  const names = args.filter((arg) => arg !== "--large");
   const unknown = names.filter((name) => !scenarios.some((s) => s.name === name));
   if (unknown.length > 0) {
     console.error(`Unknown scenario: ${unknown.join(", ")}. Scenarios: ${scenarios.map((s) => s.name).join(", ")}`);
@@ -19,8 +21,8 @@ async function main(): Promise<number> {
   const selected = names.length === 0 ? scenarios : scenarios.filter((s) => names.includes(s.name));
   const machine = describeMachine(root);
   log(`bench: ${selected.map((s) => s.name).join(", ")} on ${machine.cpuModel} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.nodeVersion}`);
-  const outcome = await runScenarios(selected, log);
-  const command = ["npm run bench", ...(names.length > 0 ? ["--", ...names] : [])].join(" ");
+  const outcome = await runScenarios(selected, log, { large });
+  const command = ["npm run bench", ...(args.length > 0 ? ["--", ...args] : [])].join(" ");
   await writeResults(resultsFile, machine, command, outcome);
 
   console.log(formatTable(outcome.results));

@@ -35,13 +35,14 @@ function describeError(error: unknown): string {
 }
 
 /** Runs the scenarios one after another (they would disturb each other's timings), collecting what each measured. */
-export async function runScenarios(scenarios: readonly Scenario[], log: (message: string) => void): Promise<RunOutcome> {
+export async function runScenarios(scenarios: readonly Scenario[], log: (message: string) => void, options: { large?: boolean } = {}): Promise<RunOutcome> {
   const outcomes: ScenarioOutcome[] = [];
   const results: BenchResult[] = [];
   for (const scenario of scenarios) {
     const settings: Record<string, SettingValue> = {};
     const notes: string[] = [];
     const ctx: ScenarioContext = {
+      large: options.large ?? false,
       record(m) {
         const budget = m.budget;
         if (budget !== undefined && budget.unit !== m.unit) {

@@ -23,6 +23,8 @@ export type SettingValue = string | number | boolean | null;
 
 /** Handed to each scenario's run(). */
 export interface ScenarioContext {
+  /** `npm run bench -- --large`: the scenarios that have one run their largest size too. */
+  large: boolean;
   record(measurement: Measurement): void;
   /** A setting the numbers depend on (emulator latency, request counts, ...), kept in latest.json. */
   setting(name: string, value: SettingValue): void;

@@ -6,6 +6,7 @@ import { LocksBusyError, LockTimeoutError } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Clock } from "../lib/time/clock.ts";
 import { createBatcher } from "./batcher.ts";
+import type { ClaimedUnits, UnitFailure, UnitOutcomes } from "./expiry-units.ts";
 import { closeError, errorDetails, errorText } from "./errors.ts";
 import { grantAuditDetails, type GrantReason, type GrantRecord } from "./grant-record.ts";
 import type { GrantWriter } from "./grant-writer.ts";
@@ -69,6 +70,46 @@ interface Unit {
   grantIds: string[];
 }
 
+/** The audit events of grants recorded closed (`why` is added to their details). */
+function closedEvents(changed: readonly GrantRecord[], actor: AuditActor, correlationId: string | null, why: { cause?: string }): AuditEventInput[] {
+  return changed.map((record): AuditEventInput => {
+    // A revocation recorded while the grant was not free is closed in its revoker's name.
+    const revoked = record.statusReason === "Revoked" ? record.revokeRequested : null;
+    return auditEvent(
+      {
+        actor: revoked?.actor ?? actor,
+        outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
+        vmId: record.vmId,
+        error: record.statusReason === "OpenFailed" ? record.lastError : null,
+        correlationId: revoked?.correlationId ?? correlationId ?? record.correlationId,
+      },
+      closeAction(record.statusReason),
+      {
+        ...grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString() }),
+        closeAttempts: record.closeAttempts,
+        ...(revoked === null ? {} : { cause: revoked.cause }),
+        ...why,
+      },
+    );
+  });
+}
+
+/** The audit events of closes that failed and wait for their retry. */
+function retriedEvents(changed: readonly GrantRecord[], failures: ReadonlyArray<{ id: string; reason: string; cause: unknown }>, actor: AuditActor, correlationId: string | null): AuditEventInput[] {
+  return changed.map((record): AuditEventInput => {
+    const failure = failures.find((f) => f.id === record.id);
+    return {
+      actor,
+      action: "request.close-retried",
+      outcome: "failure",
+      vmId: record.vmId,
+      details: { ...grantAuditDetails(record, { reason: record.statusReason, ...errorDetails(closeError(failure?.cause)) }), attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null, retryReason: failure?.reason ?? null },
+      error: record.lastError,
+      correlationId: correlationId ?? record.correlationId,
+    };
+  });
+}
+
 /**
  * Closes grants this process has claimed (`closing`, leased to it). The work is split by NSG: each NSG is one
  * unit, written once for all its grants, with its own deadline and its own retry time, so a throttled or slow
@@ -122,57 +163,13 @@ export function createGrantCloser(deps: GrantCloserDeps) {
       // Finished grants are recorded in small batches as they come (one transaction and chain append per batch).
       const finisher = createBatcher<string>(async (ids) => {
         const lease = { claimedBy: deps.instanceId, now: deps.clock.now(), until: deps.clock.now() };
-        const closed = await deps.grants.finishClose(ids, lease, (trx, changed) =>
-          deps.audit
-            .recordAll(
-              trx,
-              changed.map((record) => {
-                // A revocation recorded while the grant was not free is closed in its revoker's name.
-                const revoked = record.statusReason === "Revoked" ? record.revokeRequested : null;
-                return auditEvent(
-                  {
-                    actor: revoked?.actor ?? actor,
-                    outcome: record.statusReason === "OpenFailed" ? "failure" : "success",
-                    vmId: record.vmId,
-                    error: record.statusReason === "OpenFailed" ? record.lastError : null,
-                    correlationId: revoked?.correlationId ?? correlationId ?? record.correlationId,
-                  },
-                  closeAction(record.statusReason),
-                  {
-                    ...grantAuditDetails(record, { reason: record.statusReason, nsgIds: record.nsgIds, endsAt: record.endsAt.toISOString() }),
-                    closeAttempts: record.closeAttempts,
-                    ...(revoked === null ? {} : { cause: revoked.cause }),
-                    ...why,
-                  },
-                );
-              }),
-            )
-            .then(() => undefined),
-        );
+        const closed = await deps.grants.finishClose(ids, lease, (trx, changed) => deps.audit.recordAll(trx, closedEvents(changed, actor, correlationId, why)).then(() => undefined));
         result.closed.push(...closed);
       });
       const retrier = createBatcher<{ id: string; error: unknown; plan: RetryPlan }>(async (items) => {
         const now = deps.clock.now();
         const failures = items.map(({ id, error, plan }) => ({ id, error: errorText(closeError(error)), nextAttemptAt: new Date(now.getTime() + plan.afterMs), reason: plan.reason, cause: error }));
-        const retried = await deps.grants.scheduleRetry(failures, deps.instanceId, (trx, changed) =>
-          deps.audit
-            .recordAll(
-              trx,
-              changed.map((record): AuditEventInput => {
-                const failure = failures.find((f) => f.id === record.id);
-                return {
-                  actor,
-                  action: "request.close-retried" as const,
-                  outcome: "failure" as const,
-                  vmId: record.vmId,
-                  details: { ...grantAuditDetails(record, { reason: record.statusReason, ...errorDetails(closeError(failure?.cause)) }), attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt?.toISOString() ?? null, retryReason: failure?.reason ?? null },
-                  error: record.lastError,
-                  correlationId: correlationId ?? record.correlationId,
-                };
-              }),
-            )
-            .then(() => undefined),
-        );
+        const retried = await deps.grants.scheduleRetry(failures, deps.instanceId, (trx, changed) => deps.audit.recordAll(trx, retriedEvents(changed, failures, actor, correlationId)).then(() => undefined));
         for (const record of retried) {
           deps.logger.warn({ grantId: record.id, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt, error: record.lastError }, "closing a grant failed; it is retried");
           result.failed.push({ record, error: failures.find((f) => f.id === record.id)?.cause });
@@ -207,6 +204,60 @@ export function createGrantCloser(deps: GrantCloserDeps) {
         }
       });
       await Promise.all([finisher.flush(), retrier.flush()]);
+      return result;
+    },
+
+    /**
+     * Works off NSG units this process claimed for the shared expiry (expiry-units.ts): each NSG is written once
+     * for all its grants; a written NSG is recorded cleared on them (a grant closes when its last NSG is, on
+     * whichever process that is), a failed one puts its grants' close off until their retry time. Outcomes are
+     * recorded in small batches, each with its units' release in the same transaction.
+     */
+    async closeUnits(claimed: ClaimedUnits, actor: AuditActor): Promise<ClosedGrants> {
+      const result: ClosedGrants = { closed: [], failed: [] };
+      if (claimed.units.length === 0 && claimed.ready.length === 0) return result;
+      const byId = new Map(claimed.grants.map((r) => [r.id, r]));
+      const causes = new Map<string, { reason: string; cause: unknown }>();
+      const retrying = new Set<string>();
+      const recorder = createBatcher<Partial<UnitOutcomes>>(async (items) => {
+        const outcomes: UnitOutcomes = { cleared: items.flatMap((i) => i.cleared ?? []), failed: items.flatMap((i) => i.failed ?? []), ready: items.flatMap((i) => i.ready ?? []) };
+        const recorded = await deps.grants.recordUnits(
+          outcomes,
+          deps.instanceId,
+          deps.clock.now(),
+          (trx, changed) => deps.audit.recordAll(trx, closedEvents(changed, actor, null, {})).then(() => undefined),
+          (trx, changed) => {
+            const failures = changed.map((record) => ({ id: record.id, ...(causes.get(record.id) ?? { reason: "failed", cause: undefined }) }));
+            return deps.audit.recordAll(trx, retriedEvents(changed, failures, actor, null)).then(() => undefined);
+          },
+        );
+        result.closed.push(...recorded.closed);
+        for (const record of recorded.retried) {
+          deps.logger.warn({ grantId: record.id, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt, error: record.lastError }, "closing a grant failed; it is retried");
+          result.failed.push({ record, error: causes.get(record.id)?.cause });
+        }
+      });
+      if (claimed.ready.length > 0) recorder.add({ ready: claimed.ready });
+      await forEachPooled(claimed.units, concurrency, async (unit) => {
+        try {
+          await deps.writer.closeOnNsg(unit.nsgId, unit.grantIds, Date.now() + timeoutMs);
+          recorder.add({ cleared: [{ nsgKey: unit.nsgKey, grantIds: unit.grantIds }] });
+        } catch (error) {
+          const now = deps.clock.now();
+          const failures: UnitFailure[] = [];
+          for (const id of unit.grantIds) {
+            // A grant that failed on another of its NSGs already waits for its retry.
+            if (retrying.has(id)) continue;
+            retrying.add(id);
+            const plan = retryPlan(error, (byId.get(id)?.closeAttempts ?? 0) + 1);
+            if (plan.reason === "unreachable") deps.armUnreachable?.();
+            causes.set(id, { reason: plan.reason, cause: error });
+            failures.push({ id, error: errorText(closeError(error)), nextAttemptAt: new Date(now.getTime() + plan.afterMs), reason: plan.reason });
+          }
+          recorder.add({ failed: [{ nsgKey: unit.nsgKey, failures }] });
+        }
+      });
+      await recorder.flush();
       return result;
     },
   };

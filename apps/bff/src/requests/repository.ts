@@ -1,19 +1,12 @@
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, GrantStatusValue } from "../lib/db/schema.ts";
 import type { GrantRecord, RevokeRequest } from "./grant-record.ts";
-import { ownerAlive } from "../lib/instances/registry.ts";
+import { createExpiryUnits } from "./expiry-units.ts";
+import type { InTransaction, Lease } from "./grant-lease.ts";
 import { createGrantReads } from "./grant-reads.ts";
 import { toRecord, toRow } from "./grant-rows.ts";
 
-/** Work done in the same transaction as a state change (its audit events), given the rows it changed. */
-export type InTransaction = (trx: Kysely<DatabaseSchema>, changed: GrantRecord[]) => Promise<void>;
-
-/** A lease: which process works on a row, from when, until when. */
-export interface Lease {
-  claimedBy: string;
-  now: Date;
-  until: Date;
-}
+export type { InTransaction, Lease } from "./grant-lease.ts";
 
 /** Thrown when a row is no longer in the state the caller leased it in (another process took it over). */
 export class GrantStateChangedError extends Error {
@@ -31,8 +24,10 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
     return (await trx.selectFrom("jit_grant").selectAll().where("id", "in", [...ids]).execute()).map(toRecord);
   }
 
+  const units = createExpiryUnits(db);
   return {
     ...createGrantReads(db),
+    ...units,
 
     /** Every open grant of one requester (no cap: a role removal must reach them all). */
     async openFor(requesterOid: string): Promise<GrantRecord[]> {
@@ -187,47 +182,12 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
     async releaseClaims(claimedBy: string): Promise<number> {
       const rows = await db.updateTable("jit_grant").set({ claimed_by: null, lease_until: null }).where("claimed_by", "=", claimedBy).where("status", "in", ["closing", "open"]).returning("id").execute();
       const opening = await db.updateTable("jit_grant").set({ lease_until: sql<Date>`'epoch'::timestamptz` }).where("claimed_by", "=", claimedBy).where("status", "=", "opening").returning("id").execute();
+      await units.releaseUnits(claimedBy);
       return rows.length + opening.length;
     },
 
     async releaseLease(id: string, claimedBy: string): Promise<void> {
       await db.updateTable("jit_grant").set({ claimed_by: null, lease_until: null }).where("id", "=", id).where("claimed_by", "=", claimedBy).execute();
-    },
-
-    /**
-     * Claims what is due, in one transaction (claims are serialised across replicas by a transaction-scoped
-     * advisory lock, and rows another transaction holds are skipped): open grants past their end, closes that
-     * failed and are due again, closes and openings whose process stopped (its heartbeat is stale, it shut down,
-     * or its lease ran out). Each becomes `closing`, leased to the caller.
-     */
-    async claimDue(lease: Lease, limit: number): Promise<GrantRecord[]> {
-      return db.transaction().execute(async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtextextended('portcullis:grant-claim', 0))`.execute(trx);
-        const now = lease.now;
-        // A row is free when nobody holds it, its lease ran out, or its holder (another process) is no longer alive.
-        const free = sql<boolean>`(claimed_by is null or lease_until is null or lease_until <= ${now} or (claimed_by <> ${lease.claimedBy} and not ${ownerAlive("claimed_by")}))`;
-        const result = await sql<Record<string, unknown>>`
-          update jit_grant set
-            status = 'closing',
-            status_reason = case
-              when status = 'open' and revoke_requested is not null then 'Revoked'
-              when status = 'open' then 'Expired'
-              when status = 'opening' then 'OpenFailed'
-              else status_reason end,
-            claimed_by = ${lease.claimedBy},
-            lease_until = ${lease.until}
-          where id in (
-            select id from jit_grant
-            where (status = 'open' and (ends_at <= ${now} or revoke_requested is not null) and ${free})
-               or (status = 'closing' and ${free} and (next_attempt_at is null or next_attempt_at <= ${now}))
-               or (status = 'opening' and claimed_by is not null and ${free})
-            order by ends_at
-            limit ${limit}
-            for update skip locked
-          )
-          returning *`.execute(trx);
-        return result.rows.map((row) => toRecord(row as Parameters<typeof toRecord>[0]));
-      });
     },
 
     /**
@@ -331,6 +291,7 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
         .where("lease_until", ">", now)
         .returning("id")
         .execute();
+      await units.endForeignUnits(claimedBy);
       return rows.length;
     },
 

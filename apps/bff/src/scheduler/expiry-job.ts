@@ -1,6 +1,7 @@
 import type { AuditActor } from "../lib/audit/audit-events.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { GrantCloser } from "../requests/grant-closer.ts";
+import type { ClaimedUnits } from "../requests/expiry-units.ts";
 import type { GrantRepository } from "../requests/repository.ts";
 import { defaultLeaseMs } from "../requests/service.ts";
 import type { Clock } from "../lib/time/clock.ts";
@@ -13,7 +14,7 @@ export interface ExpiryJobDeps {
   logger: Logger;
   /** How long a claim holds before another replica may take it over even while this one is alive; default 5 minutes. */
   leaseMs?: number;
-  /** Grants claimed per round; default 1,000. */
+  /** NSG units claimed per round (a replica claims rounds until it holds its fair share); default 64. */
   batchLimit?: number;
 }
 
@@ -24,10 +25,17 @@ export interface SweepReport {
 }
 
 /**
- * Grants claimed per round. One process takes a whole second's worth of ends, so each NSG is written once for all
- * of them (subnet NSGs are shared by many VMs: splitting the work across replicas would write them once per share).
+ * NSG units claimed per round. The unit is one NSG with every due grant that has a rule in it, so each NSG is
+ * written once per batch however the burst is shared (a subnet NSG shared by many VMs is one unit, not one write
+ * per replica). A process claims rounds until it holds its fair share of the due units (units / live processes,
+ * counted from the instance heartbeats) and claims again when it has finished them; the others take the rest,
+ * and a process that dies mid-batch has its units taken over (ADR 018). Small rounds keep one round's
+ * transaction short; the share, not this limit, is what spreads a burst.
  */
-const defaultBatchLimit = 1_000;
+const defaultBatchLimit = 64;
+
+/** How soon to claim again while a burst's units are under way (others may finish, or die, before the tick). */
+const pendingPollMs = 100;
 
 /** A sweep started this long after an end second finds the grant due on every replica's clock. */
 const endSlackMs = 20;
@@ -38,7 +46,8 @@ export const schedulerActor: AuditActor = { oid: "portcullis", name: "Portcullis
 /**
  * Closes what is due: open grants past their end, closes that failed and are due again, and grants whose
  * process stopped while working on them (it shut down, its heartbeat went stale, or its lease ran out). Each
- * round claims in one transaction (exactly once across replicas), then closes NSG by NSG (grant-closer.ts).
+ * round claims NSG units in one transaction (each unit by one process at a time; expiry-units.ts), then writes
+ * each NSG once for its grants (grant-closer.ts `closeUnits`); a grant closes when its last NSG is written.
  *
  * `dispatch` (the scheduler's) starts the closes and returns at once: closes still under way (a slow NSG) never
  * hold up claiming what becomes due next. `sweep` waits for its closes (start-up, tests).
@@ -48,15 +57,15 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
   const limit = deps.batchLimit ?? defaultBatchLimit;
   const inFlight = new Set<Promise<unknown>>();
 
-  async function claimRounds(onClaimed: (claimed: Awaited<ReturnType<GrantRepository["claimDue"]>>) => void): Promise<number> {
+  async function claimRounds(onClaimed: (claimed: ClaimedUnits) => void): Promise<number> {
     let total = 0;
     for (;;) {
       const now = deps.clock.now();
-      const claimed = await deps.grants.claimDue({ claimedBy: deps.instanceId, now, until: new Date(now.getTime() + leaseMs) }, limit);
-      if (claimed.length === 0) break;
-      total += claimed.length;
+      const claimed = await deps.grants.claimUnits({ claimedBy: deps.instanceId, now, until: new Date(now.getTime() + leaseMs) }, limit);
+      if (claimed.grants.length === 0) break;
+      total += claimed.grants.length;
       onClaimed(claimed);
-      if (claimed.length < limit) break;
+      if (claimed.units.length < limit) break;
     }
     return total;
   }
@@ -79,7 +88,7 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
       try {
         report.claimed = await claimRounds((claimed) => {
           closes.push(
-            track(deps.closer.close(claimed, schedulerActor)).then((result) => {
+            track(deps.closer.closeUnits(claimed, schedulerActor)).then((result) => {
               report.closed += result.closed.length;
               report.retried += result.failed.length;
             }),
@@ -101,9 +110,9 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
     async dispatch(): Promise<number> {
       return claimRounds((claimed) => {
         const started = Date.now();
-        track(deps.closer.close(claimed, schedulerActor)).then(
-          (result) => deps.logger.info({ claimed: claimed.length, closed: result.closed.length, retried: result.failed.length, ms: Date.now() - started }, "expiry closes"),
-          (error: unknown) => deps.logger.error({ err: error, claimed: claimed.length }, "recording closes failed; the grants are taken over when their claim ends"),
+        track(deps.closer.closeUnits(claimed, schedulerActor)).then(
+          (result) => deps.logger.info({ claimed: claimed.grants.length, units: claimed.units.length, closed: result.closed.length, retried: result.failed.length, ms: Date.now() - started }, "expiry closes"),
+          (error: unknown) => deps.logger.error({ err: error, claimed: claimed.grants.length, units: claimed.units.length }, "recording closes failed; the units are taken over when their claim ends"),
         );
       });
     },
@@ -124,6 +133,8 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
      */
     async msUntilNextDue(): Promise<number | null> {
       const now = deps.clock.now();
+      // Units of a burst still under way (on this process or another, or waiting for a grant's other NSG).
+      if (await deps.grants.unitsPending(now)) return pendingPollMs;
       const next = await deps.grants.nextDueAfter(now);
       return next === null ? null : next.getTime() - now.getTime() + endSlackMs;
     },

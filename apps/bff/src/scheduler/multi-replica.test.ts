@@ -32,6 +32,17 @@ const requesters = 10;
 /** A port no rule of the generated estate admits, so every Deny rule sits at the end of its NSG. */
 const port: PolicyPort = { port: 2222, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" };
 
+/** Grants each process recorded closed, from its "expiry sweep" / "expiry closes" log lines (LOG_LEVEL info). */
+function closedBy(child: ChildBff): number {
+  let closed = 0;
+  for (const line of child.output().split("\n")) {
+    if (!line.includes('"expiry closes"') && !line.includes('"expiry sweep"')) continue;
+    const entry = JSON.parse(line) as { msg?: string; closed?: number };
+    if (entry.msg === "expiry closes" || entry.msg === "expiry sweep") closed += entry.closed ?? 0;
+  }
+  return closed;
+}
+
 describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs that end together", () => {
   const schema = `test_expiry_${randomBytes(4).toString("hex")}`;
   let emulator: RunningEmulator;
@@ -121,7 +132,7 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
     url.searchParams.set("options", `-c search_path=${schema}`);
     const started = await Promise.all(
       Array.from({ length: replicas }, (_, i) =>
-        startChildBff({ ARM_ENDPOINT: emulator.url, ARM_CA_CERT_FILE: path.join(dir, "emulator-ca.pem"), DATA_DIR: path.join(dir, `replica-${i}`), DATABASE_URL: url.href, SCHEDULER_INTERVAL_MS: "100" }),
+        startChildBff({ ARM_ENDPOINT: emulator.url, ARM_CA_CERT_FILE: path.join(dir, "emulator-ca.pem"), DATA_DIR: path.join(dir, `replica-${i}`), DATABASE_URL: url.href, SCHEDULER_INTERVAL_MS: "100", LOG_LEVEL: "info" }),
       ),
     );
     children.push(...started);
@@ -140,5 +151,16 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
     const expired = (await listAuditEvents(database.kysely)).filter((e) => e.action === "request.expired");
     expect(expired).toHaveLength(300);
     expect(new Set(expired.map((e) => e.details["grantId"])).size).toBe(300);
+
+    // Shared: every process closed some, none more than half (its log lines follow its commits closely).
+    const logged = Date.now() + 5_000;
+    while (started.reduce((sum, child) => sum + closedBy(child), 0) < 300 && Date.now() < logged) await new Promise((resolve) => setTimeout(resolve, 100));
+    const closes = started.map(closedBy);
+    console.log(`closes per process: ${closes.join(" / ")}`);
+    expect(closes.reduce((a, b) => a + b, 0)).toBe(300);
+    for (const count of closes) {
+      expect(count).toBeGreaterThan(0);
+      expect(count).toBeLessThanOrEqual(150);
+    }
   }, 90_000);
 });

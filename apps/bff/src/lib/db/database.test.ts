@@ -22,7 +22,7 @@ describe.each(testEngines)("storage on $name", (engine) => {
   });
 
   it("applies the migrations once, and a second run changes nothing", async () => {
-    expect(await migrateToLatest(database)).toEqual(["0001-initial", "0002-role-assignments", "0003-policy-placement", "0004-audit-events", "0005-access-grants", "0006-audit-chain", "0007-approvals-notifications", "0008-audit-anchors", "0009-list-paging", "0010-principals", "0011-instances", "0012-revoke-requested", "0013-rate-limits", "0014-end-live-sessions", "0015-request-history", "0016-justification-rule"]);
+    expect(await migrateToLatest(database)).toEqual(["0001-initial", "0002-role-assignments", "0003-policy-placement", "0004-audit-events", "0005-access-grants", "0006-audit-chain", "0007-approvals-notifications", "0008-audit-anchors", "0009-list-paging", "0010-principals", "0011-instances", "0012-revoke-requested", "0013-rate-limits", "0014-end-live-sessions", "0015-request-history", "0016-justification-rule", "0017-expiry-units"]);
     expect(await migrateToLatest(database)).toEqual([]);
     const tables = await database.kysely.introspection.getTables();
     const names = tables.filter((t) => database.schema === undefined || t.schema === database.schema).map((t) => t.name);
@@ -173,7 +173,7 @@ describe("two replicas starting together against an empty PostgreSQL", () => {
       const [ranA, ranB] = await Promise.all([migrateToLatest(a), migrateToLatest(b)]);
       const runs = [ranA, ranB].filter((applied) => applied.length > 0);
       expect(runs).toHaveLength(1);
-      expect(runs[0]?.at(-1)).toBe("0016-justification-rule");
+      expect(runs[0]?.at(-1)).toBe("0017-expiry-units");
       const recorded = await sql<{ n: string }>`select count(*)::text as n from ${sql.id(schema, "kysely_migration")}`.execute(a.kysely);
       expect(recorded.rows[0]?.n).toBe(String(runs[0]?.length));
     } finally {

@@ -146,6 +146,8 @@ export interface JitGrantTable {
   retry_reason: ColumnType<string | null, string | null | undefined, string | null>;
   /** A revocation waiting for the grant to be free (see migration 0012): who revoked it, the request's correlation id and why. */
   revoke_requested: ColumnType<unknown, string | null | undefined, string | null>;
+  /** Lower-cased ids of the NSGs this closing grant's rules are gone from; null: not closed by expiry units. */
+  nsg_cleared: ColumnType<unknown, string | null | undefined, string | null>;
 }
 
 /** Request counts of a rate limit shared by replicas (see migration 0013). */
@@ -266,6 +268,14 @@ export interface PrincipalTable {
   seen_at: Timestamp;
 }
 
+/** One NSG's expiry work (its due grants' rules removed in one write), held by one process at a time. */
+export interface ExpiryUnitTable {
+  /** Lower-cased ARM id of the NSG. */
+  nsg_key: string;
+  claimed_by: string;
+  lease_until: Timestamp;
+}
+
 export interface DatabaseSchema {
   jit_policy: JitPolicyTable;
   role_assignment: RoleAssignmentTable;
@@ -275,6 +285,7 @@ export interface DatabaseSchema {
   audit_checkpoint: AuditCheckpointTable;
   audit_anchor: AuditAnchorTable;
   jit_grant: JitGrantTable;
+  expiry_unit: ExpiryUnitTable;
   vm_drift: VmDriftTable;
   access_request: AccessRequestTable;
   access_request_decision: AccessRequestDecisionTable;

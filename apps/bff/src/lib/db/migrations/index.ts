@@ -15,6 +15,7 @@ import { rateLimits } from "./0013-rate-limits.ts";
 import { endLiveSessions } from "./0014-end-live-sessions.ts";
 import { requestHistory } from "./0015-request-history.ts";
 import { justificationRule } from "./0016-justification-rule.ts";
+import { expiryUnits } from "./0017-expiry-units.ts";
 
 /** Every migration, in order. Names sort lexically; never rename or edit a released one. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0014-end-live-sessions": endLiveSessions,
   "0015-request-history": requestHistory,
   "0016-justification-rule": justificationRule,
+  "0017-expiry-units": expiryUnits,
 };
