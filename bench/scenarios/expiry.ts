@@ -238,6 +238,18 @@ async function threeBffs(ctx: ScenarioContext): Promise<void> {
     const notOnce = grantIds.filter((id) => expired.get(id) !== 1).length;
     ctx.log(`expiry (${replicaCount} BFFs): closes per process ${closes.join(" / ")}, ${notOnce} grants without exactly one request.expired event`);
     ctx.record({ metric: `${label}grants without exactly one request.expired event`, value: notOnce, unit: "grants", budget: budgets.expiryNotClosedOnce });
+  } catch (error) {
+    // A failed step (a 5xx from a replica, say) is explained by the replicas' own error lines: show the last few.
+    const errors = stack.replicas.flatMap((r, i) =>
+      r
+        .output()
+        .split("\n")
+        .filter((line) => line.includes('"level":50'))
+        .slice(-3)
+        .map((line) => `BFF ${i + 1}: ${line.slice(0, 1500)}`),
+    );
+    if (errors.length > 0) ctx.log(`expiry (${replicaCount} BFFs): the replicas' last errors:\n${errors.join("\n")}`);
+    throw error;
   } finally {
     await stack.close();
   }
