@@ -57,6 +57,49 @@ function keysOf(value: unknown): string[] {
   return Array.isArray(parsed) ? parsed.map((v) => String(v)) : [];
 }
 
+/**
+ * The units offered to process `self` of `processes` (every unit when it is alone, or not among the live ones):
+ * dealt largest first to the process with the least work so far, by the grants each unit finishes (the grants
+ * whose last NSG it is), then by its size. Every process computes the same deal from the same rows.
+ */
+function offeredUnits(rows: readonly UnitRow[], processes: number, self: number): Set<string> {
+  if (processes <= 1 || self < 0) return new Set(rows.map((r) => r.nsg_key));
+  const grantsOf = new Map(rows.map((r) => [r.nsg_key, keysOf(r.grant_ids)]));
+  const unitsOfGrant = new Map<string, string[]>();
+  for (const r of rows) for (const id of grantsOf.get(r.nsg_key) ?? []) unitsOfGrant.set(id, [...(unitsOfGrant.get(id) ?? []), r.nsg_key]);
+  const size = (key: string) => grantsOf.get(key)?.length ?? 0;
+  // A grant's last NSG is its least shared one (the shared ones are written first).
+  const lastOf = (id: string) => [...(unitsOfGrant.get(id) ?? [])].sort((a, b) => size(a) - size(b) || a.localeCompare(b))[0];
+  const finishes = new Map<string, number>();
+  for (const id of unitsOfGrant.keys()) {
+    const last = lastOf(id);
+    if (last !== undefined) finishes.set(last, (finishes.get(last) ?? 0) + 1);
+  }
+  const load = Array.from({ length: processes }, () => ({ finishes: 0, size: 0 }));
+  const offered = new Set<string>();
+  const keys = rows.map((r) => r.nsg_key).sort((a, b) => (finishes.get(b) ?? 0) - (finishes.get(a) ?? 0) || size(b) - size(a) || a.localeCompare(b));
+  for (const key of keys) {
+    let to = 0;
+    for (let i = 1; i < processes; i++) {
+      const a = load[i] as { finishes: number; size: number };
+      const best = load[to] as { finishes: number; size: number };
+      if (a.finishes < best.finishes || (a.finishes === best.finishes && a.size < best.size)) to = i;
+    }
+    const chosen = load[to] as { finishes: number; size: number };
+    chosen.finishes += finishes.get(key) ?? 0;
+    chosen.size += size(key);
+    if (to === self) offered.add(key);
+  }
+  return offered;
+}
+
+/**
+ * How long a unit of a burst waits for the process it is offered to (from the burst's end second) before any
+ * process may take it. Live processes look every 100 ms while a burst is under way, so only a process that is
+ * alive but stuck leaves its units this long; a dead one stops counting as live and is offered nothing.
+ */
+const offerMs = 1_000;
+
 export function createExpiryUnits(db: Kysely<DatabaseSchema>) {
   return {
     /**
@@ -108,11 +151,21 @@ export function createExpiryUnits(db: Kysely<DatabaseSchema>) {
             (x.nsg_key is not null) as held
           from units u left join expiry_unit x on x.nsg_key = u.nsg_key`.execute(trx);
 
-        const live = await sql<{ n: number }>`
-          select count(*)::int as n from bff_instance
-          where stopped_at is null and heartbeat_at > clock_timestamp() - make_interval(secs => ${staleAfterSeconds})`.execute(trx);
-        const replicas = Math.max(1, live.rows[0]?.n ?? 0);
+        const live = await sql<{ id: string }>`
+          select id from bff_instance
+          where stopped_at is null and heartbeat_at > clock_timestamp() - make_interval(secs => ${staleAfterSeconds})
+          order by id`.execute(trx);
+        const liveIds = live.rows.map((r) => r.id);
+        const replicas = Math.max(1, liveIds.length);
         const rows = unitRows.rows;
+        // Each unit of a burst is first offered to one live process, so a process that wakes a little later still
+        // finds its part; a unit not taken by its process within `offerMs` of its first end goes to whoever looks next
+        // (a slow or busy process never holds a burst up). The offers balance what the processes close: a grant is
+        // closed by whoever clears its last NSG, so units are dealt by the grants they finish (largest first, each to
+        // the process with the least so far), then the rest by size.
+        const self = liveIds.indexOf(lease.claimedBy);
+        const offeredHere = offeredUnits(rows, liveIds.length, self);
+        const offerOver = (r: UnitRow): boolean => now.getTime() - new Date(r.first_end).getTime() >= offerMs;
         const mine = rows.filter((r) => r.held && r.holder === lease.claimedBy).length;
         const share = Math.ceil(rows.length / replicas);
         const take = Math.max(0, Math.min(limit, share - mine));
@@ -127,14 +180,18 @@ export function createExpiryUnits(db: Kysely<DatabaseSchema>) {
         for (const keys of pendingOf.values()) keys.sort(order);
         const taken = new Set(rows.filter((r) => r.held && r.holder === lease.claimedBy).map((r) => r.nsg_key));
         const candidates = rows
-          .filter((r) => !r.held)
+          .filter((r) => !r.held && (offeredHere.has(r.nsg_key) || offerOver(r)))
           .sort((a, b) => new Date(a.first_end).getTime() - new Date(b.first_end).getTime() || order(a.nsg_key, b.nsg_key));
         const chosen: UnitRow[] = [];
         for (const r of candidates) {
           if (chosen.length >= take) break;
+          // A unit offered to another process is taken only once its grants' earlier NSGs are cleared (not merely
+          // held here): holding a shared NSG must not pull the units behind it away from the processes they went to.
+          const offered = offeredHere.has(r.nsg_key);
           const ready = keysOf(r.grant_ids).every((id) => {
             const keys = pendingOf.get(id) ?? [];
-            return keys.slice(0, keys.indexOf(r.nsg_key)).every((k) => taken.has(k));
+            const earlier = keys.slice(0, keys.indexOf(r.nsg_key));
+            return offered ? earlier.every((k) => taken.has(k)) : earlier.length === 0;
           });
           if (!ready) continue;
           chosen.push(r);

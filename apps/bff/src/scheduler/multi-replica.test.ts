@@ -125,8 +125,6 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
     const rulesBefore = (await Promise.all(nsgIds.map((id) => allowRules(arm, id)))).flat();
     expect(new Set(rulesBefore.map((r) => parseAllowRuleDescription(r.description)?.grantId)).size).toBe(300);
 
-    // They all end now (the processes run on the system clock, which nothing moves).
-    await sql`update jit_grant set ends_at = now() - interval '1 second' where status = 'open'`.execute(database.kysely);
     emulator.control.resetCounters();
     const url = new URL(testPostgresUrl);
     url.searchParams.set("options", `-c search_path=${schema}`);
@@ -136,6 +134,13 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
       ),
     );
     children.push(...started);
+    // A burst among running replicas: once all three are registered, every grant ends at once (the processes run
+    // on the system clock, which nothing moves).
+    const registered = Date.now() + 15_000;
+    const alive = async () => Number((await sql<{ n: string }>`select count(*)::text as n from bff_instance where stopped_at is null`.execute(database.kysely)).rows[0]?.n);
+    while ((await alive()) < replicas && Date.now() < registered) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await alive()).toBe(replicas);
+    await sql`update jit_grant set ends_at = now() - interval '1 second' where status = 'open'`.execute(database.kysely);
 
     const until = Date.now() + 30_000;
     for (;;) {
