@@ -62,7 +62,7 @@ function keysOf(value: unknown): string[] {
  * dealt largest first to the process with the least work so far, by the grants each unit finishes (the grants
  * whose last NSG it is), then by its size. Every process computes the same deal from the same rows.
  */
-function offeredUnits(rows: readonly UnitRow[], processes: number, self: number): Set<string> {
+function offeredUnits(rows: ReadonlyArray<Pick<UnitRow, "nsg_key" | "grant_ids">>, processes: number, self: number): Set<string> {
   if (processes <= 1 || self < 0) return new Set(rows.map((r) => r.nsg_key));
   const grantsOf = new Map(rows.map((r) => [r.nsg_key, keysOf(r.grant_ids)]));
   const unitsOfGrant = new Map<string, string[]>();
