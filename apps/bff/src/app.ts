@@ -41,6 +41,8 @@ export interface AppDeps {
   policies: PolicyRouteDeps;
   /** Access requests and grants. */
   requests: RequestRouteDeps;
+  /** Requests that wait for approval (approvals/wiring.ts): decisions, cancel, break-glass review, the lists. */
+  approvals: Router;
   assignments: RoleAssignmentRepository;
   /** The last claims of each principal, kept at sign-in for re-authorizing them later. */
   principals: PrincipalStore;
@@ -116,6 +118,7 @@ function apiRouter(deps: AppDeps): Router {
   api.use(inventoryRoutes(deps.inventory, deps.activity));
   api.use(policyRoutes(deps.policies));
   api.use(requestRoutes(deps.requests));
+  api.use(deps.approvals);
   api.use(rbacRoutes(deps.assignments, deps.rbac));
   api.use(activityRoutes(deps.activity, deps.logger));
   api.use(notificationRoutes(deps.notifications));

@@ -16,7 +16,9 @@ import { createPolicyIdsRepository } from "./inventory/policy-ids-repository.ts"
 import { createPolicyRepository } from "./policies/repository.ts";
 import { createPolicyService, type PolicyService } from "./policies/service.ts";
 import type { RequestService } from "./requests/service.ts";
-import { assembleAccessRequests, type AccessRequests, type AccessRequestTuning } from "./requests/wiring.ts";
+import type { ApprovalService } from "./approvals/service.ts";
+import { assembleApprovals } from "./approvals/wiring.ts";
+import { assembleAccessRequests, assembleGrantCore, type AccessRequestDeps, type AccessRequests, type AccessRequestTuning } from "./requests/wiring.ts";
 import type { Clock } from "./lib/time/clock.ts";
 import { createDriftRepository } from "./drift/drift-repository.ts";
 import { seedDemoAssignments } from "./rbac/demo-assignments.ts";
@@ -92,6 +94,8 @@ export interface AssembledBff {
   policies: PolicyService;
   /** Access requests and grants. */
   requests: RequestService;
+  /** Requests that wait for approval. */
+  approvals: ApprovalService;
   /** The expiry job and the reconciler (run them directly in tests), their scheduler, and the start-up sweep. */
   jobs: Omit<AccessRequests, "requests">;
   assignments: RoleAssignmentRepository;
@@ -190,7 +194,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       ...(options.notifications === undefined ? {} : { tuning: options.notifications }),
     });
-    const { requests, ...jobs } = assembleAccessRequests({
+    const accessDeps: AccessRequestDeps = {
       db: database.kysely,
       heartbeatDb: database.dedicated,
       // One lock connection per NSG being written: no more units at once than the lock pool holds (8).
@@ -211,7 +215,23 @@ export async function assembleBff(config: Config, database: Database, options: A
       ...(options.clock === undefined ? {} : { clock: options.clock }),
       tuning: { answerWithinMs: config.requestAnswerSeconds * 1000, ...options.requests },
       jobs: notifications.jobs,
+    };
+    // Grants (storage, NSG writes, closing, opening), then the two components on them: approvals opens approved
+    // requests through the grants' opening port; the request service asks approvals whether a new request waits.
+    const grantCore = assembleGrantCore(accessDeps);
+    const approvals = assembleApprovals({
+      db: database.kysely,
+      audit,
+      policies: policyRepository,
+      clock: grantCore.clock,
+      logger,
+      principals,
+      principalAccess,
+      directory,
+      opening: grantCore.opening,
+      grants: grantCore.grants,
     });
+    const { requests, ...jobs } = assembleAccessRequests(accessDeps, grantCore, { gate: approvals.service, jobs: approvals.jobs });
     const auth = createAuthRuntime(config.auth, local?.info ?? null);
     // Rate-limit windows and the readiness cache follow the injected clock, so tests step past them.
     const clock = options.clock;
@@ -227,6 +247,7 @@ export async function assembleBff(config: Config, database: Database, options: A
         directory,
       },
       requests: { requests },
+      approvals: approvals.routes(),
       assignments,
       principals,
       rbac: createRoleAssignmentService({
@@ -236,7 +257,7 @@ export async function assembleBff(config: Config, database: Database, options: A
         // A removed assignment withdraws what it backed at once: pending requests end, open grants close (setting).
         async afterRemove(removed, context) {
           const oids = removed.principalType === "user" ? [removed.principalId] : await principals.membersOf(removed.principalId);
-          const cancelled = await requests.approvals.cancelForLostAccess(oids, removed.scope, context.actor, context.correlationId);
+          const cancelled = await approvals.service.cancelForLostAccess(oids, removed.scope, context.actor, context.correlationId);
           const revoked = config.revokeOnRoleRemoval ? await requests.revokeForLostAccess(oids, removed.scope, context.actor, context.correlationId) : 0;
           if (cancelled + revoked > 0) logger.info({ assignmentId: removed.id, cancelled, revoked }, "withdrew the access a removed role assignment backed");
         },
@@ -264,6 +285,7 @@ export async function assembleBff(config: Config, database: Database, options: A
       inventory,
       policies,
       requests,
+      approvals: approvals.service,
       jobs,
       assignments,
       activity,

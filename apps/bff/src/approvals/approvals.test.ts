@@ -202,12 +202,12 @@ describe("approvals: N of M, self-approval, approver sets, lapse, the clock, can
     const pending = await pendingRequest();
     expect(pending.expiresAt).toBe("2030-06-01T10:00:00.000Z");
     clock.advance(59 * 60_000);
-    expect(await bff.requests.approvals.lapseDue()).toBe(0);
+    expect(await bff.approvals.lapseDue()).toBe(0);
     clock.advance(60_000);
     // Approving at the deadline is already refused, before the job has run.
     expect((await decide("approver", pending.id, "approve")).status).toBe(409);
-    expect(await bff.requests.approvals.lapseDue()).toBe(1);
-    expect(await bff.requests.approvals.lapseDue()).toBe(0);
+    expect(await bff.approvals.lapseDue()).toBe(1);
+    expect(await bff.approvals.lapseDue()).toBe(0);
     const after = await decide("approver", pending.id, "approve");
     expect(after.status).toBe(409);
     expect(after.body.error.message).toMatch(/has lapsed/);

@@ -16,7 +16,7 @@ import { demo } from "../policies/testing.ts";
 import type { Caller } from "../lib/auth/caller.ts";
 import { allowRules, sshPerRequest } from "../requests/testing.ts";
 import { principalDeps } from "../test-support/principals.ts";
-import { assembleAccessRequests, type AccessRequests } from "../requests/wiring.ts";
+import { assembleAccessStack } from "../test-support/access-stack.ts";
 import { createDriftRepository } from "../drift/drift-repository.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
 import { testAudit } from "../test-support/audit.ts";
@@ -32,7 +32,7 @@ describe("approvals on two BFF replicas sharing one PostgreSQL database", () => 
   let arm: ArmClients;
   const databases: Database[] = [];
   const lockManagers: NsgLockManager[] = [];
-  const replicas: AccessRequests[] = [];
+  const replicas: Array<ReturnType<typeof assembleAccessStack>> = [];
 
   beforeAll(async () => {
     emulator = await startEmulator({ dataDir: null, writeLatencyMs: 30 });
@@ -45,7 +45,7 @@ describe("approvals on two BFF replicas sharing one PostgreSQL database", () => 
       databases.push(database);
       lockManagers.push(locks);
       replicas.push(
-        assembleAccessRequests({
+        assembleAccessStack({
           db: database.kysely,
           ...principalDeps(database.kysely),
           audit: testAudit,
@@ -74,13 +74,13 @@ describe("approvals on two BFF replicas sharing one PostgreSQL database", () => 
   });
 
   it("three approvers of a two-approval request, at once on both replicas: it opens exactly once, with two decisions; the third is told it is already open", async () => {
-    const [a, b] = replicas as [AccessRequests, AccessRequests];
+    const [a, b] = replicas as [ReturnType<typeof assembleAccessStack>, ReturnType<typeof assembleAccessStack>];
     const outcome = await a.requests.create({ vmId: demo.web01, ports: [{ port: 22 }], sources: { kind: "my-ip" }, durationMinutes: 60, justification: "race" }, caller("requester", ["Requester"]));
     expect(outcome.kind).toBe("pending");
     const id = outcome.kind === "pending" ? outcome.request.id : "";
 
     const results = await Promise.allSettled(
-      ["approver-1", "approver-2", "approver-3"].map((oid, i) => ((i % 2 === 0 ? a : b) as AccessRequests).requests.approvals.approve(id, null, caller(oid, ["Approver"]))),
+      ["approver-1", "approver-2", "approver-3"].map((oid, i) => (i % 2 === 0 ? a : b).approvals.service.approve(id, null, caller(oid, ["Approver"]))),
     );
     const fulfilled = results.filter((r): r is PromiseFulfilledResult<AccessRequest> => r.status === "fulfilled");
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");

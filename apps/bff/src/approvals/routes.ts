@@ -13,13 +13,11 @@ import { z } from "zod";
 import { guard, type RouteAccess } from "../lib/auth/guard.ts";
 import { checkFreeText } from "../lib/http/free-text.ts";
 import { parseInput } from "../lib/http/validation.ts";
-import type { Caller } from "../lib/auth/caller.ts";
+import { callerOf } from "../lib/auth/caller.ts";
 import type { ApprovalService } from "./service.ts";
 
 export interface ApprovalRouteDeps {
   approvals: ApprovalService;
-  /** The caller as the request service sees it (identity, access, address through trusted proxies). */
-  callerOf(req: Request): Promise<Caller>;
 }
 
 const RequestParamsSchema = z.object({
@@ -42,7 +40,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
     "/access-requests",
     guard(signedIn, async (req, res) => {
       const query = parseInput(ListAccessRequestsQuerySchema, req.query, "query");
-      const body: ListAccessRequestsResponse = await deps.approvals.list(query, await deps.callerOf(req));
+      const body: ListAccessRequestsResponse = await deps.approvals.list(query, await callerOf(req));
       res.json(body);
     }),
   );
@@ -50,7 +48,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
   router.get(
     "/access-requests/:id",
     guard(signedIn, async (req, res) => {
-      const body: AccessRequest = await deps.approvals.get(requestId(req), await deps.callerOf(req));
+      const body: AccessRequest = await deps.approvals.get(requestId(req), await callerOf(req));
       res.json(body);
     }),
   );
@@ -58,7 +56,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
   router.get(
     "/access-requests/:id/requester-history",
     guard(signedIn, async (req, res) => {
-      const body: RequesterHistoryResponse = await deps.approvals.requesterHistory(requestId(req), await deps.callerOf(req));
+      const body: RequesterHistoryResponse = await deps.approvals.requesterHistory(requestId(req), await callerOf(req));
       res.json(body);
     }),
   );
@@ -69,7 +67,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
       const id = requestId(req);
       const { comment } = parseInput(ApproveAccessRequestBodySchema, req.body ?? {}, "body");
       checkFreeText({ comment });
-      const body: AccessRequest = await deps.approvals.approve(id, comment === undefined || comment === "" ? null : comment, await deps.callerOf(req));
+      const body: AccessRequest = await deps.approvals.approve(id, comment === undefined || comment === "" ? null : comment, await callerOf(req));
       res.json(body);
     }),
   );
@@ -80,7 +78,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
       const id = requestId(req);
       const { comment } = parseInput(DenyAccessRequestBodySchema, req.body ?? {}, "body");
       checkFreeText({ comment });
-      const body: AccessRequest = await deps.approvals.deny(id, comment, await deps.callerOf(req));
+      const body: AccessRequest = await deps.approvals.deny(id, comment, await callerOf(req));
       res.json(body);
     }),
   );
@@ -88,7 +86,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
   router.post(
     "/access-requests/:id/cancel",
     guard(signedIn, async (req, res) => {
-      const body: AccessRequest = await deps.approvals.cancel(requestId(req), await deps.callerOf(req));
+      const body: AccessRequest = await deps.approvals.cancel(requestId(req), await callerOf(req));
       res.json(body);
     }),
   );
@@ -99,7 +97,7 @@ export function approvalRoutes(deps: ApprovalRouteDeps): Router {
       const id = requestId(req);
       const { comment } = parseInput(ReviewAccessRequestBodySchema, req.body ?? {}, "body");
       checkFreeText({ comment });
-      const body: AccessRequest = await deps.approvals.review(id, comment, await deps.callerOf(req));
+      const body: AccessRequest = await deps.approvals.review(id, comment, await callerOf(req));
       res.json(body);
     }),
   );

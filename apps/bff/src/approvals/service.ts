@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, EventDetailsInput, Grant } from "@portcullis/contract";
-import { approvedGrantWindow, decideAutoApproval, decisionRefusal, requestLapsesAt, tallyDecisions, type AutoApprovalDecision, type FittedRequest, type JitPolicy } from "@portcullis/core";
+import type { AccessRequest, ApprovalSettings, CreateAccessRequestBody, EventDetailsInput } from "@portcullis/contract";
+import { approvedGrantWindow, decideAutoApproval, decisionRefusal, requestLapsesAt, tallyDecisions, type AutoApprovalDecision, type FittedRequest } from "@portcullis/core";
 import type { Kysely } from "kysely";
 import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/audit-events.ts";
 import type { Access } from "../lib/auth/access.ts";
@@ -15,7 +15,7 @@ import { toJitPolicy, type PolicyRecord } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
 import { grantVmId } from "../requests/grant-record.ts";
 import { actorOf, type Caller } from "../lib/auth/caller.ts";
-import type { OpenSpec } from "../requests/service.ts";
+import type { OpeningPort, OpenSpec } from "../requests/opening.ts";
 import type { Clock } from "../lib/time/clock.ts";
 import { createApprovalLists, type ApprovalListDeps } from "./lists.ts";
 import { createAccessRequestRepository, type AccessRequestRecord } from "./repository.ts";
@@ -34,10 +34,8 @@ export interface ApprovalServiceDeps {
   principalAccess: PrincipalAccess;
   /** Group membership when a requester's token overflowed its groups claim (automatic approval). */
   directory: Directory;
-  /** The request service's fitting (policy lookup and `fitRequest`), shared so both paths refuse alike. */
-  fitToPolicy(body: CreateAccessRequestBody, caller: Caller, now: Date): Promise<{ policy: PolicyRecord; jitPolicy: JitPolicy; fitted: FittedRequest }>;
-  /** The request service's opening path (NSG writes, grant row, audit). */
-  openFitted(spec: OpenSpec): Promise<Grant>;
+  /** The grants' opening path (fitting to the policy, NSG writes, grant row, audit), shared so both paths refuse and open alike. */
+  opening: OpeningPort;
   /** The grant component's read of a requester's recent grants (their history, shown beside a request). */
   grants: ApprovalListDeps["grants"];
 }
@@ -289,7 +287,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const requesterCaller: Caller = { ...caller, oid: record.requesterOid, name: record.requesterName };
       let fit;
       try {
-        fit = await deps.fitToPolicy(body, requesterCaller, now);
+        fit = await deps.opening.fitToPolicy(body, requesterCaller, now);
       } catch (error) {
         throw new ConflictError(`The request no longer fits the VM's policy, so it cannot open: ${error instanceof Error ? error.message : String(error)}`, { details: { requestId: id }, cause: error });
       }
@@ -297,7 +295,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       if (window === null) throw new ConflictError("Less than a minute of the requested time remains (the time started at the request), so there is nothing left to open", { details: { requestId: id } });
       const grantId = randomUUID();
       // A failed opening marks the request `failed` (with why) in the transaction that records it, and answers its error.
-      await deps.openFitted({
+      await deps.opening.openFitted({
           vmId: body.vmId,
           jitPolicy: toJitPolicy(fit.policy.ports),
           fitted: { ...fit.fitted, ...window },

@@ -1,23 +1,12 @@
 import { Router, type Request } from "express";
-import {
-  CreateAccessRequestBodySchema,
-  ExtendGrantBodySchema,
-  ListGrantsQuerySchema,
-  uuidSchema,
-  type AccessRequest,
-  type Grant,
-  type ListGrantsResponse,
-  type MyIpResponse,
-} from "@portcullis/contract";
+import { CreateAccessRequestBodySchema, ExtendGrantBodySchema, ListGrantsQuerySchema, uuidSchema, type AccessRequest, type Grant, type ListGrantsResponse, type MyIpResponse } from "@portcullis/contract";
 import { z } from "zod";
-import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { guard, type RouteAccess } from "../lib/auth/guard.ts";
 import { requirePermissionSomewhere } from "../lib/auth/access.ts";
 import { clientIpOf } from "../lib/http/client-ip.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { checkVmIds } from "../lib/http/vm-ids.ts";
-import { approvalRoutes } from "../approvals/routes.ts";
-import type { Caller } from "../lib/auth/caller.ts";
+import { callerOf } from "../lib/auth/caller.ts";
 import type { RequestService } from "./service.ts";
 
 export interface RequestRouteDeps {
@@ -39,19 +28,6 @@ const signedIn: RouteAccess = { kind: "signed-in" };
 
 export function requestRoutes(deps: RequestRouteDeps): Router {
   const router = Router();
-
-  async function callerOf(req: Request): Promise<Caller> {
-    const context = requireAuthContext(req);
-    const id = (req as { id?: unknown }).id;
-    return {
-      oid: context.principal.oid,
-      name: context.principal.name,
-      kind: context.principal.kind,
-      access: await context.access(),
-      ip: clientIpOf(req),
-      correlationId: typeof id === "string" ? id : null,
-    };
-  }
 
   const grantId = (req: Request): string => parseInput(GrantParamsSchema, req.params, "params").id.toLowerCase();
 
@@ -114,9 +90,6 @@ export function requestRoutes(deps: RequestRouteDeps): Router {
       res.json(body);
     }),
   );
-
-  // Requests that wait for approval: decisions, cancel, break-glass review (the caller is built the same way).
-  router.use(approvalRoutes({ approvals: deps.requests.approvals, callerOf }));
 
   return router;
 }

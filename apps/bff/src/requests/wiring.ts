@@ -17,16 +17,14 @@ import type { DriftRepository } from "../drift/drift-repository.ts";
 import { createExpiryJob, type ExpiryJob } from "../scheduler/expiry-job.ts";
 import { createReconciler, type Reconciler } from "../drift/reconciler.ts";
 import { createScheduler, type PeriodicJob, type Scheduler } from "../scheduler/scheduler.ts";
-import { createGrantCloser, type CloseRetrySettings } from "./grant-closer.ts";
+import { createGrantCloser, type CloseRetrySettings, type GrantCloser } from "./grant-closer.ts";
 import { probeArm } from "../lib/azure/read-estate.ts";
-import { createRecoveryWatch } from "../lib/azure/recovery-watch.ts";
+import { createRecoveryWatch, type RecoveryWatch } from "../lib/azure/recovery-watch.ts";
 import { createInstanceRegistry, type InstanceRegistry } from "../lib/instances/registry.ts";
-import { createGrantWriter } from "./grant-writer.ts";
-import { createGrantRepository } from "./repository.ts";
-import { createRequestService, type RequestService } from "./service.ts";
-
-/** How often pending requests past their wait are lapsed. */
-const approvalLapseIntervalMs = 15_000;
+import { createGrantWriter, type GrantWriter } from "./grant-writer.ts";
+import { createGrantOpening, type GrantOpening } from "./opening.ts";
+import { createGrantRepository, type GrantRepository } from "./repository.ts";
+import { createRequestService, type ApprovalGate, type RequestService } from "./service.ts";
 
 /** Knobs tests turn; production uses the defaults. */
 export interface AccessRequestTuning {
@@ -96,8 +94,24 @@ export interface AccessRequests {
   stopJobs(drainMs: number): Promise<void>;
 }
 
-/** The request service and its background jobs, sharing one lease holder id per process. */
-export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests {
+/** The grants' core: storage, the NSG writer, the closer and the opening path, shared by requests and approvals. */
+export interface GrantCore {
+  clock: Clock;
+  instanceId: string;
+  instance: InstanceRegistry;
+  grants: GrantRepository;
+  writer: GrantWriter;
+  closer: GrantCloser;
+  opening: GrantOpening;
+  recovery: RecoveryWatch;
+  /** Runs the expiry job now; points at the scheduler once `assembleAccessRequests` built it. */
+  wakeExpiry(): void;
+  /** Where `wakeExpiry` goes (set once, by `assembleAccessRequests`). */
+  onWake(wake: () => void): void;
+}
+
+/** The grant repository, writer, closer and opening path, with one lease holder id per process. */
+export function assembleGrantCore(deps: AccessRequestDeps): GrantCore {
   const clock = deps.clock ?? systemClock;
   const tuning = deps.tuning ?? {};
   const instanceId = deps.instance?.id ?? randomUUID();
@@ -135,6 +149,52 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     ...timeouts,
     ...(tuning.closeRetry === undefined ? {} : { retry: tuning.closeRetry }),
   });
+  const opening = createGrantOpening({
+    db: deps.db,
+    audit: deps.audit,
+    grants,
+    policies: deps.policies,
+    arm: deps.arm,
+    writer,
+    clock,
+    instanceId,
+    logger: deps.logger,
+    wakeExpiry: () => wakeExpiry(),
+    ...timeouts,
+    ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }),
+    ...(tuning.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: tuning.coalesceWindowMs }),
+    ...(tuning.answerWithinMs === undefined ? {} : { answerWithinMs: tuning.answerWithinMs }),
+  });
+  return {
+    clock,
+    instanceId,
+    instance,
+    grants,
+    writer,
+    closer,
+    opening,
+    recovery,
+    wakeExpiry: () => wakeExpiry(),
+    onWake(wake) {
+      wakeExpiry = wake;
+    },
+  };
+}
+
+/** The approvals component as the request service and the scheduler see it. */
+export interface ApprovalsPort {
+  gate: ApprovalGate;
+  jobs: readonly PeriodicJob[];
+}
+
+/**
+ * The request service and its background jobs (expiry, the reconciler, the scheduler) on the grants' core;
+ * `approvals` decides which new requests wait, and its jobs run on the same scheduler.
+ */
+export function assembleAccessRequests(deps: AccessRequestDeps, core: GrantCore, approvals: ApprovalsPort): AccessRequests {
+  const { clock, instanceId, instance, grants, writer, closer, recovery } = core;
+  const tuning = deps.tuning ?? {};
+  const timeouts = tuning.operationTimeoutMs === undefined ? {} : { operationTimeoutMs: tuning.operationTimeoutMs };
   const requests = createRequestService({
     db: deps.db,
     principals: deps.principals,
@@ -149,11 +209,11 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     clock,
     instanceId,
     logger: deps.logger,
-    wakeExpiry: () => wakeExpiry(),
+    opening: core.opening,
+    approvals: approvals.gate,
+    wakeExpiry: () => core.wakeExpiry(),
     ...timeouts,
     ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }),
-    ...(tuning.coalesceWindowMs === undefined ? {} : { coalesceWindowMs: tuning.coalesceWindowMs }),
-    ...(tuning.answerWithinMs === undefined ? {} : { answerWithinMs: tuning.answerWithinMs }),
   });
   const expiry = createExpiryJob({ grants, closer, clock, instanceId, logger: deps.logger, ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }) });
   const reconciler = createReconciler({
@@ -178,10 +238,10 @@ export function assembleAccessRequests(deps: AccessRequestDeps): AccessRequests 
     timer: tuning.timer ?? systemTimer,
     intervalMs: deps.scheduler.intervalMs,
     reconcileIntervalMs: deps.scheduler.reconcileIntervalSeconds * 1000,
-    jobs: [{ name: "approval-lapse", run: () => requests.approvals.lapseDue(), everyMs: approvalLapseIntervalMs }, ...(deps.jobs ?? [])],
+    jobs: [...approvals.jobs, ...(deps.jobs ?? [])],
     logger: deps.logger,
   });
-  wakeExpiry = () => scheduler.wake("expiry");
+  core.onWake(() => scheduler.wake("expiry"));
   return {
     requests,
     expiry,

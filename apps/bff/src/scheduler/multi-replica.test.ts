@@ -21,7 +21,7 @@ import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
 import { openedGrant } from "../requests/service.ts";
 import { allowRules } from "../requests/testing.ts";
 import { principalDeps } from "../test-support/principals.ts";
-import { assembleAccessRequests } from "../requests/wiring.ts";
+import { assembleAccessStack } from "../test-support/access-stack.ts";
 import { startChildBff, type ChildBff } from "../test-support/child-bff.ts";
 import { testArmClients } from "../test-support/test-arm.ts";
 import { createDriftRepository } from "../drift/drift-repository.ts";
@@ -78,7 +78,7 @@ describe("three BFF processes on one PostgreSQL closing 300 grants on 30 NSGs th
     const logger = createLogger("silent");
     const policies = createPolicyRepository(database.kysely);
     const policyService = createPolicyService({ db: database.kysely, audit: testAudit, repository: policies, arm, locks, inventory: { policiesChanged: async () => undefined }, logger });
-    const { requests } = assembleAccessRequests({
+    const { requests } = assembleAccessStack({
       db: database.kysely,
       ...principalDeps(database.kysely),
       audit: testAudit,
