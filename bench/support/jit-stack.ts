@@ -80,15 +80,25 @@ export function enableSsh(stack: JitStack, vmIds: string[]): Promise<void> {
   return enablePolicy(stack.bff, vmIds, [sshPerRequest]);
 }
 
+/** 503s a call waits out (as a client should, after its Retry-After) before it gives up. */
+const maxRetriesAfter503 = 5;
+
 async function call(api: ApiCaller, path: string, body: object): Promise<Grant> {
-  const response = await fetch(`${api.url}${path}`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  return JSON.parse(text) as Grant;
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(`${api.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${api.token}`, "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (response.status === 503 && attempt < maxRetriesAfter503) {
+      const seconds = Number(response.headers.get("retry-after") ?? "1");
+      await new Promise((resolve) => setTimeout(resolve, 1000 * (Number.isFinite(seconds) ? Math.min(seconds, 10) : 1)));
+      continue;
+    }
+    if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text.slice(0, 300)}`);
+    return JSON.parse(text) as Grant;
+  }
 }
 
 /** POST /api/requests for SSH from `source`; resolves when the 201 is back (the NSG write has completed). */

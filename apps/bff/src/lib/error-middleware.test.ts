@@ -38,6 +38,17 @@ function appWithLog() {
   app.get("/api/crash", async () => {
     throw new Error("secret internals at /srv/app.ts:42");
   });
+  // The database with no connection to give: node-postgres's pool timeout, PostgreSQL refusing more connections
+  // (SQLSTATE 53300), or a lost connection wrapped by a caller.
+  app.get("/api/db-pool", async () => {
+    throw new Error("timeout exceeded when trying to connect");
+  });
+  app.get("/api/db-full", async () => {
+    throw Object.assign(new Error("sorry, too many clients already"), { code: "53300" });
+  });
+  app.get("/api/db-lost", async () => {
+    throw new Error("storing the grant failed", { cause: new Error("Connection terminated unexpectedly") });
+  });
   app.post("/api/echo", (req, res) => {
     const body = parseInput(z.object({ name: z.string().min(2), count: z.number().int().max(5) }), req.body, "body");
     res.json(body);
@@ -80,6 +91,14 @@ describe("the error middleware", () => {
     expect(JSON.stringify(res.body)).not.toContain("secret internals");
     const logged = lines.find((l) => l["msg"] === "unhandled error") as { err?: { stack?: string } } | undefined;
     expect(logged?.err?.stack).toContain("secret internals at /srv/app.ts:42");
+  });
+
+  it.each(["/api/db-pool", "/api/db-full", "/api/db-lost"])("answers %s (the database has no connection to give) with 503, Retry-After and the database named, not 500", async (path) => {
+    const { app } = appWithLog();
+    const res = await request(app).get(path);
+    expect(res.status).toBe(503);
+    expect(res.headers["retry-after"]).toBe("5");
+    expect(res.body).toMatchObject({ error: { code: "UpstreamUnavailable", message: expect.stringMatching(/^The database is busy or unreachable/), details: { upstream: "database" } } });
   });
 
   it("logs 5xx but not 4xx", async () => {

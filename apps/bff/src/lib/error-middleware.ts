@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { ErrorCode, type ErrorBody } from "@portcullis/contract";
 import { z } from "zod";
 import { callerForLog } from "./auth/authenticate.ts";
+import { databaseUnavailable } from "./db/unavailable.ts";
 import { AppError, defaultRetryAfterSeconds, NotFoundError } from "./errors.ts";
 import { redactUrl } from "./http/request-logger.ts";
 import { describeZodError } from "./http/validation.ts";
@@ -22,6 +23,8 @@ function toResponse(error: unknown): Mapped {
     const { message, problems } = describeZodError(error, "input");
     return { status: 400, body: { error: { code: ErrorCode.badRequest, message, details: { problems } } } };
   }
+  const database = databaseUnavailable(error);
+  if (database !== null) return toResponse(database);
   return { status: 500, body: { error: { code: ErrorCode.internal, message: "Internal server error" } } };
 }
 
