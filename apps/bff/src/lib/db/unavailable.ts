@@ -23,7 +23,7 @@ function isUnavailable(error: unknown): boolean {
 export function databaseUnavailable(error: unknown): UpstreamUnavailableError | null {
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if (isUnavailable(e)) {
-      return new UpstreamUnavailableError(`The database is busy or unreachable (${(e as Error).message}); nothing was changed by this request, try again`, {
+      return new UpstreamUnavailableError(`The database is busy or unreachable (${(e as Error).message}); try again`, {
         details: { upstream: "database" },
         cause: error,
       });
