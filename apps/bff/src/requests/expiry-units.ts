@@ -287,10 +287,18 @@ export function createExpiryUnits(db: Kysely<DatabaseSchema>) {
       });
     },
 
-    /** Whether due units are waiting (held by a process, or for a grant's other NSG): worth claiming again soon. */
-    async unitsPending(now: Date): Promise<boolean> {
+    /**
+     * Whether due work is waiting that `claimedBy` does not hold (held by another process, offered to one, or
+     * waiting for a grant's other NSG): worth claiming again soon. Work this process holds is not: it claims
+     * again when its own closes settle, so a process alone does not query the burst every few milliseconds.
+     */
+    async unitsPending(now: Date, claimedBy: string): Promise<boolean> {
       const row = await sql<{ pending: boolean }>`
-        select exists (select 1 from jit_grant where status = 'closing' and nsg_cleared is not null and (next_attempt_at is null or next_attempt_at <= ${now})) as pending`.execute(db);
+        select exists (
+          select 1 from jit_grant
+          where status = 'closing' and nsg_cleared is not null and (next_attempt_at is null or next_attempt_at <= ${now})
+            and (claimed_by is distinct from ${claimedBy} or lease_until is null or lease_until <= ${now})
+        ) as pending`.execute(db);
       return row.rows[0]?.pending === true;
     },
 

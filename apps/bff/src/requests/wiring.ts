@@ -215,7 +215,7 @@ export function assembleAccessRequests(deps: AccessRequestDeps, core: GrantCore,
     ...timeouts,
     ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }),
   });
-  const expiry = createExpiryJob({ grants, closer, clock, instanceId, logger: deps.logger, ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }) });
+  const expiry = createExpiryJob({ grants, closer, clock, instanceId, logger: deps.logger, wake: () => core.wakeExpiry(), ...(tuning.leaseMs === undefined ? {} : { leaseMs: tuning.leaseMs }) });
   const reconciler = createReconciler({
     db: deps.db,
     audit: deps.audit,

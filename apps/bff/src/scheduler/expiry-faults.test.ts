@@ -4,6 +4,7 @@ import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { demo, rulesNow } from "../policies/testing.ts";
+import { createGrantRepository } from "../requests/repository.ts";
 import { allowRules, enablePolicy, grantActions, requestAccess, sshPerRequest } from "../requests/testing.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { signInAs } from "../test-support/sign-in.ts";
@@ -133,6 +134,21 @@ describe("expiry that nothing can delay", () => {
     await eventually(async () => (await row(slow.id)).status === "closed");
     await bff.jobs.expiry.drain();
     expect(await rulesOfGrant(slow.id)).toEqual([]);
+  });
+
+  it("a process does not poll for closes it holds itself (its own closes ask for the next round when they settle), while another process sees them pending", async () => {
+    const slow = await open(demo.app01);
+    emulator.control.addFault({ match: { method: "PUT", pathContains: "networkSecurityGroups/nsg-vm-prod-app-01" }, times: 1, fault: { kind: "lro-latency", ms: 2_000 } });
+    clock.advance(hour);
+    await bff.jobs.expiry.dispatch();
+    expect((await row(slow.id)).status).toBe("closing");
+    // Nothing else will be due: no round is asked for until the close settles (not one every 100 ms).
+    expect(await bff.jobs.expiry.msUntilNextDue()).toBeNull();
+    const grants = createGrantRepository(bff.database.kysely);
+    expect(await grants.unitsPending(clock.now(), "another-process")).toBe(true);
+    await bff.jobs.expiry.drain();
+    expect((await row(slow.id)).status).toBe("closed");
+    expect(await grants.unitsPending(clock.now(), "another-process")).toBe(false);
   });
 
   it("a request whose long-running operation's status poll answers 404 is told the truth: the rule is there, so it is open", async () => {

@@ -16,6 +16,8 @@ export interface ExpiryJobDeps {
   leaseMs?: number;
   /** NSG units claimed per round (a replica claims rounds until it holds its fair share); default 64. */
   batchLimit?: number;
+  /** Asks the scheduler for a round now: called when dispatched closes settle (what they held may free more). */
+  wake?(): void;
 }
 
 export interface SweepReport {
@@ -110,10 +112,13 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
     async dispatch(): Promise<number> {
       return claimRounds((claimed) => {
         const started = Date.now();
-        track(deps.closer.closeUnits(claimed, schedulerActor)).then(
-          (result) => deps.logger.info({ claimed: claimed.grants.length, units: claimed.units.length, closed: result.closed.length, retried: result.failed.length, ms: Date.now() - started }, "expiry closes"),
-          (error: unknown) => deps.logger.error({ err: error, claimed: claimed.grants.length, units: claimed.units.length }, "recording closes failed; the units are taken over when their claim ends"),
-        );
+        track(deps.closer.closeUnits(claimed, schedulerActor))
+          .then(
+            (result) => deps.logger.info({ claimed: claimed.grants.length, units: claimed.units.length, closed: result.closed.length, retried: result.failed.length, ms: Date.now() - started }, "expiry closes"),
+            (error: unknown) => deps.logger.error({ err: error, claimed: claimed.grants.length, units: claimed.units.length }, "recording closes failed; the units are taken over when their claim ends"),
+          )
+          // Units behind the ones just written (a grant's NIC NSG after its subnet's) are due now.
+          .finally(() => deps.wake?.());
       });
     },
 
@@ -133,8 +138,9 @@ export function createExpiryJob(deps: ExpiryJobDeps) {
      */
     async msUntilNextDue(): Promise<number | null> {
       const now = deps.clock.now();
-      // Units of a burst still under way (on this process or another, or waiting for a grant's other NSG).
-      if (await deps.grants.unitsPending(now)) return pendingPollMs;
+      // Units of a burst still under way on another process, or waiting for a grant's other NSG (this process's
+      // own closes wake the next round when they settle, see `dispatch`).
+      if (await deps.grants.unitsPending(now, deps.instanceId)) return pendingPollMs;
       const next = await deps.grants.nextDueAfter(now);
       return next === null ? null : next.getTime() - now.getTime() + endSlackMs;
     },
