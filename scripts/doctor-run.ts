@@ -1,6 +1,5 @@
 import { startEmulator } from "@portcullis/azure-emulator";
-import { createLocalArmTokenVerifier, loadConfig, runDoctorFor, type Finding } from "@portcullis/bff";
-import { azureIsConfigured, emulatorPermissions } from "./local-stack.ts";
+import { createLocalArmTokenVerifier, loadConfig, loadLauncherConfig, runDoctorFor, type Finding } from "@portcullis/bff";
 
 /**
  * The doctor for this environment: against the configured Azure, or (none configured) against an in-memory emulator
@@ -8,10 +7,11 @@ import { azureIsConfigured, emulatorPermissions } from "./local-stack.ts";
  * permissions from EMULATOR_ARM_ACTIONS when set.
  */
 export async function doctorFromEnv(env: NodeJS.ProcessEnv): Promise<Finding[]> {
-  if (azureIsConfigured(env)) return runDoctorFor(loadConfig(env));
+  const launcher = loadLauncherConfig(env);
+  if (launcher.azureConfigured) return runDoctorFor(loadConfig(env));
   const armTokens = createLocalArmTokenVerifier();
-  const permissions = emulatorPermissions(env);
-  const emulator = await startEmulator({ dataDir: null, verifyToken: (token) => armTokens.verify(token), ...(permissions === undefined ? {} : { permissions }) });
+  const actions = launcher.emulatorArmActions;
+  const emulator = await startEmulator({ dataDir: null, verifyToken: (token) => armTokens.verify(token), ...(actions === undefined ? {} : { permissions: { actions } }) });
   try {
     const config = loadConfig({ ...env, ARM_ENDPOINT: emulator.url }, { armCaCertPem: emulator.caCertPem });
     return await runDoctorFor(config, { beforeChecks: ({ localIssuer }) => armTokens.bind(localIssuer, emulator.url) });

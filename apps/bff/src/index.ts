@@ -3,6 +3,8 @@ export { startBff, assembleBff, listeningReach, type RunningBff, type StartBffOp
 export {
   loadConfig,
   loadStorageConfig,
+  loadLauncherConfig,
+  type LauncherConfig,
   describeConfig,
   ConfigError,
   type Config,

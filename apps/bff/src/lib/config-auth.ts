@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { AzureCredentialConfig } from "./config.ts";
 
 /** Tenant id the local issuer puts in `tid` (fixed, so stored assignments and audit rows stay stable). */
@@ -47,87 +46,14 @@ export interface RateLimits {
   perIpPerMinute: number;
 }
 
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
-
-function guid(name: string) {
-  return optionalText.transform((v, ctx) => {
-    if (v !== undefined && !guidPattern.test(v)) {
-      ctx.addIssue({ code: "custom", message: `${name}: must be a GUID such as 00000000-0000-0000-0000-000000000000 (got "${v}")` });
-      return z.NEVER;
-    }
-    return v?.toLowerCase();
-  });
-}
-
-function perMinute(name: string, fallback: number) {
-  return optionalText.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < 1 || n > 1_000_000) {
-      ctx.addIssue({ code: "custom", message: `${name}: must be an integer from 1 to 1000000 (got "${v}")` });
-      return z.NEVER;
-    }
-    return n;
-  });
-}
-
-/** The environment variables of sign-in, token validation and rate limits (merged into the BFF's schema). */
-export const authEnvShape = {
-  PUBLIC_URL: optionalText.transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    let url: URL;
-    try {
-      url = new URL(v);
-    } catch {
-      ctx.addIssue({ code: "custom", message: `PUBLIC_URL: must be an http(s) origin such as http://localhost:8080 (got "${v}")` });
-      return z.NEVER;
-    }
-    if (!["http:", "https:"].includes(url.protocol) || url.pathname !== "/" || url.search !== "" || url.hash !== "" || url.username !== "") {
-      ctx.addIssue({ code: "custom", message: `PUBLIC_URL: must be an http(s) origin without path, query or credentials (got "${v}")` });
-      return z.NEVER;
-    }
-    return url.origin;
-  }),
-  ENTRA_TENANT_ID: guid("ENTRA_TENANT_ID"),
-  ENTRA_SPA_CLIENT_ID: guid("ENTRA_SPA_CLIENT_ID"),
-  ENTRA_API_CLIENT_ID: guid("ENTRA_API_CLIENT_ID"),
-  ENTRA_CLI_CLIENT_ID: guid("ENTRA_CLI_CLIENT_ID"),
-  ENTRA_API_SCOPE: optionalText.transform((v, ctx) => {
-    if (v !== undefined && !/^[a-z][a-z0-9+.-]*:\/\/?[^\s]+\/[\w.-]+$|^[0-9a-f-]{36}\/[\w.-]+$/i.test(v)) {
-      ctx.addIssue({ code: "custom", message: `ENTRA_API_SCOPE: must look like api://<application id>/access_as_user (got "${v}")` });
-      return z.NEVER;
-    }
-    return v;
-  }),
-  ENTRA_ALLOWED_TENANT_IDS: optionalText.transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const ids = v
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== "");
-    const bad = ids.filter((id) => !guidPattern.test(id));
-    if (bad.length > 0 || ids.length === 0) {
-      ctx.addIssue({ code: "custom", message: `ENTRA_ALLOWED_TENANT_IDS: must be a comma-separated list of tenant GUIDs (bad: ${bad.join(", ") || "empty"})` });
-      return z.NEVER;
-    }
-    return ids.map((id) => id.toLowerCase());
-  }),
-  RATE_LIMIT_PER_USER_PER_MINUTE: perMinute("RATE_LIMIT_PER_USER_PER_MINUTE", 600),
-  RATE_LIMIT_PER_IP_PER_MINUTE: perMinute("RATE_LIMIT_PER_IP_PER_MINUTE", 1200),
-};
-
+/** The parsed ENTRA_* variables (config.ts parses every variable). */
 export interface AuthEnv {
-  ENTRA_TENANT_ID: string | undefined;
-  ENTRA_SPA_CLIENT_ID: string | undefined;
-  ENTRA_API_CLIENT_ID: string | undefined;
-  ENTRA_CLI_CLIENT_ID: string | undefined;
-  ENTRA_API_SCOPE: string | undefined;
-  ENTRA_ALLOWED_TENANT_IDS: string[] | undefined;
+  ENTRA_TENANT_ID?: string | undefined;
+  ENTRA_SPA_CLIENT_ID?: string | undefined;
+  ENTRA_API_CLIENT_ID?: string | undefined;
+  ENTRA_CLI_CLIENT_ID?: string | undefined;
+  ENTRA_API_SCOPE?: string | undefined;
+  ENTRA_ALLOWED_TENANT_IDS?: string[] | undefined;
 }
 
 export const entraVariables = ["ENTRA_TENANT_ID", "ENTRA_SPA_CLIENT_ID", "ENTRA_API_CLIENT_ID", "ENTRA_CLI_CLIENT_ID", "ENTRA_API_SCOPE", "ENTRA_ALLOWED_TENANT_IDS"] as const;

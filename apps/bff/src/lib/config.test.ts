@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, loadLauncherConfig } from "./config.ts";
 
 const emulator = { ARM_ENDPOINT: "https://localhost:8443" };
 const tenant = "a1b2c3d4-0000-4000-8000-00000000000a";
@@ -206,5 +206,34 @@ describe("loadConfig", () => {
     expect(problemsOf({ ...emulator, ARM_CA_CERT_FILE: path.join(dir, "not-a-cert.txt") })[0]).toMatch(
       /^ARM_CA_CERT_FILE: .*not-a-cert\.txt must hold a PEM certificate/,
     );
+  });
+});
+
+describe("loadLauncherConfig (npm start and the doctor, parsed by the BFF's rules)", () => {
+  const launcherProblems = (env: Record<string, string | undefined>): string[] => {
+    try {
+      loadLauncherConfig(env);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it("applies the defaults and starts the emulator when no Azure is configured", () => {
+    expect(loadLauncherConfig({})).toEqual({ dataDir: path.resolve("./data"), logLevel: "info", azureConfigured: false, emulatorPort: 0, emulatorArmActions: undefined });
+  });
+
+  it("reads the emulator's port and its identity's actions, and counts any Azure setting as configured", () => {
+    const config = loadLauncherConfig({ EMULATOR_PORT: "8553", EMULATOR_ARM_ACTIONS: " Microsoft.Network/*/read, ,Microsoft.Compute/virtualMachines/read ", LOG_LEVEL: "WARN", AZURE_CLIENT_ID: "x" });
+    expect(config).toMatchObject({ emulatorPort: 8553, emulatorArmActions: ["Microsoft.Network/*/read", "Microsoft.Compute/virtualMachines/read"], logLevel: "warn", azureConfigured: true });
+  });
+
+  it.each([
+    [{ EMULATOR_PORT: "http" }, 'EMULATOR_PORT: must be an integer from 0 to 65535 (got "http")'],
+    [{ EMULATOR_PORT: "65536" }, 'EMULATOR_PORT: must be an integer from 0 to 65535 (got "65536")'],
+    [{ LOG_LEVEL: "loud" }, 'LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "loud")'],
+  ])("when %o is set, the error names the variable and the rule (as the BFF's would)", (env, expected) => {
+    expect(launcherProblems(env)).toEqual([expected]);
   });
 });

@@ -3,7 +3,7 @@ import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { checkTrustedProxies, expandTrustedProxies, parseCidr } from "@portcullis/core";
-import { authEnvShape, checkSignInMatchesAzure, resolveAuth, type AuthConfig, type EntraJwksOverride, type RateLimits } from "./config-auth.ts";
+import { checkSignInMatchesAzure, resolveAuth, type AuthConfig, type EntraJwksOverride, type RateLimits } from "./config-auth.ts";
 
 export type { AuthConfig, RateLimits } from "./config-auth.ts";
 export { describeConfig } from "./config-description.ts";
@@ -114,37 +114,44 @@ export class ConfigError extends Error {
 
 const logLevels = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 const namedProxyRanges = new Set(["loopback", "linklocal", "uniquelocal"]);
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const trueWords = new Set(["true", "1", "yes", "on"]);
-const falseWords = new Set(["false", "0", "no", "off", ""]);
 
-/** Unset and empty mean the same: "use the default". */
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+/**
+ * Every environment variable is parsed here, on zod's own types (integers, booleans as words, GUIDs, URLs, enums):
+ * the BFF's, its sign-in's and the launcher's (`npm start`), so each is read by one rule. A message names the
+ * variable and the rule; it repeats the value only where the value is no secret.
+ */
+type Issue = { input?: unknown };
+const got = (issue: Issue): string => `(got "${String(issue.input)}")`;
 
-function integer(name: string, min: number, max: number, fallback: number) {
-  return optionalText.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!/^\d+$/.test(v) || n < min || n > max) {
-      ctx.addIssue({ code: "custom", message: `${name}: must be an integer from ${min} to ${max} (got "${v}")` });
-      return z.NEVER;
-    }
-    return n;
-  });
+/** Unset and blank mean the same, "use the default"; values are trimmed. */
+const setting = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === "string" ? (v.trim() === "" ? undefined : v.trim()) : v), schema);
+const text = setting(z.string().optional());
+
+function integer(name: string, min: number, max: number, fallback: number, unsetMeans = "") {
+  const error = (issue: Issue) => `${name}: must be an integer from ${min} to ${max}${unsetMeans} ${got(issue)}`;
+  return setting(z.string().regex(/^\d+$/, { error }).transform(Number).pipe(z.int({ error }).min(min, { error }).max(max, { error })).default(fallback));
 }
 
+function optionalInteger(name: string, min: number, max: number, unsetMeans: string) {
+  const error = (issue: Issue) => `${name}: must be an integer from ${min} to ${max}${unsetMeans} ${got(issue)}`;
+  return setting(z.string().regex(/^\d+$/, { error }).transform(Number).pipe(z.int({ error }).min(min, { error }).max(max, { error })).optional());
+}
+
+const onOff = { truthy: ["true", "1", "yes", "on"], falsy: ["false", "0", "no", "off"] };
 function boolean(name: string, fallback: boolean) {
-  return optionalText.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    const word = v.toLowerCase();
-    if (trueWords.has(word)) return true;
-    if (falseWords.has(word)) return false;
-    ctx.addIssue({ code: "custom", message: `${name}: must be true or false (got "${v}")` });
-    return z.NEVER;
-  });
+  return setting(z.stringbool({ ...onOff, error: (issue: Issue) => `${name}: must be true or false ${got(issue)}` }).default(fallback));
+}
+function optionalBoolean(name: string) {
+  return setting(z.stringbool({ ...onOff, error: (issue: Issue) => `${name}: must be true or false ${got(issue)}` }).optional());
+}
+
+function guid(name: string) {
+  return setting(
+    z
+      .guid({ error: (issue: Issue) => `${name}: must be a GUID such as 00000000-0000-0000-0000-000000000000 ${got(issue)}` })
+      .transform((v) => v.toLowerCase())
+      .optional(),
+  );
 }
 
 function commaList(v: string | undefined): string[] {
@@ -154,18 +161,39 @@ function commaList(v: string | undefined): string[] {
     .filter((s) => s !== "");
 }
 
-const senderPattern = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+const isGuid = (v: string): boolean => z.guid().safeParse(v).success;
 
-/** Parsed without ever echoing the value: it holds the SMTP password. */
-function isSmtpUrl(v: string | undefined): boolean {
-  if (v === undefined) return true;
-  try {
-    const url = new URL(v);
-    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
-  } catch {
-    return false;
-  }
+/** A comma-separated list of GUIDs, lower case, each once. */
+function guidList(name: string, what: string) {
+  return setting(
+    z
+      .string()
+      .transform((v, ctx) => {
+        const ids = commaList(v);
+        const bad = ids.filter((id) => !isGuid(id));
+        if (bad.length > 0 || ids.length === 0) {
+          ctx.addIssue({ code: "custom", message: `${name}: must be a comma-separated list of ${what} GUIDs (bad: ${bad.join(", ") || "empty list"})` });
+          return z.NEVER;
+        }
+        return [...new Set(ids.map((id) => id.toLowerCase()))];
+      })
+      .optional(),
+  );
 }
+
+/** An https URL with neither query nor fragment, without its trailing slash. */
+function httpsEndpoint(name: string, fallback: string) {
+  const error = (issue: Issue) => `${name}: must be an https URL without query or fragment ${got(issue)}`;
+  return setting(
+    z
+      .url({ protocol: /^https$/, error, abort: true })
+      .refine((v) => new URL(v).search === "" && new URL(v).hash === "", { error })
+      .transform((v) => new URL(v).href.replace(/\/+$/, ""))
+      .default(fallback),
+  );
+}
+
+const senderPattern = /^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
 
 function isLoopbackHost(hostname: string): boolean {
   const bare = hostname.replace(/^\[|\]$/g, "");
@@ -191,72 +219,40 @@ function canonicalHost(entry: string): string | null {
   }
 }
 
+const publicUrlError = (issue: Issue) => `PUBLIC_URL: must be an http(s) origin without path, query or credentials ${got(issue)}`;
+
 const EnvSchema = z.object({
   PORT: integer("PORT", 0, 65535, 8080),
   // Unset: decided with the sign-in mode (127.0.0.1 with local sign-in, whose demo password is published).
-  HOST: optionalText,
-  DATA_DIR: optionalText.transform((v) => path.resolve(v ?? "./data")),
-  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\/[^\s]+$/.test(v), {
-    message: "DATABASE_URL: must be a postgres:// or postgresql:// URL",
-  }),
-  LOG_LEVEL: optionalText.transform((v, ctx) => {
-    const level = (v ?? "info").toLowerCase();
-    if (!(logLevels as readonly string[]).includes(level)) {
-      ctx.addIssue({ code: "custom", message: `LOG_LEVEL: must be one of ${logLevels.join(", ")} (got "${v}")` });
-      return z.NEVER;
-    }
-    return level as LogLevel;
-  }),
-  ARM_ENDPOINT: optionalText.transform((v, ctx) => {
-    const raw = v ?? "https://management.azure.com";
-    let url: URL;
-    try {
-      url = new URL(raw);
-    } catch {
-      ctx.addIssue({ code: "custom", message: `ARM_ENDPOINT: must be an https URL (got "${raw}")` });
-      return z.NEVER;
-    }
-    if (url.protocol !== "https:" || url.search !== "" || url.hash !== "") {
-      ctx.addIssue({ code: "custom", message: `ARM_ENDPOINT: must be an https URL without query or fragment (got "${raw}")` });
-      return z.NEVER;
-    }
-    return url.href.replace(/\/+$/, "");
-  }),
-  ARM_CA_CERT_FILE: optionalText,
-  AZURE_SUBSCRIPTION_IDS: optionalText.transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const ids = commaList(v);
-    const bad = ids.filter((id) => !guidPattern.test(id));
-    if (bad.length > 0 || ids.length === 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: `AZURE_SUBSCRIPTION_IDS: must be a comma-separated list of subscription GUIDs (bad: ${bad.join(", ") || "empty list"})`,
-      });
-      return z.NEVER;
-    }
-    return [...new Set(ids.map((id) => id.toLowerCase()))];
-  }),
-  AZURE_TENANT_ID: optionalText,
-  AZURE_CLIENT_ID: optionalText,
-  AZURE_CLIENT_SECRET: optionalText,
-  AZURE_CLIENT_CERTIFICATE_PATH: optionalText,
-  AZURE_AUTHORITY_HOST: optionalText.transform((v, ctx) => {
-    const raw = v ?? "https://login.microsoftonline.com";
-    if (!/^https:\/\/[^\s/?#]+\/?$/.test(raw)) {
-      ctx.addIssue({ code: "custom", message: `AZURE_AUTHORITY_HOST: must be an https origin such as https://login.microsoftonline.com (got "${raw}")` });
-      return z.NEVER;
-    }
-    return raw.replace(/\/+$/, "");
-  }),
-  AZURE_USE_MANAGED_IDENTITY: optionalText.transform((v, ctx) => {
-    const word = (v ?? "").toLowerCase();
-    if (trueWords.has(word)) return true;
-    if (falseWords.has(word)) return false;
-    ctx.addIssue({ code: "custom", message: `AZURE_USE_MANAGED_IDENTITY: must be true or false (got "${v}")` });
-    return z.NEVER;
-  }),
+  HOST: text,
+  DATA_DIR: text.transform((v) => path.resolve(v ?? "./data")),
+  // Never repeated in a message: it may hold a password.
+  DATABASE_URL: setting(z.string().regex(/^postgres(ql)?:\/\/[^\s]+$/, { error: "DATABASE_URL: must be a postgres:// or postgresql:// URL" }).optional()),
+  LOG_LEVEL: setting(
+    z
+      .string()
+      .transform((v) => v.toLowerCase())
+      .pipe(z.enum(logLevels, { error: (issue: Issue) => `LOG_LEVEL: must be one of ${logLevels.join(", ")} ${got(issue)}` }))
+      .default("info"),
+  ),
+  ARM_ENDPOINT: httpsEndpoint("ARM_ENDPOINT", "https://management.azure.com"),
+  ARM_CA_CERT_FILE: text,
+  AZURE_SUBSCRIPTION_IDS: guidList("AZURE_SUBSCRIPTION_IDS", "subscription"),
+  AZURE_TENANT_ID: text,
+  AZURE_CLIENT_ID: text,
+  // Never repeated in a message: a secret.
+  AZURE_CLIENT_SECRET: text,
+  AZURE_CLIENT_CERTIFICATE_PATH: text,
+  AZURE_AUTHORITY_HOST: setting(
+    z
+      .string()
+      .regex(/^https:\/\/[^\s/?#]+\/?$/, { error: (issue: Issue) => `AZURE_AUTHORITY_HOST: must be an https origin such as https://login.microsoftonline.com ${got(issue)}` })
+      .transform((v) => v.replace(/\/+$/, ""))
+      .default("https://login.microsoftonline.com"),
+  ),
+  AZURE_USE_MANAGED_IDENTITY: boolean("AZURE_USE_MANAGED_IDENTITY", false),
   INVENTORY_TTL_SECONDS: integer("INVENTORY_TTL_SECONDS", 1, 86_400, 300),
-  TRUST_PROXY: optionalText.transform((v, ctx) => {
+  TRUST_PROXY: text.transform((v, ctx) => {
     const entries = commaList(v);
     const bad = entries.filter((e) => !isProxyEntry(e));
     if (bad.length > 0) {
@@ -280,31 +276,24 @@ const EnvSchema = z.object({
   REVOKE_ON_ROLE_REMOVAL: boolean("REVOKE_ON_ROLE_REMOVAL", true),
   SHUTDOWN_DRAIN_SECONDS: integer("SHUTDOWN_DRAIN_SECONDS", 1, 600, 30),
   REQUEST_ANSWER_SECONDS: integer("REQUEST_ANSWER_SECONDS", 1, 300, 25),
-  METRICS_TOKEN: optionalText.refine((v) => v === undefined || (v.length >= 24 && /^[\x21-\x7e]+$/.test(v)), {
-    message: "METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)",
-  }),
-  AUDIT_RETENTION_DAYS: optionalText.transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 36_500) {
-      ctx.addIssue({ code: "custom", message: `AUDIT_RETENTION_DAYS: must be an integer from 1 to 36500, or unset to keep events forever (got "${v}")` });
-      return z.NEVER;
-    }
-    return Number(v);
-  }),
-  AUDIT_SIGNING_KEY: optionalText.refine((v) => v === undefined || v.length >= 32, { message: "AUDIT_SIGNING_KEY: must be at least 32 characters" }),
-  AUDIT_ANCHOR_FILE: optionalText.transform((v) => (v === undefined ? undefined : path.resolve(v))),
+  // Never repeated in a message: a secret.
+  METRICS_TOKEN: setting(
+    z
+      .string()
+      .min(24, { error: "METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)" })
+      .regex(/^[\x21-\x7e]+$/, { error: "METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)" })
+      .optional(),
+  ),
+  AUDIT_RETENTION_DAYS: optionalInteger("AUDIT_RETENTION_DAYS", 1, 36_500, ", or unset to keep events forever"),
+  // Never repeated in a message: a secret.
+  AUDIT_SIGNING_KEY: setting(z.string().min(32, { error: "AUDIT_SIGNING_KEY: must be at least 32 characters" }).optional()),
+  AUDIT_ANCHOR_FILE: text.transform((v) => (v === undefined ? undefined : path.resolve(v))),
   AUDIT_ANCHOR_INTERVAL_SECONDS: integer("AUDIT_ANCHOR_INTERVAL_SECONDS", 1, 3600, 60),
-  SMTP_URL: optionalText.refine(isSmtpUrl, { message: "SMTP_URL: must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587" }),
-  SMTP_FROM: optionalText.refine((v) => v === undefined || senderPattern.test(v), { message: "SMTP_FROM: must be an e-mail address, or a name and an address such as Portcullis <jit@example.com>" }),
-  NOTIFY_ALLOW_HTTP_LOCALHOST: optionalText.transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const word = v.toLowerCase();
-    if (trueWords.has(word)) return true;
-    if (falseWords.has(word)) return false;
-    ctx.addIssue({ code: "custom", message: `NOTIFY_ALLOW_HTTP_LOCALHOST: must be true or false (got "${v}")` });
-    return z.NEVER;
-  }),
-  NOTIFY_ALLOWED_HOSTS: optionalText.transform((v, ctx) => {
+  // Never repeated in a message: it holds the SMTP password.
+  SMTP_URL: setting(z.url({ protocol: /^smtps?$/, hostname: /.+/, error: "SMTP_URL: must be an smtp:// or smtps:// URL such as smtp://user:password@mail.example.com:587" }).optional()),
+  SMTP_FROM: setting(z.string().regex(senderPattern, { error: "SMTP_FROM: must be an e-mail address, or a name and an address such as Portcullis <jit@example.com>" }).optional()),
+  NOTIFY_ALLOW_HTTP_LOCALHOST: optionalBoolean("NOTIFY_ALLOW_HTTP_LOCALHOST"),
+  NOTIFY_ALLOWED_HOSTS: text.transform((v, ctx) => {
     const entries = commaList(v);
     const bad = entries.filter((e) => canonicalHost(e) === null);
     if (bad.length > 0) {
@@ -313,10 +302,49 @@ const EnvSchema = z.object({
     }
     return [...new Set(entries.map((e) => canonicalHost(e) ?? e))];
   }),
-  ...authEnvShape,
+  // Sign-in, token validation and rate limits (resolved in config-auth.ts).
+  PUBLIC_URL: setting(
+    z
+      .url({ protocol: /^https?$/, error: publicUrlError, abort: true })
+      .refine((v) => {
+        const url = new URL(v);
+        return url.pathname === "/" && url.search === "" && url.hash === "" && url.username === "" && url.password === "";
+      }, { error: publicUrlError })
+      .transform((v) => new URL(v).origin)
+      .optional(),
+  ),
+  ENTRA_TENANT_ID: guid("ENTRA_TENANT_ID"),
+  ENTRA_SPA_CLIENT_ID: guid("ENTRA_SPA_CLIENT_ID"),
+  ENTRA_API_CLIENT_ID: guid("ENTRA_API_CLIENT_ID"),
+  ENTRA_CLI_CLIENT_ID: guid("ENTRA_CLI_CLIENT_ID"),
+  ENTRA_API_SCOPE: setting(
+    z
+      .string()
+      .regex(/^[a-z][a-z0-9+.-]*:\/\/?[^\s]+\/[\w.-]+$|^[0-9a-f-]{36}\/[\w.-]+$/i, { error: (issue: Issue) => `ENTRA_API_SCOPE: must look like api://<application id>/access_as_user ${got(issue)}` })
+      .optional(),
+  ),
+  ENTRA_ALLOWED_TENANT_IDS: guidList("ENTRA_ALLOWED_TENANT_IDS", "tenant"),
+  RATE_LIMIT_PER_USER_PER_MINUTE: integer("RATE_LIMIT_PER_USER_PER_MINUTE", 1, 1_000_000, 600),
+  RATE_LIMIT_PER_IP_PER_MINUTE: integer("RATE_LIMIT_PER_IP_PER_MINUTE", 1, 1_000_000, 1200),
+  // The launcher (`npm start`): the local Azure emulator it starts when no Azure is configured.
+  EMULATOR_PORT: integer("EMULATOR_PORT", 0, 65535, 0),
+  /** The RBAC actions the emulator grants the BFF's identity (`*` wildcards), to try a restricted role locally; unset: every action. */
+  EMULATOR_ARM_ACTIONS: text.transform((v) => (commaList(v).length === 0 ? undefined : commaList(v))),
 });
 
 type Env = z.infer<typeof EnvSchema>;
+
+/** Parses the named variables, each on its own so that one bad value does not hide the others. */
+function parseVariables<K extends keyof Env>(env: Record<string, string | undefined>, names: readonly K[]): { values: Partial<Pick<Env, K>>; problems: string[] } {
+  const problems: string[] = [];
+  const values: Partial<Pick<Env, K>> = {};
+  for (const name of names) {
+    const result = EnvSchema.shape[name].safeParse(env[name]);
+    if (result.success) values[name] = result.data as Env[K];
+    else problems.push(...result.error.issues.map((issue) => issue.message));
+  }
+  return { values, problems };
+}
 
 function resolveCredential(env: Env, armEndpoint: string, problems: string[]): AzureCredentialConfig | undefined {
   const { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: secret } = env;
@@ -388,14 +416,7 @@ function defaultHost(auth: AuthConfig): string {
  * Throws ConfigError listing every problem (variable and rule).
  */
 export function loadConfig(env: Record<string, string | undefined>, overrides: ConfigOverrides = {}): Config {
-  // Each variable is parsed on its own so that one bad value does not hide the others.
-  const problems: string[] = [];
-  const values: Record<string, unknown> = {};
-  for (const [name, schema] of Object.entries(EnvSchema.shape)) {
-    const result = schema.safeParse(env[name]);
-    if (result.success) values[name] = result.data;
-    else problems.push(...result.error.issues.map((issue) => issue.message));
-  }
+  const { values, problems } = parseVariables(env, Object.keys(EnvSchema.shape) as Array<keyof Env>);
   const e = values as Env;
   const credentialInputsValid = ["ARM_ENDPOINT", "AZURE_USE_MANAGED_IDENTITY", "AZURE_AUTHORITY_HOST"].every((k) => k in values);
   const azureCredential = credentialInputsValid ? resolveCredential(e, e.ARM_ENDPOINT, problems) : undefined;
@@ -440,14 +461,37 @@ function auditConfigOf(e: Pick<Env, (typeof auditVariables)[number]>): AuditConf
 
 /** Storage settings only (DATA_DIR, DATABASE_URL, AUDIT_*), parsed by the same rules: for tools such as `npm run audit:verify`. */
 export function loadStorageConfig(env: Record<string, string | undefined>): Pick<Config, "dataDir" | "databaseUrl" | "audit"> {
-  const problems: string[] = [];
-  const values: Record<string, unknown> = {};
-  for (const name of ["DATA_DIR", "DATABASE_URL", ...auditVariables] as const) {
-    const result = EnvSchema.shape[name].safeParse(env[name]);
-    if (result.success) values[name] = result.data;
-    else problems.push(...result.error.issues.map((issue) => issue.message));
-  }
+  const { values, problems } = parseVariables(env, ["DATA_DIR", "DATABASE_URL", ...auditVariables]);
   if (problems.length > 0) throw new ConfigError(problems);
   const e = values as Pick<Env, "DATA_DIR" | "DATABASE_URL" | (typeof auditVariables)[number]>;
   return { dataDir: e.DATA_DIR, databaseUrl: e.DATABASE_URL, audit: auditConfigOf(e) };
+}
+
+/** What the launcher (`npm start`, `npm run doctor`) decides before the BFF's own configuration is loaded. */
+export interface LauncherConfig {
+  dataDir: string;
+  logLevel: LogLevel;
+  /** Whether Azure is configured (ARM_ENDPOINT, AZURE_CLIENT_ID or AZURE_USE_MANAGED_IDENTITY set); otherwise the local emulator stands in. */
+  azureConfigured: boolean;
+  /** EMULATOR_PORT; 0: any free port. */
+  emulatorPort: number;
+  /** EMULATOR_ARM_ACTIONS: the RBAC actions the emulator grants the BFF's identity; undefined: every action. */
+  emulatorArmActions: string[] | undefined;
+}
+
+const azureSettings = ["ARM_ENDPOINT", "AZURE_CLIENT_ID", "AZURE_USE_MANAGED_IDENTITY"] as const;
+
+/** The launcher's settings, parsed by the same rules as the BFF's (one schema for every variable). */
+export function loadLauncherConfig(env: Record<string, string | undefined>): LauncherConfig {
+  const { values, problems } = parseVariables(env, ["DATA_DIR", "LOG_LEVEL", "EMULATOR_PORT", "EMULATOR_ARM_ACTIONS"]);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const e = values as Pick<Env, "DATA_DIR" | "LOG_LEVEL" | "EMULATOR_PORT" | "EMULATOR_ARM_ACTIONS">;
+  return {
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    // Set at all (even to a wrong value, which the BFF's configuration then names) means Azure is meant.
+    azureConfigured: azureSettings.some((name) => (env[name] ?? "").trim() !== ""),
+    emulatorPort: e.EMULATOR_PORT,
+    emulatorArmActions: e.EMULATOR_ARM_ACTIONS,
+  };
 }
