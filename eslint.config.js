@@ -95,7 +95,7 @@ export default tseslint.config(
     // Only the BFF's Azure adapter talks to Azure SDKs (the emulator's SDK-driven tests are the other client); the
     // CLI's sign-in (apps/cli/src/auth.ts) is its one MSAL importer.
     files: ["**/*.{ts,tsx}"],
-    ignores: ["apps/bff/src/lib/azure/**", "apps/cli/src/auth.ts", "apps/azure-emulator/src/**/*.test.ts", "apps/local-issuer/src/**/*.test.ts", "apps/azure-emulator/src/test-support/**", "bench/**"],
+    ignores: ["apps/bff/src/lib/azure/**", "apps/cli/src/auth.ts", "apps/azure-emulator/src/**/*.test.ts", "packages/local-issuer/src/**/*.test.ts", "apps/azure-emulator/src/test-support/**", "bench/**"],
     rules: {
       "no-restricted-imports": [
         "error",

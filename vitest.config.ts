@@ -25,7 +25,7 @@ export default defineConfig({
         test: { name: "web-components", root: "apps/web", include: ["src/**/*.test.tsx"], environment: "jsdom", setupFiles: ["src/test-support/setup-dom.ts"], testTimeout: 15_000 },
       },
       { test: { name: "cli", root: "apps/cli", include: ["src/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
-      { test: { name: "local-issuer", root: "apps/local-issuer", include: ["src/**/*.test.ts"] } },
+      { test: { name: "local-issuer", root: "packages/local-issuer", include: ["src/**/*.test.ts"] } },
       { test: { name: "bench", root: "bench", include: ["**/*.test.ts"] } },
       { test: { name: "scripts", root: "scripts", include: ["**/*.test.ts"], testTimeout: 120_000 } },
     ],
