@@ -5,7 +5,6 @@ export {
   loadStorageConfig,
   loadLauncherConfig,
   type LauncherConfig,
-  describeConfig,
   ConfigError,
   type Config,
   type ConfigOverrides,
@@ -14,6 +13,7 @@ export {
   type RateLimits,
   type LogLevel,
 } from "./lib/config.ts";
+export { describeConfig } from "./lib/config-description.ts";
 export { createLogger, type Logger } from "./lib/logger.ts";
 export { DataDirLockedError } from "./lib/db/data-dir-lock.ts";
 export { openDatabase, databaseTargetFromConfig, type Database, type DatabaseTarget } from "./lib/db/database.ts";

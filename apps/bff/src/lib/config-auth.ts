@@ -1,5 +1,3 @@
-import type { AzureCredentialConfig } from "./config.ts";
-
 /** Tenant id the local issuer puts in `tid` (fixed, so stored assignments and audit rows stay stable). */
 export const localTenantId = "7f3c9a52-4b1d-4e8f-9a6c-2d5e8b1f0a77";
 /** Client id of the SPA at the local issuer. */
@@ -99,23 +97,4 @@ export function resolveAuth(
     jwksUrl: jwksOverride?.url ?? `${authorityHost}/${tenantId}/discovery/v2.0/keys`,
     jwksCooldownMs: jwksOverride?.cooldownMs ?? 30_000,
   };
-}
-
-/**
- * The demo users of local sign-in share a published password, so they must never reach real Azure; and the
- * local emulator trusts only the local issuer's tokens, which Entra mode does not run.
- */
-export function checkSignInMatchesAzure(auth: AuthConfig, credential: AzureCredentialConfig, armEndpoint: string, problems: string[]): void {
-  if (auth.mode === "local" && credential.kind !== "local-emulator") {
-    problems.push(
-      "ENTRA_TENANT_ID, ENTRA_SPA_CLIENT_ID, ENTRA_API_CLIENT_ID: required when Portcullis talks to real Azure " +
-        `(ARM_ENDPOINT ${armEndpoint} with an Azure credential): local sign-in has demo users with a published password`,
-    );
-  }
-  if (auth.mode === "entra" && credential.kind === "local-emulator") {
-    problems.push(
-      `ARM_ENDPOINT: ${armEndpoint} is the local Azure emulator, which trusts only the local issuer (used when no ENTRA_* ` +
-        "variable is set); with Entra ID sign-in, point ARM_ENDPOINT at Azure and set an Azure credential",
-    );
-  }
 }

@@ -3,10 +3,9 @@ import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { checkTrustedProxies, expandTrustedProxies, parseCidr } from "@portcullis/core";
-import { checkSignInMatchesAzure, resolveAuth, type AuthConfig, type EntraJwksOverride, type RateLimits } from "./config-auth.ts";
+import { resolveAuth, type AuthConfig, type EntraJwksOverride, type RateLimits } from "./config-auth.ts";
 
 export type { AuthConfig, RateLimits } from "./config-auth.ts";
-export { describeConfig } from "./config-description.ts";
 
 /** How the BFF authenticates to Azure Resource Manager; derived from the AZURE_* variables. */
 export type AzureCredentialConfig =
@@ -388,6 +387,25 @@ function resolveCredential(env: Env, armEndpoint: string, problems: string[]): A
       "AZURE_CLIENT_SECRET (or AZURE_CLIENT_CERTIFICATE_PATH), or AZURE_USE_MANAGED_IDENTITY=true",
   );
   return undefined;
+}
+
+/**
+ * The demo users of local sign-in share a published password, so they must never reach real Azure; and the
+ * local emulator trusts only the local issuer's tokens, which Entra mode does not run.
+ */
+export function checkSignInMatchesAzure(auth: AuthConfig, credential: AzureCredentialConfig, armEndpoint: string, problems: string[]): void {
+  if (auth.mode === "local" && credential.kind !== "local-emulator") {
+    problems.push(
+      "ENTRA_TENANT_ID, ENTRA_SPA_CLIENT_ID, ENTRA_API_CLIENT_ID: required when Portcullis talks to real Azure " +
+        `(ARM_ENDPOINT ${armEndpoint} with an Azure credential): local sign-in has demo users with a published password`,
+    );
+  }
+  if (auth.mode === "entra" && credential.kind === "local-emulator") {
+    problems.push(
+      `ARM_ENDPOINT: ${armEndpoint} is the local Azure emulator, which trusts only the local issuer (used when no ENTRA_* ` +
+        "variable is set); with Entra ID sign-in, point ARM_ENDPOINT at Azure and set an Azure credential",
+    );
+  }
 }
 
 function readCaFile(file: string, problems: string[]): string | undefined {

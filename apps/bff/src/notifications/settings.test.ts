@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, describeConfig, loadConfig } from "../lib/config.ts";
+import { describeConfig } from "../lib/config-description.ts";
+import { ConfigError, loadConfig } from "../lib/config.ts";
 
 const emulator = { ARM_ENDPOINT: "https://localhost:8443" };
 const entra = { ENTRA_TENANT_ID: "11111111-1111-1111-1111-111111111111", ENTRA_SPA_CLIENT_ID: "22222222-2222-2222-2222-222222222222", ENTRA_API_CLIENT_ID: "33333333-3333-3333-3333-333333333333" };

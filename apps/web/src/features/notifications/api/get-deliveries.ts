@@ -2,9 +2,9 @@ import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query"
 import { ListDeliveriesResponseSchema, type ListDeliveriesResponse, type NotificationDelivery } from "@portcullis/contract";
 import type { ApiClient } from "../../../lib/api-client.ts";
 import { useApiClient } from "../../../lib/api-client-context.tsx";
-import { notificationKeys } from "./notification-keys.ts";
+import { notificationKeys, type DeliveryFilter } from "./notification-keys.ts";
 
-export type DeliveryFilter = { status?: NotificationDelivery["status"]; subscriptionId?: string };
+export type { DeliveryFilter };
 
 export function deliveriesPath(filter: DeliveryFilter): string {
   const params = new URLSearchParams();

@@ -1,4 +1,7 @@
-import type { DeliveryFilter } from "./get-deliveries.ts";
+import type { NotificationDelivery } from "@portcullis/contract";
+
+/** Which deliveries a log shows (GET /api/notifications/deliveries), as their keys tell them apart. */
+export type DeliveryFilter = { status?: NotificationDelivery["status"]; subscriptionId?: string };
 
 /**
  * Every notifications query key starts with `notificationKeys.all`; a subscription change invalidates it all,

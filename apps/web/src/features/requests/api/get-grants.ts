@@ -3,10 +3,10 @@ import { ListGrantsResponseSchema, type Grant } from "@portcullis/contract";
 import { getAllPages } from "../../../lib/all-pages.ts";
 import type { ApiClient } from "../../../lib/api-client.ts";
 import { useApiClient } from "../../../lib/api-client-context.tsx";
-import { requestKeys } from "./request-keys.ts";
+import { requestKeys, type ListGrantsQuery } from "./request-keys.ts";
 
 /** `mine`, or `all` for those who may revoke anyone's grant; `active` grants are open (or opening, closing). */
-export type ListGrantsQuery = { scope: "mine" | "all"; status: "active" | "recent" | "all"; vmId?: string };
+export type { ListGrantsQuery };
 
 export function grantsPath(query: ListGrantsQuery): string {
   const params = new URLSearchParams({ scope: query.scope, status: query.status });

@@ -1,4 +1,5 @@
-import type { ListGrantsQuery } from "./get-grants.ts";
+/** The grant lists the portal reads (GET /api/grants), as their keys tell them apart. */
+export type ListGrantsQuery = { scope: "mine" | "all"; status: "active" | "recent" | "all"; vmId?: string };
 
 /**
  * Every requests query key starts with `requestKeys.all`; grants sit under `requestKeys.grants()`, so one
