@@ -1,5 +1,5 @@
 import { keepPreviousData, queryOptions, useQuery } from "@tanstack/react-query";
-import { ListDeliveriesResponseSchema, type ListDeliveriesResponse, type NotificationDelivery } from "@portcullis/contract";
+import { ListDeliveriesResponseSchema, type ListDeliveriesResponse } from "@portcullis/contract";
 import type { ApiClient } from "../../../lib/api-client.ts";
 import { useApiClient } from "../../../lib/api-client-context.tsx";
 import { notificationKeys, type DeliveryFilter } from "./notification-keys.ts";
