@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { UuidSchema } from "./arm-ids.ts";
 import { ActivityPageResponseSchema, ActivityQuerySchema, AuditVerifyResponseSchema } from "./activity.ts";
 import {
   AuthConfigResponseSchema,
@@ -93,8 +94,7 @@ export interface ApiOperation {
   errors?: readonly number[];
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const IdParams = (what: string) => z.object({ id: z.string().regex(uuid).describe(`The ${what} id (a UUID).`) });
+const IdParams = (what: string) => z.object({ id: UuidSchema.describe(`The ${what} id (a UUID).`) });
 const VmIdQuery = z.object({ vmId: z.string().min(1).max(400).describe("The virtual machine's ARM id.") });
 const HealthResponseSchema = z.object({ status: z.literal("ok") });
 

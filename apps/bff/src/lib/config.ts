@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { isUuid } from "@portcullis/contract";
 import { checkTrustedProxies, expandTrustedProxies, parseCidr } from "@portcullis/core";
 import { resolveAuth, type AuthConfig, type EntraJwksOverride, type RateLimits } from "./config-auth.ts";
 
@@ -160,8 +161,6 @@ function commaList(v: string | undefined): string[] {
     .filter((s) => s !== "");
 }
 
-const isGuid = (v: string): boolean => z.guid().safeParse(v).success;
-
 /** A comma-separated list of GUIDs, lower case, each once. */
 function guidList(name: string, what: string) {
   return setting(
@@ -169,7 +168,7 @@ function guidList(name: string, what: string) {
       .string()
       .transform((v, ctx) => {
         const ids = commaList(v);
-        const bad = ids.filter((id) => !isGuid(id));
+        const bad = ids.filter((id) => !isUuid(id));
         if (bad.length > 0 || ids.length === 0) {
           ctx.addIssue({ code: "custom", message: `${name}: must be a comma-separated list of ${what} GUIDs (bad: ${bad.join(", ") || "empty list"})` });
           return z.NEVER;

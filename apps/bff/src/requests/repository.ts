@@ -1,3 +1,4 @@
+import { isUuid } from "@portcullis/contract";
 import { sql, type Kysely } from "kysely";
 import type { DatabaseSchema, GrantStatusValue } from "../lib/db/schema.ts";
 import type { GrantRecord, RevokeRequest } from "./grant-record.ts";
@@ -298,7 +299,7 @@ export function createGrantRepository(db: Kysely<DatabaseSchema>) {
     /** Status of each known grant id (the reconciler leaves grants that the expiry job owns alone). */
     async statusOf(ids: readonly string[]): Promise<Map<string, GrantStatusValue>> {
       if (ids.length === 0) return new Map();
-      const valid = ids.filter((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id));
+      const valid = ids.filter(isUuid);
       if (valid.length === 0) return new Map();
       const rows = await db.selectFrom("jit_grant").select(["id", "status"]).where("id", "in", valid).execute();
       return new Map(rows.map((row) => [row.id, row.status]));

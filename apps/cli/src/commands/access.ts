@@ -1,4 +1,4 @@
-import { ExtendGrantBodySchema, GrantSchema, ListGrantsResponseSchema, type Grant } from "@portcullis/contract";
+import { ExtendGrantBodySchema, GrantSchema, isUuid, ListGrantsResponseSchema, type Grant } from "@portcullis/contract";
 import type { Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { parseMinutes } from "../durations.ts";
@@ -18,9 +18,8 @@ export function parsePorts(values: readonly string[], fallback: number[]): numbe
   });
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function checkId(id: string, what: string): string {
-  if (!uuid.test(id)) throw new CliError(`${what} id: must be the id \`portcullis ${what === "grant" ? "grants" : "approvals"}\` shows (a UUID; got "${id}")`, ExitCode.usage);
+  if (!isUuid(id)) throw new CliError(`${what} id: must be the id \`portcullis ${what === "grant" ? "grants" : "approvals"}\` shows (a UUID; got "${id}")`, ExitCode.usage);
   return id.toLowerCase();
 }
 

@@ -1,11 +1,10 @@
-import { ActivityEventSchema, type ActivityEvent } from "@portcullis/contract";
+import { ActivityEventSchema, isUuid, type ActivityEvent } from "@portcullis/contract";
 import { Option, type Command } from "commander";
 import type { CliContext } from "../context.ts";
 import { parseMinutes } from "../durations.ts";
 import { shortTime } from "../output.ts";
 import { resolveVm } from "../vms.ts";
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 async function write(stream: NodeJS.WritableStream, chunk: string | Uint8Array): Promise<void> {
   if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once("drain", () => resolve()));
@@ -61,7 +60,7 @@ export function activityCommands(program: Command, ctx: CliContext): void {
       const from = new Date(Date.now() - parseMinutes(options.since, "--since") * 60_000).toISOString();
       const query = new URLSearchParams({ from });
       if (options.vm !== undefined) query.set("vmId", (await resolveVm(api, options.vm, ["configured", "recommended", "none"])).id);
-      if (options.user !== undefined) query.set(guid.test(options.user) ? "userId" : "q", options.user);
+      if (options.user !== undefined) query.set(isUuid(options.user) ? "userId" : "q", options.user);
       const format = ctx.json ? "jsonl" : options.format;
       const response = await api.raw("GET", `/api/activity/export.${format === "csv" ? "csv" : "jsonl"}?${query}`);
       if (response.body === null) return;

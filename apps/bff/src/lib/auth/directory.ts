@@ -1,4 +1,4 @@
-import type { NamedApprover } from "@portcullis/contract";
+import { isUuid, type NamedApprover } from "@portcullis/contract";
 import type { PrincipalStore } from "./principal-store.ts";
 
 /** A user of the local issuer (local mode): known before they ever sign in. */
@@ -30,10 +30,9 @@ export interface Directory {
   groupsOf(oid: string): Promise<string[] | null>;
 }
 
-const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isObjectId(text: string): boolean {
-  return guid.test(text.trim());
+  return isUuid(text.trim());
 }
 
 export function createDirectory(deps: { principals: PrincipalStore; localUsers?: readonly LocalDirectoryUser[]; localTenantId?: string }): Directory {
