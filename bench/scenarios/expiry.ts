@@ -238,6 +238,7 @@ async function threeBffs(ctx: ScenarioContext): Promise<void> {
     const notOnce = grantIds.filter((id) => expired.get(id) !== 1).length;
     ctx.log(`expiry (${replicaCount} BFFs): closes per process ${closes.join(" / ")}, ${notOnce} grants without exactly one request.expired event`);
     ctx.record({ metric: `${label}grants without exactly one request.expired event`, value: notOnce, unit: "grants", budget: budgets.expiryNotClosedOnce });
+    if (notOnce > 0) await explainUnclosed(ctx, stack);
   } catch (error) {
     // A failed step (a 5xx from a replica, say) is explained by the replicas' own error lines: show the last few.
     const errors = stack.replicas.flatMap((r, i) =>
@@ -253,6 +254,24 @@ async function threeBffs(ctx: ScenarioContext): Promise<void> {
   } finally {
     await stack.close();
   }
+}
+
+/** Grants that did not close once: their rows as the database holds them, and the replicas' last warnings and errors. */
+async function explainUnclosed(ctx: ScenarioContext, stack: ReplicaStack): Promise<void> {
+  const rows = await sql<Record<string, unknown>>`
+    select id, status, status_reason, nsg_ids, nsg_cleared, claimed_by, lease_until, next_attempt_at, close_attempts, last_error
+    from jit_grant where status <> 'closed' order by id limit 5`.execute(stack.database.kysely);
+  const units = await sql<Record<string, unknown>>`select * from expiry_unit limit 10`.execute(stack.database.kysely);
+  ctx.log(`expiry (${replicaCount} BFFs): not closed, e.g.:\n${rows.rows.map((r) => JSON.stringify(r)).join("\n")}\nexpiry units held: ${JSON.stringify(units.rows)}`);
+  const lines = stack.replicas.flatMap((r, i) =>
+    r
+      .output()
+      .split("\n")
+      .filter((line) => line.includes('"level":50') || line.includes('"level":40'))
+      .slice(-3)
+      .map((line) => `BFF ${i + 1}: ${line.slice(0, 1500)}`),
+  );
+  if (lines.length > 0) ctx.log(`expiry (${replicaCount} BFFs): the replicas' last warnings and errors:\n${lines.join("\n")}`);
 }
 
 function commonNotes(ctx: ScenarioContext): void {

@@ -1,6 +1,7 @@
 import { armIdKey, backoffDelay, forEachPooled } from "@portcullis/core";
 import { auditEvent, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
+import { isTransientDatabaseError } from "../lib/db/unavailable.ts";
 import { UpstreamUnavailableError } from "../lib/errors.ts";
 import { LocksBusyError, LockTimeoutError } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -108,6 +109,22 @@ function retriedEvents(changed: readonly GrantRecord[], failures: ReadonlyArray<
       correlationId: correlationId ?? record.correlationId,
     };
   });
+}
+
+/** Attempts at recording the outcome of written NSGs, and the wait before the second (doubling, at most 2 s). */
+const recordAttempts = 5;
+const recordRetry = { baseMs: 100, maxMs: 2_000 };
+
+/** Runs `work` (one transaction) again while it fails in a way the database says is worth retrying. */
+async function retryTransient<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= recordAttempts || !isTransientDatabaseError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, recordRetry)));
+    }
+  }
 }
 
 /**
@@ -221,7 +238,9 @@ export function createGrantCloser(deps: GrantCloserDeps) {
       const retrying = new Set<string>();
       const recorder = createBatcher<Partial<UnitOutcomes>>(async (items) => {
         const outcomes: UnitOutcomes = { cleared: items.flatMap((i) => i.cleared ?? []), failed: items.flatMap((i) => i.failed ?? []), ready: items.flatMap((i) => i.ready ?? []) };
-        const recorded = await deps.grants.recordUnits(
+        // The NSGs are written: their outcome must be recorded now, not when the claim's lease ends (minutes), so a
+        // transaction the database gave up (no connection, a deadlock's victim) is run again after a short wait.
+        const recorded = await retryTransient(() => deps.grants.recordUnits(
           outcomes,
           deps.instanceId,
           deps.clock.now(),
@@ -230,7 +249,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
             const failures = changed.map((record) => ({ id: record.id, ...(causes.get(record.id) ?? { reason: "failed", cause: undefined }) }));
             return deps.audit.recordAll(trx, retriedEvents(changed, failures, actor, null)).then(() => undefined);
           },
-        );
+        ));
         result.closed.push(...recorded.closed);
         for (const record of recorded.retried) {
           deps.logger.warn({ grantId: record.id, attempt: record.closeAttempts, nextAttemptAt: record.nextAttemptAt, error: record.lastError }, "closing a grant failed; it is retried");

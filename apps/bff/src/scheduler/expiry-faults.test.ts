@@ -1,5 +1,6 @@
 import type { Grant } from "@portcullis/contract";
 import { parseAllowRuleDescription } from "@portcullis/core";
+import { sql } from "kysely";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
@@ -149,6 +150,36 @@ describe("expiry that nothing can delay", () => {
     await bff.jobs.expiry.drain();
     expect((await row(slow.id)).status).toBe("closed");
     expect(await grants.unitsPending(clock.now(), "another-process")).toBe(false);
+  });
+
+  it("a close whose recording the database gives up once (a deadlock's victim) is recorded at once by running it again, not when its claim's lease ends", async () => {
+    const grant = await open(demo.app03);
+    // The first transaction that would mark a grant closed fails as PostgreSQL fails a deadlock's victim (40P01);
+    // a sequence counts the attempts, since it is not rolled back with them.
+    await sql`create sequence close_attempt`.execute(bff.database.kysely);
+    await sql`
+      create function fail_first_close() returns trigger language plpgsql as $$
+      begin
+        if new.status = 'closed' and old.status = 'closing' and nextval('close_attempt') = 1 then
+          raise exception 'deadlock detected' using errcode = '40P01';
+        end if;
+        return new;
+      end $$`.execute(bff.database.kysely);
+    await sql`create trigger fail_first_close before update on jit_grant for each row execute function fail_first_close()`.execute(bff.database.kysely);
+    try {
+      clock.advance(hour);
+      await bff.jobs.expiry.sweep();
+      // Refused once, then recorded.
+      expect((await sql<{ n: number }>`select last_value::int as n from close_attempt`.execute(bff.database.kysely)).rows[0]?.n).toBe(2);
+      expect(await row(grant.id)).toMatchObject({ status: "closed", claimed_by: null });
+      expect(await rulesOfGrant(grant.id)).toEqual([]);
+      const events = (await listAuditEvents(bff.database.kysely, { vmId: demo.app03 })).filter((e) => e.action === "request.expired" && e.details?.["grantId"] === grant.id);
+      expect(events).toHaveLength(1);
+    } finally {
+      await sql`drop trigger fail_first_close on jit_grant`.execute(bff.database.kysely);
+      await sql`drop function fail_first_close()`.execute(bff.database.kysely);
+      await sql`drop sequence close_attempt`.execute(bff.database.kysely);
+    }
   });
 
   it("a request whose long-running operation's status poll answers 404 is told the truth: the rule is there, so it is open", async () => {

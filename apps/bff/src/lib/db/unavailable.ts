@@ -31,3 +31,19 @@ export function databaseUnavailable(error: unknown): UpstreamUnavailableError | 
   }
   return null;
 }
+
+/** PostgreSQL's SQLSTATEs for a transaction it gave up so that another could go on: run it again (class 40). */
+const retryableStates = new Set(["40001", "40P01"]);
+
+/**
+ * Whether running the same transaction again may succeed: the database was unavailable (see above), or it chose this
+ * transaction as a deadlock's or a serialization conflict's victim. Looks through `cause` chains.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  if (databaseUnavailable(error) !== null) return true;
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && retryableStates.has(code)) return true;
+  }
+  return false;
+}
