@@ -4,8 +4,8 @@ import { demoUsers } from "@portcullis/local-issuer";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "./lib/audit/audit-events.ts";
-import { demo, demoVmId, prod, rulesNow } from "./policies/testing.ts";
-import { requestAccess } from "./requests/testing.ts";
+import { demo, demoVmId, prod, rulesNow } from "./test-support/policies.ts";
+import { requestAccess } from "./test-support/requests.ts";
 import { signInAs } from "./test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "./test-support/stack.ts";
 

@@ -1,7 +1,7 @@
 import type { ListVmsResponse, VmRow } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demo, ssh } from "../policies/testing.ts";
+import { demo, ssh } from "../test-support/policies.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { accessDetails } from "../test-support/audit.ts";

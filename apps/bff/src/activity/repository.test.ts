@@ -4,7 +4,7 @@ import type { AccessEventFacts } from "@portcullis/contract";
 import type { AuditEventInput } from "../lib/audit/audit-events.ts";
 import type { Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
-import { testEngines } from "../lib/db/test-engines.ts";
+import { testEngines } from "../test-support/db-engines.ts";
 import { createLogger } from "../lib/logger.ts";
 import { accessDetails, testAudit, testAuditKey } from "../test-support/audit.ts";
 import { createActivityRepository } from "./repository.ts";

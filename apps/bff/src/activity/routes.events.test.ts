@@ -2,7 +2,7 @@ import { AuditVerifyResponseSchema, type ActivityEvent, type ActivityPageRespons
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
-import { demo, rdp, ssh } from "../policies/testing.ts";
+import { demo, rdp, ssh } from "../test-support/policies.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 

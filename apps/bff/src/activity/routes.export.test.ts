@@ -1,7 +1,7 @@
 import type { ActivityEvent } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demo } from "../policies/testing.ts";
+import { demo } from "../test-support/policies.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, recordLegacyEvents, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { csvColumns } from "./export.ts";

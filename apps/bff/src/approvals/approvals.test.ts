@@ -2,12 +2,12 @@ import type { AccessRequest, ApprovalSettings, Grant, PolicyPort } from "@portcu
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { localTenantId } from "../lib/config-auth.ts";
-import { demo } from "../policies/testing.ts";
+import { demo } from "../test-support/policies.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { expectDocumented } from "../test-support/openapi-responses.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { allowRules, requestAccess, sshPerRequest } from "../requests/testing.ts";
+import { allowRules, requestAccess, sshPerRequest } from "../test-support/requests.ts";
 
 const start = new Date("2030-06-01T09:00:00.000Z");
 const rdpAtOnce: PolicyPort = { port: 3389, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H", requireApproval: false };

@@ -2,8 +2,8 @@ import type { AccessRequest, AutoApprovalRule, Grant, PolicyPort } from "@portcu
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
-import { demo } from "../policies/testing.ts";
-import { allowRules, requestAccess, sshPerRequest } from "../requests/testing.ts";
+import { demo } from "../test-support/policies.ts";
+import { allowRules, requestAccess, sshPerRequest } from "../test-support/requests.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { expectDocumented } from "../test-support/openapi-responses.ts";
 import { signInAs } from "../test-support/sign-in.ts";

@@ -2,9 +2,9 @@ import type { AccessRequest, Grant, RoleAssignment } from "@portcullis/contract"
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
-import { testEngines } from "../lib/db/test-engines.ts";
-import { demo, demoNsgId, demoVmId, dev as devSubscription } from "../policies/testing.ts";
-import { allowRules, enablePolicy, requestAccess, sshPerRequest } from "../requests/testing.ts";
+import { testEngines } from "../test-support/db-engines.ts";
+import { demo, demoNsgId, demoVmId, dev as devSubscription } from "../test-support/policies.ts";
+import { allowRules, enablePolicy, requestAccess, sshPerRequest } from "../test-support/requests.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 

@@ -1,7 +1,7 @@
 import type { LookupAddress } from "node:dns";
 import { describe, expect, it } from "vitest";
 import { pinnedLookup, vetHost, type AddressPolicy } from "./address-guard.ts";
-import { fakeDns } from "./testing.ts";
+import { fakeDns } from "../test-support/notifications.ts";
 
 /** What a node client's lookup call gets back. */
 function ask(lookup: ReturnType<typeof pinnedLookup>, options: { all?: boolean; family?: number }): Promise<{ error: string | null; answer: string | LookupAddress[]; family?: number | undefined }> {

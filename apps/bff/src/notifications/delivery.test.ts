@@ -3,14 +3,14 @@ import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { createLogger } from "../lib/logger.ts";
-import { demo } from "../policies/testing.ts";
-import { enablePolicy, requestAccess, sshPerRequest } from "../requests/testing.ts";
+import { demo } from "../test-support/policies.ts";
+import { enablePolicy, requestAccess, sshPerRequest } from "../test-support/requests.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { createDeliveryJob, type DeliveryTuning } from "./delivery-job.ts";
 import { verifyWebhookSignature } from "./render-webhook.ts";
-import { decodeQuotedPrintable, fakeDns, startReceiver, startSmtpServer, type ReceivedRequest, type TestReceiver, type TestSmtpServer } from "./testing.ts";
+import { decodeQuotedPrintable, fakeDns, startReceiver, startSmtpServer, type ReceivedRequest, type TestReceiver, type TestSmtpServer } from "../test-support/notifications.ts";
 
 const webRg = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/rg-web-prod";
 const appRg = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b/resourceGroups/rg-app-prod";

@@ -3,14 +3,14 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
-import { testPostgresUrl } from "../lib/db/test-engines.ts";
+import { testPostgresUrl } from "../test-support/db-engines.ts";
 import { createLogger } from "../lib/logger.ts";
 import { createGrantRepository } from "../requests/repository.ts";
-import { storedGrant } from "../requests/testing.ts";
+import { storedGrant } from "../test-support/requests.ts";
 import { createDeliveryJob } from "./delivery-job.ts";
 import { createExpiryWarningJob } from "./expiry-warning-job.ts";
 import { createNotificationRepository } from "./repository.ts";
-import { fakeDns, startReceiver, type TestReceiver } from "./testing.ts";
+import { fakeDns, startReceiver, type TestReceiver } from "../test-support/notifications.ts";
 import { testAudit } from "../test-support/audit.ts";
 
 /** Two BFF replicas (each its own pool and jobs) on one PostgreSQL schema: each delivery and each warning happens once. */

@@ -4,7 +4,7 @@ import type { AuditEventInput } from "../lib/audit/audit-events.ts";
 import { accessDetails, testAudit } from "../test-support/audit.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
-import { demo } from "../policies/testing.ts";
+import { demo } from "../test-support/policies.ts";
 import { createNotificationRepository } from "./repository.ts";
 
 /** The audit hook against a real (PGlite) database: what it queues, and what it costs. */

@@ -6,7 +6,7 @@ import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { createLogger } from "../lib/logger.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { fakeDns } from "./testing.ts";
+import { fakeDns } from "../test-support/notifications.ts";
 
 const prodSub = "/subscriptions/6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b";
 const webRg = `${prodSub}/resourceGroups/rg-web-prod`;

@@ -5,7 +5,7 @@ import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { createLogger } from "../lib/logger.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { closedPort, fakeDns, startReceiver, testCertificate, type TestCertificate, type TestReceiver } from "./testing.ts";
+import { closedPort, fakeDns, startReceiver, testCertificate, type TestCertificate, type TestReceiver } from "../test-support/notifications.ts";
 
 const publicIp = "20.50.1.2";
 

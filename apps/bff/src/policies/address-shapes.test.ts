@@ -4,8 +4,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { allowRules, requestAccess, threeHoursMs } from "../requests/testing.ts";
-import { demoNsgId, demoVmId, rulesNow, ssh } from "./testing.ts";
+import { allowRules, requestAccess, threeHoursMs } from "../test-support/requests.ts";
+import { demoNsgId, demoVmId, rulesNow, ssh } from "../test-support/policies.ts";
 
 /**
  * Every address shape Azure gives a NIC, through the API, the SDK and the emulator: vm-prod-app-05's NIC has a

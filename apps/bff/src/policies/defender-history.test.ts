@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { demo, rulesNow, ssh } from "./testing.ts";
+import { demo, rulesNow, ssh } from "../test-support/policies.ts";
 
 /** A Defender export of rg-app-prod's policy, with its request history, as Azure lists it. */
 function defenderFile(extra: { vm?: object; port?: object; policy?: object } = {}) {

@@ -2,10 +2,10 @@ import type { Grant, PutPoliciesResponse } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { readNsg } from "../lib/azure/nsg-read.ts";
-import { requestAccess } from "../requests/testing.ts";
+import { requestAccess } from "../test-support/requests.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { demo, ssh } from "./testing.ts";
+import { demo, ssh } from "../test-support/policies.ts";
 
 /** "End live sessions when access ends": the NSGs' flushConnection, set while the policy stands and restored after. */
 describe("ending live sessions through flushConnection", () => {

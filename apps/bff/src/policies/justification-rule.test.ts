@@ -3,11 +3,11 @@ import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { localApiAudience, localAutomationClient } from "../lib/config-auth.ts";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
-import { allowRules, requestAccess, sshPerRequest } from "../requests/testing.ts";
+import { allowRules, requestAccess, sshPerRequest } from "../test-support/requests.ts";
 import { expectDocumented } from "../test-support/openapi-responses.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { demo } from "./testing.ts";
+import { demo } from "../test-support/policies.ts";
 
 const incident = { minLength: 0, pattern: "^(INC|CHG)\\d{6}", hint: "Enter the incident or change number, like INC123456" };
 const refusal = `Enter the incident or change number, like INC123456 (must match the pattern ^(INC|CHG)\\d{6})`;

@@ -4,13 +4,13 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
-import { testPostgresUrl } from "../lib/db/test-engines.ts";
+import { testPostgresUrl } from "../test-support/db-engines.ts";
 import { createNsgLockManager, type NsgLockManager } from "../lib/locks/nsg-locks.ts";
 import { createLogger } from "../lib/logger.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { createPolicyRepository } from "./repository.ts";
 import { createPolicyService, type PolicyService } from "./service.ts";
-import { counterKey, demo, rdp, rulesNow, ssh } from "./testing.ts";
+import { counterKey, demo, rdp, rulesNow, ssh } from "../test-support/policies.ts";
 import { testAudit } from "../test-support/audit.ts";
 
 /** Two BFF replicas: each its own database pool, lock manager and service; one PostgreSQL schema; one ARM. */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { demo, demoVmId, dev, rdp, ssh } from "./testing.ts";
+import { demo, demoVmId, dev, rdp, ssh } from "../test-support/policies.ts";
 
 describe("policy input, permissions, import and export", () => {
   let emulator: TestEmulator;

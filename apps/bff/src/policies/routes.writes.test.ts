@@ -8,7 +8,7 @@ import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { toJitPolicy } from "./policy-mapping.ts";
 import { readVmPositions } from "../lib/azure/vm-positions.ts";
-import { counterKey, demo, rulesNow, sortRules, ssh, rdp } from "./testing.ts";
+import { counterKey, demo, rulesNow, sortRules, ssh, rdp } from "../test-support/policies.ts";
 
 describe("policy writes through @azure/arm-network against the emulator", () => {
   let emulator: TestEmulator;

@@ -5,7 +5,7 @@ import { createLogger } from "../lib/logger.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { createPolicyRepository, type PolicyRepository } from "./repository.ts";
 import { createPolicyService } from "./service.ts";
-import { counterKey, demo, rulesNow, ssh } from "./testing.ts";
+import { counterKey, demo, rulesNow, ssh } from "../test-support/policies.ts";
 
 describe("the policy service when storing fails", () => {
   let emulator: TestEmulator;

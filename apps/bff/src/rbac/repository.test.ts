@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
-import { testEngines } from "../lib/db/test-engines.ts";
+import { testEngines } from "../test-support/db-engines.ts";
 import { createRoleAssignmentRepository, type NewRoleAssignment, type RoleAssignmentRepository } from "./repository.ts";
 
 const sub = "/subscriptions/0C9D8E7F-6A5B-4C4D-9E3F-2A1B0C9D8E7F";

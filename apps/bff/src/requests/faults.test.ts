@@ -3,11 +3,11 @@ import { parseAllowRuleDescription } from "@portcullis/core";
 import { sql } from "kysely";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { counterKey, demo, rulesNow } from "../policies/testing.ts";
+import { counterKey, demo, rulesNow } from "../test-support/policies.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { allowRules, enablePolicy, grantActions, requestAccess, sshPerRequest } from "./testing.ts";
+import { allowRules, enablePolicy, grantActions, requestAccess, sshPerRequest } from "../test-support/requests.ts";
 
 /** ARM answers a per-call timeout this short in these tests (30 s in production), with stalls to match. */
 const armTimeoutMs = 400;

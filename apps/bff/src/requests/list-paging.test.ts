@@ -5,7 +5,7 @@ import { scopesWith } from "../lib/auth/scope-filter.ts";
 import type { Database } from "../lib/db/database.ts";
 import { decodeKeysetCursor, type KeysetCursor, type KeysetList } from "../lib/db/keyset-paging.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
-import { testEngines } from "../lib/db/test-engines.ts";
+import { testEngines } from "../test-support/db-engines.ts";
 import { accessOf, scopedAdmin, scopedApprover, seedLists, type ListUser, type SeededLists } from "../test-support/list-seed.ts";
 import { createGrantRepository } from "./repository.ts";
 

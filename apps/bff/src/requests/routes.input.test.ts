@@ -4,11 +4,11 @@ import type { Request } from "express";
 import { freeTextRules } from "@portcullis/core";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { demo, rulesNow } from "../policies/testing.ts";
+import { demo, rulesNow } from "../test-support/policies.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
 import { resolveRequestIp, trustedProxyList } from "../lib/http/client-ip.ts";
-import { enablePolicy, rdpOffice, requestAccess, sshPerRequest } from "./testing.ts";
+import { enablePolicy, rdpOffice, requestAccess, sshPerRequest } from "../test-support/requests.ts";
 
 describe("refused access requests: each names the field and the rule, and nothing is written", () => {
   let emulator: TestEmulator;

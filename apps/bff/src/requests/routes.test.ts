@@ -2,12 +2,12 @@ import type { Grant } from "@portcullis/contract";
 import { parseAllowRuleDescription } from "@portcullis/core";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { counterKey, demo, rulesNow } from "../policies/testing.ts";
+import { counterKey, demo, rulesNow } from "../test-support/policies.ts";
 import { createManualClock } from "../test-support/manual-clock.ts";
 import { expectDocumented } from "../test-support/openapi-responses.ts";
 import { signInAs } from "../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../test-support/stack.ts";
-import { allowRules, enablePolicy, grantActions, rdpOffice, requestAccess, sshPerRequest, threeHoursMs } from "./testing.ts";
+import { allowRules, enablePolicy, grantActions, rdpOffice, requestAccess, sshPerRequest, threeHoursMs } from "../test-support/requests.ts";
 
 describe("access requests through the API, the emulator and the expiry job", () => {
   const clock = createManualClock(new Date("2030-05-01T08:00:00.000Z"));

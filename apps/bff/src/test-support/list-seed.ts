@@ -6,7 +6,7 @@ import { buildAccess, type Access } from "../lib/auth/access.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
 import type { GrantRecord } from "../requests/grant-record.ts";
 import { toRow } from "../requests/grant-rows.ts";
-import { storedGrant } from "../requests/testing.ts";
+import { storedGrant } from "./requests.ts";
 
 /**
  * Test support for the list-authorization tests: more grants and access requests than the old caps (500 grants,

@@ -7,7 +7,7 @@ import path from "node:path";
 import { startEmulator, type RunningEmulator } from "@portcullis/azure-emulator";
 import { createLocalArmTokenVerifier, type LocalArmTokenVerifier } from "../lib/auth/arm-token-verifier.ts";
 import { loadConfig, type Config, type ConfigOverrides } from "../lib/config.ts";
-import type { TestEngine } from "../lib/db/test-engines.ts";
+import type { TestEngine } from "./db-engines.ts";
 import { openDatabase, type Database } from "../lib/db/database.ts";
 import { migrateToLatest } from "../lib/db/migrate.ts";
 import { createLogger, type Logger } from "../lib/logger.ts";
@@ -55,7 +55,7 @@ export interface TestBffOptions {
   requests?: AccessRequestTuning;
   /** Storage engine (default: in-memory PGlite); tests that must hold on both engines pass each of `testEngines`. */
   engine?: TestEngine;
-  /** Notification delivery knobs, and the resolver of webhook hosts (tests have no DNS: see notifications/testing.ts). */
+  /** Notification delivery knobs, and the resolver of webhook hosts (tests have no DNS: see test-support/notifications.ts). */
   notifications?: NotificationTuning;
 }
 

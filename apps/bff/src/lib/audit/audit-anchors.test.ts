@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asDatabaseAttacker } from "../../test-support/audit.ts";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
-import { testEngines } from "../db/test-engines.ts";
+import { testEngines } from "../../test-support/db-engines.ts";
 import { writeAuditAnchor } from "./audit-anchors.ts";
 import { createAuditRecorder, listAuditEvents, type AuditEventInput } from "./audit-events.ts";
 import { pruneAuditEvents } from "./audit-retention.ts";

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
-import { testEngines } from "../db/test-engines.ts";
+import { testEngines } from "../../test-support/db-engines.ts";
 import { openDatabase } from "../db/database.ts";
 import { canonicalJson } from "./audit-chain.ts";
 import { createAuditRecorder, listAuditEvents, type AuditEventInput } from "./audit-events.ts";

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
-import { testEngines } from "../db/test-engines.ts";
+import { testEngines } from "../../test-support/db-engines.ts";
 import { testAudit } from "../../test-support/audit.ts";
 import { auditActions, listAuditEvents } from "./audit-events.ts";
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { accessDetails, asDatabaseAttacker, rehashFrom, type Rehash } from "../../test-support/audit.ts";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
-import { testEngines } from "../db/test-engines.ts";
+import { testEngines } from "../../test-support/db-engines.ts";
 import { anchorLine, appendAnchorFile, writeAuditAnchor } from "./audit-anchors.ts";
 import { createAuditRecorder, listAuditEvents, type AuditEvent, type AuditEventInput } from "./audit-events.ts";
 import { auditSigningKey } from "./audit-signing.ts";

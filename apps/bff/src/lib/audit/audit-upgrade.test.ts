@@ -6,7 +6,7 @@ import { asDatabaseAttacker, rehashFrom } from "../../test-support/audit.ts";
 import type { Database } from "../db/database.ts";
 import { migrations } from "../db/migrations/index.ts";
 import { migrateToLatest } from "../db/migrate.ts";
-import { testEngines } from "../db/test-engines.ts";
+import { testEngines } from "../../test-support/db-engines.ts";
 import { writeAuditAnchor } from "./audit-anchors.ts";
 import { hashEventV1 } from "./audit-chain.ts";
 import { createAuditRecorder, listAuditEvents, type AuditEvent } from "./audit-events.ts";

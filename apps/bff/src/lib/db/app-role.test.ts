@@ -8,7 +8,7 @@ import { pruneAuditEvents } from "../audit/audit-retention.ts";
 import { verifyAuditChain } from "../audit/audit-verify.ts";
 import { openDatabase, type Database } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
-import { testPostgresUrl } from "./test-engines.ts";
+import { testPostgresUrl } from "../../test-support/db-engines.ts";
 
 const grantsFile = new URL("../../../sql/app-role-grants.sql", import.meta.url);
 

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createPolicyIdsRepository } from "../../inventory/policy-ids-repository.ts";
 import { openDatabase, type Database } from "./database.ts";
 import { migrateToLatest } from "./migrate.ts";
-import { testEngines, testPostgresUrl } from "./test-engines.ts";
+import { testEngines, testPostgresUrl } from "../../test-support/db-engines.ts";
 
 describe.each(testEngines)("storage on $name", (engine) => {
   let database: Database;

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { demoUsers } from "@portcullis/local-issuer";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demo, ssh } from "../../policies/testing.ts";
+import { demo, ssh } from "../../test-support/policies.ts";
 import { signInAs } from "../../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../../test-support/stack.ts";
 import { listAuditEvents } from "../audit/audit-events.ts";

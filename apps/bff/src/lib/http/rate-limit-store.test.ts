@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../db/database.ts";
 import { migrateToLatest } from "../db/migrate.ts";
-import { testEngines } from "../db/test-engines.ts";
+import { testEngines } from "../../test-support/db-engines.ts";
 import { errorMiddleware } from "../error-middleware.ts";
 import { createLogger } from "../logger.ts";
 import { clientAddress } from "./client-ip.ts";

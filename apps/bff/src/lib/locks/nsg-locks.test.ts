@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { testPostgresUrl } from "../db/test-engines.ts";
+import { testPostgresUrl } from "../../test-support/db-engines.ts";
 import { createNsgLockManager, LockTimeoutError, type NsgLockManager } from "./nsg-locks.ts";
 
 const nsgA = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg-a";

@@ -1,8 +1,8 @@
 import type { Grant } from "@portcullis/contract";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demo } from "../../policies/testing.ts";
-import { enablePolicy, requestAccess, sshPerRequest } from "../../requests/testing.ts";
+import { demo } from "../../test-support/policies.ts";
+import { enablePolicy, requestAccess, sshPerRequest } from "../../test-support/requests.ts";
 import { createManualClock } from "../../test-support/manual-clock.ts";
 import { signInAs } from "../../test-support/sign-in.ts";
 import { assembleTestBff, startTestEmulator, type InProcessBff, type TestEmulator } from "../../test-support/stack.ts";

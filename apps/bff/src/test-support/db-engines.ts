@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
-import { openDatabase, type Database } from "./database.ts";
+import { openDatabase, type Database } from "../lib/db/database.ts";
 
 /** Test support: the two storage engines every storage test runs against. */
 export interface TestEngine {

@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { generate } from "selfsigned";
 import { SMTPServer } from "smtp-server";
-import type { HostResolver } from "./address-guard.ts";
+import type { HostResolver } from "../notifications/address-guard.ts";
 
 /** Test support: an HTTP receiver and an SMTP server on 127.0.0.1 that record what the delivery job sends. */
 export interface ReceivedRequest {

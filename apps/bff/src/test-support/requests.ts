@@ -4,10 +4,10 @@ import { allowRulePrefix, type NsgRule } from "@portcullis/core";
 import request from "supertest";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import { listAuditEvents } from "../lib/audit/audit-events.ts";
-import { expectDocumented } from "../test-support/openapi-responses.ts";
-import type { InProcessBff } from "../test-support/stack.ts";
-import { demo, rulesNow } from "../policies/testing.ts";
-import type { GrantRecord } from "./grant-record.ts";
+import { expectDocumented } from "./openapi-responses.ts";
+import type { InProcessBff } from "./stack.ts";
+import { demo, rulesNow } from "./policies.ts";
+import type { GrantRecord } from "../requests/grant-record.ts";
 
 /** Test support for access requests: a policy in place, a request sent, the Allow rules an NSG holds. */
 export const sshPerRequest: PolicyPort = { port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" };
