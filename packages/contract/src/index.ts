@@ -1,5 +1,6 @@
 export * from "./arm-ids.ts";
 export * from "./errors.ts";
+export * from "./field-paths.ts";
 export * from "./inventory.ts";
 export * from "./health.ts";
 export * from "./auth.ts";

@@ -368,7 +368,7 @@ export type ImportPoliciesEnvelope = z.infer<typeof ImportPoliciesEnvelopeSchema
 
 /** A field of the imported file Portcullis does not understand: it would not be kept (nor exported back). */
 export const ImportLossSchema = z.object({
-  /** Where it is in the file, dotted (`properties.virtualMachines.0.ports.1.foo`); what `acceptLosses` names. */
+  /** Where it is in the file, spelled as `fieldPath` spells it (`properties.virtualMachines[0].ports[1].foo`); what `acceptLosses` names. */
   field: z.string(),
   /** The value it holds, as JSON (cut at 200 characters). */
   value: z.string(),

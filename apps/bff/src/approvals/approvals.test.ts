@@ -154,7 +154,7 @@ describe("approvals: N of M, self-approval, approver sets, lapse, the clock, can
     const unknown = await putPolicy({ requiredApprovals: 1, approvers: { roleHolders: false, users: ["approver2@contoso.test", "nobody@contoso.test"], groups: [] } });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.details.problems).toEqual([
-      { field: "approval.approvers.users.1", rule: '"nobody@contoso.test" is not a user Portcullis knows: give their object id, or ask them to sign in to Portcullis once' },
+      { field: "approval.approvers.users[1]", rule: '"nobody@contoso.test" is not a user Portcullis knows: give their object id, or ask them to sign in to Portcullis once' },
     ]);
     // The refused save changed nothing.
     const after = await request(bff.app).get("/api/policies/vm").query({ vmId: demo.web01 }).set("authorization", auth.admin ?? "");

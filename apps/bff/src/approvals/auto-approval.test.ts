@@ -171,13 +171,13 @@ describe("automatic approval by rule: the on-call group opens without an approve
 
   describe("saving a rule: 400 naming the field, nothing stored", () => {
     it.each([
-      ["an unknown group (the local directory knows every group)", { groups: ["grp-nobody"] }, "approval.autoApprove.groups.0", /not a group of the local issuer's users/],
+      ["an unknown group (the local directory knows every group)", { groups: ["grp-nobody"] }, "approval.autoApprove.groups[0]", /not a group of the local issuer's users/],
       ["no condition at all", { groups: [] }, "approval.autoApprove", /at least one condition/],
       ["no name", { name: "" }, "approval.autoApprove.name", /.+/],
       ["an unknown time zone", { hours: { from: "08:00", to: "18:00", timeZone: "Mars/Olympus" } }, "approval.autoApprove.hours.timeZone", /is not a time zone/],
       ["a time that is not HH:MM", { hours: { from: "8am", to: "18:00" } }, "approval.autoApprove.hours.from", /HH:MM/],
       ["empty hours", { hours: { from: "08:00", to: "08:00" } }, "approval.autoApprove.hours.to", /must differ/],
-      ["a port the policy does not have", { ports: [8080] }, "approval.autoApprove.ports.0", /not one of this policy's ports/],
+      ["a port the policy does not have", { ports: [8080] }, "approval.autoApprove.ports[0]", /not one of this policy's ports/],
       ["a duration over 24 hours", { maxDuration: "P2D" }, "approval.autoApprove.maxDuration", /between 5 minutes/],
     ])("refuses %s", async (_case, rule, field, message) => {
       const res = await putPolicy({ ...onCall, ...rule });

@@ -1,4 +1,4 @@
-import { ErrorCode } from "@portcullis/contract";
+import { ErrorCode, type ErrorDetails } from "@portcullis/contract";
 
 /** Error code of a 429 (not yet in the contract's ErrorCode list). */
 export const tooManyRequestsCode = "TooManyRequests";
@@ -7,7 +7,8 @@ export const upstreamFailedCode = "UpstreamFailed";
 export type AppErrorCode = ErrorCode | typeof tooManyRequestsCode | typeof upstreamFailedCode;
 
 interface AppErrorOptions {
-  details?: unknown;
+  /** The error body's `details`: a 400's `problems`, or the facts of another error. */
+  details?: ErrorDetails;
   cause?: unknown;
   /** Response headers that belong to this error (WWW-Authenticate, Retry-After). */
   headers?: Record<string, string>;
@@ -17,7 +18,7 @@ interface AppErrorOptions {
 export class AppError extends Error {
   readonly status: number;
   readonly code: AppErrorCode;
-  readonly details: unknown;
+  readonly details: ErrorDetails | undefined;
   readonly headers: Readonly<Record<string, string>>;
   constructor(status: number, code: AppErrorCode, message: string, options?: AppErrorOptions) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -31,7 +32,7 @@ export class AppError extends Error {
 
 /** No valid access token (401); `challenge` is the WWW-Authenticate value. */
 export class UnauthorizedError extends AppError {
-  constructor(message: string, challenge: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(message: string, challenge: string, options?: { details?: ErrorDetails; cause?: unknown }) {
     super(401, ErrorCode.unauthorized, message, { ...options, headers: { "WWW-Authenticate": challenge } });
   }
 }
@@ -45,14 +46,17 @@ export class TooManyRequestsError extends AppError {
 
 /** The request is malformed or fails validation (400). */
 export class InputError extends AppError {
-  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
     super(400, ErrorCode.badRequest, message, options);
   }
 }
 
 /** The caller may not do this (403). */
-/** What a 403 says was missing, and which thing was refused (the error body's `details`, and `access.denied` events). */
-export interface NotAllowedDetails {
+/**
+ * What a 403 says was missing, and which thing was refused (the error body's `details`, and `access.denied` events).
+ * A type rather than an interface: `details` allows any keys, and only a type alias fits an index signature.
+ */
+export type NotAllowedDetails = {
   /** The permission the caller lacks (`jit.request.create`, or alternatives joined by " or "). */
   permission?: string;
   /** Where it was needed: an ARM scope, or "any" for "at any scope". */
@@ -61,7 +65,7 @@ export interface NotAllowedDetails {
   reason?: string;
   requestId?: string;
   grantId?: string;
-}
+};
 
 export class NotAllowedError extends AppError {
   /** The typed `details` of the refusal. */
@@ -74,14 +78,14 @@ export class NotAllowedError extends AppError {
 
 /** The addressed thing does not exist (404). */
 export class NotFoundError extends AppError {
-  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
     super(404, ErrorCode.notFound, message, options);
   }
 }
 
 /** The request conflicts with the current state (409). */
 export class ConflictError extends AppError {
-  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
     super(409, ErrorCode.conflict, message, options);
   }
 }
@@ -92,14 +96,14 @@ export const defaultRetryAfterSeconds = 5;
 
 export class UpstreamUnavailableError extends AppError {
   /** Every 503 says when to try again (`Retry-After`), `retryAfterSeconds` or 5 s. */
-  constructor(message: string, options?: { details?: unknown; cause?: unknown; retryAfterSeconds?: number }) {
+  constructor(message: string, options?: { details?: ErrorDetails; cause?: unknown; retryAfterSeconds?: number }) {
     super(503, ErrorCode.upstreamUnavailable, message, { ...options, headers: { "Retry-After": String(Math.max(1, Math.ceil(options?.retryAfterSeconds ?? defaultRetryAfterSeconds))) } });
   }
 }
 
 /** A service we depend on (Azure Resource Manager) answered but refused or failed the operation (502). */
 export class UpstreamFailedError extends AppError {
-  constructor(message: string, options?: { details?: unknown; cause?: unknown }) {
+  constructor(message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
     super(502, upstreamFailedCode, message, options);
   }
 }

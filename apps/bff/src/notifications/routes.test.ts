@@ -98,7 +98,7 @@ describe("notification subscriptions through the API", () => {
     ["e-mail while the server has no SMTP_URL", { name: "mail", kind: "email", emails: ["secops@contoso.test"], scope: "/", events: ["request.opened"] }, "kind", "e-mail needs SMTP_URL configured on the server"],
     ["a short signing key", webhook({ secret: "short" }), "secret", "must be at least 32 characters"],
     ["no events", webhook({ events: [] }), "events", "must be at least 1"],
-    ["an unknown event", webhook({ events: ["request.exploded"] }), "events.0", expect.stringMatching(/^must be one of request\.pending-approval, /)],
+    ["an unknown event", webhook({ events: ["request.exploded"] }), "events[0]", expect.stringMatching(/^must be one of request\.pending-approval, /)],
     ["a scope that is not one", webhook({ scope: "/tenants/x" }), "scope", "must be /, /subscriptions/{id}, /subscriptions/{id}/resourceGroups/{name} or a virtual machine id"],
   ])("%s: 400 naming the field and the rule, nothing stored", async (_case, body, field, rule) => {
     const res = await create("admin", body);

@@ -100,7 +100,7 @@ describe("Defender import and export: request history round-trips, losses are re
 
   it("lists unknown fields in the dry run, refuses the real import naming them (nothing written), and imports when exactly those are accepted", async () => {
     const file = defenderFile({ vm: { osType: "Linux" }, port: { priority: 100 }, policy: { systemData: { createdBy: "x" } } });
-    const lost = ["value.0.systemData", "value.0.properties.virtualMachines.0.osType", "value.0.properties.virtualMachines.0.ports.0.priority"];
+    const lost = ["value[0].systemData", "value[0].properties.virtualMachines[0].osType", "value[0].properties.virtualMachines[0].ports[0].priority"];
 
     const dry = await importFile(file, true);
     expect(dry.status, JSON.stringify(dry.body)).toBe(200);
@@ -113,14 +113,14 @@ describe("Defender import and export: request history round-trips, losses are re
     emulator.control.resetCounters();
     const refused = await importFile(file, false);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual(lost.map((f) => `body.${f}`));
+    expect(refused.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual(lost);
     expect(refused.body.error.message).toMatch(/is not understood by Portcullis and would be dropped/);
     const partly = await importFile({ document: file, acceptLosses: lost.slice(0, 2) }, false);
     expect(partly.status).toBe(400);
-    expect(partly.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual([`body.${lost[2]}`]);
-    const stale = await importFile({ document: file, acceptLosses: [...lost, "value.0.properties.virtualMachines.1.osType"] }, false);
+    expect(partly.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual([lost[2]]);
+    const stale = await importFile({ document: file, acceptLosses: [...lost, "value[0].properties.virtualMachines[1].osType"] }, false);
     expect(stale.status).toBe(400);
-    expect(stale.body.error.details.problems).toEqual([{ field: "acceptLosses.3", rule: '"value.0.properties.virtualMachines.1.osType" is not a field this import would drop' }]);
+    expect(stale.body.error.details.problems).toEqual([{ field: "acceptLosses[3]", rule: '"value[0].properties.virtualMachines[1].osType" is not a field this import would drop' }]);
     expect(emulator.control.counters().writes).toBe(0);
     expect(await bff.database.kysely.selectFrom("jit_policy").selectAll().execute()).toEqual([]);
 
@@ -142,6 +142,6 @@ describe("Defender import and export: request history round-trips, losses are re
     (requests[1] as { startTimeUtc: string }).startTimeUtc = "yesterday";
     const res = await importFile(file, true);
     expect(res.status).toBe(400);
-    expect(res.body.error.details.problems).toEqual([{ field: "value.0.properties.requests.1.startTimeUtc", rule: "must be an ISO-8601 date-time" }]);
+    expect(res.body.error.details.problems).toEqual([{ field: "value[0].properties.requests[1].startTimeUtc", rule: "must be an ISO-8601 date-time" }]);
   });
 });

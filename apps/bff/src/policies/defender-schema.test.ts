@@ -46,7 +46,7 @@ describe("importing Defender for Cloud JIT policies", () => {
     expect(targets).toEqual([
       {
         vmId: vm("vm-prod-web-01"),
-        path: "properties.virtualMachines.0",
+        path: "properties.virtualMachines[0]",
         history: [],
         ports: [
           { port: 22, protocol: "Any", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT3H" },
@@ -61,20 +61,20 @@ describe("importing Defender for Cloud JIT policies", () => {
     const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" };
     const targets = parseDefenderImport({ value: [defenderPolicy([{ id: vm("a"), ports: [port] }]), defenderPolicy([{ id: vm("b", "rg-app-prod"), ports: [port] }])] });
     expect(targets.map((t) => [t.vmId, t.path])).toEqual([
-      [vm("a"), "value.0.properties.virtualMachines.0"],
-      [vm("b", "rg-app-prod"), "value.1.properties.virtualMachines.0"],
+      [vm("a"), "value[0].properties.virtualMachines[0]"],
+      [vm("b", "rg-app-prod"), "value[1].properties.virtualMachines[0]"],
     ]);
   });
 
   it.each([
-    ["a port out of range", { number: 70000, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.number"],
-    ["an unknown protocol", { number: 22, protocol: "ICMP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.protocol"],
-    ["a duration over 24 hours", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT25H" }, "properties.virtualMachines.0.ports.0.maxRequestAccessDuration"],
-    ["a duration that is not ISO-8601", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "3 hours" }, "properties.virtualMachines.0.ports.0.maxRequestAccessDuration"],
-    ["a CIDR with host bits set", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "10.0.0.1/24", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefix"],
-    ["the whole Internet as a prefix", { number: 22, protocol: "TCP", allowedSourceAddressPrefixes: ["10.0.0.0/8", "0.0.0.0/0"], maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefixes.1"],
-    ["no source at all", { number: 22, protocol: "TCP", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefix"],
-    ["a missing port number", { protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines.0.ports.0.number"],
+    ["a port out of range", { number: 70000, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines[0].ports[0].number"],
+    ["an unknown protocol", { number: 22, protocol: "ICMP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines[0].ports[0].protocol"],
+    ["a duration over 24 hours", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT25H" }, "properties.virtualMachines[0].ports[0].maxRequestAccessDuration"],
+    ["a duration that is not ISO-8601", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "3 hours" }, "properties.virtualMachines[0].ports[0].maxRequestAccessDuration"],
+    ["a CIDR with host bits set", { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "10.0.0.1/24", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines[0].ports[0].allowedSourceAddressPrefix"],
+    ["the whole Internet as a prefix", { number: 22, protocol: "TCP", allowedSourceAddressPrefixes: ["10.0.0.0/8", "0.0.0.0/0"], maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines[0].ports[0].allowedSourceAddressPrefixes[1]"],
+    ["no source at all", { number: 22, protocol: "TCP", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines[0].ports[0].allowedSourceAddressPrefix"],
+    ["a missing port number", { protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" }, "properties.virtualMachines[0].ports[0].number"],
   ])("refuses %s with a 400 naming the path", (_case, port, field) => {
     const problems = problemsOf(() => parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port] }])));
     expect(problems.map((p) => p.field)).toContain(field);
@@ -83,14 +83,14 @@ describe("importing Defender for Cloud JIT policies", () => {
   it("refuses both source forms on one port (mutually exclusive in Defender's schema) instead of keeping one", () => {
     const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "203.0.113.0/24", allowedSourceAddressPrefixes: ["198.51.100.0/24"], maxRequestAccessDuration: "PT3H" };
     expect(problemsOf(() => parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port] }])))).toEqual([
-      { field: "properties.virtualMachines.0.ports.0.allowedSourceAddressPrefixes", rule: "give allowedSourceAddressPrefix or allowedSourceAddressPrefixes, not both (they are mutually exclusive)" },
+      { field: "properties.virtualMachines[0].ports[0].allowedSourceAddressPrefixes", rule: "give allowedSourceAddressPrefix or allowedSourceAddressPrefixes, not both (they are mutually exclusive)" },
     ]);
   });
 
   it("refuses publicIpAddress (Azure Firewall mode) loudly instead of dropping it", () => {
     const port = { number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "PT3H" };
     const problems = problemsOf(() => parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port], publicIpAddress: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Network/publicIPAddresses/fw-pip" }])));
-    expect(problems).toEqual([{ field: "properties.virtualMachines.0.publicIpAddress", rule: "Azure Firewall mode is not supported: Portcullis opens NSG rules only" }]);
+    expect(problems).toEqual([{ field: "properties.virtualMachines[0].publicIpAddress", rule: "Azure Firewall mode is not supported: Portcullis opens NSG rules only" }]);
   });
 
   it("refuses a repeated port and a repeated VM, naming both", () => {
@@ -99,14 +99,14 @@ describe("importing Defender for Cloud JIT policies", () => {
       parseDefenderImport(defenderPolicy([{ id: vm("vm-1"), ports: [port, { ...port, protocol: "*" }] }, { id: vm("vm-2"), ports: [port] }, { id: vm("VM-2"), ports: [port] }])),
     );
     expect(problems).toEqual([
-      { field: "properties.virtualMachines.0.ports.1.number", rule: expect.stringMatching(/port 22 is already listed/) },
-      { field: "properties.virtualMachines.2.id", rule: "repeats properties.virtualMachines.1.id" },
+      { field: "properties.virtualMachines[0].ports[1].number", rule: expect.stringMatching(/port 22 is already listed/) },
+      { field: "properties.virtualMachines[2].id", rule: "repeats properties.virtualMachines[1].id" },
     ]);
   });
 
   it.each([
     ["a file that is not a policy", { hello: "world" }, "properties"],
-    ["a VM id that is not a VM", defenderPolicy([{ id: "/subscriptions/x/vm", ports: [] }]), "properties.virtualMachines.0.id"],
+    ["a VM id that is not a VM", defenderPolicy([{ id: "/subscriptions/x/vm", ports: [] }]), "properties.virtualMachines[0].id"],
     ["an empty list", { value: [] }, "value"],
   ])("refuses %s, naming %s", (_case, body, field) => {
     expect(problemsOf(() => parseDefenderImport(body)).map((p) => p.field)).toContain(field);
@@ -207,7 +207,7 @@ describe("Defender request history and what the import does not understand", () 
   it("refuses a request naming a VM the policy does not hold", () => {
     const policy = { ...defenderPolicy([{ id: vm("vm-1"), ports: [port] }]) };
     policy.properties.requests = history as never[];
-    expect(problemsOf(() => readDefenderImport(policy))).toEqual([{ field: "properties.requests.0.virtualMachines.1.id", rule: "must be one of this policy's virtualMachines" }]);
+    expect(problemsOf(() => readDefenderImport(policy))).toEqual([{ field: "properties.requests[0].virtualMachines[1].id", rule: "must be one of this policy's virtualMachines" }]);
   });
 
   it("lists every field it does not understand (policy, VM, port, request) and a policy name the export would not keep", () => {
@@ -220,25 +220,25 @@ describe("Defender request history and what the import does not understand", () 
     const read = readDefenderImport({ value: [{ ...policy, properties: { ...policy.properties, requests, future: [] } }], nextLink: "https://x" });
     expect(read.losses.map((l) => l.field)).toEqual([
       "nextLink",
-      "value.0.etag",
-      "value.0.name",
-      "value.0.properties.future",
-      "value.0.properties.virtualMachines.0.tags",
-      "value.0.properties.virtualMachines.0.ports.0.foo",
-      "value.0.properties.requests.0.virtualMachines.0.ports.0.extra",
+      "value[0].etag",
+      "value[0].name",
+      "value[0].properties.future",
+      "value[0].properties.virtualMachines[0].tags",
+      "value[0].properties.virtualMachines[0].ports[0].foo",
+      "value[0].properties.requests[0].virtualMachines[0].ports[0].extra",
     ]);
-    expect(read.losses.find((l) => l.field === "value.0.properties.virtualMachines.0.tags")?.value).toBe('{"a":"b"}');
+    expect(read.losses.find((l) => l.field === "value[0].properties.virtualMachines[0].tags")?.value).toBe('{"a":"b"}');
   });
 
   it("goes ahead only when exactly the listed losses are accepted", () => {
-    const losses = [{ field: "properties.foo", value: "1" }, { field: "properties.virtualMachines.0.bar", value: "2" }];
-    expect(() => checkAcceptedLosses(losses, ["properties.virtualMachines.0.bar", "properties.foo"])).not.toThrow();
+    const losses = [{ field: "properties.foo", value: "1" }, { field: "properties.virtualMachines[0].bar", value: "2" }];
+    expect(() => checkAcceptedLosses(losses, ["properties.virtualMachines[0].bar", "properties.foo"])).not.toThrow();
     expect(() => checkAcceptedLosses([], [])).not.toThrow();
     expect(problemsOf(() => checkAcceptedLosses(losses, ["properties.foo"]))).toEqual([
-      { field: "body.properties.virtualMachines.0.bar", rule: "is not understood by Portcullis and would be dropped: list it in acceptLosses to import without it" },
+      { field: "properties.virtualMachines[0].bar", rule: "is not understood by Portcullis and would be dropped: list it in acceptLosses to import without it" },
     ]);
-    expect(problemsOf(() => checkAcceptedLosses(losses, ["properties.foo", "properties.virtualMachines.0.bar", "properties.baz"]))).toEqual([
-      { field: "acceptLosses.2", rule: '"properties.baz" is not a field this import would drop' },
+    expect(problemsOf(() => checkAcceptedLosses(losses, ["properties.foo", "properties.virtualMachines[0].bar", "properties.baz"]))).toEqual([
+      { field: "acceptLosses[2]", rule: '"properties.baz" is not a field this import would drop' },
     ]);
   });
 });

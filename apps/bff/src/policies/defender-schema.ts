@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { DefenderPolicySchema, IsoRequestDurationSchema } from "@portcullis/contract";
-import type { AllowedSourcesBody, DefenderPolicy, DefenderRequest, ImportLoss, JitProtocolName, JustificationRule, PolicyPort, PortcullisVmExtension } from "@portcullis/contract";
+import { DefenderPolicySchema, fieldPath, fieldPathParts, IsoRequestDurationSchema } from "@portcullis/contract";
+import type { AllowedSourcesBody, DefenderPolicy, DefenderRequest, FieldPathPart, FieldProblem, ImportLoss, JitProtocolName, JustificationRule, PolicyPort, PortcullisVmExtension } from "@portcullis/contract";
 import { justificationRuleIssues, validatePolicy } from "@portcullis/core";
 import { z } from "zod";
 import { InputError } from "../lib/errors.ts";
-import { parseInput, type FieldProblem } from "../lib/http/validation.ts";
+import { parseInput } from "../lib/http/validation.ts";
 import { displayVmId, toJitPolicy, type HistoricalRequestPart, type PolicyRecord } from "./policy-mapping.ts";
 import { isVmId, vmIdRule } from "../lib/http/vm-ids.ts";
 
@@ -29,7 +29,7 @@ export const maxImportedVms = 200;
 export interface ImportTarget {
   vmId: string;
   ports: PolicyPort[];
-  /** Where the VM sits in the file (`value.0.properties.virtualMachines.1`), for messages. */
+  /** Where the VM sits in the file (`value[0].properties.virtualMachines[1]`), for messages. */
   path: string;
   /** The VM's parts of the policy's `requests`, in file order (empty when it has none). */
   history: HistoricalRequestPart[];
@@ -51,56 +51,60 @@ type DefenderPort = DefenderPolicy["properties"]["virtualMachines"][number]["por
 
 const protocols: Record<DefenderPort["protocol"], JitProtocolName> = { TCP: "TCP", UDP: "UDP", "*": "Any" };
 
-function sourcesOf(port: DefenderPort, path: string, problems: FieldProblem[]): { sources: AllowedSourcesBody; prefixField: string } | null {
+/** Where something sits in the file, as parts; spelled with the contract's `fieldPath` when a problem or loss names it. */
+type FilePath = readonly FieldPathPart[];
+
+function sourcesOf(port: DefenderPort, path: FilePath, problems: FieldProblem[]): { sources: AllowedSourcesBody; prefixPath: FilePath } | null {
   const list = port.allowedSourceAddressPrefixes;
+  const listPath = [...path, "allowedSourceAddressPrefixes"];
+  const singlePath = [...path, "allowedSourceAddressPrefix"];
   // Defender's schema makes the two forms mutually exclusive: keeping one would silently drop the other.
   if (list !== undefined && port.allowedSourceAddressPrefix !== undefined) {
-    problems.push({ field: `${path}.allowedSourceAddressPrefixes`, rule: "give allowedSourceAddressPrefix or allowedSourceAddressPrefixes, not both (they are mutually exclusive)" });
+    problems.push({ field: fieldPath(listPath), rule: "give allowedSourceAddressPrefix or allowedSourceAddressPrefixes, not both (they are mutually exclusive)" });
     return null;
   }
   if (list !== undefined && list.length > 0) {
-    const field = `${path}.allowedSourceAddressPrefixes`;
     const trimmed = list.map((p) => p.trim());
-    if (trimmed.every((p) => p === "*")) return { sources: { kind: "per-request" }, prefixField: field };
+    if (trimmed.every((p) => p === "*")) return { sources: { kind: "per-request" }, prefixPath: listPath };
     const star = trimmed.indexOf("*");
     if (star !== -1) {
-      problems.push({ field: `${field}.${star}`, rule: '"*" (Per request) cannot be mixed with addresses' });
+      problems.push({ field: fieldPath([...listPath, star]), rule: '"*" (Per request) cannot be mixed with addresses' });
       return null;
     }
-    return { sources: { kind: "prefixes", prefixes: trimmed }, prefixField: field };
+    return { sources: { kind: "prefixes", prefixes: trimmed }, prefixPath: listPath };
   }
   const single = port.allowedSourceAddressPrefix?.trim();
   if (single === undefined || single === "") {
-    problems.push({ field: `${path}.allowedSourceAddressPrefix`, rule: "allowedSourceAddressPrefix or allowedSourceAddressPrefixes is required" });
+    problems.push({ field: fieldPath(singlePath), rule: "allowedSourceAddressPrefix or allowedSourceAddressPrefixes is required" });
     return null;
   }
-  if (single === "*") return { sources: { kind: "per-request" }, prefixField: `${path}.allowedSourceAddressPrefix` };
-  return { sources: { kind: "prefixes", prefixes: [single] }, prefixField: `${path}.allowedSourceAddressPrefix` };
+  if (single === "*") return { sources: { kind: "per-request" }, prefixPath: singlePath };
+  return { sources: { kind: "prefixes", prefixes: [single] }, prefixPath: singlePath };
 }
 
 /** Core's `ports[i].<field>` issue, named as the file names it. */
-function defenderField(issueField: string, vmPath: string, prefixFields: readonly string[]): string {
-  const match = /^ports\[(\d+)\](?:\.(.*))?$/.exec(issueField);
-  if (match === null) return `${vmPath}.ports`;
-  const index = Number(match[1]);
-  const rest = match[2] ?? "";
-  const portPath = `${vmPath}.ports.${index}`;
-  if (rest === "port") return `${portPath}.number`;
-  if (rest === "maxRequestMinutes") return `${portPath}.maxRequestAccessDuration`;
-  if (rest.startsWith("allowedSources")) {
-    const base = prefixFields[index] ?? `${portPath}.allowedSourceAddressPrefixes`;
-    const item = /\.prefixes\[(\d+)\]$/.exec(rest);
-    return item !== null && base.endsWith("Prefixes") ? `${base}.${item[1]}` : base;
+function defenderField(issueField: string, vmPath: FilePath, prefixPaths: readonly FilePath[]): string {
+  const [head, index, name, ...rest] = fieldPathParts(issueField);
+  if (head !== "ports" || typeof index !== "number") return fieldPath([...vmPath, "ports"]);
+  const portPath = [...vmPath, "ports", index];
+  if (name === undefined) return fieldPath(portPath);
+  if (name === "port") return fieldPath([...portPath, "number"]);
+  if (name === "maxRequestMinutes") return fieldPath([...portPath, "maxRequestAccessDuration"]);
+  if (name === "allowedSources") {
+    const base = prefixPaths[index] ?? [...portPath, "allowedSourceAddressPrefixes"];
+    const [list, item] = rest;
+    // Only the list form has items to point at; the single form is one address.
+    return fieldPath(list === "prefixes" && typeof item === "number" && base.at(-1) === "allowedSourceAddressPrefixes" ? [...base, item] : base);
   }
-  return rest === "" ? portPath : `${portPath}.${rest}`;
+  return fieldPath([...portPath, name, ...rest]);
 }
 
 /** The `portcullis` extension's settings, the rule checked like a save (400 naming `<vm>.portcullis.justificationRule.<field>`). */
-function extensionOf(extension: PortcullisVmExtension | undefined, vmPath: string, problems: FieldProblem[]): Pick<ImportTarget, "justificationRequired" | "justificationRule"> {
+function extensionOf(extension: PortcullisVmExtension | undefined, vmPath: FilePath, problems: FieldProblem[]): Pick<ImportTarget, "justificationRequired" | "justificationRule"> {
   if (extension === undefined) return {};
   const rule = extension.justificationRule;
   if (rule !== undefined && rule !== null) {
-    for (const issue of justificationRuleIssues(rule)) problems.push({ field: `${vmPath}.portcullis.justificationRule.${issue.field}`, rule: issue.rule });
+    for (const issue of justificationRuleIssues(rule)) problems.push({ field: fieldPath([...vmPath, "portcullis", "justificationRule", issue.field]), rule: issue.rule });
   }
   return {
     ...(extension.justificationRequired === undefined ? {} : { justificationRequired: extension.justificationRequired }),
@@ -108,28 +112,28 @@ function extensionOf(extension: PortcullisVmExtension | undefined, vmPath: strin
   };
 }
 
-function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], vmPath: string, problems: FieldProblem[]): Omit<ImportTarget, "history"> | null {
+function importVm(vm: DefenderPolicy["properties"]["virtualMachines"][number], vmPath: FilePath, problems: FieldProblem[]): Omit<ImportTarget, "history"> | null {
   const before = problems.length;
-  if (!isVmId(vm.id.trim())) problems.push({ field: `${vmPath}.id`, rule: vmIdRule });
-  if (vm.ports.length === 0) problems.push({ field: `${vmPath}.ports`, rule: "must have at least one port" });
+  if (!isVmId(vm.id.trim())) problems.push({ field: fieldPath([...vmPath, "id"]), rule: vmIdRule });
+  if (vm.ports.length === 0) problems.push({ field: fieldPath([...vmPath, "ports"]), rule: "must have at least one port" });
   // Refused rather than dropped: importing without it would open the VM's NSG instead of the firewall's DNAT.
-  if (vm.publicIpAddress !== undefined) problems.push({ field: `${vmPath}.publicIpAddress`, rule: "Azure Firewall mode is not supported: Portcullis opens NSG rules only" });
+  if (vm.publicIpAddress !== undefined) problems.push({ field: fieldPath([...vmPath, "publicIpAddress"]), rule: "Azure Firewall mode is not supported: Portcullis opens NSG rules only" });
   const ports: PolicyPort[] = [];
-  const prefixFields: string[] = [];
+  const prefixPaths: FilePath[] = [];
   vm.ports.forEach((port, index) => {
-    const path = `${vmPath}.ports.${index}`;
+    const path = [...vmPath, "ports", index];
     const duration = IsoRequestDurationSchema.safeParse(port.maxRequestAccessDuration);
-    if (!duration.success) problems.push({ field: `${path}.maxRequestAccessDuration`, rule: duration.error.issues[0]?.message ?? "is invalid" });
+    if (!duration.success) problems.push({ field: fieldPath([...path, "maxRequestAccessDuration"]), rule: duration.error.issues[0]?.message ?? "is invalid" });
     const sources = sourcesOf(port, path, problems);
-    prefixFields.push(sources?.prefixField ?? `${path}.allowedSourceAddressPrefixes`);
+    prefixPaths.push(sources?.prefixPath ?? [...path, "allowedSourceAddressPrefixes"]);
     ports.push({ port: port.number, protocol: protocols[port.protocol], allowedSources: sources?.sources ?? { kind: "per-request" }, maxRequestDuration: port.maxRequestAccessDuration });
   });
   const extension = extensionOf(vm.portcullis, vmPath, problems);
   if (problems.length > before) return null;
   for (const issue of validatePolicy(toJitPolicy(ports))) {
-    problems.push({ field: defenderField(issue.field, vmPath, prefixFields), rule: issue.rule });
+    problems.push({ field: defenderField(issue.field, vmPath, prefixPaths), rule: issue.rule });
   }
-  return problems.length > before ? null : { vmId: vm.id.trim(), ports, path: vmPath, ...extension };
+  return problems.length > before ? null : { vmId: vm.id.trim(), ports, path: fieldPath(vmPath), ...extension };
 }
 
 /** The fields Portcullis reads at each level of the file; anything else is a loss. */
@@ -160,34 +164,33 @@ function items(value: unknown): unknown[] {
 }
 
 /** Fields of `raw` (already parsed as a policy) that the import would drop, with their paths. */
-function policyLosses(raw: unknown, path: string, losses: ImportLoss[]): void {
-  const at = (base: string, key: string) => (base === "" ? key : `${base}.${key}`);
-  const unknownIn = (value: unknown, base: string, names: readonly string[]) => {
-    for (const [key, inner] of entries(value)) if (!names.includes(key)) losses.push({ field: at(base, key), value: shown(inner) });
+function policyLosses(raw: unknown, path: FilePath, losses: ImportLoss[]): void {
+  const unknownIn = (value: unknown, base: FilePath, names: readonly string[]) => {
+    for (const [key, inner] of entries(value)) if (!names.includes(key)) losses.push({ field: fieldPath([...base, key]), value: shown(inner) });
   };
   unknownIn(raw, path, known.policy);
   const name = entries(raw).find(([key]) => key === "name")?.[1];
   // The export writes one `default` policy per resource group and region: another name is not kept.
-  if (typeof name === "string" && name !== "default") losses.push({ field: at(path, "name"), value: shown(name) });
+  if (typeof name === "string" && name !== "default") losses.push({ field: fieldPath([...path, "name"]), value: shown(name) });
   const properties = entries(raw).find(([key]) => key === "properties")?.[1];
-  const propertiesPath = at(path, "properties");
+  const propertiesPath = [...path, "properties"];
   unknownIn(properties, propertiesPath, known.properties);
   const field = (key: string) => entries(properties).find(([k]) => k === key)?.[1];
   items(field("virtualMachines")).forEach((vm, i) => {
-    const vmPath = `${propertiesPath}.virtualMachines.${i}`;
+    const vmPath = [...propertiesPath, "virtualMachines", i];
     unknownIn(vm, vmPath, known.vm);
     const extension = entries(vm).find(([k]) => k === "portcullis")?.[1];
-    unknownIn(extension, `${vmPath}.portcullis`, known.extension);
-    unknownIn(entries(extension).find(([k]) => k === "justificationRule")?.[1], `${vmPath}.portcullis.justificationRule`, known.justificationRule);
-    items(entries(vm).find(([k]) => k === "ports")?.[1]).forEach((port, j) => unknownIn(port, `${vmPath}.ports.${j}`, known.port));
+    unknownIn(extension, [...vmPath, "portcullis"], known.extension);
+    unknownIn(entries(extension).find(([k]) => k === "justificationRule")?.[1], [...vmPath, "portcullis", "justificationRule"], known.justificationRule);
+    items(entries(vm).find(([k]) => k === "ports")?.[1]).forEach((port, j) => unknownIn(port, [...vmPath, "ports", j], known.port));
   });
   items(field("requests")).forEach((request, i) => {
-    const requestPath = `${propertiesPath}.requests.${i}`;
+    const requestPath = [...propertiesPath, "requests", i];
     unknownIn(request, requestPath, known.request);
     items(entries(request).find(([k]) => k === "virtualMachines")?.[1]).forEach((vm, j) => {
-      const vmPath = `${requestPath}.virtualMachines.${j}`;
+      const vmPath = [...requestPath, "virtualMachines", j];
       unknownIn(vm, vmPath, known.requestVm);
-      items(entries(vm).find(([k]) => k === "ports")?.[1]).forEach((port, k) => unknownIn(port, `${vmPath}.ports.${k}`, known.requestPort));
+      items(entries(vm).find(([k]) => k === "ports")?.[1]).forEach((port, k) => unknownIn(port, [...vmPath, "ports", k], known.requestPort));
     });
   });
 }
@@ -196,15 +199,16 @@ function policyLosses(raw: unknown, path: string, losses: ImportLoss[]): void {
  * The policy's request history split per VM; a request naming a VM the policy does not hold is refused (it could
  * never be exported back where it came from).
  */
-function historyOf(requests: readonly DefenderRequest[], vmIds: ReadonlySet<string>, propertiesPath: string, problems: FieldProblem[]): Map<string, HistoricalRequestPart[]> {
+function historyOf(requests: readonly DefenderRequest[], vmIds: ReadonlySet<string>, propertiesPath: FilePath, problems: FieldProblem[]): Map<string, HistoricalRequestPart[]> {
   const byVm = new Map<string, HistoricalRequestPart[]>();
   requests.forEach((request, i) => {
     const key = randomUUID();
-    if (request.virtualMachines.length === 0) problems.push({ field: `${propertiesPath}.requests.${i}.virtualMachines`, rule: "must have at least one virtual machine" });
+    const vmsPath = [...propertiesPath, "requests", i, "virtualMachines"];
+    if (request.virtualMachines.length === 0) problems.push({ field: fieldPath(vmsPath), rule: "must have at least one virtual machine" });
     request.virtualMachines.forEach((vm, vmIndex) => {
       const vmKey = vm.id.trim().toLowerCase();
       if (!vmIds.has(vmKey)) {
-        problems.push({ field: `${propertiesPath}.requests.${i}.virtualMachines.${vmIndex}.id`, rule: "must be one of this policy's virtualMachines" });
+        problems.push({ field: fieldPath([...vmsPath, vmIndex, "id"]), rule: "must be one of this policy's virtualMachines" });
         return;
       }
       const part: HistoricalRequestPart = {
@@ -225,29 +229,29 @@ function historyOf(requests: readonly DefenderRequest[], vmIds: ReadonlySet<stri
 export function readDefenderImport(body: unknown): DefenderImport {
   const isList = typeof body === "object" && body !== null && "value" in body;
   const rawPolicies = isList ? items((body as { value: unknown }).value) : [body];
-  const policies: Array<{ policy: DefenderPolicy; path: string }> = isList
-    ? parseInput(ListSchema, body, "body").value.map((policy, i) => ({ policy, path: `value.${i}` }))
-    : [{ policy: parseInput(DefenderPolicySchema, body, "body"), path: "" }];
+  const policies: Array<{ policy: DefenderPolicy; path: FilePath }> = isList
+    ? parseInput(ListSchema, body, "body").value.map((policy, i) => ({ policy, path: ["value", i] }))
+    : [{ policy: parseInput(DefenderPolicySchema, body, "body"), path: [] }];
   const losses: ImportLoss[] = [];
-  if (isList) for (const [key, inner] of entries(body)) if (!known.list.includes(key as "value")) losses.push({ field: key, value: shown(inner) });
+  if (isList) for (const [key, inner] of entries(body)) if (!known.list.includes(key as "value")) losses.push({ field: fieldPath([key]), value: shown(inner) });
   const problems: FieldProblem[] = [];
   const targets: ImportTarget[] = [];
   const seen = new Map<string, string>();
   let historicalRequests = 0;
   policies.forEach(({ policy, path }, p) => {
     policyLosses(rawPolicies[p], path, losses);
-    const propertiesPath = `${path === "" ? "" : `${path}.`}properties`;
-    const vmsPath = `${propertiesPath}.virtualMachines`;
+    const propertiesPath = [...path, "properties"];
+    const vmsPath = [...propertiesPath, "virtualMachines"];
     const history = historyOf(policy.properties.requests ?? [], new Set(policy.properties.virtualMachines.map((vm) => vm.id.trim().toLowerCase())), propertiesPath, problems);
     historicalRequests += policy.properties.requests?.length ?? 0;
     policy.properties.virtualMachines.forEach((vm, index) => {
-      const vmPath = `${vmsPath}.${index}`;
+      const vmPath = [...vmsPath, index];
       const target = importVm(vm, vmPath, problems);
       if (target === null) return;
       const earlier = seen.get(target.vmId.toLowerCase());
-      if (earlier !== undefined) problems.push({ field: `${vmPath}.id`, rule: `repeats ${earlier}.id` });
+      if (earlier !== undefined) problems.push({ field: fieldPath([...vmPath, "id"]), rule: `repeats ${earlier}` });
       else {
-        seen.set(target.vmId.toLowerCase(), vmPath);
+        seen.set(target.vmId.toLowerCase(), fieldPath([...vmPath, "id"]));
         targets.push({ ...target, history: history.get(target.vmId.toLowerCase()) ?? [] });
       }
     });
@@ -266,8 +270,8 @@ export function checkAcceptedLosses(losses: readonly ImportLoss[], accepted: rea
   const lost = new Set(losses.map((l) => l.field));
   const acceptedSet = new Set(accepted);
   const problems: FieldProblem[] = [
-    ...losses.filter((l) => !acceptedSet.has(l.field)).map((l) => ({ field: `body.${l.field}`, rule: "is not understood by Portcullis and would be dropped: list it in acceptLosses to import without it" })),
-    ...accepted.flatMap((field, i) => (lost.has(field) ? [] : [{ field: `acceptLosses.${i}`, rule: `"${field}" is not a field this import would drop` }])),
+    ...losses.filter((l) => !acceptedSet.has(l.field)).map((l) => ({ field: l.field, rule: "is not understood by Portcullis and would be dropped: list it in acceptLosses to import without it" })),
+    ...accepted.flatMap((field, i) => (lost.has(field) ? [] : [{ field: fieldPath(["acceptLosses", i]), rule: `"${field}" is not a field this import would drop` }])),
   ];
   if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems, losses } });
 }

@@ -173,12 +173,12 @@ describe("justification rules per policy: saved, shown, enforced on every reques
       (bad.value[0]?.properties.virtualMachines[0] as Record<string, unknown>)["portcullis"] = { justificationRule: { ...incident, pattern: "(" } };
       const refused = expectDocumented(await request(bff.app).post("/api/policies/import").set("authorization", admin).send(bad));
       expect(refused.status).toBe(400);
-      expect(refused.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual(["value.0.properties.virtualMachines.0.portcullis.justificationRule.pattern"]);
+      expect(refused.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual(["value[0].properties.virtualMachines[0].portcullis.justificationRule.pattern"]);
 
       const extra = structuredClone(exported);
       (extra.value[0]?.properties.virtualMachines[0] as Record<string, unknown>)["portcullis"] = { ...(vm["portcullis"] as object), scheduledWindows: true };
       const dryRun = expectDocumented(await request(bff.app).post("/api/policies/import").set("authorization", admin).send(extra));
-      expect(dryRun.body.losses.map((l: { field: string }) => l.field)).toEqual(["value.0.properties.virtualMachines.0.portcullis.scheduledWindows"]);
+      expect(dryRun.body.losses.map((l: { field: string }) => l.field)).toEqual(["value[0].properties.virtualMachines[0].portcullis.scheduledWindows"]);
     });
   });
 });

@@ -1,8 +1,7 @@
-import { isoDurationMinutes } from "@portcullis/contract";
-import type { ApprovalSettings, DefenderRequestPort, JustificationRule, NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
+import { fieldPath, fieldPathParts, isoDurationMinutes } from "@portcullis/contract";
+import type { ApprovalSettings, DefenderRequestPort, FieldProblem, JustificationRule, NsgChangeSummary, PlannedRule, Policy, PolicyPort } from "@portcullis/contract";
 import { jitRulePrefix, parseJitRuleName, vmHash } from "@portcullis/core";
 import type { JitPolicy, NsgChange, NsgRule, PolicyIssue } from "@portcullis/core";
-import type { FieldProblem } from "../lib/http/validation.ts";
 
 /** The API's port rule (ISO-8601 maximum) as the planner's (whole minutes). */
 export function toJitPolicy(ports: readonly PolicyPort[]): JitPolicy {
@@ -17,13 +16,13 @@ export function toJitPolicy(ports: readonly PolicyPort[]): JitPolicy {
   };
 }
 
-/** `ports[1].allowedSources.prefixes[0]` (core) -> `ports.1.allowedSources.prefixes.0` (zod's form, as the API reports fields). */
-export function dottedField(field: string): string {
-  return field.replace(/\[(\d+)\]/g, ".$1").replace(/\.maxRequestMinutes$/, ".maxRequestDuration");
+/** Core's field of a policy issue named as the API's body names it: `ports[1].maxRequestMinutes` is `ports[1].maxRequestDuration`. */
+function apiField(field: string): string {
+  return fieldPath(fieldPathParts(field).map((part) => (part === "maxRequestMinutes" ? "maxRequestDuration" : part)));
 }
 
-export function policyIssueProblems(issues: readonly PolicyIssue[], prefix = ""): FieldProblem[] {
-  return issues.map((issue) => ({ field: `${prefix}${dottedField(issue.field)}`, rule: issue.rule.replace(/whole number of minutes from 5 \(5 minutes\) to 1440 \(24 hours\)/, "duration from PT5M to PT24H, in whole minutes") }));
+export function policyIssueProblems(issues: readonly PolicyIssue[]): FieldProblem[] {
+  return issues.map((issue) => ({ field: apiField(issue.field), rule: issue.rule.replace(/whole number of minutes from 5 \(5 minutes\) to 1440 \(24 hours\)/, "duration from PT5M to PT24H, in whole minutes") }));
 }
 
 export function toPlannedRule(rule: NsgRule): PlannedRule {

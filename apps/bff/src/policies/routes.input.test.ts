@@ -31,31 +31,39 @@ describe("policy input, permissions, import and export", () => {
   const port = (overrides: object) => ({ ...ssh, ...overrides });
 
   it.each([
-    ["a port outside 0-65535", "ports.0.port", { ports: [port({ port: 65536 })] }],
-    ["a repeated port", "ports.1.port", { ports: [ssh, port({ protocol: "Any" })] }],
-    ["an unknown protocol", "ports.0.protocol", { ports: [port({ protocol: "ICMP" })] }],
-    ["a CIDR with host bits set", "ports.0.allowedSources.prefixes.0", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["203.0.113.7/24"] } })] }],
-    ["a malformed CIDR", "ports.0.allowedSources.prefixes.0", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["203.0.113.0/33"] } })] }],
-    ["0.0.0.0/0 without kind any", "ports.0.allowedSources.prefixes.1", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["10.0.0.0/8", "0.0.0.0/0"] } })] }],
-    ["::/0 without kind any", "ports.0.allowedSources.prefixes.0", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["::/0"] } })] }],
-    ["* without kind any", "ports.0.allowedSources.prefixes.0", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["*"] } })] }],
-    ["two /1s (all of IPv4) without kind any", "ports.0.allowedSources.prefixes", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["0.0.0.0/1", "128.0.0.0/1"] } })] }],
-    ["four /2s (all of IPv4) without kind any", "ports.0.allowedSources.prefixes", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"] } })] }],
-    ["::/1 and 8000::/1 without kind any", "ports.0.allowedSources.prefixes", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["::/1", "8000::/1"] } })] }],
-    ["a per-request limit wider than /8", "ports.0.allowedSources.maxPrefixSize.ipv4", { ports: [port({ allowedSources: { kind: "per-request", maxPrefixSize: { ipv4: 1, ipv6: 56 } } })] }],
-    ["a per-request IPv6 limit past /128", "ports.0.allowedSources.maxPrefixSize.ipv6", { ports: [port({ allowedSources: { kind: "per-request", maxPrefixSize: { ipv4: 24, ipv6: 200 } } })] }],
-    ["a maximum under 5 minutes", "ports.0.maxRequestDuration", { ports: [port({ maxRequestDuration: "PT4M" })] }],
-    ["a maximum over 24 hours", "ports.0.maxRequestDuration", { ports: [port({ maxRequestDuration: "P2D" })] }],
-    ["a maximum that is not ISO-8601", "ports.0.maxRequestDuration", { ports: [port({ maxRequestDuration: "3h" })] }],
+    ["a port outside 0-65535", "ports[0].port", { ports: [port({ port: 65536 })] }],
+    ["a repeated port", "ports[1].port", { ports: [ssh, port({ protocol: "Any" })] }],
+    ["an unknown protocol", "ports[0].protocol", { ports: [port({ protocol: "ICMP" })] }],
+    ["a CIDR with host bits set", "ports[0].allowedSources.prefixes[0]", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["203.0.113.7/24"] } })] }],
+    ["a malformed CIDR", "ports[0].allowedSources.prefixes[0]", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["203.0.113.0/33"] } })] }],
+    ["0.0.0.0/0 without kind any", "ports[0].allowedSources.prefixes[1]", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["10.0.0.0/8", "0.0.0.0/0"] } })] }],
+    ["::/0 without kind any", "ports[0].allowedSources.prefixes[0]", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["::/0"] } })] }],
+    ["* without kind any", "ports[0].allowedSources.prefixes[0]", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["*"] } })] }],
+    ["two /1s (all of IPv4) without kind any", "ports[0].allowedSources.prefixes", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["0.0.0.0/1", "128.0.0.0/1"] } })] }],
+    ["four /2s (all of IPv4) without kind any", "ports[0].allowedSources.prefixes", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["0.0.0.0/2", "64.0.0.0/2", "128.0.0.0/2", "192.0.0.0/2"] } })] }],
+    ["::/1 and 8000::/1 without kind any", "ports[0].allowedSources.prefixes", { ports: [port({ allowedSources: { kind: "prefixes", prefixes: ["::/1", "8000::/1"] } })] }],
+    ["a per-request limit wider than /8", "ports[0].allowedSources.maxPrefixSize.ipv4", { ports: [port({ allowedSources: { kind: "per-request", maxPrefixSize: { ipv4: 1, ipv6: 56 } } })] }],
+    ["a per-request IPv6 limit past /128", "ports[0].allowedSources.maxPrefixSize.ipv6", { ports: [port({ allowedSources: { kind: "per-request", maxPrefixSize: { ipv4: 24, ipv6: 200 } } })] }],
+    ["a maximum under 5 minutes", "ports[0].maxRequestDuration", { ports: [port({ maxRequestDuration: "PT4M" })] }],
+    ["a maximum over 24 hours", "ports[0].maxRequestDuration", { ports: [port({ maxRequestDuration: "P2D" })] }],
+    ["a maximum that is not ISO-8601", "ports[0].maxRequestDuration", { ports: [port({ maxRequestDuration: "3h" })] }],
     ["no ports", "ports", { ports: [] }],
-    ["a VM id that is not one", "vmIds.0", { vmIds: ["vm-prod-app-01"] }],
-    ["a VM listed twice", "vmIds.1", { vmIds: [demo.app01, demo.app01.toUpperCase()] }],
+    ["a VM id that is not one", "vmIds[0]", { vmIds: ["vm-prod-app-01"] }],
+    ["a VM listed twice", "vmIds[1]", { vmIds: [demo.app01, demo.app01.toUpperCase()] }],
   ])("refuses %s with a 400 naming %s, and touches nothing", async (_case, field, overrides) => {
     emulator.control.resetCounters();
     const res = await put({ vmIds: [demo.app01], ports: [ssh], ...overrides });
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(res.body.error.details.problems.map((p: { field: string }) => p.field)).toContain(field);
     expect(emulator.control.counters()).toMatchObject({ requests: 0, writes: 0 });
+  });
+
+  it("names a field the schema refuses deep in an array in the contract's spelling, in the message and the problems", async () => {
+    const tooLong = "203.0.113.0/24".padEnd(65, "0");
+    const res = await put({ vmIds: [demo.app01], ports: [ssh, { ...rdp, allowedSources: { kind: "prefixes", prefixes: [tooLong] } }] });
+    expect(res.status, JSON.stringify(res.body)).toBe(400);
+    expect(res.body.error.message).toBe("ports[1].allowedSources.prefixes[0]: must be at most 64 characters");
+    expect(res.body.error.details).toEqual({ problems: [{ field: "ports[1].allowedSources.prefixes[0]", rule: "must be at most 64 characters" }] });
   });
 
   it("refuses a VM with no NSG with a 400 naming the VM, writing nothing and recording the failure", async () => {
@@ -168,7 +176,7 @@ describe("policy input, permissions, import and export", () => {
       .set("authorization", admin)
       .send({ properties: { virtualMachines: [{ id: demo.app01, ports: [{ number: 22, protocol: "TCP", allowedSourceAddressPrefix: "*", maxRequestAccessDuration: "forever" }] }] } });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual(["properties.virtualMachines.0.ports.0.maxRequestAccessDuration"]);
+    expect(bad.body.error.details.problems.map((p: { field: string }) => p.field)).toEqual(["properties.virtualMachines[0].ports[0].maxRequestAccessDuration"]);
     const devVm = demoVmId("rg-dev-sandbox", "vm-dev-sbx-01", dev);
     const forbidden = await request(bff.app)
       .post("/api/policies/import")

@@ -1,10 +1,14 @@
 import { Router, type Request } from "express";
 import {
+  fieldPath,
+  fieldPathParts,
   ImportPoliciesEnvelopeSchema,
   ImportPoliciesQuerySchema,
   PutPoliciesBodySchema,
   RemovePoliciesBodySchema,
   type ApprovalSettings,
+  type FieldPathPart,
+  type FieldProblem,
   type JustificationRule,
   type NamedApprover,
   type ExportPoliciesResponse,
@@ -21,7 +25,6 @@ import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { authorize, guard } from "../lib/auth/guard.ts";
 import type { Directory } from "../lib/auth/directory.ts";
 import { InputError, NotFoundError } from "../lib/errors.ts";
-import type { FieldProblem } from "../lib/http/validation.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { checkAcceptedLosses, readDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
 import { policyIssueProblems, toJitPolicy, toPolicy } from "./policy-mapping.ts";
@@ -48,7 +51,7 @@ async function resolveApprovers(approval: ApprovalSettings, directory: Directory
   for (const [index, text] of approval.approvers.users.entries()) {
     const found = await directory.findUser(text);
     if (found === null) {
-      problems.push({ field: `approval.approvers.users.${index}`, rule: `"${text}" is not a user Portcullis knows: give their object id, or ask them to sign in to Portcullis once` });
+      problems.push({ field: fieldPath(["approval", "approvers", "users", index]), rule: `"${text}" is not a user Portcullis knows: give their object id, or ask them to sign in to Portcullis once` });
     } else if (!named.some((entry) => entry.oid === found.oid)) {
       named.push(found);
     }
@@ -75,12 +78,12 @@ function checkApproval(approval: ApprovalSettings): void {
 }
 
 function refuseProblems(problems: readonly FieldProblem[]): void {
-  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems: [...problems] } });
 }
 
 /** A justification rule that can be used: its pattern compiles (RE2), its hint is there, its minimum in range. */
 function checkJustificationRule(rule: JustificationRule): void {
-  refuseProblems(justificationRuleIssues(rule).map((issue) => ({ field: `justificationRule.${issue.field}`, rule: issue.rule })));
+  refuseProblems(justificationRuleIssues(rule).map((issue) => ({ field: fieldPath(["justificationRule", issue.field]), rule: issue.rule })));
 }
 
 /**
@@ -91,11 +94,11 @@ function checkJustificationRule(rule: JustificationRule): void {
 function checkAutoApproval(approval: ApprovalSettings, ports: readonly PolicyPort[], directory: Directory): void {
   const rule = approval.autoApprove;
   if (rule === undefined || rule === null) return;
-  const field = (name: string) => `approval.autoApprove.${name}`;
-  const problems: FieldProblem[] = autoApprovalRuleIssues(rule, ports.map((p) => p.port)).map((issue) => ({ field: field(issue.field), rule: issue.rule }));
+  const field = (...path: FieldPathPart[]) => fieldPath(["approval", "autoApprove", ...path]);
+  const problems: FieldProblem[] = autoApprovalRuleIssues(rule, ports.map((p) => p.port)).map((issue) => ({ field: field(...fieldPathParts(issue.field)), rule: issue.rule }));
   rule.groups.forEach((group, index) => {
     const problem = directory.groupProblem(group);
-    if (problem !== null) problems.push({ field: field(`groups.${index}`), rule: problem });
+    if (problem !== null) problems.push({ field: field("groups", index), rule: problem });
   });
   refuseProblems(problems);
 }
@@ -108,7 +111,7 @@ async function authorizeEach(req: Request, permission: "jit.policy.write" | "jit
 /** Parses and checks a PUT/preview body: the same rules for one or many VMs. */
 function parsePutBody(body: unknown) {
   const parsed = parseInput(PutPoliciesBodySchema, body, "body");
-  const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
+  const vmIds = checkVmIds(parsed.vmIds, (i) => fieldPath(["vmIds", i]));
   checkPorts(parsed.ports);
   if (parsed.approval !== undefined && parsed.approval !== null) checkApproval(parsed.approval);
   if (parsed.justificationRule !== undefined && parsed.justificationRule !== null) checkJustificationRule(parsed.justificationRule);
@@ -196,7 +199,7 @@ export function policyRoutes(deps: PolicyRouteDeps): Router {
     "/policies/remove",
     guard(writeAnywhere, async (req, res) => {
       const parsed = parseInput(RemovePoliciesBodySchema, req.body, "body");
-      const vmIds = checkVmIds(parsed.vmIds, (i) => `vmIds.${i}`);
+      const vmIds = checkVmIds(parsed.vmIds, (i) => fieldPath(["vmIds", i]));
       await authorizeEach(req, "jit.policy.write", vmIds);
       res.json(await deps.policies.remove(vmIds, auditContextOf(req)));
     }),

@@ -1,6 +1,5 @@
-import type { FailureFacts } from "@portcullis/contract";
+import type { FailureFacts, FieldProblem } from "@portcullis/contract";
 import { NsgChangeFailedError, NsgCommitFailedError, NsgPlanRefusedError } from "../lib/azure/nsg-apply.ts";
-import type { FieldProblem } from "../lib/http/validation.ts";
 import { AppError, InputError } from "../lib/errors.ts";
 import { policyOperationError } from "../policies/errors.ts";
 import { GrantStateChangedError } from "./repository.ts";
@@ -41,7 +40,7 @@ export function closeError(error: unknown): unknown {
 }
 
 export function problemsError(problems: readonly FieldProblem[]): InputError {
-  return new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  return new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems: [...problems] } });
 }
 
 /** One line for the grant's `error` and the audit trail. */

@@ -1,3 +1,4 @@
+import { ErrorDetailsSchema, type FieldProblem } from "@portcullis/contract";
 import { ApiError } from "./api-error.ts";
 
 export type FieldErrors<Field extends string> = {
@@ -7,22 +8,11 @@ export type FieldErrors<Field extends string> = {
   other: unknown;
 };
 
-/** One broken rule of a request, as the BFF names it (`details.problems[]` of a 400). */
-export type Problem = { field: string; rule: string };
-
-function problemsOf(details: unknown): Problem[] | undefined {
-  if (typeof details !== "object" || details === null) return undefined;
-  const problems = (details as { problems?: unknown }).problems;
-  if (!Array.isArray(problems)) return undefined;
-  return problems.filter(
-    (problem): problem is Problem =>
-      typeof problem === "object" && problem !== null && typeof problem.field === "string" && typeof problem.rule === "string",
-  );
-}
-
-/** The problems of a 400 validation error from the BFF; undefined for any other error. */
-export function validationProblems(error: unknown): Problem[] | undefined {
-  return error instanceof ApiError && error.status === 400 ? problemsOf(error.details) : undefined;
+/** The problems of a 400 validation error from the BFF (`details.problems`, as the contract types them); undefined for any other error. */
+export function validationProblems(error: unknown): FieldProblem[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 400) return undefined;
+  const details = ErrorDetailsSchema.safeParse(error.details);
+  return details.success ? details.data.problems : undefined;
 }
 
 /**

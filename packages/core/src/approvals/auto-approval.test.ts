@@ -48,8 +48,8 @@ describe("autoApprovalRuleIssues: what the schema cannot check", () => {
     { when: "a good rule", rule: { ...onCall, hours: { from: "22:00", to: "06:00", timeZone: "Europe/Berlin" }, ports: [22] }, issues: [] },
     { when: "an unknown time zone", rule: { ...onCall, hours: { from: "08:00", to: "18:00", timeZone: "Mars/Olympus" } }, issues: ["hours.timeZone"] },
     { when: "empty hours", rule: { ...onCall, hours: { from: "08:00", to: "08:00", timeZone: "UTC" } }, issues: ["hours.to"] },
-    { when: "a port the policy lacks", rule: { ...onCall, ports: [22, 8080] }, issues: ["ports.1"] },
-    { when: "a repeated group", rule: { ...onCall, groups: ["a", "A"] }, issues: ["groups.1"] },
+    { when: "a port the policy lacks", rule: { ...onCall, ports: [22, 8080] }, issues: ["ports[1]"] },
+    { when: "a repeated group", rule: { ...onCall, groups: ["a", "A"] }, issues: ["groups[1]"] },
   ])("$when", ({ rule, issues }) => {
     expect(autoApprovalRuleIssues(rule, [22, 3389]).map((i) => i.field)).toEqual(issues);
   });

@@ -1,4 +1,4 @@
-import { isoDurationMinutes, type AutoApprovalRule } from "@portcullis/contract";
+import { fieldPath, isoDurationMinutes, type AutoApprovalRule } from "@portcullis/contract";
 import type { GrantPort } from "../planner/types.ts";
 
 /**
@@ -69,12 +69,12 @@ export function autoApprovalRuleIssues(rule: AutoApprovalRule, policyPorts: read
     if (rule.hours.from === rule.hours.to) issues.push({ field: "hours.to", rule: "must differ from hours.from (the hours would be empty)" });
   }
   rule.ports.forEach((port, index) => {
-    if (!policyPorts.includes(port)) issues.push({ field: `ports.${index}`, rule: `port ${port} is not one of this policy's ports` });
+    if (!policyPorts.includes(port)) issues.push({ field: fieldPath(["ports", index]), rule: `port ${port} is not one of this policy's ports` });
   });
   const seen = new Set<string>();
   rule.groups.forEach((group, index) => {
     const key = group.toLowerCase();
-    if (seen.has(key)) issues.push({ field: `groups.${index}`, rule: "repeats an earlier group" });
+    if (seen.has(key)) issues.push({ field: fieldPath(["groups", index]), rule: "repeats an earlier group" });
     seen.add(key);
   });
   return issues;

@@ -1,3 +1,4 @@
+import { fieldPath, type FieldPathPart } from "@portcullis/contract";
 import { cidrEquals, cidrIsSubsetOf } from "../net/compare.ts";
 import { coverageOfCidrs, defaultPrefixSizeLimits, describeCoverage, familyBits, isEveryAddressWord, type PrefixSizeLimits } from "../net/coverage.ts";
 import { formatCidr, formatIp, parseCidr, parseCidrStrict } from "../net/parse.ts";
@@ -86,7 +87,8 @@ function isWholeNumberIn(value: unknown, min: number, max: number): value is num
   return typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
 }
 
-function validatePrefixes(prefixes: unknown, field: string, issues: PolicyIssue[]): void {
+function validatePrefixes(prefixes: unknown, path: readonly FieldPathPart[], issues: PolicyIssue[]): void {
+  const field = fieldPath(path);
   if (!Array.isArray(prefixes) || prefixes.length === 0) {
     issues.push({ field, rule: "at least one IP address or CIDR is required" });
     return;
@@ -96,7 +98,7 @@ function validatePrefixes(prefixes: unknown, field: string, issues: PolicyIssue[
   }
   const seen: Array<{ cidr: Cidr; index: number }> = [];
   prefixes.forEach((prefix: unknown, index) => {
-    const itemField = `${field}[${index}]`;
+    const itemField = fieldPath([...path, index]);
     if (typeof prefix !== "string") {
       issues.push({ field: itemField, rule: "must be a string" });
       return;
@@ -108,7 +110,7 @@ function validatePrefixes(prefixes: unknown, field: string, issues: PolicyIssue[
     }
     const earlier = seen.find((entry) => cidrEquals(entry.cidr, check.cidr));
     if (earlier !== undefined) {
-      issues.push({ field: itemField, rule: `${formatIp(check.cidr.network)}/${check.cidr.prefixLength} is already listed (${field}[${earlier.index}])` });
+      issues.push({ field: itemField, rule: `${formatIp(check.cidr.network)}/${check.cidr.prefixLength} is already listed (${fieldPath([...path, earlier.index])})` });
       return;
     }
     seen.push({ cidr: check.cidr, index });
@@ -120,8 +122,9 @@ function validatePrefixes(prefixes: unknown, field: string, issues: PolicyIssue[
   }
 }
 
-function validateLimits(limits: unknown, field: string, issues: PolicyIssue[]): void {
+function validateLimits(limits: unknown, path: readonly FieldPathPart[], issues: PolicyIssue[]): void {
   if (limits === undefined) return;
+  const field = fieldPath(path);
   if (typeof limits !== "object" || limits === null) {
     issues.push({ field, rule: "must give ipv4 and ipv6 prefix lengths" });
     return;
@@ -130,35 +133,36 @@ function validateLimits(limits: unknown, field: string, issues: PolicyIssue[]): 
     const value: unknown = (limits as Record<string, unknown>)[family];
     const widest = widestPrefixSizeLimits[family];
     if (!isWholeNumberIn(value, widest, familyBits[family])) {
-      issues.push({ field: `${field}.${family}`, rule: `must be a prefix length from ${widest} to ${familyBits[family]} (/${widest} is the widest; wider sources need "any" explicitly)` });
+      issues.push({ field: fieldPath([...path, family]), rule: `must be a prefix length from ${widest} to ${familyBits[family]} (/${widest} is the widest; wider sources need "any" explicitly)` });
     }
   }
 }
 
 function validatePortRule(rule: JitPortRule, index: number, earlier: readonly JitPortRule[], issues: PolicyIssue[]): void {
-  const field = `ports[${index}]`;
+  const path = ["ports", index];
+  const field = (...rest: FieldPathPart[]) => fieldPath([...path, ...rest]);
   const portOk = isWholeNumberIn(rule.port, 0, 65535);
-  if (!portOk) issues.push({ field: `${field}.port`, rule: "must be a whole number from 0 to 65535" });
+  if (!portOk) issues.push({ field: field("port"), rule: "must be a whole number from 0 to 65535" });
   const protocolOk = jitProtocols.includes(rule.protocol);
-  if (!protocolOk) issues.push({ field: `${field}.protocol`, rule: "must be TCP, UDP or Any" });
+  if (!protocolOk) issues.push({ field: field("protocol"), rule: "must be TCP, UDP or Any" });
   if (portOk && protocolOk) {
     const clash = earlier.findIndex((other) => other.port === rule.port && jitProtocols.includes(other.protocol) && protocolsOverlap(other.protocol, rule.protocol));
     const other = earlier[clash];
     if (other !== undefined) {
-      issues.push({ field: `${field}.port`, rule: `port ${rule.port} is already listed for ${other.protocol} (ports[${clash}]); each port may appear once per protocol, and Any covers both` });
+      issues.push({ field: field("port"), rule: `port ${rule.port} is already listed for ${other.protocol} (${fieldPath(["ports", clash])}); each port may appear once per protocol, and Any covers both` });
     }
   }
   if (!isWholeNumberIn(rule.maxRequestMinutes, minRequestMinutes, maxRequestMinutes)) {
-    issues.push({ field: `${field}.maxRequestMinutes`, rule: `must be a whole number of minutes from ${minRequestMinutes} (5 minutes) to ${maxRequestMinutes} (24 hours)` });
+    issues.push({ field: field("maxRequestMinutes"), rule: `must be a whole number of minutes from ${minRequestMinutes} (5 minutes) to ${maxRequestMinutes} (24 hours)` });
   }
   const sources: unknown = rule.allowedSources;
   const kind = typeof sources === "object" && sources !== null ? (sources as { kind?: unknown }).kind : undefined;
   if (kind === "prefixes") {
-    validatePrefixes((sources as { prefixes?: unknown }).prefixes, `${field}.allowedSources.prefixes`, issues);
+    validatePrefixes((sources as { prefixes?: unknown }).prefixes, [...path, "allowedSources", "prefixes"], issues);
   } else if (kind === "per-request") {
-    validateLimits((sources as { maxPrefixSize?: unknown }).maxPrefixSize, `${field}.allowedSources.maxPrefixSize`, issues);
+    validateLimits((sources as { maxPrefixSize?: unknown }).maxPrefixSize, [...path, "allowedSources", "maxPrefixSize"], issues);
   } else if (kind !== "any") {
-    issues.push({ field: `${field}.allowedSources.kind`, rule: "must be per-request, any or prefixes" });
+    issues.push({ field: field("allowedSources", "kind"), rule: "must be per-request, any or prefixes" });
   }
 }
 

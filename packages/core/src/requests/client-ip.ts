@@ -1,3 +1,4 @@
+import { fieldPath } from "@portcullis/contract";
 import { cidrContainsIp } from "../net/compare.ts";
 import { coverageOfCidrs, describeCoverage, describeLimit, exceedsLimits, type PrefixSizeLimits, type SourceCoverage } from "../net/coverage.ts";
 import { formatIp, parseCidrStrict } from "../net/parse.ts";
@@ -107,7 +108,7 @@ export function checkTrustedProxies(list: readonly string[]): RequestProblem[] {
   const problems: RequestProblem[] = [];
   const cidrs: Cidr[] = [];
   list.forEach((text, index) => {
-    const field = `trustedProxies[${index}]`;
+    const field = fieldPath(["trustedProxies", index]);
     const parsed = parseCidrStrict(text.trim());
     if (!parsed.ok) problems.push({ field, rule: `"${text}" is not an IPv4 or IPv6 address or CIDR with its host bits clear (${parsed.reason})` });
     else if (parsed.value.prefixLength === 0) problems.push({ field, rule: `${text} would trust every address, which lets any client choose its own IP` });

@@ -4,7 +4,7 @@ import { fitSources } from "./fit-sources.ts";
 import { freeTextProblems } from "./free-text.ts";
 import { justificationRuleProblems } from "./justification-rule.ts";
 import { portLabel } from "./port-label.ts";
-import type { JustificationRule } from "@portcullis/contract";
+import { fieldPath, type JustificationRule } from "@portcullis/contract";
 import type { FitRequestInput, FitRequestResult, RequestedPort, RequestProblem } from "./types.ts";
 
 export const maxJustificationLength = 1000;
@@ -37,7 +37,7 @@ function fitPorts(requested: unknown, policy: JitPolicy, problems: RequestProble
   (requested as RequestedPort[]).forEach((port, index) => {
     const match = rulesFor(port, policy);
     if (!match.ok) {
-      problems.push({ field: `ports[${index}].${match.field}`, rule: match.rule });
+      problems.push({ field: fieldPath(["ports", index, match.field]), rule: match.rule });
       return;
     }
     for (const rule of match.rules) if (!fitted.includes(rule)) fitted.push(rule);

@@ -1,3 +1,4 @@
+import { fieldPath } from "@portcullis/contract";
 import { cidrIsSubsetOf } from "../net/compare.ts";
 import { coverageOfCidrs, describeCoverage, describeLimit, exceedsLimits, isEveryAddressWord, isWide, type SourceCoverage } from "../net/coverage.ts";
 import { formatCidr, formatIp, parseCidrStrict } from "../net/parse.ts";
@@ -98,7 +99,8 @@ function fitMyIp(ip: unknown, rules: readonly JitPortRule[], problems: RequestPr
 }
 
 function fitRanges(prefixes: unknown, rules: readonly JitPortRule[], problems: RequestProblem[]): FittedSources {
-  const field = "sources.prefixes";
+  const path = ["sources", "prefixes"];
+  const field = fieldPath(path);
   if (!Array.isArray(prefixes) || prefixes.length === 0) {
     problems.push({ field, rule: "at least one IP address or CIDR is required" });
     return { prefixes: [], opensToAnyAddress: false };
@@ -108,7 +110,7 @@ function fitRanges(prefixes: unknown, rules: readonly JitPortRule[], problems: R
   let everyone = false;
   let refusedOne = false;
   prefixes.forEach((raw: unknown, index) => {
-    const itemField = `${field}[${index}]`;
+    const itemField = fieldPath([...path, index]);
     if (typeof raw !== "string") {
       problems.push({ field: itemField, rule: "must be a string" });
       refusedOne = true;

@@ -1,6 +1,6 @@
+import type { FieldProblem } from "@portcullis/contract";
 import { freeTextProblems } from "@portcullis/core";
 import { InputError } from "../errors.ts";
-import type { FieldProblem } from "./validation.ts";
 
 /**
  * Free text that reaches the activity log or notifications (comments, names) follows core's free-text rules, as a

@@ -1,3 +1,4 @@
+import { fieldPath, type FieldProblem } from "@portcullis/contract";
 import type { z } from "zod";
 import { InputError } from "../errors.ts";
 
@@ -33,14 +34,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   }
 }
 
-export interface FieldProblem {
-  field: string;
-  rule: string;
-}
-
+/** Each issue as a problem naming its field in the contract's spelling; `where` names the whole input (`body`). */
 export function describeZodError(error: z.ZodError, where: string): { message: string; problems: FieldProblem[] } {
   const problems = error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.map(String).join(".") : where,
+    field: fieldPath(issue.path, where),
     rule: describeIssue(issue),
   }));
   return { message: problems.map((p) => `${p.field}: ${p.rule}`).join("; "), problems };

@@ -1,8 +1,8 @@
 import type { Request } from "express";
 import { z } from "zod";
 import { InputError } from "../errors.ts";
-import { isVmId, vmIdRule } from "@portcullis/contract";
-import { parseInput, type FieldProblem } from "./validation.ts";
+import { isVmId, vmIdRule, type FieldProblem } from "@portcullis/contract";
+import { parseInput } from "./validation.ts";
 
 export { isVmId, vmIdRule };
 

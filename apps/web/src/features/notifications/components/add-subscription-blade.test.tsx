@@ -111,7 +111,7 @@ describe("Add subscription blade", () => {
     const api = fakeApi().on(
       "POST",
       "/notifications/subscriptions",
-      badRequest({ field: "scope", rule: "must be /, a subscription, a resource group or a VM id" }, { field: "emails.1", rule: "must be an e-mail address" }),
+      badRequest({ field: "scope", rule: "must be /, a subscription, a resource group or a VM id" }, { field: "emails[1]", rule: "must be an e-mail address" }),
     );
     const { user } = openBlade(api);
     await user.type(screen.getByRole("textbox", { name: /^Name/ }), "Approvers");

@@ -69,7 +69,7 @@ describe("the server's refusals on the fields", () => {
       details: {
         problems: [
           { field: "url", rule: "must use https (http only to localhost in development)" },
-          { field: "emails.1", rule: "must be an e-mail address" },
+          { field: "emails[1]", rule: "must be an e-mail address" },
           { field: "pageSize", rule: "is not used here" },
         ],
       },

@@ -1,4 +1,5 @@
 import {
+  fieldPathParts,
   notificationEvents,
   type ChannelKind,
   type CreateNotificationSubscriptionBody,
@@ -80,8 +81,8 @@ export function subscriptionBodyFromForm(form: SubscriptionForm): CreateNotifica
 }
 
 /**
- * Puts a 400's problems on the blade's fields: `emails.1` is the second recipient ("recipient 2 must be an
- * e-mail address"), `events.0` the events. What names no field, and any other error, stays for the banner.
+ * Puts a 400's problems on the blade's fields: `emails[1]` is the second recipient ("recipient 2 must be an
+ * e-mail address"), `events[0]` the events. What names no field, and any other error, stays for the banner.
  */
 export function subscriptionFieldErrors(error: unknown): { fields: SubscriptionFieldErrors; other: unknown } {
   const problems = problemsOf(error);
@@ -89,13 +90,13 @@ export function subscriptionFieldErrors(error: unknown): { fields: SubscriptionF
   const fields: SubscriptionFieldErrors = {};
   const unmatched: string[] = [];
   for (const problem of problems) {
-    const [name, index] = problem.field.replace(/\[(\d+)\]/g, ".$1").split(".").filter((part) => part !== "" && part !== "body");
+    const [name, index] = fieldPathParts(problem.field);
     const field = subscriptionFields.find((candidate) => candidate === name);
     if (field === undefined) {
       unmatched.push(`${problem.field}: ${problem.rule}`);
       continue;
     }
-    const rule = field === "emails" && index !== undefined && /^\d+$/.test(index) ? `recipient ${Number(index) + 1} ${problem.rule}` : problem.rule;
+    const rule = field === "emails" && typeof index === "number" ? `recipient ${index + 1} ${problem.rule}` : problem.rule;
     fields[field] = fields[field] ? `${fields[field]}; ${rule}` : rule;
   }
   return { fields, other: unmatched.length > 0 ? unmatched.join("; ") : undefined };

@@ -81,7 +81,7 @@ describe("Approval fields of the policy blade", () => {
 
   it("when the server refuses a named user and the wait (400), then each rule sits under its own field", async () => {
     const { user, section, api } = await withApprovalOn();
-    api.on("PUT", "/policies", badRequest({ field: "approval.approvers.users.0", rule: "ana@contoso.com is not a user of the directory" }, { field: "approval.maxWait", rule: "must be at most P7D" }));
+    api.on("PUT", "/policies", badRequest({ field: "approval.approvers.users[0]", rule: "ana@contoso.com is not a user of the directory" }, { field: "approval.maxWait", rule: "must be at most P7D" }));
     await user.type(within(section).getByRole("combobox", { name: "Users" }), "ana@contoso.com{Enter}");
     await save(user);
 
@@ -123,7 +123,7 @@ describe("Approval fields of the policy blade", () => {
 
     it("when the server refuses a group (400 naming approval.autoApprove.groups.0), then the Groups field shows why", async () => {
       const { user, section, api } = await withApprovalOn();
-      api.on("PUT", "/policies", badRequest({ field: "approval.autoApprove.groups.0", rule: '"on-call" must be a group object id (a GUID, as Entra ID\'s groups claim lists them)' }));
+      api.on("PUT", "/policies", badRequest({ field: "approval.autoApprove.groups[0]", rule: '"on-call" must be a group object id (a GUID, as Entra ID\'s groups claim lists them)' }));
       await user.click(within(section).getByRole("switch", { name: "Approve automatically by rule" }));
       await user.type(within(section).getByRole("combobox", { name: "Requester in group" }), "on-call{Enter}");
       await save(user);

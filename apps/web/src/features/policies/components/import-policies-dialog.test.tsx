@@ -23,7 +23,7 @@ function answer(dryRun: boolean, losses: ImportPoliciesResponse["losses"]): Impo
   };
 }
 
-const losses = [{ field: "properties.virtualMachines.0.osType", value: '"Linux"' }];
+const losses = [{ field: "properties.virtualMachines[0].osType", value: '"Linux"' }];
 
 async function dryRunOf(api: ReturnType<typeof fakeApi>) {
   const view = renderWithProviders(<ImportPoliciesDialog open onClose={() => {}} />, { api });
@@ -40,7 +40,7 @@ describe("Import JIT policies dialog", () => {
     const { user } = await dryRunOf(api);
 
     const lost = await screen.findByRole("region", { name: "Fields that would be lost" });
-    expect(within(lost).getByText('properties.virtualMachines.0.osType: "Linux"')).toBeVisible();
+    expect(within(lost).getByText('properties.virtualMachines[0].osType: "Linux"')).toBeVisible();
     expect(screen.getByText("2 past requests from Defender will be kept as read-only history and exported back.")).toBeVisible();
     const apply = screen.getByRole("button", { name: "Apply" });
     expect(apply).toBeDisabled();
@@ -48,7 +48,7 @@ describe("Import JIT policies dialog", () => {
     await user.click(screen.getByRole("checkbox", { name: "Import without these fields" }));
     await user.click(apply);
     expect(await screen.findByText("Imported 1 policy.")).toBeVisible();
-    expect(api.sent("POST", "/policies/import").map((r) => r.body)).toEqual([file, { document: file, acceptLosses: ["properties.virtualMachines.0.osType"] }]);
+    expect(api.sent("POST", "/policies/import").map((r) => r.body)).toEqual([file, { document: file, acceptLosses: ["properties.virtualMachines[0].osType"] }]);
   });
 
   it("when nothing would be lost, then Apply sends the file as it is", async () => {

@@ -89,7 +89,7 @@ describe("Policy blade: Enable JIT", () => {
   it("when the server's preview refuses a range (400), then the message lands on that line in the form's words and Save stays off", async () => {
     const api = fakeApi();
     const { user } = openBlade({ mode: "enable", vms: [linuxVm] }, api);
-    api.on("POST", "/policies/preview", badRequest({ field: "ports.0.allowedSources.prefixes.0", rule: "ports[0].allowedSources.prefixes[0] must be a public range" }));
+    api.on("POST", "/policies/preview", badRequest({ field: "ports[0].allowedSources.prefixes[0]", rule: "ports[0].allowedSources.prefixes[0] must be a public range" }));
     const rule = screen.getByRole("group", { name: "Rule 1" });
     await user.click(within(rule).getByRole("radio", { name: "IP addresses / CIDR ranges" }));
     await user.type(within(rule).getByRole("textbox", { name: "IP address or CIDR range 1" }), "203.0.113.0/24");
@@ -100,7 +100,7 @@ describe("Policy blade: Enable JIT", () => {
   });
 
   it("when saving is refused on a port (400), then the rule's Port field shows it and the rest goes to the banner", async () => {
-    const api = fakeApi().on("PUT", "/policies", badRequest({ field: "ports.0.port", rule: "is used by a rule of the NSG" }, { field: "vmIds.0", rule: "is not a VM you may manage" }));
+    const api = fakeApi().on("PUT", "/policies", badRequest({ field: "ports[0].port", rule: "is used by a rule of the NSG" }, { field: "vmIds[0]", rule: "is not a VM you may manage" }));
     const { user } = openBlade({ mode: "enable", vms: [linuxVm] }, api);
     await previewShowsPlan();
     await user.click(screen.getByRole("button", { name: "Save" }));
@@ -108,7 +108,7 @@ describe("Policy blade: Enable JIT", () => {
     const port = within(screen.getByRole("group", { name: "Rule 1" })).getByRole("textbox", { name: "Port" });
     expect(await screen.findByText("The JIT policy was not saved")).toBeVisible();
     expect(port).toHaveAccessibleDescription("is used by a rule of the NSG");
-    expect(screen.getByText("The JIT policy was not saved").closest("[role=alert]")).toHaveTextContent("vmIds.0: is not a VM you may manage");
+    expect(screen.getByText("The JIT policy was not saved").closest("[role=alert]")).toHaveTextContent("vmIds[0]: is not a VM you may manage");
   });
 });
 

@@ -8,22 +8,21 @@ function badRequest(problems: unknown): ApiError {
 
 describe("canonicalField", () => {
   it.each([
-    ["ports.1.allowedSources.prefixes.0", "ports[1].allowedSources.prefixes[0]"],
     ["ports[1].allowedSources.prefixes[0]", "ports[1].allowedSources.prefixes[0]"],
-    ["body.ports.0.port", "ports[0].port"],
+    ["ports[0].port", "ports[0].port"],
     ["ports[2].protocol", "ports[2].protocol"],
-    ["ports.0.maxRequestDuration", "ports[0].maxRequestDuration"],
+    ["ports[0].maxRequestDuration", "ports[0].maxRequestDuration"],
     ["ports[0].maxRequestMinutes", "ports[0].maxRequestDuration"],
     ["ports[3].allowedSources.kind", "ports[3].allowedSources"],
-    ["ports.3.allowedSources.prefixes", "ports[3].allowedSources.prefixes"],
-    ["ports.1", "ports[1]"],
+    ["ports[3].allowedSources.prefixes", "ports[3].allowedSources.prefixes"],
+    ["ports[1]", "ports[1]"],
     ["ports", "ports"],
     ["ports[0].requireApproval", "ports[0].requireApproval"],
     ["approval.requiredApprovals", "approval.requiredApprovals"],
-    ["body.approval.maxWait", "approval.maxWait"],
+    ["approval.maxWait", "approval.maxWait"],
     ["approval.approvers", "approval.approvers"],
     ["approval.approvers.roleHolders", "approval.approvers"],
-    ["approval.approvers.users.2", "approval.approvers.users"],
+    ["approval.approvers.users[2]", "approval.approvers.users"],
     ["approval.approvers.groups[0]", "approval.approvers.groups"],
     ["approval", "approval"],
     ["breakGlass", "breakGlass"],
@@ -31,7 +30,7 @@ describe("canonicalField", () => {
     expect(canonicalField(field)).toBe(canonical);
   });
 
-  it.each(["vmIds", "vmIds.0", "expectedVersions", "body", "ports.x.port"])("%s names no field of the form", (field) => {
+  it.each(["vmIds", "vmIds[0]", "expectedVersions", "body", "ports.x.port", "ports.0.port", "body.ports[0].port"])("%s names no field of the form", (field) => {
     expect(canonicalField(field)).toBeUndefined();
   });
 });
@@ -39,7 +38,7 @@ describe("canonicalField", () => {
 describe("serverFieldErrors", () => {
   it("puts each problem on the field it names, in the form's words", () => {
     const error = badRequest([
-      { field: "ports.1.allowedSources.prefixes.0", rule: "host bits set: 10.0.0.1/24 has address bits after its prefix length" },
+      { field: "ports[1].allowedSources.prefixes[0]", rule: "host bits set: 10.0.0.1/24 has address bits after its prefix length" },
       { field: "ports[0].port", rule: "port 22 is already listed for TCP (ports[1]); each port may appear once per protocol" },
     ]);
     expect(serverFieldErrors(error)).toEqual({
@@ -54,8 +53,8 @@ describe("serverFieldErrors", () => {
   it("keeps problems with no field for the banner, and joins two on one field", () => {
     const error = badRequest([
       { field: "vmIds", rule: "must name at least one VM" },
-      { field: "ports.0.port", rule: "must be at most 65535" },
-      { field: "ports.0.port", rule: "must be an integer" },
+      { field: "ports[0].port", rule: "must be at most 65535" },
+      { field: "ports[0].port", rule: "must be an integer" },
     ]);
     expect(serverFieldErrors(error)).toEqual({
       fields: { "ports[0].port": "must be at most 65535; must be an integer" },

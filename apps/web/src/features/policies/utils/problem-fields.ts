@@ -1,58 +1,57 @@
+import { fieldPath, fieldPathParts, type FieldPathPart } from "@portcullis/contract";
 import { validationProblems as problemsOf } from "../../../lib/field-errors.ts";
 
-/** Messages per canonical field of the policy form (`ports[1].allowedSources.prefixes[0]`). */
+/** Messages per field of the policy form, named in the contract's spelling (`ports[1].allowedSources.prefixes[0]`). */
 export type FieldErrors = Record<string, string>;
 
 const approvalFields = new Set(["requiredApprovals", "allowSelfApproval", "maxWait", "clockStartsAt"]);
 
-/** The Approval section's field a problem under `approval` names: `approval.approvers.users.2` is the users list. */
-function approvalField(parts: readonly string[]): string {
+/** The Approval section's field a problem under `approval` names: `approval.approvers.users[2]` is the users list. */
+function approvalField(parts: readonly FieldPathPart[]): string {
   const [, name, sub] = parts;
   if (name === undefined) return "approval";
   if (name === "approvers") return sub === "users" || sub === "groups" ? `approval.approvers.${sub}` : "approval.approvers";
   if (name === "autoApprove") return sub === "name" || sub === "groups" || sub === "hours" || sub === "ports" || sub === "maxDuration" ? `approval.autoApprove.${sub}` : "approval.autoApprove";
-  return approvalFields.has(name) ? `approval.${name}` : "approval";
+  return typeof name === "string" && approvalFields.has(name) ? `approval.${name}` : "approval";
 }
 
 /**
- * The form field a problem names, in one spelling whatever produced it: zod paths joined with dots
- * (`ports.1.allowedSources.prefixes.0`) and the domain's bracket paths (`ports[1].allowedSources.prefixes[0]`)
- * alike. `maxRequestMinutes` (the domain's name) is the form's `maxRequestDuration`. The Approval section's
- * fields keep their contract names (`approval.requiredApprovals`, `breakGlass`). Undefined when the field is not
- * one the form shows (`vmIds`, `expectedVersions`, ...).
+ * The form field a problem names. A rule's parts are its own fields (`ports[1].allowedSources.prefixes[0]`), with
+ * `maxRequestMinutes` (the domain's name, from the form's own check) as the form's `maxRequestDuration`; what
+ * lies deeper in a rule falls to the rule's nearest field the form shows. The Approval section's fields keep their
+ * contract names (`approval.requiredApprovals`, `breakGlass`). Undefined when the field is not one the form shows
+ * (`vmIds`, `expectedVersions`, ...).
  */
 export function canonicalField(field: string): string | undefined {
-  const parts = field.replace(/\[(\d+)\]/g, ".$1").split(".").filter((part) => part !== "");
-  if (parts[0] === "body") parts.shift();
-  if (parts[0] === "approval") return approvalField(parts);
-  if (parts[0] === "breakGlass") return "breakGlass";
-  if (parts[0] === "justificationRule") {
+  const parts = fieldPathParts(field);
+  const [head, index] = parts;
+  if (head === "approval") return approvalField(parts);
+  if (head === "breakGlass") return "breakGlass";
+  if (head === "justificationRule") {
     const name = parts[1];
     return name === "minLength" || name === "pattern" || name === "hint" ? `justificationRule.${name}` : "justificationRule.pattern";
   }
-  if (parts[0] !== "ports") return undefined;
-  if (parts.length === 1) return "ports";
-  const index = parts[1];
-  if (index === undefined || !/^\d+$/.test(index)) return undefined;
-  const rule = `ports[${index}]`;
+  if (head !== "ports") return undefined;
+  if (index === undefined) return "ports";
+  if (typeof index !== "number") return undefined;
+  const rule = (...rest: FieldPathPart[]) => fieldPath(["ports", index, ...rest]);
   const [name, sub, item] = parts.slice(2);
   switch (name) {
     case undefined:
-      return rule;
+      return rule();
     case "port":
     case "protocol":
-      return `${rule}.${name}`;
+    case "requireApproval":
+      return rule(name);
     case "maxRequestDuration":
     case "maxRequestMinutes":
-      return `${rule}.maxRequestDuration`;
-    case "requireApproval":
-      return `${rule}.requireApproval`;
+      return rule("maxRequestDuration");
     case "allowedSources":
-      if (sub === "maxPrefixSize") return item === "ipv4" || item === "ipv6" ? `${rule}.allowedSources.maxPrefixSize.${item}` : `${rule}.allowedSources.maxPrefixSize.ipv4`;
-      if (sub !== "prefixes") return `${rule}.allowedSources`;
-      return item !== undefined && /^\d+$/.test(item) ? `${rule}.allowedSources.prefixes[${item}]` : `${rule}.allowedSources.prefixes`;
+      if (sub === "maxPrefixSize") return rule("allowedSources", "maxPrefixSize", item === "ipv6" ? "ipv6" : "ipv4");
+      if (sub !== "prefixes") return rule("allowedSources");
+      return typeof item === "number" ? rule("allowedSources", "prefixes", item) : rule("allowedSources", "prefixes");
     default:
-      return rule;
+      return rule();
   }
 }
 

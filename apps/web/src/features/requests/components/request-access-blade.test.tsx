@@ -163,7 +163,7 @@ describe("Request access blade", () => {
 
   it("when the server refuses a range and a port (400), then each rule appears under its own field", async () => {
     const { user, api } = openBlade();
-    api.on("POST", "/requests", badRequest({ field: "sources.prefixes.1", rule: "must be a public address" }, { field: "ports[0].port", rule: "is not configured by this VM's policy" }));
+    api.on("POST", "/requests", badRequest({ field: "sources.prefixes[1]", rule: "must be a public address" }, { field: "ports[0].port", rule: "is not configured by this VM's policy" }));
     await user.click(await screen.findByRole("switch", { name: "22 (SSH) TCP" }));
     await user.click(screen.getByRole("radio", { name: "IP range" }));
     await user.type(screen.getByRole("textbox", { name: "IP address or CIDR range 1" }), "203.0.113.7");

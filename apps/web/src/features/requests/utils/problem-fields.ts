@@ -1,21 +1,19 @@
-import type { CreateAccessRequestBody } from "@portcullis/contract";
+import { fieldPath, fieldPathParts, type CreateAccessRequestBody, type FieldProblem } from "@portcullis/contract";
 import { portKey } from "../../../lib/port-label.ts";
 import type { RequestFieldErrors } from "./request-form.ts";
-import { validationProblems as problemsOf, type Problem } from "../../../lib/field-errors.ts";
+import { validationProblems as problemsOf } from "../../../lib/field-errors.ts";
 
 /**
- * The form field a problem names, whichever spelling produced it: zod's dotted paths (`sources.prefixes.1`)
- * and the domain's brackets (`sources.prefixes[1]`). A port is named by its position in the request that was
- * sent, so `ports[0].port` becomes that port's switch. Undefined when the form has no such field (`vmId`).
+ * The form field a problem names (`sources.prefixes[1]`, read with the contract's `fieldPathParts`). A port is
+ * named by its position in the request that was sent, so `ports[0].port` becomes that port's switch. Undefined
+ * when the form has no such field (`vmId`).
  */
 export function requestFieldOf(field: string, body: Pick<CreateAccessRequestBody, "ports">): string | undefined {
-  const parts = field.replace(/\[(\d+)\]/g, ".$1").split(".").filter((part) => part !== "");
-  if (parts[0] === "body") parts.shift();
-  const [name, second, third] = parts;
+  const [name, second, third] = fieldPathParts(field);
   switch (name) {
     case "ports": {
       if (second === undefined) return "ports";
-      const port = /^\d+$/.test(second) ? body.ports[Number(second)] : undefined;
+      const port = typeof second === "number" ? body.ports[second] : undefined;
       // The form always sends the protocol; a port without one has no switch of its own.
       return port?.protocol ? `port:${portKey({ port: port.port, protocol: port.protocol })}` : "ports";
     }
@@ -25,14 +23,14 @@ export function requestFieldOf(field: string, body: Pick<CreateAccessRequestBody
       return name;
     case "sources":
       if (second !== "prefixes") return "sources";
-      return third !== undefined && /^\d+$/.test(third) ? `sources.prefixes[${third}]` : "sources.prefixes";
+      return typeof third === "number" ? fieldPath(["sources", "prefixes", third]) : "sources.prefixes";
     default:
       return undefined;
   }
 }
 
 /** Joins a field's rule after the field's name, as the blade shows it when there is no field to put it on. */
-function unmatchedText(problem: Problem): string {
+function unmatchedText(problem: FieldProblem): string {
   return `${problem.field}: ${problem.rule}`;
 }
 
