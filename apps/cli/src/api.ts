@@ -1,12 +1,11 @@
-import { ErrorBodySchema } from "@portcullis/contract";
+import { ErrorBodySchema, ErrorDetailsSchema, fieldPathParts } from "@portcullis/contract";
 import type { z } from "zod";
 import { CliError, ExitCode } from "./errors.ts";
 
-/** Names of request fields as the user typed them (the server names body fields). */
+/** Names of request fields as the user typed them (the server names body fields; a field's first name decides). */
 const flagOfField: Record<string, string> = {
   durationMinutes: "--for",
   sources: "--source",
-  "sources.prefixes": "--source",
   ports: "--port",
   justification: "--reason",
   addMinutes: "--by",
@@ -14,18 +13,16 @@ const flagOfField: Record<string, string> = {
   vmId: "VM",
 };
 
+/** The flag a problem's field came from (`sources.prefixes[1]` is `--source`), read in the contract's one spelling. */
 function flagFor(field: string): string {
-  if (flagOfField[field] !== undefined) return flagOfField[field];
-  const head = Object.keys(flagOfField).find((key) => field.startsWith(`${key}.`));
-  return head === undefined ? field : (flagOfField[head] ?? field);
+  const [head] = fieldPathParts(field);
+  return (typeof head === "string" ? flagOfField[head] : undefined) ?? field;
 }
 
 /** The server's error as one line, with body fields named as the CLI's flags. */
 function errorLine(message: string, details: unknown): string {
-  const problems = (details as { problems?: Array<{ field?: unknown; rule?: unknown }> } | undefined)?.problems;
-  if (Array.isArray(problems) && problems.length > 0 && problems.every((p) => typeof p.field === "string" && typeof p.rule === "string")) {
-    return problems.map((p) => `${flagFor(String(p.field))}: ${String(p.rule)}`).join("; ");
-  }
+  const problems = ErrorDetailsSchema.safeParse(details).data?.problems ?? [];
+  if (problems.length > 0) return problems.map((p) => `${flagFor(p.field)}: ${p.rule}`).join("; ");
   return message.replace(/\s*\n\s*/g, " ");
 }
 
