@@ -9,7 +9,7 @@ import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
 import type { PrincipalStore } from "../lib/auth/principal-store.ts";
 import type { Directory } from "../lib/auth/directory.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
-import { ConflictError, InputError, NotAllowedError, NotFoundError } from "../lib/errors.ts";
+import { ConflictError, NotAllowedError, NotFoundError, problemsError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { toJitPolicy, type PolicyRecord } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
@@ -170,7 +170,7 @@ export function createApprovalService(deps: ApprovalServiceDeps) {
       const problems = [];
       if (!policy.breakGlass) problems.push({ field: "breakGlass", rule: "is not allowed: this VM's policy has no break-glass access" });
       if (fitted.justification === null) problems.push({ field: "justification", rule: "is required for break-glass access" });
-      if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+      if (problems.length > 0) throw problemsError(problems);
     },
 
     /**

@@ -1,4 +1,4 @@
-import { ErrorCode, type ErrorDetails } from "@portcullis/contract";
+import { ErrorCode, type ErrorDetails, type FieldProblem } from "@portcullis/contract";
 
 /** Error code of a 429 (not yet in the contract's ErrorCode list). */
 export const tooManyRequestsCode = "TooManyRequests";
@@ -49,6 +49,16 @@ export class InputError extends AppError {
   constructor(message: string, options?: { details?: ErrorDetails; cause?: unknown }) {
     super(400, ErrorCode.badRequest, message, options);
   }
+}
+
+/** Each broken rule after its field, as a 400's message says them: "ports[0].port: must be ...; durationMinutes: ...". */
+export function problemsMessage(problems: readonly FieldProblem[]): string {
+  return problems.map((p) => `${p.field}: ${p.rule}`).join("; ");
+}
+
+/** The 400 of broken rules: the message names each field and rule, `details.problems` lists them (beside other details). */
+export function problemsError(problems: readonly FieldProblem[], details: Omit<ErrorDetails, "problems"> = {}): InputError {
+  return new InputError(problemsMessage(problems), { details: { ...details, problems: [...problems] } });
 }
 
 /** The caller may not do this (403). */

@@ -3,7 +3,7 @@ import { DefenderPolicySchema, fieldPath, fieldPathParts, IsoRequestDurationSche
 import type { AllowedSourcesBody, DefenderPolicy, DefenderRequest, FieldPathPart, FieldProblem, ImportLoss, JitProtocolName, JustificationRule, PolicyPort, PortcullisVmExtension } from "@portcullis/contract";
 import { justificationRuleIssues, validatePolicy } from "@portcullis/core";
 import { z } from "zod";
-import { InputError } from "../lib/errors.ts";
+import { problemsError } from "../lib/errors.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { displayVmId, toJitPolicy, type HistoricalRequestPart, type PolicyRecord } from "./policy-mapping.ts";
 import { isVmId, vmIdRule } from "../lib/http/vm-ids.ts";
@@ -258,7 +258,7 @@ export function readDefenderImport(body: unknown): DefenderImport {
   });
   if (problems.length === 0 && targets.length === 0) problems.push({ field: isList ? "value" : "properties.virtualMachines", rule: "must list at least one virtual machine" });
   if (targets.length > maxImportedVms) problems.push({ field: isList ? "value" : "properties.virtualMachines", rule: `at most ${maxImportedVms} virtual machines per import` });
-  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  if (problems.length > 0) throw problemsError(problems);
   return { targets, historicalRequests, losses };
 }
 
@@ -273,7 +273,7 @@ export function checkAcceptedLosses(losses: readonly ImportLoss[], accepted: rea
     ...losses.filter((l) => !acceptedSet.has(l.field)).map((l) => ({ field: l.field, rule: "is not understood by Portcullis and would be dropped: list it in acceptLosses to import without it" })),
     ...accepted.flatMap((field, i) => (lost.has(field) ? [] : [{ field: fieldPath(["acceptLosses", i]), rule: `"${field}" is not a field this import would drop` }])),
   ];
-  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems, losses } });
+  if (problems.length > 0) throw problemsError(problems, { losses });
 }
 
 function toDefenderPort(port: PolicyPort): DefenderPort {

@@ -24,7 +24,7 @@ import { auditContextOf } from "../lib/audit/audit-context.ts";
 import { requireAuthContext } from "../lib/auth/authenticate.ts";
 import { authorize, guard } from "../lib/auth/guard.ts";
 import type { Directory } from "../lib/auth/directory.ts";
-import { InputError, NotFoundError } from "../lib/errors.ts";
+import { InputError, NotFoundError, problemsError } from "../lib/errors.ts";
 import { parseInput } from "../lib/http/validation.ts";
 import { checkAcceptedLosses, readDefenderImport, toDefenderPolicies } from "./defender-schema.ts";
 import { policyIssueProblems, toJitPolicy, toPolicy } from "./policy-mapping.ts";
@@ -56,14 +56,14 @@ async function resolveApprovers(approval: ApprovalSettings, directory: Directory
       named.push(found);
     }
   }
-  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  if (problems.length > 0) throw problemsError(problems);
   return { ...approval, approvers: { ...approval.approvers, users: named.map((entry) => entry.oid), named } };
 }
 
 /** The domain rules the schema cannot express (CIDRs, repeated ports, whole-minute durations): 400 naming each field. */
 function checkPorts(ports: readonly PolicyPort[]): void {
   const problems = policyIssueProblems(validatePolicy(toJitPolicy(ports)));
-  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  if (problems.length > 0) throw problemsError(problems);
 }
 
 /** An approval rule that can be met: without role holders or groups, no more approvals than named users (plus the requester when self-approval counts). */
@@ -78,7 +78,7 @@ function checkApproval(approval: ApprovalSettings): void {
 }
 
 function refuseProblems(problems: readonly FieldProblem[]): void {
-  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems: [...problems] } });
+  if (problems.length > 0) throw problemsError(problems);
 }
 
 /** A justification rule that can be used: its pattern compiles (RE2), its hint is there, its minimum in range. */

@@ -1,6 +1,6 @@
-import type { FailureFacts, FieldProblem } from "@portcullis/contract";
+import type { FailureFacts } from "@portcullis/contract";
 import { NsgChangeFailedError, NsgCommitFailedError, NsgPlanRefusedError } from "../lib/azure/nsg-apply.ts";
-import { AppError, InputError } from "../lib/errors.ts";
+import { AppError } from "../lib/errors.ts";
 import { policyOperationError } from "../policies/errors.ts";
 import { GrantStateChangedError } from "./repository.ts";
 
@@ -39,9 +39,6 @@ export function closeError(error: unknown): unknown {
   return new AppError(mapped.status, mapped.code, message, { details: mapped.details, headers: { ...mapped.headers }, cause: error });
 }
 
-export function problemsError(problems: readonly FieldProblem[]): InputError {
-  return new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems: [...problems] } });
-}
 
 /** One line for the grant's `error` and the audit trail. */
 export function errorText(error: unknown): string {

@@ -6,7 +6,7 @@ import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/au
 import { actorOf, type Caller } from "../lib/auth/caller.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
-import { ConflictError, InputError, NotFoundError } from "../lib/errors.ts";
+import { ConflictError, InputError, NotFoundError, problemsError } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { policyOperationError } from "../policies/errors.ts";
 import { toJitPolicy } from "../policies/policy-mapping.ts";
@@ -14,7 +14,7 @@ import type { PolicyRepository } from "../policies/repository.ts";
 import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
 import type { VmNetworkRead } from "../lib/azure/nsg-read.ts";
 import type { Clock } from "../lib/time/clock.ts";
-import { errorDetails, errorText, leftNothing, openError, problemsError } from "./errors.ts";
+import { errorDetails, errorText, leftNothing, openError } from "./errors.ts";
 import { plannerGrant } from "./grant-plans.ts";
 import { grantAuditDetails, toGrant, type GrantRecord } from "./grant-record.ts";
 import type { GrantWriter } from "./grant-writer.ts";

@@ -1,6 +1,6 @@
 import type { FieldProblem } from "@portcullis/contract";
 import { freeTextProblems } from "@portcullis/core";
-import { InputError } from "../errors.ts";
+import { problemsError } from "../errors.ts";
 
 /**
  * Free text that reaches the activity log or notifications (comments, names) follows core's free-text rules, as a
@@ -8,5 +8,5 @@ import { InputError } from "../errors.ts";
  */
 export function checkFreeText(fields: Readonly<Record<string, string | null | undefined>>): void {
   const problems: FieldProblem[] = Object.entries(fields).flatMap(([field, text]) => (typeof text === "string" ? freeTextProblems(text).map((rule) => ({ field, rule })) : []));
-  if (problems.length > 0) throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+  if (problems.length > 0) throw problemsError(problems);
 }

@@ -1,6 +1,6 @@
 import { fieldPath, type FieldProblem } from "@portcullis/contract";
 import type { z } from "zod";
-import { InputError } from "../errors.ts";
+import { InputError, problemsMessage } from "../errors.ts";
 
 /** Absent rather than wrong: `input` is there when parsed with `reportInput`, else zod's message says so. */
 function isMissing(issue: z.core.$ZodIssue): boolean {
@@ -40,7 +40,7 @@ export function describeZodError(error: z.ZodError, where: string): { message: s
     field: fieldPath(issue.path, where),
     rule: describeIssue(issue),
   }));
-  return { message: problems.map((p) => `${p.field}: ${p.rule}`).join("; "), problems };
+  return { message: problemsMessage(problems), problems };
 }
 
 /** Parses request input with a contract schema; a failure becomes a 400 naming the field and the rule. */

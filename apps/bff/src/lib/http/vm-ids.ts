@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import { z } from "zod";
-import { InputError } from "../errors.ts";
+import { problemsError } from "../errors.ts";
 import { isVmId, vmIdRule, type FieldProblem } from "@portcullis/contract";
 import { parseInput } from "./validation.ts";
 
@@ -22,7 +22,7 @@ export function checkVmIds(vmIds: readonly string[], field: (index: number) => s
     return id;
   });
   if (problems.length > 0) {
-    throw new InputError(problems.map((p) => `${p.field}: ${p.rule}`).join("; "), { details: { problems } });
+    throw problemsError(problems);
   }
   return ids;
 }
