@@ -8,6 +8,7 @@ import { operationRoutes } from "./lro/routes.ts";
 import { applyFaults, countRequests, delayReads, limitWrites } from "./policy/middleware.ts";
 import { computeRoutes } from "./routes/compute.ts";
 import { networkReadRoutes } from "./routes/network-read.ts";
+import { networkInterfaceRoutes } from "./routes/nics.ts";
 import { networkSecurityGroupRoutes } from "./routes/nsgs.ts";
 import { securityRuleRoutes } from "./routes/security-rules.ts";
 import { subscriptionRoutes } from "./routes/subscriptions.ts";
@@ -39,6 +40,7 @@ export function createApp(state: EmulatorState, control: EmulatorControl, fallba
   app.use(permissionRoutes(() => permissions));
   app.use(computeRoutes(state));
   app.use(networkReadRoutes(state));
+  app.use(networkInterfaceRoutes(state));
   app.use(networkSecurityGroupRoutes(state));
   app.use(securityRuleRoutes(state));
   app.use(operationRoutes(state));

@@ -147,3 +147,39 @@ describe("whole-NSG writes", () => {
     expect(err).toEqual({ statusCode: 409, code: "InvalidResourceLocation" });
   });
 });
+
+describe("network interfaces", () => {
+  it("moves a NIC to another subnet of its virtual network (a new address there) and detaches its NSG; reads and the NSG's users follow", async () => {
+    const nic = await sdk.network.networkInterfaces.get("rg-web-prod", "nic-vm-prod-web-02");
+    const webSubnet = nic.ipConfigurations?.[0]?.subnet?.id ?? "";
+    const dataSubnet = webSubnet.replace(/snet-web$/, "snet-data");
+    const updated = await sdk.network.networkInterfaces.beginCreateOrUpdateAndWait("rg-web-prod", "nic-vm-prod-web-02", {
+      ...nic,
+      networkSecurityGroup: undefined,
+      ipConfigurations: (nic.ipConfigurations ?? []).map((config) => ({ ...config, subnet: { id: dataSubnet }, privateIPAddress: undefined })),
+    });
+    expect(updated.networkSecurityGroup).toBeUndefined();
+    expect(updated.ipConfigurations?.[0]?.subnet?.id).toBe(dataSubnet);
+    expect(updated.ipConfigurations?.[0]?.privateIPAddress).toMatch(/^10\.10\.3\.\d+$/);
+    expect(updated.etag).not.toBe(nic.etag);
+    const read = await sdk.network.networkInterfaces.get("rg-web-prod", "nic-vm-prod-web-02");
+    expect(read.ipConfigurations?.[0]?.subnet?.id).toBe(dataSubnet);
+    const formerNsg = await sdk.network.networkSecurityGroups.get("rg-web-prod", "nsg-vm-prod-web-02");
+    expect((formerNsg.networkInterfaces ?? []).map((n) => n.id?.toLowerCase())).not.toContain(nic.id?.toLowerCase());
+  });
+
+  it("refuses a subnet or NSG that does not exist (400 InvalidResourceReference), a subnet of another virtual network (400), and a NIC it does not hold (404)", async () => {
+    const nic = await sdk.network.networkInterfaces.get("rg-web-prod", "nic-vm-prod-web-02");
+    const subnet = nic.ipConfigurations?.[0]?.subnet?.id ?? "";
+    const withSubnet = (id: string) => ({ ...nic, ipConfigurations: (nic.ipConfigurations ?? []).map((config) => ({ ...config, subnet: { id } })) });
+    expect(await rejection(sdk.network.networkInterfaces.beginCreateOrUpdateAndWait("rg-web-prod", "nic-vm-prod-web-02", withSubnet(subnet.replace(/snet-web$/, "snet-nowhere"))))).toEqual({ statusCode: 400, code: "InvalidResourceReference" });
+    const nowhereNsg = { ...nic, networkSecurityGroup: { id: (nic.networkSecurityGroup?.id ?? "").replace(/nsg-vm-prod-web-02$/, "nsg-nowhere") } };
+    expect(await rejection(sdk.network.networkInterfaces.beginCreateOrUpdateAndWait("rg-web-prod", "nic-vm-prod-web-02", nowhereNsg))).toEqual({ statusCode: 400, code: "InvalidResourceReference" });
+    const otherVnetSubnet = (await sdk.network.networkInterfaces.get("rg-dr-prod", "nic-vm-prod-dr-01")).ipConfigurations?.[0]?.subnet?.id ?? "";
+    expect(otherVnetSubnet).toMatch(/snet-dr$/);
+    expect(await rejection(sdk.network.networkInterfaces.beginCreateOrUpdateAndWait("rg-web-prod", "nic-vm-prod-web-02", withSubnet(otherVnetSubnet)))).toEqual({ statusCode: 400, code: "NicCannotBeMovedToAnotherVirtualNetwork" });
+    expect((await rejection(sdk.network.networkInterfaces.beginCreateOrUpdateAndWait("rg-web-prod", "nic-nowhere", nic))).statusCode).toBe(404);
+    // Nothing changed.
+    expect((await sdk.network.networkInterfaces.get("rg-web-prod", "nic-vm-prod-web-02")).ipConfigurations?.[0]?.subnet?.id).toBe(subnet);
+  });
+});

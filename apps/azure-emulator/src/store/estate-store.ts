@@ -148,6 +148,16 @@ export class EstateStore {
     return this.virtualNetwork(vnetIdOfSubnet(subnetResourceId));
   }
 
+  /** Replaces an existing NIC (matched by id) and rebuilds the indexes its NSG and subnets are in. */
+  replaceNetworkInterface(nic: NetworkInterfaceRecord): void {
+    const key = idKey(nic.id);
+    const list = this.estate.networkInterfaces;
+    const at = list.findIndex((n) => idKey(n.id) === key);
+    if (at < 0) throw new Error(`no network interface ${nic.id}`);
+    list[at] = nic;
+    this.load(this.estate);
+  }
+
   /** Adds or replaces an NSG (matched by id). */
   putNetworkSecurityGroup(nsg: NetworkSecurityGroupRecord): void {
     const key = idKey(nsg.id);

@@ -81,10 +81,45 @@ async function readSubnet(clients: ArmClients, subnetId: string, signal?: AbortS
   }
 }
 
+/** What the last read found behind a VM: which NICs and subnets to read alongside it next time. */
+interface PositionHint {
+  nicIds: readonly string[];
+  subnetIds: readonly string[];
+}
+
+/** Hints kept per set of ARM clients (one per process), the most recently read VMs last; bounded. */
+const positionHints = new WeakMap<ArmClients, Map<string, PositionHint>>();
+const maxPositionHints = 100_000;
+
+function hintsOf(clients: ArmClients): Map<string, PositionHint> {
+  let hints = positionHints.get(clients);
+  if (hints === undefined) {
+    hints = new Map();
+    positionHints.set(clients, hints);
+  }
+  return hints;
+}
+
+function remember(clients: ArmClients, vmKey: string, hint: PositionHint): void {
+  const hints = hintsOf(clients);
+  hints.delete(vmKey);
+  hints.set(vmKey, hint);
+  if (hints.size > maxPositionHints) {
+    const oldest = hints.keys().next();
+    if (oldest.done !== true) hints.delete(oldest.value);
+  }
+}
+
 /**
  * Reads one VM, its NICs and their subnets (ARM's current truth, which the planner must use), and resolves
  * its position with the same resolver the inventory uses. Subnets are read once per call of `cache`.
  * Throws ArmNotFoundError when the VM does not exist.
+ *
+ * Nothing here is taken from a cache: every VM, NIC and subnet the position is built from is read by this call. What
+ * is remembered is only which NICs and subnets the last read found behind the VM, so that they are read at the same
+ * time as the VM instead of one level after another (one round trip instead of three). When the VM now lists other
+ * NICs, or a NIC another subnet (it moved, an NSG was attached or detached), the fresh answers say so and what they
+ * name is read then; a hinted resource no longer behind the VM is read for nothing and ignored.
  */
 export async function readVmNetwork(
   clients: ArmClients,
@@ -94,37 +129,46 @@ export async function readVmNetwork(
 ): Promise<VmNetworkRead> {
   const options = signal === undefined ? {} : { abortSignal: signal };
   const id = requireArmResourceId(vmId, "Microsoft.Compute/virtualMachines");
+  const nicReads = new Map<string, Promise<InventoryNic | undefined>>();
+  const readNic = (nicId: string): Promise<InventoryNic | undefined> => {
+    const key = armIdKey(nicId);
+    let pending = nicReads.get(key);
+    if (pending === undefined) {
+      const nicRef = requireArmResourceId(nicId, "Microsoft.Network/networkInterfaces");
+      pending = read(clients, nicId, () => clients.network(nicRef.subscriptionId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name, options)).then(
+        (nic) => toInventoryNic({ ...nic, id: nic.id ?? nicId }),
+        (error: unknown) => {
+          if (error instanceof ArmNotFoundError) return undefined;
+          throw error;
+        },
+      );
+      nicReads.set(key, pending);
+    }
+    return pending;
+  };
+  const subnetOf = (subnetId: string): Promise<InventorySubnet | null> => {
+    const key = armIdKey(subnetId);
+    let pending = cache.get(key);
+    if (pending === undefined) {
+      pending = readSubnet(clients, subnetId, signal);
+      cache.set(key, pending);
+    }
+    return pending;
+  };
+  const vmKey = armIdKey(vmId);
+  const hint = hintsOf(clients).get(vmKey);
+  if (hint !== undefined) {
+    // Started now, awaited below only if the fresh answers still name them (a failure is seen there, or not at all).
+    for (const nicId of hint.nicIds) readNic(nicId).catch(() => undefined);
+    for (const subnetId of hint.subnetIds) subnetOf(subnetId).catch(() => undefined);
+  }
   const armVm = await read(clients, vmId, () => clients.compute(id.subscriptionId).virtualMachines.get(id.resourceGroup, id.name, options));
   const vm = toInventoryVm({ ...armVm, id: armVm.id ?? vmId }, id.subscriptionId.toLowerCase());
   if (vm === undefined) throw new ArmNotFoundError(vmId);
-  const nics = (
-    await Promise.all(
-      vm.nicIds.map(async (nicId) => {
-        const nicRef = requireArmResourceId(nicId, "Microsoft.Network/networkInterfaces");
-        try {
-          const nic = await read(clients, nicId, () => clients.network(nicRef.subscriptionId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name, options));
-          return toInventoryNic({ ...nic, id: nic.id ?? nicId });
-        } catch (error) {
-          if (error instanceof ArmNotFoundError) return undefined;
-          throw error;
-        }
-      }),
-    )
-  ).filter((nic) => nic !== undefined);
+  const nics = (await Promise.all(vm.nicIds.map(readNic))).filter((nic) => nic !== undefined);
   const subnetIds = [...new Set(nics.flatMap((nic) => nic.subnetIds))];
-  const subnets = (
-    await Promise.all(
-      subnetIds.map((subnetId) => {
-        const key = armIdKey(subnetId);
-        let pending = cache.get(key);
-        if (pending === undefined) {
-          pending = readSubnet(clients, subnetId, signal);
-          cache.set(key, pending);
-        }
-        return pending;
-      }),
-    )
-  ).filter((subnet) => subnet !== null);
+  const subnets = (await Promise.all(subnetIds.map(subnetOf))).filter((subnet) => subnet !== null);
+  remember(clients, vmKey, { nicIds: vm.nicIds, subnetIds });
   const snapshot: InventorySnapshot = {
     subscriptions: [],
     vms: [vm],
