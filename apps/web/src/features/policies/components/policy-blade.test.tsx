@@ -132,6 +132,54 @@ describe("Policy blade: Edit JIT", () => {
     expect(api.sent("PUT", "/policies")[0]?.body).toMatchObject({ expectedVersions: { [webVmId.toLowerCase()]: 4 } });
   });
 
+  it("when two VMs' rules differ, then the blade names what Save would also change and saves only once the admin agrees", async () => {
+    const otherVmId = webVmId.replace("vm-web-01", "vm-web-02");
+    const first = policyFixture({ ports: [{ port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT2H30M" }] });
+    const second = policyFixture({
+      vmId: otherVmId,
+      vmName: "vm-web-02",
+      version: 7,
+      breakGlass: true,
+      ports: [
+        { port: 22, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT8H" },
+        { port: 3389, protocol: "TCP", allowedSources: { kind: "per-request" }, maxRequestDuration: "PT1H" },
+      ],
+    });
+    const api = fakeApi()
+      .on("GET", "/policies/vm", { status: 200, body: first })
+      .on("GET", "/policies", { status: 200, body: { items: [first, second] } })
+      .on("PUT", "/policies", { status: 200, body: savedFixture(first) });
+    const { user } = openBlade({ mode: "edit", vms: [linuxVm, { id: otherVmId, name: "vm-web-02", osType: "Linux" }] }, api);
+
+    const warning = await screen.findByRole("alert");
+    expect(within(warning).getByText("These VMs' rules differ")).toBeVisible();
+    expect(warning).toHaveTextContent("vm-web-02: port 3389: only in its rules; port 22: max request time 8 h, not 2 h 30 min; break-glass");
+    await previewShowsPlan();
+    const saveButton = screen.getByRole("button", { name: "Save" });
+    expect(saveButton).toBeDisabled();
+
+    await user.click(within(warning).getByRole("checkbox", { name: "Replace the rules of all 2 VMs" }));
+    expect(saveButton).toBeEnabled();
+    await user.click(saveButton);
+    expect(await screen.findByText(/The JIT rules are saved/)).toBeVisible();
+    expect(api.sent("PUT", "/policies")[0]?.body).toMatchObject({ vmIds: [webVmId, otherVmId], expectedVersions: { [webVmId.toLowerCase()]: 4, [otherVmId.toLowerCase()]: 7 } });
+  });
+
+  it("when several VMs hold the same rules, then the blade asks nothing more before Save", async () => {
+    const otherVmId = webVmId.replace("vm-web-01", "vm-web-02");
+    const first = policyFixture();
+    const second = policyFixture({ vmId: otherVmId, vmName: "vm-web-02", version: 2 });
+    const api = fakeApi()
+      .on("GET", "/policies/vm", { status: 200, body: first })
+      .on("GET", "/policies", { status: 200, body: { items: [first, second] } });
+    openBlade({ mode: "edit", vms: [linuxVm, { id: otherVmId, name: "vm-web-02", osType: "Linux" }] }, api);
+
+    await screen.findByRole("group", { name: "Rule 1" });
+    await previewShowsPlan();
+    expect(screen.queryByText("These VMs' rules differ")).toBeNull();
+    expect(screen.getByRole("button", { name: "Save" })).toBeEnabled();
+  });
+
   it("when the VM has no policy any more, then the blade says so and offers Close", async () => {
     const api = fakeApi()
       .on("GET", "/policies/vm", { status: 404, body: { error: { code: "NotFound", message: "no policy" } } })

@@ -4,13 +4,14 @@ import type { PutPoliciesResponse, VmRow } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
 import { usePolicies } from "../api/get-policies.ts";
 import { useVmPolicy } from "../api/get-vm-policy.ts";
+import { policyDifferences } from "../utils/policy-differences.ts";
 import { defaultForm, formFromPolicy } from "../utils/policy-form.ts";
 import { Blade, BladeBody, BladeFooter } from "../../../components/blade.tsx";
 import { PolicyEditor } from "./policy-editor.tsx";
 
 export type BladeVm = Pick<VmRow, "id" | "name" | "osType">;
 
-/** Enable: new rules for VMs without JIT. Edit: the first VM's rules, applied to all of them. */
+/** Enable: new rules for VMs without JIT. Edit: the first VM's rules, applied to all of them (differences named first). */
 export type PolicyBladeTarget = { mode: "enable" | "edit"; vms: readonly BladeVm[] };
 
 type PolicyBladeProps = {
@@ -98,9 +99,30 @@ function EditPolicy({ vms, onClose, onSaved }: { vms: readonly BladeVm[]; onClos
 
   const stored = policy.data;
   const expectedVersions: Record<string, number> = { [stored.vmId.toLowerCase()]: stored.version };
-  for (const vm of vms.slice(1)) {
+  const others = vms.slice(1).flatMap((vm) => {
     const other = list.data?.get(vm.id.toLowerCase());
-    if (other) expectedVersions[other.vmId.toLowerCase()] = other.version;
+    return other === undefined ? [] : [other];
+  });
+  for (const other of others) expectedVersions[other.vmId.toLowerCase()] = other.version;
+  if (vms.length > 1 && list.isError) {
+    // Without the others' rules the blade cannot say what Save would change on them: it does not offer Save.
+    return (
+      <>
+        <BladeBody>
+          <ErrorAlert error={list.error} title="The other VMs' JIT policies could not be loaded" onRetry={() => void list.refetch()} retrying={list.isFetching} />
+        </BladeBody>
+        <BladeFooter>
+          <Button onClick={onClose}>Close</Button>
+        </BladeFooter>
+      </>
+    );
+  }
+  if (vms.length > 1 && list.isPending) {
+    return (
+      <BladeBody>
+        <Skeleton variant="rectangular" height={120} aria-label="Loading the other VMs' JIT policies" />
+      </BladeBody>
+    );
   }
 
   return (
@@ -109,6 +131,7 @@ function EditPolicy({ vms, onClose, onSaved }: { vms: readonly BladeVm[]; onClos
       vmIds={vms.map((vm) => vm.id)}
       initialForm={formFromPolicy(stored)}
       expectedVersions={expectedVersions}
+      differences={policyDifferences(stored, others)}
       onCancel={onClose}
       onSaved={onSaved}
     />

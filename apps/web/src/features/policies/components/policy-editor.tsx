@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Alert, Button, FormControlLabel, FormHelperText, LinearProgress, Stack, Switch, Typography } from "@mui/material";
+import { Alert, AlertTitle, Button, Checkbox, FormControlLabel, FormHelperText, LinearProgress, Stack, Switch, Typography } from "@mui/material";
 import AddIcon from "@mui/icons-material/Add";
 import type { PutPoliciesBody, PutPoliciesResponse } from "@portcullis/contract";
 import { ErrorAlert } from "../../../components/error-alert.tsx";
@@ -7,6 +7,7 @@ import { usePolicyPreview } from "../api/preview-policies.ts";
 import { useSavePolicies } from "../api/put-policies.ts";
 import { useDebouncedValue } from "../hooks/use-debounced-value.ts";
 import { failedNsgName } from "../utils/failed-nsg.ts";
+import type { PolicyDifference } from "../utils/policy-differences.ts";
 import type { ApprovalForm } from "../utils/approval-form.ts";
 import { newRule, putBodyFromForm, validatePolicyForm, type PolicyForm, type PortRuleForm } from "../utils/policy-form.ts";
 import { serverFieldErrors } from "../utils/problem-fields.ts";
@@ -25,6 +26,8 @@ type PolicyEditorProps = {
   /** Edit: the versions the rules were read at, so a concurrent change is refused rather than lost. */
   expectedVersions?: Record<string, number>;
   verb: "enable" | "edit";
+  /** Edit of several VMs: how the other VMs' stored rules differ from the ones shown (Save replaces them all). */
+  differences?: readonly PolicyDifference[];
   onCancel: () => void;
   onSaved: (result: PutPoliciesResponse) => void;
 };
@@ -34,11 +37,14 @@ function countLabel(count: number): string {
 }
 
 /** The rules form, its live preview and Save; after saving, what was written where. */
-export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCancel, onSaved }: PolicyEditorProps) {
+export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, differences = [], onCancel, onSaved }: PolicyEditorProps) {
   // The form as it began (a later `initialForm` is a fresh copy with new row keys, so it is not compared against).
   const [initial] = useState(initialForm);
   const [form, setForm] = useState(initial);
   const [saved, setSaved] = useState<PutPoliciesResponse | undefined>(undefined);
+  // Rules that differ between the VMs are replaced only once the admin says so.
+  const [replaceDiffering, setReplaceDiffering] = useState(false);
+  const mustConfirm = differences.length > 0 && !replaceDiffering;
   const save = useSavePolicies();
   // Edited rules ask before they are thrown away; saved ones have nothing left to lose.
   useBladeDirty(saved === undefined && form !== initial);
@@ -74,7 +80,7 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
   }
 
   function submit() {
-    if (!body) return;
+    if (!body || mustConfirm) return;
     save.mutate(expectedVersions ? { ...body, expectedVersions } : body, {
       onSuccess: (result) => {
         setSaved(result);
@@ -124,6 +130,7 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
     <>
       <BladeBody>
       <Stack spacing={2}>
+        {differences.length > 0 ? <DifferingRules differences={differences} count={vmIds.length} confirmed={replaceDiffering} onConfirm={setReplaceDiffering} /> : null}
         <Stack spacing={1.5}>
           {form.rules.map((rule, index) => (
             <PortRuleFields
@@ -174,7 +181,7 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
         <Stack spacing={1}>
           {save.isPending ? <LinearProgress aria-label="Saving" /> : null}
           <Stack direction="row" spacing={1} sx={{ alignItems: "center" }}>
-            <Button variant="contained" onClick={submit} disabled={body === undefined || refusedByServer} loading={save.isPending}>
+            <Button variant="contained" onClick={submit} disabled={body === undefined || refusedByServer || mustConfirm} loading={save.isPending}>
               Save
             </Button>
             <Button onClick={cancel} disabled={save.isPending}>
@@ -189,5 +196,28 @@ export function PolicyEditor({ vmIds, initialForm, expectedVersions, verb, onCan
         </Stack>
       </BladeFooter>
     </>
+  );
+}
+
+/**
+ * Edit of several VMs whose stored rules differ: the form shows the first VM's, and Save gives every VM what the form
+ * shows, so the blade names what else Save would change on each VM and asks before it does.
+ */
+function DifferingRules({ differences, count, confirmed, onConfirm }: { differences: readonly PolicyDifference[]; count: number; confirmed: boolean; onConfirm: (confirmed: boolean) => void }) {
+  return (
+    <Alert severity="warning">
+      <AlertTitle>These VMs&apos; rules differ</AlertTitle>
+      <Typography variant="body2">The form shows the first VM&apos;s rules. Save gives all {count} VMs the rules shown, which also changes:</Typography>
+      <ul style={{ margin: "4px 0", paddingLeft: 20 }}>
+        {differences.map((difference) => (
+          <li key={difference.vmName}>
+            <Typography variant="body2">
+              <strong>{difference.vmName}</strong>: {difference.differences.join("; ")}
+            </Typography>
+          </li>
+        ))}
+      </ul>
+      <FormControlLabel control={<Checkbox checked={confirmed} onChange={(event) => onConfirm(event.target.checked)} />} label={`Replace the rules of all ${count} VMs`} />
+    </Alert>
   );
 }
