@@ -153,7 +153,7 @@ describe("Policy blade: Edit JIT", () => {
 
     const warning = await screen.findByRole("alert");
     expect(within(warning).getByText("These VMs' rules differ")).toBeVisible();
-    expect(warning).toHaveTextContent("vm-web-02: port 3389: only in its rules; port 22: max request time 8 h, not 2 h 30 min; break-glass");
+    expect(warning).toHaveTextContent("vm-web-02: port 3389: only in its rules; port 22: max request time 8 h, not 2 h 30 min; break-glass allowed");
     await previewShowsPlan();
     const saveButton = screen.getByRole("button", { name: "Save" });
     expect(saveButton).toBeDisabled();

@@ -42,10 +42,10 @@ export function policyDifferences(shown: Policy, others: readonly Policy[]): Pol
           const theirs = otherPorts.get(portKey(port));
           return theirs === undefined ? [] : portDifferences(port, theirs);
         }),
-        ...(same(shown.approval, other.approval) ? [] : ["approval"]),
-        ...((shown.justificationRequired ?? false) === (other.justificationRequired ?? false) && same(shown.justificationRule, other.justificationRule) ? [] : ["justification"]),
-        ...((shown.breakGlass ?? false) === (other.breakGlass ?? false) ? [] : ["break-glass"]),
-        ...((shown.endLiveSessions ?? false) === (other.endLiveSessions ?? false) ? [] : ["end live sessions"]),
+        ...(same(shown.approval, other.approval) ? [] : [other.approval ? "its own approval rule" : "no approval"]),
+        ...((shown.justificationRequired ?? false) === (other.justificationRequired ?? false) && same(shown.justificationRule, other.justificationRule) ? [] : ["its own justification rule"]),
+        ...((shown.breakGlass ?? false) === (other.breakGlass ?? false) ? [] : [other.breakGlass === true ? "break-glass allowed" : "break-glass not allowed"]),
+        ...((shown.endLiveSessions ?? false) === (other.endLiveSessions ?? false) ? [] : [other.endLiveSessions === true ? "ends live sessions" : "does not end live sessions"]),
       ];
       return { vmName: other.vmName, differences };
     })
