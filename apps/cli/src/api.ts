@@ -19,9 +19,9 @@ function flagFor(field: string): string {
   return (typeof head === "string" ? flagOfField[head] : undefined) ?? field;
 }
 
-/** The server's error as one line, with body fields named as the CLI's flags. */
-function errorLine(message: string, details: unknown): string {
-  const problems = ErrorDetailsSchema.safeParse(details).data?.problems ?? [];
+/** The server's error as one line; a 400's fields (the request's own) named as the CLI's flags. */
+function errorLine(status: number, message: string, details: unknown): string {
+  const problems = status === 400 ? (ErrorDetailsSchema.safeParse(details).data?.problems ?? []) : [];
   if (problems.length > 0) return problems.map((p) => `${flagFor(p.field)}: ${p.rule}`).join("; ");
   return message.replace(/\s*\n\s*/g, " ");
 }
@@ -76,7 +76,7 @@ export class ApiClient {
     const error = ErrorBodySchema.safeParse(parsed);
     if (!error.success) throw new CliError(`${this.#base} answered ${response.status} without a Portcullis error body: is it a Portcullis server?`);
     if (response.status === 401) throw new CliError(`Your Portcullis sign-in was refused (${error.data.error.message}): run \`portcullis login\` again`, ExitCode.notSignedIn);
-    throw new CliError(errorLine(error.data.error.message, error.data.error.details), exitCodeFor(response.status));
+    throw new CliError(errorLine(response.status, error.data.error.message, error.data.error.details), exitCodeFor(response.status));
   }
 
   async call<S extends z.ZodType>(method: string, path: string, schema: S, body?: unknown): Promise<ApiResponse<z.infer<S>>> {

@@ -237,3 +237,27 @@ describe("loadLauncherConfig (npm start and the doctor, parsed by the BFF's rule
     expect(launcherProblems(env)).toEqual([expected]);
   });
 });
+
+describe("loadConfig's messages", () => {
+  const only = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig({ ARM_ENDPOINT: "https://localhost:8443", ...env });
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  };
+
+  it("say each problem once, quote a number as it was typed, and never repeat a password given in PUBLIC_URL", () => {
+    expect(only({ METRICS_TOKEN: "short token" })).toEqual(["METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)"]);
+    expect(only({ PORT: "100000000000000000000" })).toEqual(['PORT: must be an integer from 0 to 65535 (got "100000000000000000000")']);
+    const [problem] = only({ PUBLIC_URL: "https://admin:hunter2-secret@jit.example.com" });
+    expect(problem).toContain("PUBLIC_URL: must be an http(s) origin without path, query or credentials");
+    expect(problem).not.toContain("hunter2");
+  });
+
+  it("leave the launcher's variables to the launcher", () => {
+    expect(only({ EMULATOR_PORT: "not a port" })).toEqual([]);
+  });
+});

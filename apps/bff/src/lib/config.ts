@@ -129,12 +129,12 @@ const text = setting(z.string().optional());
 
 function integer(name: string, min: number, max: number, fallback: number, unsetMeans = "") {
   const error = (issue: Issue) => `${name}: must be an integer from ${min} to ${max}${unsetMeans} ${got(issue)}`;
-  return setting(z.string().regex(/^\d+$/, { error }).transform(Number).pipe(z.int({ error }).min(min, { error }).max(max, { error })).default(fallback));
+  return setting(z.string().regex(/^\d{1,9}$/, { error, abort: true }).transform(Number).pipe(z.int({ error }).min(min, { error }).max(max, { error })).default(fallback));
 }
 
 function optionalInteger(name: string, min: number, max: number, unsetMeans: string) {
   const error = (issue: Issue) => `${name}: must be an integer from ${min} to ${max}${unsetMeans} ${got(issue)}`;
-  return setting(z.string().regex(/^\d+$/, { error }).transform(Number).pipe(z.int({ error }).min(min, { error }).max(max, { error })).optional());
+  return setting(z.string().regex(/^\d{1,9}$/, { error, abort: true }).transform(Number).pipe(z.int({ error }).min(min, { error }).max(max, { error })).optional());
 }
 
 const onOff = { truthy: ["true", "1", "yes", "on"], falsy: ["false", "0", "no", "off"] };
@@ -217,7 +217,8 @@ function canonicalHost(entry: string): string | null {
   }
 }
 
-const publicUrlError = (issue: Issue) => `PUBLIC_URL: must be an http(s) origin without path, query or credentials ${got(issue)}`;
+/** Repeats PUBLIC_URL without the credentials it may wrongly hold. */
+const publicUrlError = (issue: Issue) => `PUBLIC_URL: must be an http(s) origin without path, query or credentials ${got({ input: String(issue.input).replace(/\/\/[^/@]*@/, "//…@") })}`;
 
 const EnvSchema = z.object({
   PORT: integer("PORT", 0, 65535, 8080),
@@ -278,7 +279,7 @@ const EnvSchema = z.object({
   METRICS_TOKEN: setting(
     z
       .string()
-      .min(24, { error: "METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)" })
+      .min(24, { error: "METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)", abort: true })
       .regex(/^[\x21-\x7e]+$/, { error: "METRICS_TOKEN: must be at least 24 printable characters without spaces (a scraper sends it as Authorization: Bearer <token>)" })
       .optional(),
   ),
@@ -331,6 +332,8 @@ const EnvSchema = z.object({
 });
 
 type Env = z.infer<typeof EnvSchema>;
+
+const launcherVariables = new Set<keyof Env>(["EMULATOR_PORT", "EMULATOR_ARM_ACTIONS"]);
 
 /** Parses the named variables, each on its own so that one bad value does not hide the others. */
 function parseVariables<K extends keyof Env>(env: Record<string, string | undefined>, names: readonly K[]): { values: Partial<Pick<Env, K>>; problems: string[] } {
@@ -433,7 +436,8 @@ function defaultHost(auth: AuthConfig): string {
  * Throws ConfigError listing every problem (variable and rule).
  */
 export function loadConfig(env: Record<string, string | undefined>, overrides: ConfigOverrides = {}): Config {
-  const { values, problems } = parseVariables(env, Object.keys(EnvSchema.shape) as Array<keyof Env>);
+  // The launcher's own variables are read by loadLauncherConfig, and only by `npm start` and the doctor.
+  const { values, problems } = parseVariables(env, (Object.keys(EnvSchema.shape) as Array<keyof Env>).filter((name) => !launcherVariables.has(name)));
   const e = values as Env;
   const credentialInputsValid = ["ARM_ENDPOINT", "AZURE_USE_MANAGED_IDENTITY", "AZURE_AUTHORITY_HOST"].every((k) => k in values);
   const azureCredential = credentialInputsValid ? resolveCredential(e, e.ARM_ENDPOINT, problems) : undefined;

@@ -95,8 +95,8 @@ function offeredUnits(rows: ReadonlyArray<Pick<UnitRow, "nsg_key" | "grant_ids">
 
 /**
  * How long a unit of a burst waits for the process it is offered to (from the burst's end second) before any
- * process may take it. Live processes look every 100 ms while a burst is under way, so only a process that is
- * alive but stuck leaves its units this long; a dead one stops counting as live and is offered nothing.
+ * process may take it. Live processes look every 100 ms while part of a burst is held by another process or waits
+ * for its offer, so only a process that is alive but stuck leaves its units this long; a dead one stops counting as live and is offered nothing.
  */
 const offerMs = 1_000;
 
@@ -288,16 +288,24 @@ export function createExpiryUnits(db: Kysely<DatabaseSchema>) {
     },
 
     /**
-     * Whether due work is waiting that `claimedBy` does not hold (held by another process, offered to one, or
-     * waiting for a grant's other NSG): worth claiming again soon. Work this process holds is not: it claims
+     * Whether due work is waiting that `claimedBy` is not doing itself: an NSG of a due grant not cleared yet and not
+     * held by this process's unit (held by another process, offered to one, or waiting behind a grant's other NSG), or
+     * a grant with no NSG left to write: worth claiming again soon. The units this process holds are not: it claims
      * again when its own closes settle, so a process alone does not query the burst every few milliseconds.
      */
     async unitsPending(now: Date, claimedBy: string): Promise<boolean> {
       const row = await sql<{ pending: boolean }>`
         select exists (
-          select 1 from jit_grant
-          where status = 'closing' and nsg_cleared is not null and (next_attempt_at is null or next_attempt_at <= ${now})
-            and (claimed_by is distinct from ${claimedBy} or lease_until is null or lease_until <= ${now})
+          select 1 from jit_grant g
+          where g.status = 'closing' and g.nsg_cleared is not null and (g.next_attempt_at is null or g.next_attempt_at <= ${now})
+            and (
+              not exists (select 1 from jsonb_array_elements_text(g.nsg_ids) as e(value) where not (g.nsg_cleared @> jsonb_build_array(lower(e.value))))
+              or exists (
+                select 1 from jsonb_array_elements_text(g.nsg_ids) as e(value)
+                where not (g.nsg_cleared @> jsonb_build_array(lower(e.value)))
+                  and not exists (select 1 from expiry_unit x where x.nsg_key = lower(e.value) and x.claimed_by = ${claimedBy} and x.lease_until > ${now})
+              )
+            )
         ) as pending`.execute(db);
       return row.rows[0]?.pending === true;
     },

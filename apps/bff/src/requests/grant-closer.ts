@@ -1,7 +1,7 @@
 import { armIdKey, backoffDelay, forEachPooled } from "@portcullis/core";
 import { auditEvent, type AuditActor, type AuditEventInput, type AuditRecorder } from "../lib/audit/audit-events.ts";
 import { NsgChangeFailedError } from "../lib/azure/nsg-apply.ts";
-import { isTransientDatabaseError } from "../lib/db/unavailable.ts";
+import { isRetryableTransaction } from "../lib/db/unavailable.ts";
 import { UpstreamUnavailableError } from "../lib/errors.ts";
 import { LocksBusyError, LockTimeoutError } from "../lib/locks/nsg-locks.ts";
 import type { Logger } from "../lib/logger.ts";
@@ -115,13 +115,13 @@ function retriedEvents(changed: readonly GrantRecord[], failures: ReadonlyArray<
 const recordAttempts = 5;
 const recordRetry = { baseMs: 100, maxMs: 2_000 };
 
-/** Runs `work` (one transaction) again while it fails in a way the database says is worth retrying. */
+/** Runs `work` (one transaction) again while it fails in a way that says it did not commit and may succeed later. */
 async function retryTransient<T>(work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (error) {
-      if (attempt >= recordAttempts || !isTransientDatabaseError(error)) throw error;
+      if (attempt >= recordAttempts || !isRetryableTransaction(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt, recordRetry)));
     }
   }
@@ -239,7 +239,7 @@ export function createGrantCloser(deps: GrantCloserDeps) {
       const recorder = createBatcher<Partial<UnitOutcomes>>(async (items) => {
         const outcomes: UnitOutcomes = { cleared: items.flatMap((i) => i.cleared ?? []), failed: items.flatMap((i) => i.failed ?? []), ready: items.flatMap((i) => i.ready ?? []) };
         // The NSGs are written: their outcome must be recorded now, not when the claim's lease ends (minutes), so a
-        // transaction the database gave up (no connection, a deadlock's victim) is run again after a short wait.
+        // transaction that certainly did not commit (a deadlock's victim, no connection) is run again after a short wait.
         const recorded = await retryTransient(() => deps.grants.recordUnits(
           outcomes,
           deps.instanceId,

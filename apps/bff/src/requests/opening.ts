@@ -6,10 +6,10 @@ import type { AuditActor, AuditEventInput, AuditRecorder } from "../lib/audit/au
 import { actorOf, type Caller } from "../lib/auth/caller.ts";
 import type { ArmClients } from "../lib/azure/clients.ts";
 import type { DatabaseSchema } from "../lib/db/schema.ts";
-import { ConflictError, InputError, NotFoundError, problemsError } from "../lib/errors.ts";
+import { ConflictError, InputError, NotFoundError, problemsError, problemsMessage } from "../lib/errors.ts";
 import type { Logger } from "../lib/logger.ts";
 import { policyOperationError } from "../policies/errors.ts";
-import { toJitPolicy } from "../policies/policy-mapping.ts";
+import { policyIssueProblems, toJitPolicy } from "../policies/policy-mapping.ts";
 import type { PolicyRepository } from "../policies/repository.ts";
 import { positionNsgIds, readVmPositions } from "../lib/azure/vm-positions.ts";
 import type { VmNetworkRead } from "../lib/azure/nsg-read.ts";
@@ -129,8 +129,10 @@ export function createGrantOpening(deps: GrantOpeningDeps) {
     // A policy stored before today's rules (a disguised "any" in a fixed list, say) grants nothing until an admin fixes it.
     const stale = validatePolicy(jitPolicy);
     if (stale.length > 0) {
-      throw new ConflictError(`VM ${policy.vmName}'s JIT policy no longer passes validation (${stale.map((i) => `${i.field}: ${i.rule}`).join("; ")}): an admin must edit it before access can be requested`, {
-        details: { vmId: body.vmId, reason: "PolicyInvalid", problems: stale },
+      // Named as the policy's API names its fields (`ports[0].maxRequestDuration`), since an admin fixes the policy.
+      const problems = policyIssueProblems(stale);
+      throw new ConflictError(`VM ${policy.vmName}'s JIT policy no longer passes validation (${problemsMessage(problems)}): an admin must edit it before access can be requested`, {
+        details: { vmId: body.vmId, reason: "PolicyInvalid", problems },
       });
     }
     const fit = fitRequest({

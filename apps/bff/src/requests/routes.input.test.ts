@@ -127,6 +127,10 @@ describe("refused access requests: each names the field and the rule, and nothin
       const res = await requestAccess(bff, dev, { ...valid, ports: [{ port: 3389 }], sources: { kind: "ranges", prefixes: ["203.0.113.7"] } });
       expect(res.status).toBe(409);
       expect(res.body.error.details).toMatchObject({ reason: "PolicyInvalid" });
+      // Named as the policy's API names them (what an admin edits), in the one field-path spelling.
+      const fields = (res.body.error.details.problems as Array<{ field: string }>).map((p) => p.field);
+      expect(fields.length).toBeGreaterThan(0);
+      for (const field of fields) expect(field).toMatch(/^ports\[0\]\.(allowedSources|maxRequestDuration|port|protocol)/);
       await expectNothingWritten();
     } finally {
       await enablePolicy(bff, [demo.web01], [sshPerRequest, rdpOffice]);

@@ -93,6 +93,31 @@ describe("the scheduler", () => {
     expect(timers.waiting()).toEqual([]);
   });
 
+  it("a wake that comes while the next run's time is being asked is not lost: the next run starts at once", async () => {
+    const timers = manualTimer();
+    let sweeps = 0;
+    let answer: (ms: number | null) => void = () => undefined;
+    const scheduler = createScheduler({
+      expiry: { sweep: async () => void sweeps++, msUntilNextDue: () => new Promise<number | null>((resolve) => (answer = resolve)) },
+      reconciler: { run: async () => undefined },
+      timer: timers.timer,
+      intervalMs: 1000,
+      reconcileIntervalMs: 60_000,
+      logger: createLogger("silent"),
+    });
+    scheduler.start();
+    timers.fire(1000);
+    await settle();
+    expect(sweeps).toBe(1);
+    // The run is over and the scheduler asks when the next is due; a close settles and wakes it meanwhile.
+    scheduler.wake("expiry");
+    answer(null);
+    await settle();
+    await settle();
+    expect(timers.waiting().sort((a, b) => a - b)).toEqual([0, 60_000]);
+    await scheduler.stop();
+  });
+
   it("a failing run is logged and the job runs again at its next interval", async () => {
     const timers = manualTimer();
     let runs = 0;

@@ -49,6 +49,8 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
       if (wakeAfterRun.delete(name)) return 0;
       if (sooner === undefined) return everyMs;
       const ms = await sooner().catch(() => null);
+      // A wake that came while `sooner` was asked is not lost.
+      if (wakeAfterRun.delete(name)) return 0;
       return ms === null ? everyMs : Math.max(0, Math.min(everyMs, ms));
     };
     const tick = (): void => {

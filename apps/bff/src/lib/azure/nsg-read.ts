@@ -89,7 +89,7 @@ interface PositionHint {
 
 /** Hints kept per set of ARM clients (one per process), the most recently read VMs last; bounded. */
 const positionHints = new WeakMap<ArmClients, Map<string, PositionHint>>();
-const maxPositionHints = 100_000;
+const maxPositionHints = 20_000;
 
 function hintsOf(clients: ArmClients): Map<string, PositionHint> {
   let hints = positionHints.get(clients);
@@ -127,32 +127,37 @@ export async function readVmNetwork(
   cache: Map<string, Promise<InventorySubnet | null>> = new Map(),
   signal?: AbortSignal,
 ): Promise<VmNetworkRead> {
-  const options = signal === undefined ? {} : { abortSignal: signal };
   const id = requireArmResourceId(vmId, "Microsoft.Compute/virtualMachines");
+  // Reads started from a hint that the fresh answers do not confirm are cancelled when this call is done.
+  const done = new AbortController();
+  const readSignal = signal === undefined ? done.signal : AbortSignal.any([signal, done.signal]);
+  const options = { abortSignal: readSignal };
   const nicReads = new Map<string, Promise<InventoryNic | undefined>>();
   const readNic = (nicId: string): Promise<InventoryNic | undefined> => {
     const key = armIdKey(nicId);
     let pending = nicReads.get(key);
     if (pending === undefined) {
-      const nicRef = requireArmResourceId(nicId, "Microsoft.Network/networkInterfaces");
-      pending = read(clients, nicId, () => clients.network(nicRef.subscriptionId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name, options)).then(
-        (nic) => toInventoryNic({ ...nic, id: nic.id ?? nicId }),
-        (error: unknown) => {
+      pending = (async () => {
+        const nicRef = requireArmResourceId(nicId, "Microsoft.Network/networkInterfaces");
+        try {
+          const nic = await read(clients, nicId, () => clients.network(nicRef.subscriptionId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name, options));
+          return toInventoryNic({ ...nic, id: nic.id ?? nicId });
+        } catch (error) {
           if (error instanceof ArmNotFoundError) return undefined;
           throw error;
-        },
-      );
+        }
+      })();
       nicReads.set(key, pending);
     }
     return pending;
   };
+  // Hinted subnet reads stay out of the caller's cache (shared by a batch's VMs) until a fresh NIC names the subnet.
+  const hintedSubnets = new Map<string, Promise<InventorySubnet | null>>();
   const subnetOf = (subnetId: string): Promise<InventorySubnet | null> => {
     const key = armIdKey(subnetId);
-    let pending = cache.get(key);
-    if (pending === undefined) {
-      pending = readSubnet(clients, subnetId, signal);
-      cache.set(key, pending);
-    }
+    let pending = cache.get(key) ?? hintedSubnets.get(key);
+    if (pending === undefined) pending = readSubnet(clients, subnetId, readSignal);
+    cache.set(key, pending);
     return pending;
   };
   const vmKey = armIdKey(vmId);
@@ -160,15 +165,36 @@ export async function readVmNetwork(
   if (hint !== undefined) {
     // Started now, awaited below only if the fresh answers still name them (a failure is seen there, or not at all).
     for (const nicId of hint.nicIds) readNic(nicId).catch(() => undefined);
-    for (const subnetId of hint.subnetIds) subnetOf(subnetId).catch(() => undefined);
+    for (const subnetId of hint.subnetIds) {
+      const key = armIdKey(subnetId);
+      if (cache.has(key)) continue;
+      const pending = readSubnet(clients, subnetId, readSignal);
+      pending.catch(() => undefined);
+      hintedSubnets.set(key, pending);
+    }
   }
-  const armVm = await read(clients, vmId, () => clients.compute(id.subscriptionId).virtualMachines.get(id.resourceGroup, id.name, options));
-  const vm = toInventoryVm({ ...armVm, id: armVm.id ?? vmId }, id.subscriptionId.toLowerCase());
-  if (vm === undefined) throw new ArmNotFoundError(vmId);
-  const nics = (await Promise.all(vm.nicIds.map(readNic))).filter((nic) => nic !== undefined);
-  const subnetIds = [...new Set(nics.flatMap((nic) => nic.subnetIds))];
-  const subnets = (await Promise.all(subnetIds.map(subnetOf))).filter((subnet) => subnet !== null);
-  remember(clients, vmKey, { nicIds: vm.nicIds, subnetIds });
+  try {
+    let armVm;
+    try {
+      armVm = await read(clients, vmId, () => clients.compute(id.subscriptionId).virtualMachines.get(id.resourceGroup, id.name, options));
+    } catch (error) {
+      if (error instanceof ArmNotFoundError) hintsOf(clients).delete(vmKey);
+      throw error;
+    }
+    const vm = toInventoryVm({ ...armVm, id: armVm.id ?? vmId }, id.subscriptionId.toLowerCase());
+    if (vm === undefined) throw new ArmNotFoundError(vmId);
+    const nics = (await Promise.all(vm.nicIds.map(readNic))).filter((nic) => nic !== undefined);
+    const subnetIds = [...new Set(nics.flatMap((nic) => nic.subnetIds))];
+    const subnets = (await Promise.all(subnetIds.map(subnetOf))).filter((subnet) => subnet !== null);
+    remember(clients, vmKey, { nicIds: vm.nicIds, subnetIds });
+    return resolveRead(vm, nics, subnets, armVm.osProfile?.adminUsername ?? null);
+  } finally {
+    done.abort();
+  }
+}
+
+/** The VM's position from what was just read, by the resolver the inventory uses. */
+function resolveRead(vm: InventoryVm, nics: InventoryNic[], subnets: InventorySubnet[], adminUsername: string | null): VmNetworkRead {
   const snapshot: InventorySnapshot = {
     subscriptions: [],
     vms: [vm],
@@ -179,6 +205,5 @@ export async function readVmNetwork(
     readAt: new Date(),
   };
   const network = new NetworkResolver(snapshot).resolveVm(vm);
-  const adminUsername = armVm.osProfile?.adminUsername ?? null;
   return { vm, nics, subnets, network, position: positionFromNetwork(vm, network), adminUsername };
 }

@@ -32,18 +32,23 @@ export function databaseUnavailable(error: unknown): UpstreamUnavailableError | 
   return null;
 }
 
-/** PostgreSQL's SQLSTATEs for a transaction it gave up so that another could go on: run it again (class 40). */
-const retryableStates = new Set(["40001", "40P01"]);
-
 /**
- * Whether running the same transaction again may succeed: the database was unavailable (see above), or it chose this
- * transaction as a deadlock's or a serialization conflict's victim. Looks through `cause` chains.
+ * Failures after which the same transaction certainly did not commit, so running it again cannot apply it twice:
+ * PostgreSQL gave it up for another's sake (serialization failure 40001, deadlock victim 40P01), or it never got
+ * a connection (the pool's wait ran out, the server refused: too many connections 53300, starting 57P03, or nothing
+ * listening). A connection lost mid-transaction (08006, 57P01, "Connection terminated") is not among them: it may
+ * have been lost during COMMIT, after the work was applied.
  */
-export function isTransientDatabaseError(error: unknown): boolean {
-  if (databaseUnavailable(error) !== null) return true;
+const neverAppliedStates = new Set(["40001", "40P01", "53300", "57P03", "08001", "08004"]);
+const neverAppliedMessages = [/^timeout exceeded when trying to connect$/];
+const neverAppliedErrnos = new Set(["ECONNREFUSED"]);
+
+/** Whether running the same transaction again is safe and may succeed (see above). Looks through `cause` chains. */
+export function isRetryableTransaction(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === "string" && retryableStates.has(code)) return true;
+    if (typeof code === "string" && (neverAppliedStates.has(code) || neverAppliedErrnos.has(code))) return true;
+    if (e instanceof Error && neverAppliedMessages.some((pattern) => pattern.test(e.message))) return true;
   }
   return false;
 }
