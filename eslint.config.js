@@ -109,8 +109,23 @@ export default tseslint.config(
     },
   },
   {
-    // Packages never import apps.
+    // Packages never import apps; the contract and the core are pure (no Azure SDK). The local issuer is a library
+    // too, but an OpenID Connect server: its tests sign in with MSAL, as the portal and the CLI do.
     files: ["packages/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@portcullis/bff", "@portcullis/web", "@portcullis/azure-emulator", "**/apps/**"], message: "Packages never import apps." },
+            { regex: "^@portcullis/[^/]+/(src|test-support)(/|$)", message: "Import the workspace's entry point (@portcullis/x or @portcullis/x/testing), not a file inside it." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["packages/contract/**/*.ts", "packages/core/**/*.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
