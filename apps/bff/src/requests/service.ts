@@ -1,58 +1,31 @@
 import { randomUUID } from "node:crypto";
 import type { AccessRequest, CreateAccessRequestBody, Grant, ListGrantsResponse } from "@portcullis/contract";
 import { needsApproval } from "@portcullis/core";
-import type { Kysely } from "kysely";
 import { autoApprovalActor, autoApprovalDetails, type ApprovalService } from "../approvals/service.ts";
-import type { AuditActor, AuditRecorder } from "../lib/audit/audit-events.ts";
+import type { AuditActor } from "../lib/audit/audit-events.ts";
 import { actorOf, type Caller } from "../lib/auth/caller.ts";
 import type { PrincipalAccess } from "../lib/auth/principal-access.ts";
 import { scopeCovers, scopeSegments } from "../lib/auth/scope.ts";
 import type { PrincipalStore } from "../lib/auth/principal-store.ts";
 import type { Directory } from "../lib/auth/directory.ts";
 import { scopesWith } from "../lib/auth/scope-filter.ts";
-import type { ArmClients } from "../lib/azure/clients.ts";
 import { cursorParam } from "../lib/db/keyset-paging.ts";
-import type { DatabaseSchema } from "../lib/db/schema.ts";
-import type { Logger } from "../lib/logger.ts";
-import type { PolicyRepository } from "../policies/repository.ts";
-import type { Clock } from "../lib/time/clock.ts";
 import type { GrantCloser } from "./grant-closer.ts";
 import { grantAuditDetails, toGrant } from "./grant-record.ts";
-import type { GrantWriter } from "./grant-writer.ts";
 import { createGrantActions } from "./grant-actions.ts";
 import type { GrantListStatus } from "./grant-reads.ts";
-import type { GrantRepository } from "./repository.ts";
 
-export interface RequestServiceDeps {
-  db: Kysely<DatabaseSchema>;
+/** What the request service needs beyond what opening a grant does (`GrantOpeningDeps`: storage, ARM, knobs). */
+export interface RequestServiceDeps extends GrantOpeningDeps {
   principals: PrincipalStore;
   principalAccess: PrincipalAccess;
   /** Group membership when a requester's token overflowed its groups claim (automatic approval). */
   directory: Directory;
-  /** Appends to the audit trail (hashed with the audit key). */
-  audit: AuditRecorder;
-  grants: GrantRepository;
-  policies: PolicyRepository;
-  arm: ArmClients;
-  writer: GrantWriter;
   closer: GrantCloser;
-  clock: Clock;
-  instanceId: string;
-  logger: Logger;
-  /** ARM time per request, lock waits and retries included; default 120 s. */
-  operationTimeoutMs?: number;
-  /** How long this process holds a grant it works on before another may take it over; default 5 minutes. */
-  leaseMs?: number;
-  /** Batching window for grants to the same NSGs; default 5 ms. */
-  coalesceWindowMs?: number;
-  /** A request is answered within this long: with the outcome, or with the grant still `opening`; default 25 s. */
-  answerWithinMs?: number;
-  /** Runs the expiry job now (a revocation waits for it); set by the wiring once the scheduler exists. */
-  wakeExpiry?: () => void;
 }
 
 export { defaultAnswerWithinMs, defaultLeaseMs, type OpenSpec } from "./opening.ts";
-import type { GrantOpening } from "./opening.ts";
+import type { GrantOpening, GrantOpeningDeps } from "./opening.ts";
 
 /** What `create` did: opened the ports (201), or stored a request that waits for approval (202). */
 export type CreateOutcome = { kind: "opened"; grant: Grant } | { kind: "pending"; request: AccessRequest };
